@@ -1,0 +1,105 @@
+/// An immutable column of one ``DataType``: a contiguous value buffer plus an optional validity mask.
+///
+/// Columns are value types backed by copy-on-write arrays, so passing them around copies no data.
+public struct Column: Sendable, Hashable {
+    /// The logical type.
+    public let type: DataType
+    /// The values; null rows hold placeholders.
+    public let data: ColumnData
+    /// Which rows are valid; `nil` when the column has no nulls.
+    public let validity: ValidityMask?
+
+    /// Creates a column; throws when the buffer kind does not fit `type` or the mask length differs.
+    public init(type: DataType, data: ColumnData, validity: ValidityMask? = nil) throws(StrataError) {
+        guard data.matches(type) else {
+            throw StrataError(.internal, "a \(type) column cannot hold this buffer kind")
+        }
+        if let validity, validity.count != data.count {
+            throw StrataError(.internal, "validity mask covers \(validity.count) rows, buffer has \(data.count)")
+        }
+        self.type = type
+        self.data = data
+        self.validity = validity.flatMap { $0.nullCount == 0 ? nil : $0 }
+    }
+
+    /// Creates a column from scalar values (slow; for tests and small literals). `.null` entries become nulls.
+    public init(type: DataType, values: [Value]) throws(StrataError) {
+        var builder = ColumnBuilder(type: type, capacity: values.count)
+        for value in values { try builder.append(value) }
+        self = builder.finish()
+    }
+
+    /// Number of rows.
+    public var count: Int { data.count }
+
+    /// Number of null rows.
+    public var nullCount: Int { validity?.nullCount ?? 0 }
+
+    /// Whether row `i` is null.
+    @inlinable
+    public func isNull(_ i: Int) -> Bool {
+        guard let validity else { return false }
+        return !validity.isValid(i)
+    }
+
+    /// Row `i` as a scalar (slow; for tests, printing and API edges).
+    public func value(at i: Int) -> Value {
+        if isNull(i) { return .null }
+        switch (type, data) {
+        case let (.bool, .bool(v)): return .bool(v[i])
+        case let (.date, .int32(v)): return .date(v[i])
+        case let (_, .int32(v)): return .int32(v[i])
+        case let (.timestamp, .int64(v)): return .timestamp(v[i])
+        case let (_, .int64(v)): return .int64(v[i])
+        case let (_, .float(v)): return .float(v[i])
+        case let (_, .double(v)): return .double(v[i])
+        case let (_, .string(v)): return .string(v[i])
+        default: return .null
+        }
+    }
+
+    /// All rows as scalars (slow; for tests).
+    public var values: [Value] { (0..<count).map(value(at:)) }
+
+    /// Approximate bytes held by the column.
+    public var byteCount: Int { data.byteCount + (validity?.words.count ?? 0) * 8 }
+
+    /// Rows `range` as a new column (copies the slice).
+    public func slice(_ range: Range<Int>) -> Column {
+        let sliced: ColumnData
+        switch data {
+        case let .bool(v): sliced = .bool(Array(v[range]))
+        case let .int32(v): sliced = .int32(Array(v[range]))
+        case let .int64(v): sliced = .int64(Array(v[range]))
+        case let .float(v): sliced = .float(Array(v[range]))
+        case let .double(v): sliced = .double(Array(v[range]))
+        case let .string(v):
+            var out = StringBuffer()
+            let lo = Int(v.offsets[range.lowerBound]), hi = Int(v.offsets[range.upperBound])
+            out.reserve(count: range.count, byteCount: hi - lo)
+            v.bytes.withUnsafeBytes { raw in
+                for i in range {
+                    let r = v.range(i)
+                    // Cannot exceed the source's size, which already fits.
+                    try? out.append(UnsafeRawBufferPointer(rebasing: raw[r]))
+                }
+            }
+            sliced = .string(out)
+        }
+        var mask: ValidityMask?
+        if let validity {
+            var m = ValidityMask(count: 0, allValid: true)
+            for i in range { m.append(validity.isValid(i)) }
+            mask = m
+        }
+        // The slice of a valid column is valid.
+        return Column(unchecked: type, data: sliced, validity: mask)
+    }
+
+    /// Creates a column whose consistency the caller guarantees.
+    package init(unchecked type: DataType, data: ColumnData, validity: ValidityMask?) {
+        self.type = type
+        self.data = data
+        self.validity = validity.flatMap { $0.nullCount == 0 ? nil : $0 }
+    }
+}
