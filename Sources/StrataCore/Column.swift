@@ -103,3 +103,55 @@ public struct Column: Sendable, Hashable {
         self.validity = validity.flatMap { $0.nullCount == 0 ? nil : $0 }
     }
 }
+
+extension Column {
+    /// The rows of `columns`, one after another, as one column (all must share `type`).
+    public static func concatenate(_ columns: [Column], type: DataType) throws(StrataError) -> Column {
+        if columns.count == 1, let only = columns.first, only.type == type { return only }
+        let total = columns.reduce(0) { $0 + $1.count }
+        var validity: ValidityMask?
+        if columns.contains(where: { $0.validity != nil }) {
+            var mask = ValidityMask(count: 0, allValid: true)
+            for column in columns {
+                for i in 0..<column.count { mask.append(!column.isNull(i)) }
+            }
+            validity = mask
+        }
+        func gather<T>(_ extract: (ColumnData) -> [T]?) throws(StrataError) -> [T] {
+            var out: [T] = []
+            out.reserveCapacity(total)
+            for column in columns {
+                guard column.type == type, let values = extract(column.data) else {
+                    throw StrataError(.internal, "cannot concatenate a \(column.type) column into \(type)")
+                }
+                out.append(contentsOf: values)
+            }
+            return out
+        }
+        let data: ColumnData
+        switch type {
+        case .bool: data = .bool(try gather { if case let .bool(v) = $0 { v } else { nil } })
+        case .int32, .date: data = .int32(try gather { if case let .int32(v) = $0 { v } else { nil } })
+        case .int64, .timestamp: data = .int64(try gather { if case let .int64(v) = $0 { v } else { nil } })
+        case .float: data = .float(try gather { if case let .float(v) = $0 { v } else { nil } })
+        case .double: data = .double(try gather { if case let .double(v) = $0 { v } else { nil } })
+        case .string:
+            var offsets: [Int32] = [0]
+            offsets.reserveCapacity(total + 1)
+            var bytes: [UInt8] = []
+            for column in columns {
+                guard column.type == type, case let .string(buffer) = column.data else {
+                    throw StrataError(.internal, "cannot concatenate a \(column.type) column into \(type)")
+                }
+                guard bytes.count + buffer.bytes.count <= Int(Int32.max) else {
+                    throw StrataError(.outOfMemory, "a string column exceeds 2 GiB in one batch")
+                }
+                let base = Int32(bytes.count)
+                bytes.append(contentsOf: buffer.bytes)
+                offsets.append(contentsOf: buffer.offsets.dropFirst().lazy.map { $0 + base })
+            }
+            data = .string(try StringBuffer(offsets: offsets, bytes: bytes))
+        }
+        return Column(unchecked: type, data: data, validity: validity)
+    }
+}

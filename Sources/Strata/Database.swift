@@ -1,0 +1,119 @@
+import StrataCompression
+import StrataStorage
+
+/// A handle on a Strata store: a directory of versioned tables whose partitions are Parquet files.
+///
+/// ```swift
+/// let db = try Database(path: "my.store", createIfMissing: true)
+/// try db.importParquet(from: "events.parquet", into: "events")
+/// var cursor = try db.scan("events")
+/// while let batch = try cursor.next() { print(batch.count) }
+/// ```
+/// A `Database` is immutable and `Sendable`; share it between threads freely. Appends to one table are serialised
+/// by a file lock (also across processes); readers never block and always see a committed version.
+public final class Database: Sendable {
+    private let store: Store
+
+    /// The store directory.
+    public var path: String { store.path }
+
+    /// Opens the store at `path`.
+    /// - Parameters:
+    ///   - path: The store directory.
+    ///   - createIfMissing: Create an empty store when nothing exists at `path`.
+    /// - Throws: ``StrataError`` with code `.notFound` when there is no store and `createIfMissing` is false.
+    public init(path: String, createIfMissing: Bool = false) throws {
+        store = try Store.open(at: path, create: createIfMissing)
+    }
+
+    /// Names of the tables, sorted.
+    public func tableNames() throws -> [String] {
+        try store.tableNames()
+    }
+
+    /// Whether table `name` exists.
+    public func tableExists(_ name: String) throws -> Bool {
+        try store.tableNames().contains(name)
+    }
+
+    /// The schema of table `name`.
+    public func schema(of name: String) throws -> Schema {
+        try store.snapshot(of: name).schema
+    }
+
+    /// Creates an empty table.
+    /// - Throws: ``StrataError`` `.alreadyExists` if the table exists, `.invalidArgument` for a bad name.
+    public func createTable(_ name: String, schema: Schema) throws {
+        try store.createTable(name, schema: schema)
+    }
+
+    /// Appends `batches` to table `name` as one new version: all of them or, on error, none.
+    /// - Returns: The new version's description.
+    @discardableResult
+    public func append(to name: String, batches: some Sequence<Batch>, codec: Codec = .default) throws
+        -> TableInfo
+    {
+        var options = ParquetWriteOptions()
+        options.codec = codec.compressionCodec
+        let appender = try store.appender(to: name, options: options)
+        do {
+            for batch in batches { try appender.write(batch) }
+            return Database.info(try appender.commit())
+        } catch {
+            appender.abort()
+            throw error
+        }
+    }
+
+    /// Copies the rows of a Parquet file (written by any engine) into table `name`, creating the table with the
+    /// file's schema when it does not exist. The file is streamed one row group at a time.
+    @discardableResult
+    public func importParquet(from file: String, into name: String, codec: Codec = .default) throws -> TableInfo {
+        let reader = try ParquetFileReader(path: file)
+        if !(try tableExists(name)) {
+            try store.createTable(name, schema: reader.schema)
+        }
+        let tableSchema = try schema(of: name)
+        guard tableSchema.fields.map(\.type) == reader.schema.fields.map(\.type),
+              tableSchema.fields.map(\.name) == reader.schema.fields.map(\.name)
+        else {
+            throw StrataError(.schemaMismatch, "file schema (\(reader.schema)) does not match table \(name) "
+                + "(\(tableSchema))", path: file)
+        }
+        var options = ParquetWriteOptions()
+        options.codec = codec.compressionCodec
+        let appender = try store.appender(to: name, options: options)
+        do {
+            let all = Array(reader.schema.fields.indices)
+            for group in 0..<reader.rowGroupCount {
+                let batch = try reader.readRowGroup(group, columns: all)
+                try appender.write(try Batch(schema: tableSchema, columns: batch.columns))
+            }
+            return Database.info(try appender.commit())
+        } catch {
+            appender.abort()
+            throw error
+        }
+    }
+
+    /// Streams the rows of table `name` (its current version), reading only `columns` (all when nil).
+    public func scan(_ name: String, columns: [String]? = nil) throws -> BatchCursor {
+        BatchCursor(scan: try store.snapshot(of: name).scan(columns: columns))
+    }
+
+    /// Size, layout and compression of the current version of table `name`.
+    public func info(_ name: String) throws -> TableInfo {
+        Database.info(try store.snapshot(of: name))
+    }
+
+    private static func info(_ snapshot: TableSnapshot) -> TableInfo {
+        let partitions = snapshot.partitions
+        var codecs: [String] = []
+        for partition in partitions where !codecs.contains(partition.codec) { codecs.append(partition.codec) }
+        return TableInfo(name: snapshot.name, version: snapshot.version, schema: snapshot.schema,
+                         rowCount: snapshot.rowCount, partitionCount: partitions.count,
+                         rowGroupCount: partitions.reduce(0) { $0 + $1.rowGroups },
+                         bytesOnDisk: partitions.reduce(0) { $0 + $1.bytes },
+                         uncompressedBytes: partitions.reduce(0) { $0 + $1.uncompressedBytes }, codecs: codecs)
+    }
+}

@@ -1,0 +1,41 @@
+import ArgumentParser
+import Strata
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The `strata` command line.
+@main
+struct StrataCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "strata",
+        abstract: "An out-of-core columnar store whose tables are Parquet datasets.",
+        discussion: """
+            A store is a directory of tables; each table is a versioned set of Parquet files that DuckDB, \
+            Polars, pyarrow, Spark and Dask can read directly.
+
+            Examples:
+              strata import events.parquet --store my.store --table events
+              strata info my.store
+            """,
+        subcommands: [ImportCommand.self, InfoCommand.self]
+    )
+}
+
+/// Runs `body`, turning a thrown error into a one-line message on stderr and exit code 1.
+func runReportingErrors(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let error as StrataError {
+        FileHandleOutput.standardError("strata: error: \(error)\n")
+        throw ExitCode(1)
+    }
+}
+
+/// Minimal stdout/stderr writers (no Foundation).
+enum FileHandleOutput {
+    static func standardError(_ text: String) {
+        fputs(text, stderr)
+    }
+}

@@ -1,0 +1,143 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import StrataCore
+
+/// Directory and path operations on POSIX, each throwing a ``StrataError`` that names the path.
+package enum FileSystem {
+    /// Whether something exists at `path`, and whether it is a directory.
+    package static func kind(of path: String) -> (exists: Bool, isDirectory: Bool) {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return (false, false) }
+        return (true, (info.st_mode & S_IFMT) == S_IFDIR)
+    }
+
+    /// Size of the file at `path`.
+    package static func size(of path: String) throws -> Int64 {
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw FileIO.error("cannot stat", path: path) }
+        return Int64(info.st_size)
+    }
+
+    /// Creates `path` and any missing parents.
+    package static func createDirectory(_ path: String) throws {
+        if kind(of: path).isDirectory { return }
+        let parent = parentDirectory(of: path)
+        if !parent.isEmpty, parent != path, !kind(of: parent).exists { try createDirectory(parent) }
+        guard mkdir(path, 0o755) == 0 || errno == EEXIST else {
+            throw FileIO.error("cannot create directory", path: path)
+        }
+    }
+
+    /// Names of the entries in `path` (without `.` and `..`), sorted.
+    package static func list(_ path: String) throws -> [String] {
+        guard let dir = opendir(path) else { throw FileIO.error("cannot list directory", path: path) }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names.sorted()
+    }
+
+    /// Atomically renames `from` to `to` (replacing `to`).
+    package static func rename(_ from: String, to: String) throws {
+        guard Glibc.rename(from, to) == 0 else { throw FileIO.error("cannot rename to \(to)", path: from) }
+    }
+
+    /// Creates `to` as a hard link of `from`; fails with `.alreadyExists` if `to` exists (an atomic
+    /// "create if absent", used to commit manifests).
+    package static func link(_ from: String, to: String) throws {
+        guard Glibc.link(from, to) == 0 else {
+            if errno == EEXIST { throw StrataError(.alreadyExists, "already exists", path: to) }
+            throw FileIO.error("cannot link to \(to)", path: from)
+        }
+    }
+
+    /// Removes the file at `path`; missing files are ignored.
+    package static func remove(_ path: String) throws {
+        guard unlink(path) == 0 || errno == ENOENT else { throw FileIO.error("cannot remove", path: path) }
+    }
+
+    /// Removes `path` and everything below it; missing paths are ignored.
+    package static func removeTree(_ path: String) throws {
+        let (exists, isDirectory) = kind(of: path)
+        guard exists else { return }
+        guard isDirectory else { return try remove(path) }
+        for name in try list(path) { try removeTree(path + "/" + name) }
+        guard rmdir(path) == 0 || errno == ENOENT else { throw FileIO.error("cannot remove directory", path: path) }
+    }
+
+    /// Makes a directory's entries (renames, new files) durable.
+    package static func syncDirectory(_ path: String) throws {
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw FileIO.error("cannot open directory", path: path) }
+        defer { close(fd) }
+        guard fsync(fd) == 0 else { throw FileIO.error("cannot fsync directory", path: path) }
+    }
+
+    /// The directory part of `path` ("" if none).
+    package static func parentDirectory(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "" }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+
+    /// Writes `bytes` to `path` durably and atomically: temp file, fsync, rename, fsync of the directory.
+    package static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
+        let temp = path + ".tmp-\(getpid())"
+        let file = try FileIO(path: temp, mode: .truncate)
+        do {
+            try file.write(bytes)
+            try file.sync()
+            try file.close()
+            try rename(temp, to: path)
+        } catch {
+            try? remove(temp)
+            throw error
+        }
+        try syncDirectory(parentDirectory(of: path))
+    }
+
+    /// A random lowercase hex string of `count` characters, for unique file names.
+    package static func randomHex(_ count: Int) -> String {
+        var generator = SystemRandomNumberGenerator()
+        let digits = Array("0123456789abcdef")
+        return String((0..<count).map { _ in digits[Int(generator.next() % 16)] })
+    }
+}
+
+/// An exclusive advisory lock (`flock`) on a file, held until `unlock()` or deinit.
+package final class FileLock: @unchecked Sendable {
+    // Safety: only touched by its single owner.
+    private var fd: Int32
+
+    /// Takes the lock on `path` (creating the file), waiting if `wait` is true; returns nil when `wait` is false
+    /// and another process holds it.
+    package init?(path: String, wait: Bool) throws {
+        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw FileIO.error("cannot open lock file", path: path) }
+        while flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) != 0 {
+            if errno == EINTR { continue }
+            let failure = errno
+            close(fd)
+            fd = -1
+            if failure == EWOULDBLOCK { return nil }
+            throw FileIO.error("cannot lock", path: path)
+        }
+    }
+
+    /// Releases the lock.
+    package func unlock() {
+        if fd >= 0 {
+            close(fd)
+            fd = -1
+        }
+    }
+
+    deinit { unlock() }
+}

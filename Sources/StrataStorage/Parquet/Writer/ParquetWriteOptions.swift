@@ -1,0 +1,26 @@
+import StrataCompression
+
+/// Settings of the Parquet writer and of the partition files a table append produces.
+package struct ParquetWriteOptions: Sendable {
+    /// Page compression. Default ZSTD level 1.
+    package var codec: CompressionCodec = .zstd(level: 1)
+    /// A row group is closed once this many uncompressed bytes are buffered (default 64 MiB). The writer holds at
+    /// most about one row group in memory.
+    package var rowGroupBytes = 64 << 20
+    /// Target uncompressed size of a data page (default 1 MiB).
+    package var pageBytes = 1 << 20
+    /// Try dictionary encoding for every column except booleans.
+    package var dictionary = true
+    /// Dictionary encoding is abandoned for a column chunk (PLAIN is used) when its dictionary page would exceed
+    /// this many bytes (default 1 MiB, as Arrow).
+    package var dictionaryPageLimit = 1 << 20
+    /// Write a CRC-32 in every page header (checked by our reader and by others that verify).
+    package var pageChecksums = true
+    /// A table append starts a new partition file after this many uncompressed bytes (default 1 GiB).
+    package var partitionBytes = 1 << 30
+    /// The `created_by` string in the footer.
+    package var createdBy = "strata version 0.1.0"
+
+    /// The defaults.
+    package init() {}
+}

@@ -1,0 +1,79 @@
+import Foundation
+import StrataCore
+
+/// One committed version of a table: its schema and the complete list of partition files that make it up.
+///
+/// Manifests are JSON files `_strata/versions/<version>.json` inside the table directory. A version is committed
+/// by creating its manifest atomically (written to a temp file, fsynced, then hard-linked into place, which fails if
+/// the version exists); readers take the highest version whose manifest parses. See `docs/format.md`.
+package struct Manifest: Codable, Sendable, Equatable {
+    /// The store format version this manifest follows.
+    package static let currentFormatVersion = 1
+
+    /// Format version of this manifest.
+    package var formatVersion: Int
+    /// Table name.
+    package var table: String
+    /// Monotonic version number, starting at 1 when the table is created.
+    package var version: Int
+    /// What produced this version: `create`, `append` or `replace`.
+    package var operation: String
+    /// When the version was committed (ISO 8601, UTC).
+    package var committedAt: String
+    /// The table's schema.
+    package var schema: [Field]
+    /// Every partition of this version, in order.
+    package var partitions: [PartitionInfo]
+
+    /// Total rows over all partitions.
+    package var rowCount: Int64 { partitions.reduce(0) { $0 + $1.rows } }
+
+    /// Encodes as pretty, key-sorted JSON.
+    package func encoded() throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        do {
+            return Array(try encoder.encode(self))
+        } catch {
+            throw StrataError(.internal, "cannot encode manifest: \(error)")
+        }
+    }
+
+    /// Decodes a manifest, naming `path` in errors.
+    package static func decode(_ bytes: [UInt8], path: String) throws -> Manifest {
+        do {
+            let manifest = try JSONDecoder().decode(Manifest.self, from: Data(bytes))
+            guard manifest.formatVersion <= currentFormatVersion else {
+                throw StrataError(.unsupported, "manifest format version \(manifest.formatVersion) is newer than "
+                    + "this Strata supports (\(currentFormatVersion))", path: path)
+            }
+            return manifest
+        } catch let error as StrataError {
+            throw error
+        } catch {
+            throw StrataError(.corrupt, "manifest is not valid: \(error)", path: path)
+        }
+    }
+}
+
+/// One partition file of a table version, with what is needed to detect truncation and corruption cheaply.
+package struct PartitionInfo: Codable, Sendable, Equatable {
+    /// File name relative to the table directory.
+    package var file: String
+    /// Rows in the file.
+    package var rows: Int64
+    /// Size of the file in bytes.
+    package var bytes: Int64
+    /// Uncompressed size of all column chunks (for the compression ratio).
+    package var uncompressedBytes: Int64
+    /// Number of row groups.
+    package var rowGroups: Int
+    /// CRC-32 of the whole file.
+    package var crc32: UInt32
+    /// CRC-32 of the Parquet footer (metadata + length + magic), checked whenever the file is opened.
+    package var footerCRC32: UInt32
+    /// Length of the Parquet footer region covered by `footerCRC32`, counted back from the end of the file.
+    package var footerBytes: Int64
+    /// Compression codec of the pages.
+    package var codec: String
+}

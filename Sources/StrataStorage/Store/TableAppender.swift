@@ -1,0 +1,137 @@
+import StrataCore
+
+/// Appends batches to one table and commits them as a single new version, atomically.
+///
+/// Algorithm:
+/// 1. Take the table's writer lock (`_strata/lock`, `flock`), so one writer at a time commits.
+/// 2. Clean up after crashed writers: empty `_strata/staging/` and delete `part-*.parquet` files that no manifest
+///    references (a crash between step 4 and 5 leaves such files).
+/// 3. `write(_:)` streams batches into Parquet files under `_strata/staging/`, starting a new file whenever one
+///    reaches `partitionBytes` of uncompressed data. Each file is fsynced when closed.
+/// 4. `commit()` renames the staged files into the table directory and fsyncs it.
+/// 5. It then writes the manifest of version N+1 (old partitions + new ones) atomically; that link is the commit
+///    point. A crash before it leaves version N current and the new files unreferenced (removed by step 2 later).
+/// 6. `abort()` (or deinit without commit) deletes the staged files.
+package final class TableAppender {
+    // Configuration
+    private let store: Store
+    private let base: TableSnapshot
+    private let options: ParquetWriteOptions
+    private let stagingDirectory: String
+    // State
+    private var writer: ParquetFileWriter?
+    private var writerFile = ""
+    private var staged: [PartitionInfo] = []
+    private var finished = false
+    // Resources
+    private let lock: FileLock
+
+    /// The schema batches must have.
+    package var schema: Schema { base.schema }
+    /// Rows written so far.
+    package private(set) var rowsWritten: Int64 = 0
+
+    init(store: Store, table: String, options: ParquetWriteOptions) throws {
+        try Store.validateTableName(table)
+        let directory = store.tableDirectory(table)
+        _ = try store.latestVersion(of: table)
+        guard let lock = try FileLock(path: directory + "/_strata/lock", wait: true) else {
+            throw StrataError(.internal, "lock unavailable", path: directory)
+        }
+        self.lock = lock
+        self.store = store
+        self.options = options
+        base = try store.snapshot(of: table)
+        stagingDirectory = directory + "/_strata/staging"
+        try TableAppender.removeLeftovers(store: store, table: table, staging: stagingDirectory)
+        try FileSystem.createDirectory(stagingDirectory)
+    }
+
+    deinit {
+        if !finished { abort() }
+    }
+
+    /// Appends a batch; its schema must match the table's (names and types).
+    package func write(_ batch: Batch) throws {
+        guard !finished else { throw StrataError(.internal, "append already finished") }
+        guard batch.schema.fields.map(\.type) == schema.fields.map(\.type),
+              batch.schema.fields.map(\.name) == schema.fields.map(\.name)
+        else {
+            throw StrataError(.schemaMismatch, "batch schema (\(batch.schema)) does not match table "
+                + "\(base.name) (\(schema))")
+        }
+        if batch.count == 0 { return }
+        if writer == nil {
+            writerFile = "part-\(String(base.version + 1))-\(staged.count)-\(FileSystem.randomHex(8)).parquet"
+            writer = try ParquetFileWriter(path: stagingDirectory + "/" + writerFile, schema: schema,
+                                           options: options)
+        }
+        guard let writer else { return }
+        try writer.write(batch)
+        rowsWritten += Int64(batch.count)
+        if writer.uncompressedBytesWritten >= options.partitionBytes { try closeWriter() }
+    }
+
+    /// Commits everything written as the table's next version and returns it.
+    @discardableResult
+    package func commit() throws -> TableSnapshot {
+        guard !finished else { throw StrataError(.internal, "append already finished") }
+        try closeWriter()
+        let directory = store.tableDirectory(base.name)
+        for partition in staged {
+            try FileSystem.rename(stagingDirectory + "/" + partition.file, to: directory + "/" + partition.file)
+        }
+        if !staged.isEmpty { try FileSystem.syncDirectory(directory) }
+        var manifest = base.manifest
+        manifest.version = base.version + 1
+        manifest.operation = "append"
+        manifest.committedAt = Store.now()
+        manifest.partitions += staged
+        try store.commit(manifest)
+        finished = true
+        lock.unlock()
+        return TableSnapshot(store: store, manifest: manifest)
+    }
+
+    /// Discards everything written; the table stays at its previous version.
+    package func abort() {
+        writer?.abort()
+        writer = nil
+        for partition in staged { try? FileSystem.remove(stagingDirectory + "/" + partition.file) }
+        staged = []
+        finished = true
+        lock.unlock()
+    }
+
+    private func closeWriter() throws {
+        guard let current = writer else { return }
+        writer = nil
+        let summary = try current.close()
+        staged.append(PartitionInfo(file: writerFile, rows: summary.rows, bytes: summary.fileBytes,
+                                    uncompressedBytes: summary.uncompressedBytes, rowGroups: summary.rowGroups,
+                                    crc32: summary.crc32, footerCRC32: summary.footerCRC32,
+                                    footerBytes: summary.footerBytes, codec: options.codec.name))
+    }
+
+    /// Removes staged files and partition files that no committed manifest references (caller holds the lock).
+    private static func removeLeftovers(store: Store, table: String, staging: String) throws {
+        try FileSystem.removeTree(staging)
+        let directory = store.tableDirectory(table)
+        var referenced = Set<String>()
+        let versionDirectory = directory + "/_strata/versions"
+        for name in try FileSystem.list(versionDirectory) {
+            if name.hasPrefix(".pending-") {
+                try FileSystem.remove(versionDirectory + "/" + name)
+                continue
+            }
+            guard name.hasSuffix(".json"), let version = Int(name.prefix(20)) else { continue }
+            // A manifest that does not parse keeps its files: never delete data because of a read error.
+            guard let manifest = try? store.readManifest(table: table, version: version) else { return }
+            for partition in manifest.partitions { referenced.insert(partition.file) }
+        }
+        for name in try FileSystem.list(directory)
+        where name.hasPrefix("part-") && name.hasSuffix(".parquet") && !referenced.contains(name) {
+            try FileSystem.remove(directory + "/" + name)
+        }
+    }
+}
