@@ -16,8 +16,8 @@ package enum CompressionCodec: Sendable, Hashable {
     /// Parquet LZ4_RAW (codec 7): one bare LZ4 block, no framing.
     case lz4Raw
 
-    /// The zstd level used when a codec is named without one ("zstd"); zstd's own default.
-    package static let defaultZstdLevel: Int32 = 3
+    /// The zstd level used when a codec is named without one ("zstd"): level 1, fast to write and to read.
+    package static let defaultZstdLevel: Int32 = 1
 
     /// Parquet CompressionCodec enum value: UNCOMPRESSED 0, SNAPPY 1, GZIP 2, LZ4 5, ZSTD 6, LZ4_RAW 7.
     package var parquetCode: Int32 {
