@@ -1,0 +1,544 @@
+#!/usr/bin/env python3
+"""Generates the cross-engine Parquet interop fixtures in this directory.
+
+    python3 Fixtures/parquet/make_fixtures.py            # from the repository root
+
+Every readable fixture NAME.parquet gets
+  NAME.schema.json     [{"name", "type" (Strata type), "nullable", "arrow_type", "physical", "codec", "encodings",
+                         "data_pages", "dictionary_pages", ...}]  (everything but name/type is informational)
+  NAME.expected.jsonl  one canonical JSON object per row (format: Tests/interop/canonical.py)
+and every fixture Strata must reject gets
+  NAME.schema.json     {"expect_error": "<substring>", "error_code": "<StrataError.Code>", "reason": "..."}
+
+Expected values are computed from the generator's own source values, then checked against what pyarrow and DuckDB
+read back from the written file, so a writer that silently changed a value would stop the generator. Data is
+drawn from seeded random.Random instances: the same library versions regenerate identical files.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import random
+import struct
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(ROOT, "Tests", "interop"))
+sys.path.insert(0, HERE)
+
+import duckdb  # noqa: E402
+import polars as pl  # noqa: E402
+import pyarrow as pa  # noqa: E402
+import pyarrow.parquet as pq  # noqa: E402
+
+import canonical  # noqa: E402
+import layout  # noqa: E402
+
+INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+FLT_MAX = struct.unpack("<f", struct.pack("<I", 0x7F7FFFFF))[0]
+FLT_MIN_NORMAL = struct.unpack("<f", struct.pack("<I", 0x00800000))[0]
+FLT_MIN_SUB = struct.unpack("<f", struct.pack("<I", 0x00000001))[0]
+NAN, INF = math.nan, math.inf
+
+ARROW_TYPE = {
+    "bool": pa.bool_(), "int32": pa.int32(), "int64": pa.int64(), "float": pa.float32(), "double": pa.float64(),
+    "string": pa.string(), "date": pa.date32(), "timestamp": pa.timestamp("us", tz="UTC"),
+}
+BASE_COLUMNS = [("b", "bool"), ("i32", "int32"), ("i64", "int64"), ("f32", "float"), ("f64", "double"),
+                ("s", "string"), ("d", "date"), ("ts", "timestamp")]
+
+# file name -> (what it covers, [(column, note)] extra notes)
+DESCRIPTIONS: dict[str, str] = {}
+ERRORS: dict[str, dict] = {}
+
+
+def f32(x: float) -> float:
+    return struct.unpack("<f", struct.pack("<f", x))[0]
+
+
+def days(y: int, m: int, d: int) -> int:
+    yy = y - 1 if m <= 2 else y
+    era = (yy if yy >= 0 else yy - 399) // 400
+    yoe = yy - era * 400
+    doy = (153 * ((m + 9) % 12) + 2) // 5 + d - 1
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    return era * 146097 + doe - 719468
+
+
+# ---- source values ----------------------------------------------------------------------------------------------
+
+SPECIALS = {
+    "bool": [True, False, None],
+    "int32": [INT32_MIN, INT32_MAX, 0, -1, 1, None, INT32_MIN + 1, INT32_MAX - 1],
+    "int64": [INT64_MIN, INT64_MAX, 0, -1, 1, None, 2**53 + 1, -(2**53) - 1, INT32_MAX + 1, INT32_MIN - 1],
+    "float": [NAN, INF, -INF, -0.0, 0.0, None, FLT_MAX, -FLT_MAX, FLT_MIN_SUB, FLT_MIN_NORMAL, f32(0.1),
+              f32(1 / 3), f32(16777217.0), f32(1e-5), f32(-2.5)],
+    "double": [NAN, INF, -INF, -0.0, 0.0, None, 5e-324, 2.2250738585072014e-308, 1.7976931348623157e308,
+               -1.7976931348623157e308, 0.1, 1 / 3, float(2**53), 1e16, 1e-5, 123456789.125],
+    "string": ["", None, "a", "é", "日本語テキスト", "🎉 emoji 👍🏽", "Ünïcödé — “quotes” ‘single’", "line\nbreak\ttab\r",
+               'quote " backslash \\ slash /', "\u0000nul inside", "e\u0301 combining", "\u200bzero width",
+               "Ελληνικά кириллица עברית العربية", "x" * 300, " leading and trailing spaces "],
+    "date": [0, -1, 1, None, days(1, 1, 1), days(9999, 12, 31), days(1900, 1, 1), days(1600, 2, 29),
+             days(2000, 2, 29), days(1969, 7, 20), days(1582, 10, 4)],
+    "timestamp": [0, -1, 1, None, 1_700_000_000_123_456, -1_234_567_890_123_457, -62_135_596_800_000_000,
+                  253_402_300_799_999_999, 951_782_400_000_001, -14_182_940_000_000],
+}
+
+STRING_POOL_SEED = ["alpha", "beta", "gamma", "δέλτα", "ε", "Zürich", "São Paulo", "東京", "Москва", "naïve", "",
+                    "a longer string value that repeats", "🙂", "tab\there", "line\nbreak"]
+
+
+def random_value(rng: random.Random, strata_type: str, pool: list[str]):
+    if strata_type == "bool":
+        return rng.random() < 0.5
+    if strata_type == "int32":
+        return rng.randint(-1000, 1000) if rng.random() < 0.6 else rng.randint(INT32_MIN, INT32_MAX)
+    if strata_type == "int64":
+        return rng.randint(-10**6, 10**6) if rng.random() < 0.5 else rng.randint(INT64_MIN, INT64_MAX)
+    if strata_type == "float":
+        return f32(round(rng.uniform(-1e4, 1e4), rng.randint(0, 4)))
+    if strata_type == "double":
+        r = rng.random()
+        if r < 0.4:
+            return round(rng.uniform(-1e6, 1e6), rng.randint(0, 6))
+        if r < 0.8:
+            return rng.uniform(-1, 1) * 10.0 ** rng.randint(-300, 300)
+        return float(rng.randint(-1000, 1000))
+    if strata_type == "string":
+        if rng.random() < 0.7:
+            return rng.choice(pool)
+        alphabet = "abcxyzABC019 _-éüßøñçåœ€日本中文한국어ÆΩж🙂🚀"
+        return "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 24)))
+    if strata_type == "date":
+        return rng.randint(days(1, 1, 1), days(9999, 12, 31)) if rng.random() < 0.2 else rng.randint(-40000, 40000)
+    if strata_type == "timestamp":
+        if rng.random() < 0.2:
+            return rng.randint(-62_135_596_800_000_000, 253_402_300_799_999_999)
+        return rng.randint(-2_000_000_000_000_000, 4_000_000_000_000_000)
+    raise ValueError(strata_type)
+
+
+def column_values(rng: random.Random, strata_type: str, n: int, null_rate: float = 0.08,
+                  specials: bool = True) -> list:
+    pool = STRING_POOL_SEED + ["pool-" + str(i) for i in range(40)]
+    head = list(SPECIALS[strata_type]) if specials else []
+    rng.shuffle(head)
+    values = head[:n]
+    while len(values) < n:
+        values.append(None if rng.random() < null_rate else random_value(rng, strata_type, pool))
+    return values
+
+
+def base_data(seed: int, n: int, columns=BASE_COLUMNS) -> tuple[list[tuple[str, str]], dict[str, list]]:
+    rng = random.Random(seed)
+    return list(columns), {name: column_values(rng, st, n) for name, st in columns}
+
+
+def arrow_table(columns, data, arrow_types=None, nullable=True) -> pa.Table:
+    arrow_types = arrow_types or {}
+    fields, arrays = [], []
+    for name, st in columns:
+        t = arrow_types.get(name, ARROW_TYPE.get(st))
+        fields.append(pa.field(name, t, nullable=nullable))
+        arrays.append(pa.array(data[name], type=t))
+    return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
+
+
+# ---- writing and verifying --------------------------------------------------------------------------------------
+
+
+def path(name: str, suffix: str = ".parquet") -> str:
+    return os.path.join(HERE, name + suffix)
+
+
+def finish(name: str, columns, expected_rows: list[dict], description: str, notes: dict | None = None,
+           nullable: bool = True, check_duckdb: bool = True) -> None:
+    """Writes schema.json and expected.jsonl of an already written NAME.parquet and cross-checks the file."""
+    file = path(name)
+    notes = notes or {}
+    pa_table = pq.read_table(file)
+    types = [st for _, st in columns]
+    assert pa_table.column_names == [c for c, _ in columns], (name, pa_table.column_names)
+    for engine, table in [("pyarrow", pa_table)] + ([("duckdb", canonical.read_duckdb(file)[0])] if check_duckdb else []):
+        got = canonical.table_rows(table, types)
+        assert len(got) == len(expected_rows), (name, engine, len(got), len(expected_rows))
+        for r, (g, e) in enumerate(zip(got, expected_rows)):
+            if g != e:
+                for k in e:
+                    if canonical.dumps_cell(g[k]) != canonical.dumps_cell(e[k]):
+                        raise AssertionError(f"{name}: {engine} row {r} column {k}: expected {e[k]!r}, got {g[k]!r}")
+    info = layout.describe(file)
+    schema = []
+    for (col, st), field in zip(columns, pa_table.schema):
+        c = info["columns"][col]
+        entry = {"name": col, "type": st, "nullable": field.nullable, "arrow_type": str(field.type),
+                 "physical": c["physical"], "codec": c["codec"], "encodings": c["encodings"],
+                 "data_pages": c["data_pages"], "dictionary_pages": c["dictionary_pages"]}
+        if col in notes:
+            entry["note"] = notes[col]
+        schema.append(entry)
+    with open(path(name, ".schema.json"), "w", encoding="utf-8") as f:
+        f.write("[\n" + ",\n".join(" " + json.dumps(c, ensure_ascii=False) for c in schema) + "\n]\n")
+    canonical.write_jsonl(path(name, ".expected.jsonl"), expected_rows)
+    DESCRIPTIONS[name] = description + f" Rows: {len(expected_rows)}; row groups: {info['row_groups']};" \
+        f" codec: {', '.join(sorted({c['codec'] for c in info['columns'].values()}))}; written by" \
+        f" `{info['created_by'].split(' (build')[0]}`."
+
+
+def expected_from_source(columns, data, convert=None) -> list[dict]:
+    """Canonical rows from source values; `convert[col]` maps a raw source value to Strata's raw value."""
+    convert = convert or {}
+    n = len(data[columns[0][0]]) if columns else 0
+    out = []
+    for r in range(n):
+        row = {}
+        for col, st in columns:
+            raw = data[col][r]
+            if raw is not None and col in convert:
+                raw = convert[col](raw)
+            row[col] = canonical.canonical_value(st, raw)
+        out.append(row)
+    return out
+
+
+def write_pyarrow(name: str, description: str, seed: int, n: int, columns=BASE_COLUMNS, notes=None, **options):
+    cols, data = base_data(seed, n, columns)
+    pq.write_table(arrow_table(cols, data), path(name), **options)
+    finish(name, cols, expected_from_source(cols, data), description, notes)
+
+
+def error_fixture(name: str, substring: str, code: str, reason: str) -> None:
+    assert os.path.getsize(path(name)) > 0
+    ERRORS[name] = {"expect_error": substring, "error_code": code, "reason": reason}
+    with open(path(name, ".schema.json"), "w", encoding="utf-8") as f:
+        json.dump(ERRORS[name], f, ensure_ascii=False, indent=1)
+        f.write("\n")
+
+
+# ---- the fixtures -----------------------------------------------------------------------------------------------
+
+
+def pyarrow_fixtures() -> None:
+    write_pyarrow("pa_snappy_v1_dict", "pyarrow, SNAPPY, V1 data pages, dictionary encoding on (RLE_DICTIONARY"
+                  " data pages after a PLAIN dictionary page; booleans PLAIN).", 101, 800,
+                  compression="snappy", data_page_version="1.0", use_dictionary=True)
+    write_pyarrow("pa_snappy_v2_plain", "pyarrow, SNAPPY, V2 data pages (uncompressed levels), dictionary off"
+                  " (PLAIN values; booleans RLE as pyarrow writes them in V2).", 102, 800,
+                  compression="snappy", data_page_version="2.0", use_dictionary=False)
+    write_pyarrow("pa_zstd_v2_dict", "pyarrow, ZSTD, V2 data pages, dictionary on.", 103, 800,
+                  compression="zstd", data_page_version="2.0", use_dictionary=True)
+    write_pyarrow("pa_gzip_v1", "pyarrow, GZIP, V1 data pages, dictionary on (default).", 104, 600,
+                  compression="gzip", data_page_version="1.0")
+    write_pyarrow("pa_lz4raw", "pyarrow `compression='lz4'`, which writes codec LZ4_RAW (7), V1 pages.", 105, 600,
+                  compression="lz4", data_page_version="1.0")
+    write_pyarrow("pa_uncompressed_v1_plain", "pyarrow, UNCOMPRESSED, V1 data pages, dictionary off (PLAIN).",
+                  106, 500, compression="none", data_page_version="1.0", use_dictionary=False)
+    write_pyarrow("pa_multi_rowgroup_pages", "pyarrow, SNAPPY, V1, dictionary on, row_group_size=250,"
+                  " data_page_size=256, write_batch_size=32: several row groups, several data pages per column"
+                  " chunk (see data_pages in the schema) and, with dictionary_pagesize_limit=1024, chunks whose"
+                  " dictionary fills up so RLE_DICTIONARY pages are followed by PLAIN pages (dictionary fallback).", 107, 1600, compression="snappy", data_page_version="1.0",
+                  row_group_size=250, data_page_size=256, write_batch_size=32,
+                  dictionary_pagesize_limit=1024)
+    write_pyarrow("pa_multi_rowgroup_pages_v2", "Same layout as pa_multi_rowgroup_pages but V2 data pages, ZSTD and"
+                  " dictionary off (PLAIN pages, booleans RLE).", 108, 1000, compression="zstd",
+                  data_page_version="2.0", use_dictionary=False, row_group_size=400, data_page_size=512,
+                  write_batch_size=32)
+
+    # Timestamp units and time zones; every one maps to Strata's timestamp (µs, UTC instant).
+    rng = random.Random(110)
+    n = 500
+    base_us = column_values(rng, "timestamp", n)
+    ms = [None if v is None else v // 1000 for v in base_us]
+    ns_whole = [None if v is None or not (-9_000_000_000_000_000 < v < 9_000_000_000_000_000) else v * 1000
+                for v in base_us]
+    ns_frac = [None if v is None else v + rng.randint(0, 999) for v in ns_whole]
+    for i, v in enumerate([-1, 1, -999, -1000, -1001, 999, 1000, 1001]):  # floor division at the edges
+        ns_frac[i] = v
+    cols = [("ts_ms_utc", "timestamp"), ("ts_us_utc", "timestamp"), ("ts_ns_utc", "timestamp"),
+            ("ts_ns_subus_utc", "timestamp"), ("ts_ms_naive", "timestamp"), ("ts_us_naive", "timestamp"),
+            ("ts_ns_naive", "timestamp")]
+    data = {"ts_ms_utc": ms, "ts_us_utc": base_us, "ts_ns_utc": ns_whole, "ts_ns_subus_utc": ns_frac,
+            "ts_ms_naive": ms, "ts_us_naive": base_us, "ts_ns_naive": ns_frac}
+    types = {"ts_ms_utc": pa.timestamp("ms", tz="UTC"), "ts_us_utc": pa.timestamp("us", tz="UTC"),
+             "ts_ns_utc": pa.timestamp("ns", tz="UTC"), "ts_ns_subus_utc": pa.timestamp("ns", tz="UTC"),
+             "ts_ms_naive": pa.timestamp("ms"), "ts_us_naive": pa.timestamp("us"), "ts_ns_naive": pa.timestamp("ns")}
+    pq.write_table(arrow_table(cols, data, types), path("pa_timestamp_units"), compression="snappy")
+    to_us = {"ts_ms_utc": lambda v: v * 1000, "ts_ms_naive": lambda v: v * 1000,
+             "ts_ns_utc": lambda v: v // 1000, "ts_ns_subus_utc": lambda v: v // 1000,
+             "ts_ns_naive": lambda v: v // 1000}
+    notes = {
+        "ts_ms_utc": "TIMESTAMP(MILLIS, isAdjustedToUTC=true) -> timestamp: value * 1000",
+        "ts_us_utc": "TIMESTAMP(MICROS, isAdjustedToUTC=true) -> timestamp: as stored",
+        "ts_ns_utc": "TIMESTAMP(NANOS, isAdjustedToUTC=true) -> timestamp: floor(value / 1000); all values whole µs",
+        "ts_ns_subus_utc": "TIMESTAMP(NANOS, isAdjustedToUTC=true) with sub-µs digits -> timestamp: floor(value /"
+                           " 1000), rounding toward negative infinity (-1 ns -> -1 µs, -1001 ns -> -2 µs)",
+        "ts_ms_naive": "TIMESTAMP(MILLIS, isAdjustedToUTC=false) -> timestamp: wall clock read as UTC, value * 1000",
+        "ts_us_naive": "TIMESTAMP(MICROS, isAdjustedToUTC=false) -> timestamp: wall clock read as UTC, as stored",
+        "ts_ns_naive": "TIMESTAMP(NANOS, isAdjustedToUTC=false) -> timestamp: wall clock read as UTC, floor(value /"
+                       " 1000)",
+    }
+    finish("pa_timestamp_units", cols, expected_from_source(cols, data, to_us),
+           "Timestamps in ms, µs and ns, UTC-adjusted and naive (isAdjustedToUTC=false); all map to Strata"
+           " timestamp (µs): ms * 1000, ns floor-divided by 1000 (sub-µs digits in ts_ns_subus_utc and"
+           " ts_ns_naive). Values within the ns range (years 1677..2262) for the ns columns.", notes)
+
+    # Narrow and unsigned integers.
+    rng = random.Random(111)
+    n = 600
+    specs = [("i8", pa.int8(), -128, 127, "int32"), ("i16", pa.int16(), -32768, 32767, "int32"),
+             ("u8", pa.uint8(), 0, 255, "int32"), ("u16", pa.uint16(), 0, 65535, "int32"),
+             ("u32", pa.uint32(), 0, 2**32 - 1, "int64")]
+    cols, data, types = [], {}, {}
+    for col, t, lo, hi, st in specs:
+        head = [lo, hi, 0, None, lo + 1, hi - 1, (lo + hi) // 2]
+        if col == "u32":
+            head += [2**31 - 1, 2**31, 2**31 + 1]
+        vals = head + [None if rng.random() < 0.08 else rng.randint(lo, hi) for _ in range(n - len(head))]
+        cols.append((col, st))
+        data[col] = vals
+        types[col] = t
+    pq.write_table(arrow_table(cols, data, types), path("pa_small_ints"), compression="snappy")
+    notes = {"i8": "INT(8, signed) -> int32", "i16": "INT(16, signed) -> int32", "u8": "INT(8, unsigned) -> int32",
+             "u16": "INT(16, unsigned) -> int32",
+             "u32": "INT(32, unsigned) -> int64; stored in INT32 as the two's complement bit pattern, so values"
+                    " >= 2^31 must be reinterpreted as unsigned"}
+    finish("pa_small_ints", cols, expected_from_source(cols, data),
+           "int8/int16/uint8/uint16 (-> int32) and uint32 (-> int64) with each type's extremes; uint32 values"
+           " above INT32_MAX check the unsigned reinterpretation.", notes)
+
+    # uint64: Strata rejects it.
+    t = pa.table({"id": pa.array([1, 2, None, 4], pa.int32()),
+                  "u64": pa.array([0, 2**64 - 1, None, 2**63], pa.uint64())})
+    pq.write_table(t, path("uint64"))
+    error_fixture("uint64", "unsupported", "unsupported",
+                  "column u64 is INT64 with INT(64, unsigned): no Strata type holds it")
+
+    # Non-default encodings (dictionary off so the requested encodings are used).
+    for version, codec, seed in (("1.0", "none", 112), ("2.0", "zstd", 113)):
+        rng = random.Random(seed)
+        n = 600
+        cols = [("i32_delta", "int32"), ("i64_delta", "int64"), ("d_delta", "date"), ("ts_delta", "timestamp"),
+                ("s_delta_length", "string"), ("s_delta_byte_array", "string"), ("f32_bss", "float"),
+                ("f64_bss", "double"), ("i32_bss", "int32"), ("i64_bss", "int64"), ("b_rle", "bool")]
+        data = {c: column_values(rng, st, n) for c, st in cols}
+        # Sorted-ish runs and adjacent extremes: small deltas, and deltas that wrap around.
+        data["i32_delta"][20:60] = list(range(1000, 1040))
+        data["i32_delta"][60:64] = [INT32_MAX, INT32_MIN, INT32_MAX, INT32_MIN]
+        data["i64_delta"][20:60] = list(range(-5, 35))
+        data["i64_delta"][60:64] = [INT64_MAX, INT64_MIN, INT64_MAX, INT64_MIN]
+        data["d_delta"][20:60] = list(range(-20, 20))
+        # Shared prefixes for DELTA_BYTE_ARRAY.
+        data["s_delta_byte_array"][20:120] = [f"https://example.com/ünïcode/{i // 10}/{i}" for i in range(100)]
+        enc = {"i32_delta": "DELTA_BINARY_PACKED", "i64_delta": "DELTA_BINARY_PACKED",
+               "d_delta": "DELTA_BINARY_PACKED", "ts_delta": "DELTA_BINARY_PACKED",
+               "s_delta_length": "DELTA_LENGTH_BYTE_ARRAY", "s_delta_byte_array": "DELTA_BYTE_ARRAY",
+               "f32_bss": "BYTE_STREAM_SPLIT", "f64_bss": "BYTE_STREAM_SPLIT", "i32_bss": "BYTE_STREAM_SPLIT",
+               "i64_bss": "BYTE_STREAM_SPLIT", "b_rle": "RLE"}
+        name = f"pa_encodings_v{version[0]}"
+        pq.write_table(arrow_table(cols, data), path(name), compression=codec, data_page_version=version,
+                       use_dictionary=False, column_encoding=enc, data_page_size=1024, write_batch_size=64)
+        info = layout.describe(path(name))
+        for c, e in enc.items():
+            assert e in info["columns"][c]["encodings"], (name, c, info["columns"][c])
+        finish(name, cols, expected_from_source(cols, data),
+               f"pyarrow column_encoding, V{version[0]} pages, {codec.upper()}: DELTA_BINARY_PACKED (int32 with"
+               f" wrapping deltas between INT32_MIN/MAX, int64 likewise, date, timestamp), DELTA_LENGTH_BYTE_ARRAY,"
+               f" DELTA_BYTE_ARRAY (shared prefixes), BYTE_STREAM_SPLIT (float, double, int32, int64), RLE"
+               f" booleans. Several pages per chunk.")
+
+    # All-null columns, one of each type, next to a non-null id.
+    cols = [("id", "int32")] + [(f"null_{st}", st) for _, st in BASE_COLUMNS]
+    n = 300
+    data = {"id": list(range(n))}
+    data.update({f"null_{st}": [None] * n for _, st in BASE_COLUMNS})
+    pq.write_table(arrow_table(cols, data), path("pa_all_null"), compression="snappy")
+    finish("pa_all_null", cols, expected_from_source(cols, data),
+           "One column per Strata type holding only nulls (pyarrow writes no dictionary/values, only def levels),"
+           " plus a non-null int32 id.")
+
+    # Zero rows.
+    cols = list(BASE_COLUMNS)
+    pq.write_table(arrow_table(cols, {c: [] for c, _ in cols}), path("pa_empty"), compression="snappy")
+    finish("pa_empty", cols, [], "Zero rows, one column of each Strata type; expected.jsonl is empty. pyarrow writes one row group with"
+           " num_rows 0: the bool chunk has no pages, the others only an empty dictionary page and"
+           " data_page_offset 0.")
+
+    # REQUIRED columns (no definition levels at all).
+    rng = random.Random(114)
+    n = 500
+    data = {}
+    for c, st in BASE_COLUMNS:
+        vals = column_values(rng, st, n)
+        data[c] = [v if v is not None else random_value(rng, st, STRING_POOL_SEED) for v in vals]
+    cols = list(BASE_COLUMNS)
+    pq.write_table(arrow_table(cols, data, nullable=False), path("pa_required"), compression="snappy")
+    finish("pa_required", cols, expected_from_source(cols, data),
+           "Every column REQUIRED (non-nullable): pages carry no definition levels. No nulls (cannot have any);"
+           " otherwise the same special values as the other files.", nullable=False)
+
+
+def duckdb_fixtures() -> None:
+    for name, opts, seed in (("duckdb_default", "FORMAT parquet", 201),
+                             ("duckdb_zstd", "FORMAT parquet, COMPRESSION zstd", 202)):
+        cols = list(BASE_COLUMNS) + [("ts_naive", "timestamp")]
+        rng = random.Random(seed)
+        data = {c: column_values(rng, st, 800) for c, st in cols}
+        src = arrow_table(cols, data, {"ts_naive": pa.timestamp("us")})
+        con = duckdb.connect()
+        con.register("src", src)
+        target = path(name)
+        if os.path.exists(target):
+            os.remove(target)
+        con.execute(f"COPY (SELECT b, i32, i64, f32, f64, s, d, ts, ts_naive FROM src) TO '{target}' ({opts})")
+        con.close()
+        finish(name, cols, expected_from_source(cols, data),
+               f"DuckDB `COPY (SELECT ...) TO ... ({opts})`: BOOLEAN, INTEGER, BIGINT, FLOAT, DOUBLE, VARCHAR,"
+               f" DATE, TIMESTAMPTZ (-> TIMESTAMP(MICROS, UTC)) and TIMESTAMP (ts_naive -> TIMESTAMP(MICROS,"
+               f" isAdjustedToUTC=false), read as timestamp).",
+               {"ts_naive": "DuckDB TIMESTAMP: isAdjustedToUTC=false, read as UTC"})
+
+
+def polars_fixtures() -> None:
+    for name, kwargs, seed in (("polars_default", {}, 301), ("polars_lz4", {"compression": "lz4"}, 302)):
+        cols = list(BASE_COLUMNS)
+        rng = random.Random(seed)
+        data = {c: column_values(rng, st, 800) for c, st in cols}
+        df = pl.from_arrow(arrow_table(cols, data))
+        df.write_parquet(path(name), **kwargs)
+        codec = layout.describe(path(name))["columns"]["i32"]["codec"]
+        finish(name, cols, expected_from_source(cols, data),
+               f"polars `write_parquet({', '.join(f'{k}={v!r}' for k, v in kwargs.items())})`"
+               f" (polars writes codec {codec}" + (" for compression='lz4'" if kwargs else ", its default") + ").")
+
+
+def bad_fixtures() -> None:
+    t = pa.table({"id": pa.array([1, 2, 3, None], pa.int32()),
+                  "xs": pa.array([[1, 2], [], None, [None, 9223372036854775807]], pa.list_(pa.int64()))})
+    pq.write_table(t, path("err_nested_list"))
+    error_fixture("err_nested_list", "nested", "unsupported", "column xs is list<int64> (repeated group)")
+
+    t = pa.table({"id": pa.array([1, 2, None], pa.int32()),
+                  "st": pa.array([{"a": 1, "b": "x"}, None, {"a": None, "b": "z"}],
+                                 pa.struct([("a", pa.int64()), ("b", pa.string())]))})
+    pq.write_table(t, path("err_nested_struct"))
+    error_fixture("err_nested_struct", "nested", "unsupported", "column st is struct<a: int64, b: string> (group)")
+
+    import decimal
+    vals = [decimal.Decimal("12345678.90"), decimal.Decimal("-0.01"), None, decimal.Decimal("0.00")]
+    t = pa.table({"id": pa.array([1, 2, 3, 4], pa.int32()), "dec": pa.array(vals, pa.decimal128(10, 2))})
+    pq.write_table(t, path("err_decimal"))
+    error_fixture("err_decimal", "unsupported", "unsupported",
+                  "column dec is DECIMAL(10, 2) in FIXED_LEN_BYTE_ARRAY; Strata has no decimal type")
+    vals = [decimal.Decimal("1234567.89"), decimal.Decimal("-0.01"), None, decimal.Decimal("0.00")]
+    t = pa.table({"id": pa.array([1, 2, 3, 4], pa.int32()), "dec": pa.array(vals, pa.decimal128(9, 2))})
+    pq.write_table(t, path("err_decimal_int32"), store_decimal_as_integer=True)
+    assert layout.describe(path("err_decimal_int32"))["columns"]["dec"]["physical"] == "INT32"
+    error_fixture("err_decimal_int32", "unsupported", "unsupported",
+                  "column dec is DECIMAL(9, 2) stored as INT32: must be rejected, not read as int32")
+
+    with open(path("pa_small_ints"), "rb") as f:
+        good = f.read()
+    with open(path("err_truncated"), "wb") as f:
+        f.write(good[: len(good) // 2])
+    error_fixture("err_truncated", "corrupt", "corrupt",
+                  "first half of pa_small_ints.parquet: no footer, no trailing PAR1 magic")
+    with open(path("err_bad_magic"), "wb") as f:
+        f.write(good[:-4] + b"PAR0")
+    error_fixture("err_bad_magic", "corrupt", "corrupt",
+                  "pa_small_ints.parquet with the trailing magic changed to PAR0")
+    footer_len = struct.unpack("<I", good[-8:-4])[0]
+    with open(path("err_footer_length"), "wb") as f:
+        f.write(good[:-8] + struct.pack("<I", len(good) * 2) + b"PAR1")
+    error_fixture("err_footer_length", "corrupt", "corrupt",
+                  f"pa_small_ints.parquet with the footer length ({footer_len}) replaced by twice the file size")
+
+
+def write_readme() -> None:
+    parquet_files = sorted(f for f in os.listdir(HERE) if f.endswith(".parquet"))
+    sizes = {f: os.path.getsize(os.path.join(HERE, f)) for f in parquet_files}
+    lines = [
+        "# Parquet interop fixtures",
+        "",
+        "Small Parquet files written by other engines, with the values Strata must read from them, so the Swift",
+        "tests can check the reader without running Python. Generated by `make_fixtures.py` (do not edit by hand).",
+        "",
+        "## Provenance",
+        "",
+        f"- Python {sys.version.split()[0]}, pyarrow {pa.__version__}, duckdb {duckdb.__version__},"
+        f" polars {pl.__version__}",
+        "- Regenerate from the repository root: `python3 Fixtures/parquet/make_fixtures.py`",
+        "  (seeded; the same library versions produce byte-identical files, newer versions may change the bytes",
+        "  but not the expected values). The generator asserts that pyarrow and DuckDB read back exactly the",
+        "  expected values before writing them.",
+        "- `layout.py` reads codecs, page types and encodings from the Thrift page headers; they are recorded per",
+        "  column in each `*.schema.json`.",
+        "",
+        "## File formats",
+        "",
+        "- `NAME.schema.json` for a readable file: a JSON array, one object per column in file order. `name` and",
+        "  `type` (Strata type: bool, int32, int64, float, double, string, date, timestamp) are what the reader must",
+        "  produce; `nullable`, `arrow_type`, `physical`, `codec`, `encodings`, `data_pages`, `dictionary_pages`",
+        "  and `note` document the file.",
+        "- `NAME.expected.jsonl`: one JSON object per row, keys in column order, values in the canonical form of",
+        "  `Tests/interop/canonical.py`: null -> null; bool -> true/false; int32 -> number; int64 -> string of the",
+        "  decimal; float/double -> string of the shortest round-trip decimal in Python repr() style (float:",
+        "  shortest for the 32-bit value, e.g. \"0.1\"), with \"nan\", \"inf\", \"-inf\", \"-0.0\"; string -> string;",
+        "  date -> \"YYYY-MM-DD\"; timestamp -> string of integer microseconds since the epoch, UTC.",
+        "  Compare float/double by parsing the string (NaN equals NaN; -0.0 differs from 0.0) or by string.",
+        "- `NAME.schema.json` for a file Strata must reject: `{\"expect_error\": S, \"error_code\": C, \"reason\": ...}`.",
+        "  The error's description must contain S (case-insensitive); C is the expected `StrataError.Code`.",
+        "",
+        "## Type mapping decided here",
+        "",
+        "- int8, int16, uint8, uint16 -> int32; uint32 -> int64 (reinterpret the INT32 bits as unsigned);",
+        "  uint64 -> error \"unsupported\".",
+        "- TIMESTAMP in MILLIS / MICROS / NANOS, isAdjustedToUTC true or false -> timestamp (µs). Millis * 1000;",
+        "  nanos floor-divided by 1000 (toward negative infinity). Naive (isAdjustedToUTC=false) values are read",
+        "  as if they were UTC.",
+        "- Nested columns (list, struct) -> error \"nested\"; DECIMAL (any physical type) -> error \"unsupported\".",
+        "",
+        "## Readable files",
+        "",
+        "| file | size | covers |",
+        "|---|---|---|",
+    ]
+    for f in parquet_files:
+        name = f[: -len(".parquet")]
+        if name in DESCRIPTIONS:
+            lines.append(f"| `{f}` | {sizes[f]:,} B | {DESCRIPTIONS[name]} |")
+    lines += ["", "## Files Strata must reject", "", "| file | size | expect_error | error_code | why |",
+              "|---|---|---|---|---|"]
+    for f in parquet_files:
+        name = f[: -len(".parquet")]
+        if name in ERRORS:
+            e = ERRORS[name]
+            lines.append(f"| `{f}` | {sizes[f]:,} B | `{e['expect_error']}` | `{e['error_code']}` | {e['reason']} |")
+    lines += ["", f"Total Parquet bytes: {sum(sizes.values()):,}.", ""]
+    with open(os.path.join(HERE, "README.md"), "w", encoding="utf-8") as f:
+        f.write("\n".join(lines))
+
+
+def main() -> None:
+    for f in os.listdir(HERE):
+        if f.endswith((".parquet", ".expected.jsonl", ".schema.json")):
+            os.remove(os.path.join(HERE, f))
+    pyarrow_fixtures()
+    duckdb_fixtures()
+    polars_fixtures()
+    bad_fixtures()
+    write_readme()
+    total = 0
+    for f in sorted(os.listdir(HERE)):
+        size = os.path.getsize(os.path.join(HERE, f))
+        total += size
+        if f.endswith(".parquet"):
+            assert size < 200 * 1024, (f, size)
+    print(f"{len(DESCRIPTIONS)} readable fixtures, {len(ERRORS)} error fixtures, {total:,} bytes in {HERE}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,228 @@
+"""Canonical text form of Strata column values, shared by the fixture generator and the interop checker.
+
+Strata types and the canonical JSON value of a non-null cell (null is always JSON null):
+
+    bool       JSON true / false
+    int32      JSON number
+    int64      JSON string of the decimal value, e.g. "-9223372036854775808"
+    float      JSON string: shortest decimal that round-trips to the same 32-bit float, printed with Python's
+               repr() rules, e.g. 0.1f -> "0.1" (not the widened double's "0.10000000149011612"), 1e-5f -> "1e-05",
+               FLT_MAX -> "3.4028235e+38"; specials "nan", "inf", "-inf", "-0.0"
+    double     JSON string: repr() of the 64-bit value (shortest round-trip); specials "nan", "inf", "-inf", "-0.0"
+    string     JSON string (the UTF-8 text)
+    date       JSON string "YYYY-MM-DD", proleptic Gregorian, year zero-padded to 4 digits, negative years get a
+               leading "-", years above 9999 get more digits
+    timestamp  JSON string of the integer microseconds since 1970-01-01T00:00:00 UTC
+
+One row is one JSON object whose keys are the column names in schema order, serialised with
+json.dumps(row, ensure_ascii=False, separators=(",", ":")): compact, UTF-8, no trailing spaces.
+
+Arrow inputs wider than a Strata type are narrowed the way Strata reads them: int8/int16/uint8/uint16 -> int32,
+uint32 -> int64, timestamp[s/ms/ns] (with or without a time zone) -> timestamp in microseconds, nanoseconds
+divided by 1000 rounding toward negative infinity (floor).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import struct
+from fractions import Fraction
+
+import pyarrow as pa
+
+STRATA_TYPES = ("bool", "int32", "int64", "float", "double", "string", "date", "timestamp")
+
+
+class UnsupportedType(Exception):
+    """An Arrow type that has no Strata equivalent. `kind` is "nested" or "unsupported"."""
+
+    def __init__(self, kind: str, arrow_type: pa.DataType):
+        super().__init__(f"{kind}: {arrow_type}")
+        self.kind = kind
+        self.arrow_type = arrow_type
+
+
+def strata_type_for_arrow(t: pa.DataType) -> str:
+    """Strata type a reader maps an Arrow type (as pyarrow reads a Parquet column) to, or raises UnsupportedType."""
+    if pa.types.is_boolean(t):
+        return "bool"
+    if pa.types.is_int32(t) or pa.types.is_int16(t) or pa.types.is_int8(t):
+        return "int32"
+    if pa.types.is_uint8(t) or pa.types.is_uint16(t):
+        return "int32"
+    if pa.types.is_int64(t) or pa.types.is_uint32(t):
+        return "int64"
+    if pa.types.is_float32(t):
+        return "float"
+    if pa.types.is_float64(t):
+        return "double"
+    if pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_string_view(t):
+        return "string"
+    if pa.types.is_date32(t):
+        return "date"
+    if pa.types.is_timestamp(t):
+        return "timestamp"
+    if pa.types.is_nested(t):
+        raise UnsupportedType("nested", t)
+    raise UnsupportedType("unsupported", t)
+
+
+# ---- scalar formatting ------------------------------------------------------------------------------------------
+
+
+def format_double(x: float) -> str:
+    # repr() already spells the specials "nan", "inf", "-inf" and keeps the sign of zero ("-0.0").
+    return repr(float(x))
+
+
+def _f32(x: float) -> float:
+    """`x` rounded to the nearest float32 (NaN if it overflows the float32 range)."""
+    try:
+        return struct.unpack("<f", struct.pack("<f", x))[0]
+    except OverflowError:
+        return math.nan
+
+
+def format_float32(x: float) -> str:
+    """Shortest decimal that round-trips to the float32 value `x`, printed with repr() rules."""
+    x = _f32(float(x))
+    if math.isnan(x) or math.isinf(x) or x == 0.0:
+        return repr(x)
+    # Correctly rounded candidates with increasing significant digits; among candidates of the shortest length
+    # also try the neighbours one unit in the last place away (the round-trip interval may be asymmetric at powers
+    # of two) and keep the one closest to x.
+    exact = Fraction(x)
+    for digits in range(1, 10):
+        mantissa, exponent = f"{abs(x):.{digits - 1}e}".split("e")
+        scale = int(exponent) - (digits - 1)
+        scaled = int(mantissa.replace(".", ""))
+        best = None
+        for cand in (scaled - 1, scaled, scaled + 1):
+            if cand <= 0:
+                continue
+            text = f"{'-' if x < 0 else ''}{cand}e{scale}"
+            if _f32(float(text)) != x:
+                continue
+            # Closest to x wins; an exact tie goes to the even last digit.
+            key = (abs(Fraction(cand) * Fraction(10) ** scale - abs(exact)), cand % 2)
+            if best is None or key < best[0]:
+                best = (key, text)
+        if best is not None:
+            # repr() of the double nearest to a <= 9 digit decimal prints exactly that decimal (15 digits are
+            # always preserved by a double), so this is the canonical spelling of the float32 value.
+            return repr(float(best[1]))
+    raise AssertionError(f"no round-trip representation for float32 {x!r}")
+
+
+def format_date(days: int) -> str:
+    """YYYY-MM-DD of a day number (Howard Hinnant's civil_from_days; exact for any integer)."""
+    z = days + 719468
+    era = (z if z >= 0 else z - 146096) // 146097
+    doe = z - era * 146097
+    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+    mp = (5 * doy + 2) // 153
+    d = doy - (153 * mp + 2) // 5 + 1
+    m = mp + 3 if mp < 10 else mp - 9
+    y = yoe + era * 400 + (1 if m <= 2 else 0)
+    year = f"{abs(y):04d}"
+    return f"{'-' if y < 0 else ''}{year}-{m:02d}-{d:02d}"
+
+
+def canonical_value(strata_type: str, raw):
+    """Canonical JSON value of one cell. `raw` is the Python value: int for date (days) / timestamp (µs)."""
+    if raw is None:
+        return None
+    if strata_type == "bool":
+        return bool(raw)
+    if strata_type == "int32":
+        return int(raw)
+    if strata_type == "int64":
+        return str(int(raw))
+    if strata_type == "float":
+        return format_float32(raw)
+    if strata_type == "double":
+        return format_double(raw)
+    if strata_type == "string":
+        return str(raw)
+    if strata_type == "date":
+        return format_date(int(raw))
+    if strata_type == "timestamp":
+        return str(int(raw))
+    raise ValueError(f"unknown Strata type {strata_type!r}")
+
+
+# ---- Arrow columns ----------------------------------------------------------------------------------------------
+
+_MICROS_PER_UNIT = {"s": (1_000_000, 1), "ms": (1_000, 1), "us": (1, 1), "ns": (1, 1_000)}
+
+
+def raw_values(column: pa.ChunkedArray | pa.Array) -> list:
+    """Python values of an Arrow column with dates as day numbers and timestamps as floored microseconds."""
+    t = column.type
+    if pa.types.is_date32(t):
+        return column.cast(pa.int32()).to_pylist()
+    if pa.types.is_timestamp(t):
+        mul, div = _MICROS_PER_UNIT[t.unit]
+        ints = column.cast(pa.int64()).to_pylist()
+        return [None if v is None else (v * mul) // div for v in ints]
+    if pa.types.is_string_view(t):
+        return column.cast(pa.string()).to_pylist()
+    return column.to_pylist()
+
+
+def table_rows(table: pa.Table, types: list[str] | None = None) -> list[dict]:
+    """Canonical rows of a table. `types` are the Strata types per column (derived from the Arrow schema if None)."""
+    if types is None:
+        types = [strata_type_for_arrow(f.type) for f in table.schema]
+    columns = [
+        [canonical_value(st, v) for v in raw_values(table.column(i))] for i, st in enumerate(types)
+    ]
+    names = table.column_names
+    return [{names[c]: columns[c][r] for c in range(len(names))} for r in range(table.num_rows)]
+
+
+def dumps_row(row: dict) -> str:
+    return json.dumps(row, ensure_ascii=False, separators=(",", ":"))
+
+
+def dumps_cell(value) -> str:
+    """Canonical text of one cell, for exact comparison (distinguishes true from 1 and "1" from 1)."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def write_jsonl(path: str, rows: list[dict]) -> None:
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        for row in rows:
+            f.write(dumps_row(row))
+            f.write("\n")
+
+
+def read_jsonl(path: str) -> list[dict]:
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+# ---- readers ----------------------------------------------------------------------------------------------------
+
+
+def read_pyarrow(file: str) -> pa.Table:
+    import pyarrow.parquet as pq
+
+    return pq.read_table(file)
+
+
+def read_duckdb(file: str) -> tuple[pa.Table, list[str]]:
+    """The file as DuckDB's Parquet reader sees it: an Arrow table and DuckDB's SQL type names per column."""
+    import duckdb
+
+    con = duckdb.connect()
+    try:
+        quoted = "'" + file.replace("'", "''") + "'"
+        rel = con.sql(f"SELECT * FROM read_parquet({quoted})")
+        sql_types = [str(t) for t in rel.types]
+        table = rel.to_arrow_table() if hasattr(rel, "to_arrow_table") else rel.arrow()
+        return table, sql_types
+    finally:
+        con.close()
