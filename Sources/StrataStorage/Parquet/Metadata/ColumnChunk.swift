@@ -1,18 +1,18 @@
 /// One column of one row group: its metadata and page index locations.
 package struct ColumnChunk: ThriftCodable, Hashable {
-    /// External file holding the data; Strata rejects it (1, optional).
+    /// External file holding the data; Strata rejects it (field 1, optional).
     package var filePath: String?
-    /// Deprecated; written as 0 and ignored (2, required).
+    /// Deprecated; written as 0 and ignored (field 2, required).
     package var fileOffset: Int64
-    /// The chunk metadata (3, optional).
+    /// The chunk metadata (field 3, optional).
     package var metaData: ColumnMetaData?
-    /// File offset of the OffsetIndex (4, optional).
+    /// File offset of the OffsetIndex (field 4, optional).
     package var offsetIndexOffset: Int64?
-    /// Size of the OffsetIndex (5, optional).
+    /// Size of the OffsetIndex (field 5, optional).
     package var offsetIndexLength: Int32?
-    /// File offset of the ColumnIndex (6, optional).
+    /// File offset of the ColumnIndex (field 6, optional).
     package var columnIndexOffset: Int64?
-    /// Size of the ColumnIndex (7, optional).
+    /// Size of the ColumnIndex (field 7, optional).
     package var columnIndexLength: Int32?
     /// Whether crypto_metadata (8) or encrypted_column_metadata (9) was present; the reader must reject it.
     package var isEncrypted = false

@@ -1,34 +1,34 @@
 /// Where a column chunk's pages are and how they are encoded and compressed.
 package struct ColumnMetaData: ThriftCodable, Hashable {
-    /// The physical type (1, required).
+    /// The physical type (field 1, required).
     package var type: PhysicalType
-    /// Every encoding used in the chunk, including level encodings (2, required).
+    /// Every encoding used in the chunk, including level encodings (field 2, required).
     package var encodings: [ParquetEncoding]
-    /// Names from the root to the leaf, root excluded (3, required).
+    /// Names from the root to the leaf, root excluded (field 3, required).
     package var pathInSchema: [String]
-    /// The compression codec (4, required).
+    /// The compression codec (field 4, required).
     package var codec: ParquetCompressionCodec
-    /// Number of values including nulls (5, required).
+    /// Number of values including nulls (field 5, required).
     package var numValues: Int64
-    /// Uncompressed bytes including page headers (6, required).
+    /// Uncompressed bytes including page headers (field 6, required).
     package var totalUncompressedSize: Int64
-    /// Stored bytes including page headers (7, required).
+    /// Stored bytes including page headers (field 7, required).
     package var totalCompressedSize: Int64
-    /// Column metadata (8, optional).
+    /// Column metadata (field 8, optional).
     package var keyValueMetadata: [KeyValue]?
-    /// File offset of the first data page (9, required).
+    /// File offset of the first data page (field 9, required).
     package var dataPageOffset: Int64
-    /// File offset of the index page (unused) (10, optional).
+    /// File offset of the index page (unused) (field 10, optional).
     package var indexPageOffset: Int64?
-    /// File offset of the dictionary page; 0 may mean none (11, optional).
+    /// File offset of the dictionary page; 0 may mean none (field 11, optional).
     package var dictionaryPageOffset: Int64?
-    /// Chunk statistics (12, optional).
+    /// Chunk statistics (field 12, optional).
     package var statistics: Statistics?
-    /// Page counts per page type and encoding (13, optional).
+    /// Page counts per page type and encoding (field 13, optional).
     package var encodingStats: [PageEncodingStats]?
-    /// File offset of the bloom filter header (14, optional).
+    /// File offset of the bloom filter header (field 14, optional).
     package var bloomFilterOffset: Int64?
-    /// Size of the bloom filter header and bitset (15, optional).
+    /// Size of the bloom filter header and bitset (field 15, optional).
     package var bloomFilterLength: Int32?
 
     /// Creates a value; optional fields default to absent.

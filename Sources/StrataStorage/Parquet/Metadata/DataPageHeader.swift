@@ -1,14 +1,14 @@
 /// The header of a version 1 data page.
 package struct DataPageHeader: ThriftCodable, Hashable {
-    /// Number of values including nulls (1, required).
+    /// Number of values including nulls (field 1, required).
     package var numValues: Int32
-    /// Encoding of the values (2, required).
+    /// Encoding of the values (field 2, required).
     package var encoding: ParquetEncoding
-    /// Encoding of the definition levels (3, required).
+    /// Encoding of the definition levels (field 3, required).
     package var definitionLevelEncoding: ParquetEncoding
-    /// Encoding of the repetition levels (4, required).
+    /// Encoding of the repetition levels (field 4, required).
     package var repetitionLevelEncoding: ParquetEncoding
-    /// Page statistics (5, optional).
+    /// Page statistics (field 5, optional).
     package var statistics: Statistics?
 
     /// Creates a value; optional fields default to absent.

@@ -1,20 +1,20 @@
 /// The header of a version 2 data page; levels come first, uncompressed and without length prefixes.
 package struct DataPageHeaderV2: ThriftCodable, Hashable {
-    /// Number of values including nulls (1, required).
+    /// Number of values including nulls (field 1, required).
     package var numValues: Int32
-    /// Number of nulls (2, required).
+    /// Number of nulls (field 2, required).
     package var numNulls: Int32
-    /// Number of rows (3, required).
+    /// Number of rows (field 3, required).
     package var numRows: Int32
-    /// Encoding of the values (4, required).
+    /// Encoding of the values (field 4, required).
     package var encoding: ParquetEncoding
-    /// Bytes of definition levels (5, required).
+    /// Bytes of definition levels (field 5, required).
     package var definitionLevelsByteLength: Int32
-    /// Bytes of repetition levels (6, required).
+    /// Bytes of repetition levels (field 6, required).
     package var repetitionLevelsByteLength: Int32
-    /// Whether the values section is compressed; defaults to true (7, optional).
+    /// Whether the values section is compressed; defaults to true (field 7, optional).
     package var isCompressed: Bool = true
-    /// Page statistics (8, optional).
+    /// Page statistics (field 8, optional).
     package var statistics: Statistics?
 
     /// Creates a value; optional fields default to absent.

@@ -1,10 +1,10 @@
 /// The header of a dictionary page.
 package struct DictionaryPageHeader: ThriftCodable, Hashable {
-    /// Number of dictionary entries (may be 0) (1, required).
+    /// Number of dictionary entries (may be 0) (field 1, required).
     package var numValues: Int32
-    /// Encoding of the entries (PLAIN, or PLAIN_DICTIONARY in old files) (2, required).
+    /// Encoding of the entries (PLAIN, or PLAIN_DICTIONARY in old files) (field 2, required).
     package var encoding: ParquetEncoding
-    /// Whether the entries are sorted (3, optional).
+    /// Whether the entries are sorted (field 3, optional).
     package var isSorted: Bool?
 
     /// Creates a value; optional fields default to absent.

@@ -1,18 +1,18 @@
 /// The Parquet footer: schema, row groups and file-level metadata.
 package struct FileMetaData: ThriftCodable, Hashable {
-    /// Format version (1 or 2) (1, required).
+    /// Format version (1 or 2) (field 1, required).
     package var version: Int32
-    /// The schema, depth-first, root first (2, required).
+    /// The schema, depth-first, root first (field 2, required).
     package var schema: [SchemaElement]
-    /// Total number of rows (3, required).
+    /// Total number of rows (field 3, required).
     package var numRows: Int64
-    /// The row groups (4, required).
+    /// The row groups (field 4, required).
     package var rowGroups: [RowGroup]
-    /// File metadata (5, optional).
+    /// File metadata (field 5, optional).
     package var keyValueMetadata: [KeyValue]?
-    /// The writing application, `<app> version <ver> (build <hash>)` (6, optional).
+    /// The writing application, `<app> version <ver> (build <hash>)` (field 6, optional).
     package var createdBy: String?
-    /// One order per leaf; statistics bounds are meaningful only with it (7, optional).
+    /// One order per leaf; statistics bounds are meaningful only with it (field 7, optional).
     package var columnOrders: [ColumnOrder]?
     /// Whether encryption_algorithm (8) or footer_signing_key_metadata (9) was present; the reader must reject it.
     package var isEncrypted = false

@@ -1,10 +1,10 @@
 /// How many pages of one type use one encoding in a column chunk.
 package struct PageEncodingStats: ThriftCodable, Hashable {
-    /// The page type (1, required).
+    /// The page type (field 1, required).
     package var pageType: PageType
-    /// The encoding (2, required).
+    /// The encoding (field 2, required).
     package var encoding: ParquetEncoding
-    /// Number of pages (3, required).
+    /// Number of pages (field 3, required).
     package var count: Int32
 
     /// Creates a value; optional fields default to absent.

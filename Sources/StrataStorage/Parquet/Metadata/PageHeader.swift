@@ -1,18 +1,18 @@
 /// The header before every page; the page body of `compressedPageSize` bytes follows it directly.
 package struct PageHeader: ThriftCodable, Hashable {
-    /// The page type (1, required).
+    /// The page type (field 1, required).
     package var type: PageType
-    /// Body size after decompression, header excluded (2, required).
+    /// Body size after decompression, header excluded (field 2, required).
     package var uncompressedPageSize: Int32
-    /// Stored body size, header excluded (3, required).
+    /// Stored body size, header excluded (field 3, required).
     package var compressedPageSize: Int32
-    /// CRC-32 of the stored body (4, optional).
+    /// CRC-32 of the stored body (field 4, optional).
     package var crc: Int32?
-    /// Set for version 1 data pages (5, optional).
+    /// Set for version 1 data pages (field 5, optional).
     package var dataPageHeader: DataPageHeader?
-    /// Set for dictionary pages (7, optional).
+    /// Set for dictionary pages (field 7, optional).
     package var dictionaryPageHeader: DictionaryPageHeader?
-    /// Set for version 2 data pages (8, optional).
+    /// Set for version 2 data pages (field 8, optional).
     package var dataPageHeaderV2: DataPageHeaderV2?
 
     /// Creates a value; optional fields default to absent.

@@ -1,18 +1,18 @@
 /// A horizontal slice of the table: one column chunk per leaf, in schema order.
 package struct RowGroup: ThriftCodable, Hashable {
-    /// The column chunks in leaf order (1, required).
+    /// The column chunks in leaf order (field 1, required).
     package var columns: [ColumnChunk]
-    /// Uncompressed size of all chunks (2, required).
+    /// Uncompressed size of all chunks (field 2, required).
     package var totalByteSize: Int64
-    /// Number of rows (3, required).
+    /// Number of rows (field 3, required).
     package var numRows: Int64
-    /// The sort order of the rows (4, optional).
+    /// The sort order of the rows (field 4, optional).
     package var sortingColumns: [SortingColumn]?
-    /// File offset of the first page (5, optional).
+    /// File offset of the first page (field 5, optional).
     package var fileOffset: Int64?
-    /// Stored size of all chunks (6, optional).
+    /// Stored size of all chunks (field 6, optional).
     package var totalCompressedSize: Int64?
-    /// Index of the row group in the file (7, optional).
+    /// Index of the row group in the file (field 7, optional).
     package var ordinal: Int16?
 
     /// Creates a value; optional fields default to absent.

@@ -1,24 +1,24 @@
 /// One node of the depth-first schema list; element 0 is the root group.
 package struct SchemaElement: ThriftCodable, Hashable {
-    /// The physical type; absent for groups (1, optional).
+    /// The physical type; absent for groups (field 1, optional).
     package var type: PhysicalType?
-    /// Byte width of FIXED_LEN_BYTE_ARRAY values (2, optional).
+    /// Byte width of FIXED_LEN_BYTE_ARRAY values (field 2, optional).
     package var typeLength: Int32?
-    /// Required, optional or repeated (3, optional).
+    /// Required, optional or repeated (field 3, optional).
     package var repetitionType: FieldRepetitionType?
-    /// The column or group name (4, required).
+    /// The column or group name (field 4, required).
     package var name: String
-    /// Number of children; set for groups only (5, optional).
+    /// Number of children; set for groups only (field 5, optional).
     package var numChildren: Int32?
-    /// The deprecated logical annotation (6, optional).
+    /// The deprecated logical annotation (field 6, optional).
     package var convertedType: ConvertedType?
-    /// Decimal scale (7, optional).
+    /// Decimal scale (field 7, optional).
     package var scale: Int32?
-    /// Decimal precision (8, optional).
+    /// Decimal precision (field 8, optional).
     package var precision: Int32?
-    /// Field id from the writer's schema (9, optional).
+    /// Field id from the writer's schema (field 9, optional).
     package var fieldId: Int32?
-    /// The logical type (10, optional).
+    /// The logical type (field 10, optional).
     package var logicalType: LogicalType?
 
     /// Creates a value; optional fields default to absent.

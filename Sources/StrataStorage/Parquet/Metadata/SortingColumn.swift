@@ -1,10 +1,10 @@
 /// A column the rows of a row group are sorted by.
 package struct SortingColumn: ThriftCodable, Hashable {
-    /// Leaf column index (1, required).
+    /// Leaf column index (field 1, required).
     package var columnIdx: Int32
-    /// Whether the order is descending (2, required).
+    /// Whether the order is descending (field 2, required).
     package var descending: Bool
-    /// Whether nulls sort first (3, required).
+    /// Whether nulls sort first (field 3, required).
     package var nullsFirst: Bool
 
     /// Creates a value; optional fields default to absent.

@@ -1,22 +1,22 @@
 /// Column chunk or page statistics; bounds are PLAIN-encoded values without a length prefix.
 package struct Statistics: ThriftCodable, Hashable {
-    /// Deprecated maximum (signed order only) (1, optional).
+    /// Deprecated maximum (signed order only) (field 1, optional).
     package var max: [UInt8]?
-    /// Deprecated minimum (signed order only) (2, optional).
+    /// Deprecated minimum (signed order only) (field 2, optional).
     package var min: [UInt8]?
-    /// Number of nulls; absent is not the same as 0 (3, optional).
+    /// Number of nulls; absent is not the same as 0 (field 3, optional).
     package var nullCount: Int64?
-    /// Number of distinct values (4, optional).
+    /// Number of distinct values (field 4, optional).
     package var distinctCount: Int64?
-    /// Upper bound under the column order (5, optional).
+    /// Upper bound under the column order (field 5, optional).
     package var maxValue: [UInt8]?
-    /// Lower bound under the column order (6, optional).
+    /// Lower bound under the column order (field 6, optional).
     package var minValue: [UInt8]?
-    /// Whether `maxValue` is the actual maximum (7, optional).
+    /// Whether `maxValue` is the actual maximum (field 7, optional).
     package var isMaxValueExact: Bool?
-    /// Whether `minValue` is the actual minimum (8, optional).
+    /// Whether `minValue` is the actual minimum (field 8, optional).
     package var isMinValueExact: Bool?
-    /// Number of NaN values (floating-point columns) (9, optional).
+    /// Number of NaN values (floating-point columns) (field 9, optional).
     package var nanCount: Int64?
 
     /// Creates a value; optional fields default to absent.
