@@ -31,12 +31,14 @@ package enum ParquetFooter {
             throw StrataError(.unsupported, "encrypted Parquet files are not supported", path: path)
         }
         guard tailMagic == magic else {
-            throw StrataError(.corrupt, "not a Parquet file (no PAR1 magic at the end)", path: path,
+            throw StrataError(.corrupt, "not a Parquet file, or corrupt or truncated (no PAR1 magic at the end)",
+                              path: path,
                               offset: fileSize - 4)
         }
         let length = UInt32(littleEndian: trailer.loadUnaligned(fromByteOffset: 0, as: UInt32.self))
         guard Int64(length) <= fileSize - minimumFileSize else {
-            throw StrataError(.corrupt, "footer length \(length) exceeds the file size \(fileSize)", path: path,
+            throw StrataError(.corrupt, "corrupt footer: its length \(length) exceeds the file size \(fileSize)",
+                              path: path,
                               offset: fileSize - 8)
         }
         return Int(length)
