@@ -111,13 +111,12 @@ package final class ParquetFileReader: @unchecked Sendable {
             throw StrataError(.invalidArgument, "row group \(index) does not exist", path: path)
         }
         let group = metadata.rowGroups[index]
-        var decoded: [Column] = []
-        decoded.reserveCapacity(columns.count)
-        for column in columns {
-            guard column >= 0, column < leaves.count else {
-                throw StrataError(.invalidArgument, "column \(column) does not exist", path: path)
-            }
-            decoded.append(try readChunk(group.columns[column], leaf: leaves[column], rows: Int(group.numRows)))
+        for column in columns where column < 0 || column >= leaves.count {
+            throw StrataError(.invalidArgument, "column \(column) does not exist", path: path)
+        }
+        // Column chunks are independent: read and decode them in parallel.
+        let decoded = try parallelMap(columns.count) { i in
+            try readChunk(group.columns[columns[i]], leaf: leaves[columns[i]], rows: Int(group.numRows))
         }
         return try Batch(schema: Schema(unchecked: columns.map { leaves[$0].field }), columns: decoded)
     }

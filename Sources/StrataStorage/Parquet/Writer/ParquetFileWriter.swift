@@ -119,9 +119,14 @@ package final class ParquetFileWriter {
         let groupStart = offset
         var chunks: [ColumnChunk] = []
         var totalUncompressed: Int64 = 0
-        for (index, field) in schema.fields.enumerated() {
-            let column = try Column.concatenate(batches.map { $0.columns[index] }, type: field.type)
-            let encoded = try ColumnChunkEncoder(field: field, options: options).encode(column)
+        // Columns are encoded in parallel, then written in schema order.
+        let fields = schema.fields
+        let options = options
+        let encodedColumns = try parallelMap(fields.count) { index in
+            let column = try Column.concatenate(batches.map { $0.columns[index] }, type: fields[index].type)
+            return try ColumnChunkEncoder(field: fields[index], options: options).encode(column)
+        }
+        for encoded in encodedColumns {
             var metaData = encoded.metaData
             let chunkStart = offset
             metaData.dataPageOffset += chunkStart
