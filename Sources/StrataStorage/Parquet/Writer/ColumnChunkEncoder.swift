@@ -24,10 +24,13 @@ struct ColumnChunkEncoder {
         var uncompressedSize: Int64
     }
 
-    func encode(_ column: Column) throws -> Output {
-        let rows = column.count
+    /// Encodes rows `range` of `column` (all rows when nil) as one chunk.
+    func encode(_ column: Column, rows range: Range<Int>? = nil) throws -> Output {
+        let range = range ?? 0..<column.count
+        let rows = range.upperBound
+        let first = range.lowerBound
         let statistics = try StatisticsAccumulator.compute(type: column.type, data: column.data,
-                                                           validity: column.validity, range: 0..<rows)
+                                                           validity: column.validity, range: range)
         var output: [UInt8] = []
         var uncompressed: Int64 = 0
         var encodings: [ParquetEncoding] = [.rle]
@@ -38,9 +41,9 @@ struct ColumnChunkEncoder {
         body.reserveCapacity(options.pageBytes + options.pageBytes / 4)
 
         var dictionary: DictionaryBuilder?
-        if options.dictionary, column.type != .bool, rows > 0 {
+        if options.dictionary, column.type != .bool, !range.isEmpty {
             var builder = try DictionaryBuilder(type: column.type, maxByteSize: options.dictionaryPageLimit)
-            if try builder.append(column.data, validity: column.validity, range: 0..<rows), builder.count > 0 {
+            if try builder.append(column.data, validity: column.validity, range: range), builder.count > 0 {
                 dictionary = builder
             }
         }
@@ -64,7 +67,7 @@ struct ColumnChunkEncoder {
             let bitWidth = dictionary.indexBitWidth
             let rowsPerPage = max(1, min(1 << 20, options.pageBytes * 8 / max(bitWidth, 1)))
             var pages = 0
-            var start = 0
+            var start = first
             var nextIndex = 0
             try indices.withUnsafeBufferPointer { indices in
                 while start < rows {
@@ -91,9 +94,9 @@ struct ColumnChunkEncoder {
         } else {
             encodings.append(.plain)
             var pages = 0
-            var start = 0
+            var start = first
             repeat {
-                let end = pageEnd(column, from: start)
+                let end = pageEnd(column, from: start, to: rows)
                 body.removeAll(keepingCapacity: true)
                 appendLevels(column, rows: start..<end, to: &body)
                 PlainEncoder.append(column.data, validity: column.validity, range: start..<end, to: &body)
@@ -112,7 +115,7 @@ struct ColumnChunkEncoder {
         let physical = ParquetSchemaMapping.physicalType(of: field.type)
         var metaData = ColumnMetaData(type: physical, encodings: encodings, pathInSchema: [field.name],
                                       codec: ParquetCompressionCodec(rawValue: options.codec.parquetCode),
-                                      numValues: Int64(rows), totalUncompressedSize: uncompressed,
+                                      numValues: Int64(range.count), totalUncompressedSize: uncompressed,
                                       totalCompressedSize: Int64(output.count),
                                       dataPageOffset: dataPageOffset)
         metaData.dictionaryPageOffset = dictionaryPageOffset
@@ -171,8 +174,7 @@ struct ColumnChunkEncoder {
     }
 
     /// The end of a PLAIN page starting at `start`: about `pageBytes` of values.
-    private func pageEnd(_ column: Column, from start: Int) -> Int {
-        let rows = column.count
+    private func pageEnd(_ column: Column, from start: Int, to rows: Int) -> Int {
         switch column.data {
         case let .string(buffer):
             var end = start

@@ -18,7 +18,8 @@ package final class ParquetFileWriter {
     private let options: ParquetWriteOptions
     private let path: String
     // State
-    private var pending: [Batch] = []
+    /// Buffered rows of the current row group: batches and the row range of each still to write.
+    private var pending: [(batch: Batch, rows: Range<Int>)] = []
     private var pendingBytes = 0
     private var offset: Int64 = 0
     private var crc: UInt32 = 0
@@ -55,23 +56,20 @@ package final class ParquetFileWriter {
                               path: path)
         }
         guard batch.count > 0 else { return }
-        var remaining = batch
-        while true {
-            let bytes = remaining.byteCount
+        // Row ranges, not copies: a batch larger than the room left is split across row groups.
+        let bytesPerRow = Double(max(batch.byteCount, 1)) / Double(batch.count)
+        var start = 0
+        while start < batch.count {
             let room = options.rowGroupBytes - pendingBytes
-            if bytes <= room || remaining.count == 1 {
-                buffer(remaining)
-                break
+            let fit = Int(Double(max(room, 0)) / bytesPerRow)
+            let take = min(batch.count - start, fit)
+            if take >= 1 || (pending.isEmpty && take == 0) {
+                let end = start + max(take, 1)
+                buffer(batch, start..<end, bytes: Int(bytesPerRow * Double(end - start)))
+                start = end
             }
-            // Split so the row group closes at about rowGroupBytes.
-            let take = Int(Double(remaining.count) * Double(max(room, 0)) / Double(bytes))
-            if take >= 1 {
-                buffer(try slice(remaining, 0..<take))
-                remaining = try slice(remaining, take..<remaining.count)
-            }
-            try flushRowGroup()
+            if start < batch.count || pendingBytes >= options.rowGroupBytes { try flushRowGroup() }
         }
-        if pendingBytes >= options.rowGroupBytes { try flushRowGroup() }
     }
 
     /// Finishes the file and returns what it holds.
@@ -115,7 +113,7 @@ package final class ParquetFileWriter {
         let batches = pending
         pending = []
         pendingBytes = 0
-        let groupRows = batches.reduce(0) { $0 + $1.count }
+        let groupRows = batches.reduce(0) { $0 + $1.rows.count }
         let groupStart = offset
         var chunks: [ColumnChunk] = []
         var totalUncompressed: Int64 = 0
@@ -123,8 +121,15 @@ package final class ParquetFileWriter {
         let fields = schema.fields
         let options = options
         let encodedColumns = try parallelMap(fields.count) { index in
-            let column = try Column.concatenate(batches.map { $0.columns[index] }, type: fields[index].type)
-            return try ColumnChunkEncoder(field: fields[index], options: options).encode(column)
+            let encoder = ColumnChunkEncoder(field: fields[index], options: options)
+            if batches.count == 1, let only = batches.first {
+                return try encoder.encode(only.batch.columns[index], rows: only.rows)
+            }
+            let parts = batches.map { part in
+                let column = part.batch.columns[index]
+                return part.rows.count == column.count ? column : column.slice(part.rows)
+            }
+            return try encoder.encode(try Column.concatenate(parts, type: fields[index].type))
         }
         for encoded in encodedColumns {
             var metaData = encoded.metaData
@@ -141,14 +146,10 @@ package final class ParquetFileWriter {
         rows += Int64(groupRows)
     }
 
-    private func buffer(_ batch: Batch) {
-        pending.append(batch)
-        pendingBytes += batch.byteCount
-        uncompressedBytesWritten += batch.byteCount
-    }
-
-    private func slice(_ batch: Batch, _ range: Range<Int>) throws -> Batch {
-        try Batch(schema: batch.schema, columns: batch.columns.map { $0.slice(range) })
+    private func buffer(_ batch: Batch, _ rows: Range<Int>, bytes: Int) {
+        pending.append((batch, rows))
+        pendingBytes += bytes
+        uncompressedBytesWritten += bytes
     }
 
     private func emit(_ bytes: [UInt8]) throws {
