@@ -1,0 +1,89 @@
+import Foundation
+import StrataCompression
+import StrataCore
+import Testing
+@testable import StrataStorage
+
+/// Strata writes, pyarrow and DuckDB read: `Tests/interop/check_parquet.py` must find exactly the values we wrote.
+///
+/// Requires `python3` with pyarrow and duckdb (`scripts/setup.sh` installs them; CI always has them). Without them
+/// the tests fail rather than skip, so a missing oracle is never mistaken for a pass.
+@Suite struct ParquetInteropTests {
+    static let codecs: [CompressionCodec] = [.zstd(level: 1), .lz4Raw, .uncompressed]
+
+    /// Fails the test with setup instructions when the Python oracles are missing.
+    static func requirePythonOracles() throws {
+        guard Subprocess.pythonHas(["pyarrow", "duckdb"]) else {
+            Issue.record("python3 with the pyarrow and duckdb modules is required by the interop tests; run scripts/setup.sh (CI installs them)")
+            throw FixtureError("python3 oracles unavailable")
+        }
+    }
+
+    /// Writes `batches` with `options`, dumps the canonical expectations next to the file, runs the checker.
+    @discardableResult
+    static func check(_ batches: [Batch], schema: Schema, options: ParquetWriteOptions, in dir: TempDirectory,
+                      name: String) throws -> String
+    {
+        let file = dir.path(name + ".parquet")
+        let writer = try ParquetFileWriter(path: file, schema: schema, options: options)
+        for batch in batches { try writer.write(batch) }
+        _ = try writer.close()
+        let expected = dir.path(name + ".expected.jsonl")
+        let schemaFile = dir.path(name + ".schema.json")
+        try Canonical.jsonLines(batches).write(toFile: expected, atomically: false, encoding: .utf8)
+        try Canonical.schemaJSON(schema).write(toFile: schemaFile, atomically: false, encoding: .utf8)
+        let result = try Subprocess.run(["python3", RepoPaths.interopChecker, file, expected, schemaFile])
+        #expect(result.status == 0, "check_parquet.py \(name) exited \(result.status):\n\(result.output)")
+        return file
+    }
+
+    /// Whether the large variants run (`STRATA_SLOW_TESTS=1`, as `scripts/test.sh` documents).
+    static let slow = ProcessInfo.processInfo.environment["STRATA_SLOW_TESTS"] == "1"
+
+    /// Rows of every type in a few row groups and many pages, per codec, dictionary on: 200,000 rows with
+    /// STRATA_SLOW_TESTS=1, 12,000 otherwise (the Python checker formats floats slowly, about 20,000 cells/s).
+    @Test(arguments: codecs)
+    func enginesReadWhatWeWrite(codec: CompressionCodec) throws {
+        try Self.requirePythonOracles()
+        let dir = try TempDirectory("strata-interop")
+        let rows = Self.slow ? 200_000 : 12_000
+        let batches = try (0..<4).map { try RandomData.batch(rows: rows / 4, seed: 900 + UInt64($0)) }
+        var options = ParquetWriteOptions()
+        options.codec = codec
+        options.rowGroupBytes = rows * 20  // about 5 row groups
+        options.pageBytes = rows  // tens of pages per chunk
+        let reader = try ParquetFileReader(path: try Self.check(batches, schema: RandomData.schema(), options: options,
+                                                                in: dir, name: "all_\(codec.name)"))
+        #expect(reader.rowGroupCount >= 3, "\(reader.rowGroupCount) row groups")
+    }
+
+    /// The other paths: dictionary off, low-cardinality strings (dictionary pages), NOT NULL fields (no
+    /// definition levels), tiny pages, an empty file.
+    @Test func encodingVariants() throws {
+        try Self.requirePythonOracles()
+        let dir = try TempDirectory("strata-interop")
+        var small = ParquetWriteOptions()
+        small.rowGroupBytes = 256 << 10
+        small.pageBytes = 4 << 10
+        small.dictionaryPageLimit = 8 << 10
+
+        var plain = small
+        plain.dictionary = false
+        try Self.check([try RandomData.batch(rows: 3_000, seed: 950)], schema: RandomData.schema(), options: plain,
+                       in: dir, name: "plain")
+
+        var lowOptions = RandomData.Options()
+        lowOptions.stringCardinality = 20
+        try Self.check([try RandomData.batch(rows: 3_000, seed: 951, options: lowOptions)],
+                       schema: RandomData.schema(), options: small, in: dir, name: "low_cardinality")
+
+        var required = RandomData.Options()
+        required.nullable = false
+        try Self.check([try RandomData.batch(rows: 3_000, seed: 952, options: required)],
+                       schema: RandomData.schema(nullable: false), options: small, in: dir, name: "required")
+
+        try Self.check([], schema: RandomData.schema(), options: small, in: dir, name: "empty")
+        try Self.check([try RandomData.batch(rows: 1, seed: 953)], schema: RandomData.schema(), options: small,
+                       in: dir, name: "one_row")
+    }
+}
