@@ -45,8 +45,17 @@ package struct Store: Sendable {
             }
             throw StrataError(.notFound, "store does not exist", path: root)
         }
-        if exists, !(try FileSystem.list(root)).isEmpty {
-            throw StrataError(.alreadyExists, "directory is not empty and not a Strata store", path: root)
+        if exists {
+            // What an interrupted create leaves (an empty tables/ and a temp marker) may be reused; anything else
+            // is someone's data.
+            for name in try FileSystem.list(root) {
+                let leftover = try (name == "tables" && FileSystem.list(root + "/tables").isEmpty)
+                    || name.hasPrefix(markerFile + ".tmp-")
+                guard leftover else {
+                    throw StrataError(.alreadyExists, "directory is not empty and not a Strata store", path: root)
+                }
+                if name != "tables" { try FileSystem.remove(root + "/" + name) }
+            }
         }
         try FileSystem.createDirectory(root + "/tables")
         let markerText = "{\"format\": \"strata-store\", \"formatVersion\": \(Manifest.currentFormatVersion)}\n"
