@@ -15,7 +15,7 @@ if [ ${#need_apt[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
 
-if ! python3 -c "import pyarrow, duckdb" >/dev/null 2>&1; then
+if ! python3 -c "import pyarrow, duckdb, pytz" >/dev/null 2>&1; then
     echo "setup: installing pyarrow and duckdb (Python) for the interoperability tests"
-    python3 -m pip install -q pyarrow duckdb
+    python3 -m pip install -q pyarrow duckdb pytz
 fi

@@ -1,9 +1,6 @@
 import ArgumentParser
+import Foundation
 import Strata
-
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// The `strata` command line.
 @main
@@ -33,9 +30,9 @@ func runReportingErrors(_ body: () throws -> Void) throws {
     }
 }
 
-/// Minimal stdout/stderr writers (no Foundation).
+/// Writes to the standard streams.
 enum FileHandleOutput {
     static func standardError(_ text: String) {
-        fputs(text, stderr)
+        FileHandle.standardError.write(Data(text.utf8))
     }
 }

@@ -46,6 +46,36 @@ public struct ValidityMask: Sendable, Hashable {
         count += 1
     }
 
+    /// Appends `count` rows that are all valid or all null.
+    public mutating func append(repeating valid: Bool, count: Int) {
+        var remaining = count
+        // Fill the partial last word bit by bit, then whole words at once.
+        while remaining > 0 && self.count & 63 != 0 {
+            append(valid)
+            remaining -= 1
+        }
+        let whole = remaining >> 6
+        if whole > 0 {
+            words.append(contentsOf: repeatElement(valid ? ~0 : 0, count: whole))
+            self.count += whole << 6
+            remaining -= whole << 6
+        }
+        while remaining > 0 {
+            append(valid)
+            remaining -= 1
+        }
+    }
+
+    /// Appends every row of `other`.
+    public mutating func append(contentsOf other: ValidityMask) {
+        if count & 63 == 0 {
+            words.append(contentsOf: other.words)
+            count += other.count
+            return
+        }
+        for i in 0..<other.count { append(other.isValid(i)) }
+    }
+
     /// Number of null rows.
     public var nullCount: Int {
         count - words.reduce(0) { $0 + $1.nonzeroBitCount }

@@ -44,7 +44,7 @@ package struct TableSnapshot: Sendable {
 }
 
 /// Streams batches over all partitions of a ``TableSnapshot`` (single pass, one row group in memory at a time).
-package struct TableScan: ~Copyable {
+package struct TableScan {
     private let snapshot: TableSnapshot
     private let columnIndices: [Int]
     private let predicate: ScanPredicate?

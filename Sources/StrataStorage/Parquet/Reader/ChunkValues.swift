@@ -1,0 +1,66 @@
+import StrataCore
+
+/// The decoded values of one column chunk, in the stored (physical) representation, plus validity.
+///
+/// INT96 values are already microseconds; other conversions (ms/ns → µs, UINT32 → Int64) happen in `finish`.
+struct ChunkValues {
+    var bools: [Bool] = []
+    var ints32: [Int32] = []
+    var ints64: [Int64] = []
+    var floats: [Float] = []
+    var doubles: [Double] = []
+    var strings = StringBuffer()
+    var validity = ValidityMask(count: 0, allValid: true)
+    var hasNulls = false
+
+    /// Rows decoded so far.
+    var count: Int { validity.count }
+
+    /// Records `rows` rows of validity: all valid when `mask` is nil.
+    mutating func appendValidity(_ mask: ValidityMask?, rows: Int) {
+        guard let mask else {
+            validity.append(repeating: true, count: rows)
+            return
+        }
+        hasNulls = true
+        validity.append(contentsOf: mask)
+    }
+
+    /// The finished Strata column of `leaf`.
+    func finish(_ leaf: ParquetSchemaMapping.Leaf, path: String) throws -> Column {
+        let data: ColumnData
+        switch (leaf.physicalType, leaf.conversion) {
+        case (.boolean, _): data = .bool(bools)
+        case (.int32, .uint32ToInt64): data = .int64(ints32.map { Int64(UInt32(bitPattern: $0)) })
+        case (.int32, _): data = .int32(ints32)
+        case (.int64, .millisToMicros):
+            var out = ints64
+            for i in out.indices {
+                let (product, overflow) = out[i].multipliedReportingOverflow(by: 1000)
+                guard !overflow else {
+                    throw StrataError(.unsupported, "timestamp \(out[i]) ms is out of the microsecond range",
+                                      path: path, column: leaf.field.name)
+                }
+                out[i] = product
+            }
+            data = .int64(out)
+        case (.int64, .nanosToMicros):
+            data = .int64(ints64.map { value in
+                let quotient = value / 1000
+                return value % 1000 < 0 ? quotient - 1 : quotient
+            })
+        case (.int64, _), (.int96, _): data = .int64(ints64)
+        case (.float, _): data = .float(floats)
+        case (.double, _): data = .double(doubles)
+        case (.byteArray, _): data = .string(strings)
+        case (.fixedLenByteArray, _):
+            throw StrataError(.unsupported, "FIXED_LEN_BYTE_ARRAY columns are not supported", path: path,
+                              column: leaf.field.name)
+        }
+        guard data.count == validity.count else {
+            throw StrataError(.corrupt, "decoded \(data.count) values for \(validity.count) rows", path: path,
+                              column: leaf.field.name)
+        }
+        return Column(unchecked: leaf.field.type, data: data, validity: hasNulls ? validity : nil)
+    }
+}

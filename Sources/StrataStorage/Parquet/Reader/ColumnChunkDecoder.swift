@@ -1,0 +1,323 @@
+import StrataCompression
+import StrataCore
+
+/// Decodes the pages of one column chunk (already read into memory) into a Strata column.
+///
+/// Algorithm:
+/// 1. Walk the pages back to back: Thrift `PageHeader`, then `compressed_page_size` bytes. Every size is checked
+///    against the chunk and the row count before anything is allocated.
+/// 2. Verify the page CRC when the header has one.
+/// 3. Dictionary page: decompress, PLAIN-decode the entries (kept in `dictionary`).
+/// 4. Data page V1: decompress the whole body; definition levels (length-prefixed RLE, OPTIONAL columns only)
+///    give the validity; the rest are the values of the valid rows.
+///    Data page V2: levels come first, uncompressed and unprefixed; only the values section is compressed.
+/// 5. Values are decoded by encoding (PLAIN, dictionary indices, RLE booleans, DELTA_*, BYTE_STREAM_SPLIT) into
+///    dense arrays, then spread over the page's rows around the nulls.
+/// 6. After the last page, the chunk must hold exactly the row group's row count.
+struct ColumnChunkDecoder {
+    let leaf: ParquetSchemaMapping.Leaf
+    let codec: CompressionCodec
+    let rows: Int
+    let path: String
+    /// File offset of the chunk's first byte (for error messages).
+    let baseOffset: Int64
+
+    /// Pages larger than this (uncompressed) are refused as corrupt rather than allocated.
+    private static let maxPageBytes = 1 << 30
+
+    private var name: String { leaf.field.name }
+
+    func decode(_ chunk: UnsafeRawBufferPointer) throws -> Column {
+        var values = ChunkValues()
+        var dictionary: ChunkValues?
+        var position = 0
+        var scratch: [UInt8] = []
+        while values.count < rows {
+            guard position < chunk.count else {
+                throw corrupt("column chunk ends after \(values.count) of \(rows) rows", at: position)
+            }
+            var reader = ThriftCompactReader(UnsafeRawBufferPointer(rebasing: chunk[position...]),
+                                             baseOffset: baseOffset + Int64(position))
+            let header: PageHeader
+            do {
+                header = try PageHeader(from: &reader)
+            } catch let error as StrataError {
+                throw error.with(path: path).with(column: name)
+            }
+            let bodyStart = position + reader.position
+            let stored = Int(header.compressedPageSize)
+            let uncompressed = Int(header.uncompressedPageSize)
+            guard stored >= 0, uncompressed >= 0, uncompressed <= ColumnChunkDecoder.maxPageBytes,
+                  stored <= chunk.count - bodyStart
+            else {
+                throw corrupt("page sizes (\(stored) stored, \(uncompressed) uncompressed) do not fit the column "
+                    + "chunk", at: position)
+            }
+            let body = UnsafeRawBufferPointer(rebasing: chunk[bodyStart ..< bodyStart + stored])
+            if let crc = header.crc {
+                let actual = Int32(bitPattern: CRC32.checksum(body))
+                guard actual == crc else { throw corrupt("page CRC mismatch", at: position) }
+            }
+            switch header.type {
+            case .dictionaryPage:
+                guard dictionary == nil else { throw corrupt("second dictionary page in one chunk", at: position) }
+                guard let dictionaryHeader = header.dictionaryPageHeader, dictionaryHeader.numValues >= 0 else {
+                    throw corrupt("dictionary page without a valid header", at: position)
+                }
+                let entries = Int(dictionaryHeader.numValues)
+                guard entries <= max(uncompressed, 1) * 8 else {
+                    throw corrupt("dictionary of \(entries) entries cannot fit \(uncompressed) bytes", at: position)
+                }
+                var entryValues = ChunkValues()
+                try withDecompressed(body, size: uncompressed, scratch: &scratch) { plain in
+                    var decoder = PlainDecoder(plain)
+                    try decodePlain(&decoder, count: entries, into: &entryValues)
+                }
+                dictionary = entryValues
+            case .dataPage:
+                guard let pageHeader = header.dataPageHeader else {
+                    throw corrupt("data page without a data page header", at: position)
+                }
+                let count = try pageRows(pageHeader.numValues, decoded: values.count, at: position)
+                try withDecompressed(body, size: uncompressed, scratch: &scratch) { page in
+                    var rest = page
+                    var mask: ValidityMask?
+                    var nulls = 0
+                    if leaf.maxDefinitionLevel > 0 {
+                        guard pageHeader.definitionLevelEncoding == .rle else {
+                            throw StrataError(.unsupported, "definition levels encoded as "
+                                + "\(pageHeader.definitionLevelEncoding) are not supported", path: path,
+                                column: name)
+                        }
+                        let (section, consumed) = try RLEHybridDecoder.lengthPrefixedSection(page)
+                        var levels = try RLEHybridDecoder(section, bitWidth: 1)
+                        (mask, nulls) = try levels.decodeValidity(count: count)
+                        rest = UnsafeRawBufferPointer(rebasing: page[consumed...])
+                    }
+                    try decodeValues(rest, encoding: pageHeader.encoding, rows: count, mask: mask,
+                                     valid: count - nulls, dictionary: dictionary, into: &values)
+                }
+            case .dataPageV2:
+                guard let pageHeader = header.dataPageHeaderV2 else {
+                    throw corrupt("data page without a V2 header", at: position)
+                }
+                let count = try pageRows(pageHeader.numValues, decoded: values.count, at: position)
+                let repeatBytes = Int(pageHeader.repetitionLevelsByteLength)
+                let defineBytes = Int(pageHeader.definitionLevelsByteLength)
+                guard repeatBytes >= 0, defineBytes >= 0, repeatBytes + defineBytes <= stored,
+                      repeatBytes + defineBytes <= uncompressed
+                else { throw corrupt("V2 page level lengths do not fit the page", at: position) }
+                var mask: ValidityMask?
+                var nulls = 0
+                if leaf.maxDefinitionLevel > 0 {
+                    let section = UnsafeRawBufferPointer(rebasing: body[repeatBytes ..< repeatBytes + defineBytes])
+                    var levels = try RLEHybridDecoder(section, bitWidth: 1)
+                    (mask, nulls) = try levels.decodeValidity(count: count)
+                }
+                let valuesSection = UnsafeRawBufferPointer(rebasing: body[(repeatBytes + defineBytes)...])
+                let valuesSize = uncompressed - repeatBytes - defineBytes
+                let decodeSection = { (section: UnsafeRawBufferPointer) throws in
+                    try decodeValues(section, encoding: pageHeader.encoding, rows: count, mask: mask,
+                                     valid: count - nulls, dictionary: dictionary, into: &values)
+                }
+                if pageHeader.isCompressed && codec != .uncompressed && !valuesSection.isEmpty {
+                    try withDecompressed(valuesSection, size: valuesSize, scratch: &scratch, decodeSection)
+                } else {
+                    try decodeSection(valuesSection)
+                }
+            case .indexPage:
+                break
+            }
+            position = bodyStart + stored
+        }
+        return try values.finish(leaf, path: path)
+    }
+
+    // MARK: - Pages
+
+    private func pageRows(_ numValues: Int32, decoded: Int, at position: Int) throws -> Int {
+        let count = Int(numValues)
+        guard count >= 0, count <= rows - decoded else {
+            throw corrupt("page holds \(count) values but only \(rows - decoded) rows remain", at: position)
+        }
+        return count
+    }
+
+    private func withDecompressed(_ body: UnsafeRawBufferPointer, size: Int, scratch: inout [UInt8],
+                                  _ use: (UnsafeRawBufferPointer) throws -> Void) throws {
+        if codec == .uncompressed {
+            guard body.count == size else {
+                throw StrataError(.corrupt, "uncompressed page holds \(body.count) bytes, header says \(size)",
+                                  path: path, column: name)
+            }
+            return try use(body)
+        }
+        if scratch.count < size { scratch = [UInt8](repeating: 0, count: size) }
+        try scratch.withUnsafeMutableBytes { raw in
+            let output = UnsafeMutableRawBufferPointer(rebasing: raw[0..<size])
+            do {
+                try Compression.decompress(body, codec: codec, into: output)
+            } catch let error as StrataError {
+                throw error.with(path: path).with(column: name)
+            }
+            try use(UnsafeRawBufferPointer(output))
+        }
+    }
+
+    // MARK: - Values
+
+    private func decodeValues(_ section: UnsafeRawBufferPointer, encoding: ParquetEncoding, rows count: Int,
+                              mask: ValidityMask?, valid: Int, dictionary: ChunkValues?,
+                              into values: inout ChunkValues) throws {
+        do {
+            if mask == nil {
+                // No nulls: decode straight into the chunk's arrays.
+                try decodeDense(section, encoding: encoding, count: valid, dictionary: dictionary, into: &values)
+                values.appendValidity(nil, rows: count)
+                return
+            }
+            var dense = ChunkValues()
+            try decodeDense(section, encoding: encoding, count: valid, dictionary: dictionary, into: &dense)
+            try scatter(dense, mask: mask, into: &values)
+            values.appendValidity(mask, rows: count)
+        } catch let error as StrataError {
+            throw error.with(path: path).with(column: name)
+        }
+    }
+
+    private func scatter(_ dense: ChunkValues, mask: ValidityMask?, into values: inout ChunkValues) throws {
+        guard let mask else { return }
+        switch leaf.physicalType {
+        case .boolean: try NullScatter.scatter(dense.bools, validity: mask, placeholder: false,
+                                               appendingTo: &values.bools)
+        case .int32: try NullScatter.scatter(dense.ints32, validity: mask, placeholder: 0,
+                                             appendingTo: &values.ints32)
+        case .int64, .int96: try NullScatter.scatter(dense.ints64, validity: mask, placeholder: 0,
+                                                     appendingTo: &values.ints64)
+        case .float: try NullScatter.scatter(dense.floats, validity: mask, placeholder: 0,
+                                             appendingTo: &values.floats)
+        case .double: try NullScatter.scatter(dense.doubles, validity: mask, placeholder: 0,
+                                              appendingTo: &values.doubles)
+        case .byteArray: try NullScatter.scatter(dense.strings, validity: mask, appendingTo: &values.strings)
+        case .fixedLenByteArray: throw unsupported("FIXED_LEN_BYTE_ARRAY")
+        }
+    }
+
+    private func decodeDense(_ section: UnsafeRawBufferPointer, encoding: ParquetEncoding, count: Int,
+                             dictionary: ChunkValues?, into out: inout ChunkValues) throws {
+        switch encoding {
+        case .plain:
+            var decoder = PlainDecoder(section)
+            try decodePlain(&decoder, count: count, into: &out)
+        case .plainDictionary, .rleDictionary:
+            guard let dictionary else {
+                throw StrataError(.corrupt, "dictionary-encoded page without a dictionary page", path: path,
+                                  column: name)
+            }
+            try gather(section, count: count, dictionary: dictionary, into: &out)
+        case .rle:
+            guard leaf.physicalType == .boolean else { throw unsupported("RLE encoding of non-boolean values") }
+            let (levels, _) = try RLEHybridDecoder.lengthPrefixedSection(section)
+            var decoder = try RLEHybridDecoder(levels, bitWidth: 1)
+            try decoder.decodeBooleans(count: count, into: &out.bools)
+        case .deltaBinaryPacked:
+            switch leaf.physicalType {
+            case .int32: _ = try DeltaBinaryPackedDecoder.decodeInt32(section, maxCount: count, into: &out.ints32)
+            case .int64: _ = try DeltaBinaryPackedDecoder.decodeInt64(section, maxCount: count, into: &out.ints64)
+            default: throw unsupported("DELTA_BINARY_PACKED for \(leaf.physicalType)")
+            }
+        case .deltaLengthByteArray:
+            guard leaf.physicalType == .byteArray else { throw unsupported("DELTA_LENGTH_BYTE_ARRAY") }
+            _ = try DeltaLengthByteArrayDecoder.decode(section, count: count, into: &out.strings)
+        case .deltaByteArray:
+            guard leaf.physicalType == .byteArray else { throw unsupported("DELTA_BYTE_ARRAY") }
+            _ = try DeltaByteArrayDecoder.decode(section, count: count, into: &out.strings)
+        case .byteStreamSplit:
+            switch leaf.physicalType {
+            case .float: try ByteStreamSplitDecoder.decodeFloat(section, count: count, into: &out.floats)
+            case .double: try ByteStreamSplitDecoder.decodeDouble(section, count: count, into: &out.doubles)
+            case .int32: try ByteStreamSplitDecoder.decodeInt32(section, count: count, into: &out.ints32)
+            case .int64: try ByteStreamSplitDecoder.decodeInt64(section, count: count, into: &out.ints64)
+            default: throw unsupported("BYTE_STREAM_SPLIT for \(leaf.physicalType)")
+            }
+        default:
+            throw unsupported("the \(encoding) encoding")
+        }
+        let decoded = denseCount(out)
+        guard decoded >= count else {
+            throw StrataError(.corrupt, "page decoded to \(decoded) values, expected \(count)", path: path,
+                              column: name)
+        }
+    }
+
+    private func denseCount(_ values: ChunkValues) -> Int {
+        switch leaf.physicalType {
+        case .boolean: values.bools.count
+        case .int32: values.ints32.count
+        case .int64, .int96: values.ints64.count
+        case .float: values.floats.count
+        case .double: values.doubles.count
+        case .byteArray, .fixedLenByteArray: values.strings.count
+        }
+    }
+
+    private func decodePlain(_ decoder: inout PlainDecoder, count: Int, into out: inout ChunkValues) throws {
+        switch leaf.physicalType {
+        case .boolean: try decoder.decodeBools(count: count, into: &out.bools)
+        case .int32: try decoder.decodeInt32(count: count, into: &out.ints32)
+        case .int64: try decoder.decodeInt64(count: count, into: &out.ints64)
+        case .int96: try decoder.decodeInt96(count: count, into: &out.ints64)
+        case .float: try decoder.decodeFloat(count: count, into: &out.floats)
+        case .double: try decoder.decodeDouble(count: count, into: &out.doubles)
+        case .byteArray: try decoder.decodeByteArrays(count: count, into: &out.strings)
+        case .fixedLenByteArray: throw unsupported("FIXED_LEN_BYTE_ARRAY")
+        }
+    }
+
+    /// Decodes dictionary indices and appends the entries they name.
+    private func gather(_ section: UnsafeRawBufferPointer, count: Int, dictionary: ChunkValues,
+                        into out: inout ChunkValues) throws {
+        guard count > 0 else { return }
+        let size = denseCount(dictionary)
+        var decoder = try RLEHybridDecoder(dictionaryIndices: section)
+        let indices = try [UInt32](unsafeUninitializedCapacity: count) { buffer, initialized in
+            guard let base = buffer.baseAddress else { return }
+            try decoder.decodeIndices(count: count, dictionarySize: size, into: base)
+            initialized = count
+        }
+        func gatherFixed<T>(_ entries: [T], _ target: inout [T]) {
+            target.reserveCapacity(target.count + count)
+            entries.withUnsafeBufferPointer { entries in
+                for index in indices { target.append(entries[Int(index)]) }
+            }
+        }
+        switch leaf.physicalType {
+        case .boolean: gatherFixed(dictionary.bools, &out.bools)
+        case .int32: gatherFixed(dictionary.ints32, &out.ints32)
+        case .int64, .int96: gatherFixed(dictionary.ints64, &out.ints64)
+        case .float: gatherFixed(dictionary.floats, &out.floats)
+        case .double: gatherFixed(dictionary.doubles, &out.doubles)
+        case .byteArray:
+            let entries = dictionary.strings
+            var bytes = 0
+            for index in indices { bytes += entries.range(Int(index)).count }
+            out.strings.reserve(count: count, byteCount: bytes)
+            try entries.bytes.withUnsafeBytes { raw in
+                for index in indices {
+                    try out.strings.append(UnsafeRawBufferPointer(rebasing: raw[entries.range(Int(index))]))
+                }
+            }
+        case .fixedLenByteArray: throw unsupported("FIXED_LEN_BYTE_ARRAY")
+        }
+    }
+
+    // MARK: - Errors
+
+    private func corrupt(_ message: String, at position: Int) -> StrataError {
+        StrataError(.corrupt, message, path: path, offset: baseOffset + Int64(position), column: name)
+    }
+
+    private func unsupported(_ what: String) -> StrataError {
+        StrataError(.unsupported, "\(what) is not supported", path: path, column: name)
+    }
+}

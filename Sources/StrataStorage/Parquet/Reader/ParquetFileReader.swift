@@ -1,0 +1,181 @@
+import StrataCompression
+import StrataCore
+
+/// Min/max/null count of one column chunk, as Strata values.
+package struct ColumnChunkStatistics: Sendable, Equatable {
+    /// A lower bound of the chunk's non-null values, if known.
+    package var min: Value?
+    /// An upper bound of the chunk's non-null values, if known.
+    package var max: Value?
+    /// Number of nulls, if known.
+    package var nullCount: Int64?
+}
+
+/// Reads a Parquet file written by Strata or any other engine, one row group at a time.
+///
+/// Algorithm:
+/// 1. Check the `PAR1` magic at both ends, read the footer length and the Thrift footer (optionally verifying its
+///    CRC-32 and the file size against a manifest), and map the schema to Strata types.
+/// 2. Validate every row group: one chunk per column, no external files, physical types as the schema says,
+///    chunk byte ranges inside the file.
+/// 3. `readRowGroup` reads only the requested columns' chunks with `pread` and decodes each with
+///    `ColumnChunkDecoder`; nothing larger than one column chunk plus its decoded column is held per column.
+package final class ParquetFileReader: @unchecked Sendable {
+    // Safety: immutable after init; FileIO does positional reads only.
+    /// The file.
+    package let path: String
+    /// The decoded footer.
+    package let metadata: FileMetaData
+    /// The file's columns as Strata fields.
+    package let schema: Schema
+    /// Per column: physical type and conversion.
+    package let leaves: [ParquetSchemaMapping.Leaf]
+    private let file: FileIO
+    private let fileSize: Int64
+    private let trustsStatistics: [Bool]
+
+    /// Number of row groups.
+    package var rowGroupCount: Int { metadata.rowGroups.count }
+    /// Total rows.
+    package var rowCount: Int64 { metadata.numRows }
+
+    /// Opens `path`. When the expected values are given (from a table manifest), the file size and the CRC-32 of
+    /// the footer (its last `footerBytes` bytes) are checked too.
+    package init(path: String, verifyFooterCRC expectedCRC: UInt32? = nil, footerBytes: Int64? = nil,
+                 expectedSize: Int64? = nil) throws {
+        self.path = path
+        let file = try FileIO(path: path, mode: .read)
+        let fileSize = try file.size()
+        self.file = file
+        self.fileSize = fileSize
+        if let expectedSize, expectedSize != fileSize {
+            throw StrataError(.corrupt, "file has \(fileSize) bytes but its manifest records \(expectedSize) "
+                + "(truncated or overwritten)", path: path)
+        }
+        guard fileSize >= ParquetFooter.minimumFileSize else {
+            throw StrataError(.corrupt, "file of \(fileSize) bytes is too small to be a Parquet file", path: path)
+        }
+        let head = try file.read(count: 4, at: 0)
+        let trailer = try file.read(count: ParquetFooter.trailerSize, at: fileSize - 8)
+        let length = try trailer.withUnsafeBytes {
+            try ParquetFooter.metadataLength(trailer: $0, fileSize: fileSize, path: path)
+        }
+        guard head == ParquetFooter.magic else {
+            throw StrataError(.corrupt, "not a Parquet file (no PAR1 magic at the start)", path: path, offset: 0)
+        }
+        let metadataOffset = fileSize - 8 - Int64(length)
+        let footer = try file.read(count: length, at: metadataOffset)
+        if let expectedCRC {
+            var crc = footer.withUnsafeBytes { CRC32.checksum($0) }
+            crc = trailer.withUnsafeBytes { CRC32.checksum($0, seed: crc) }
+            guard footerBytes == Int64(length + 8), crc == expectedCRC else {
+                throw StrataError(.corrupt, "footer checksum does not match the manifest", path: path,
+                                  offset: metadataOffset)
+            }
+        }
+        let metadata = try footer.withUnsafeBytes {
+            try ParquetFooter.decode(metadata: $0, fileSize: fileSize, path: path)
+        }
+        self.metadata = metadata
+        let leaves = try ParquetSchemaMapping.leaves(of: metadata.schema, path: path)
+        self.leaves = leaves
+        schema = Schema(unchecked: leaves.map(\.field))
+        let orders = metadata.columnOrders
+        trustsStatistics = leaves.indices.map { index in
+            guard let orders, index < orders.count else { return false }
+            return orders[index] == .typeDefinedOrder
+        }
+        try validate(dataEnd: metadataOffset)
+    }
+
+    /// Rows in row group `index`.
+    package func rowCount(ofRowGroup index: Int) -> Int64 {
+        metadata.rowGroups[index].numRows
+    }
+
+    /// Statistics of `column` in `rowGroup`, or nil when the file has none Strata can trust.
+    package func statistics(rowGroup: Int, column: Int) -> ColumnChunkStatistics? {
+        guard let stats = metadata.rowGroups[rowGroup].columns[column].metaData?.statistics else { return nil }
+        let leaf = leaves[column]
+        var result = ColumnChunkStatistics(nullCount: stats.nullCount)
+        if trustsStatistics[column], let min = stats.minValue, let max = stats.maxValue {
+            result.min = StatisticsValue.decode(min, leaf: leaf)
+            result.max = StatisticsValue.decode(max, leaf: leaf)
+        }
+        return result
+    }
+
+    /// Decodes `columns` (indices into `schema`) of row group `index` into a batch.
+    package func readRowGroup(_ index: Int, columns: [Int]) throws -> Batch {
+        guard index >= 0, index < rowGroupCount else {
+            throw StrataError(.invalidArgument, "row group \(index) does not exist", path: path)
+        }
+        let group = metadata.rowGroups[index]
+        var decoded: [Column] = []
+        decoded.reserveCapacity(columns.count)
+        for column in columns {
+            guard column >= 0, column < leaves.count else {
+                throw StrataError(.invalidArgument, "column \(column) does not exist", path: path)
+            }
+            decoded.append(try readChunk(group.columns[column], leaf: leaves[column], rows: Int(group.numRows)))
+        }
+        return try Batch(schema: Schema(unchecked: columns.map { leaves[$0].field }), columns: decoded)
+    }
+
+    // MARK: - Chunks
+
+    private func readChunk(_ chunk: ColumnChunk, leaf: ParquetSchemaMapping.Leaf, rows: Int) throws -> Column {
+        guard let meta = chunk.metaData else {
+            throw StrataError(.corrupt, "column chunk has no metadata", path: path, column: leaf.field.name)
+        }
+        guard let codec = CompressionCodec(parquetCode: meta.codec.rawValue) else {
+            throw StrataError(.unsupported, "compression codec \(meta.codec) is not supported", path: path,
+                              column: leaf.field.name)
+        }
+        let (start, length) = chunkRange(meta)
+        let bytes = try file.read(count: length, at: start)
+        let decoder = ColumnChunkDecoder(leaf: leaf, codec: codec, rows: rows, path: path, baseOffset: start)
+        return try bytes.withUnsafeBytes { try decoder.decode($0) }
+    }
+
+    private func chunkRange(_ meta: ColumnMetaData) -> (start: Int64, length: Int) {
+        var start = meta.dataPageOffset
+        if let dictionary = meta.dictionaryPageOffset, dictionary > 0, dictionary < start { start = dictionary }
+        return (start, Int(meta.totalCompressedSize))
+    }
+
+    private func validate(dataEnd: Int64) throws {
+        for (groupIndex, group) in metadata.rowGroups.enumerated() {
+            guard group.columns.count == leaves.count else {
+                throw StrataError(.corrupt, "row group \(groupIndex) has \(group.columns.count) columns, the schema "
+                    + "\(leaves.count)", path: path)
+            }
+            guard group.numRows >= 0, group.numRows <= Int64(Int32.max) * 64 else {
+                throw StrataError(.corrupt, "row group \(groupIndex) has an invalid row count \(group.numRows)",
+                                  path: path)
+            }
+            for (chunk, leaf) in zip(group.columns, leaves) {
+                if chunk.filePath != nil {
+                    throw StrataError(.unsupported, "column chunks in external files are not supported",
+                                      path: path, column: leaf.field.name)
+                }
+                guard let meta = chunk.metaData else {
+                    throw StrataError(.corrupt, "column chunk has no metadata", path: path, column: leaf.field.name)
+                }
+                guard meta.type == leaf.physicalType else {
+                    throw StrataError(.corrupt, "column chunk is \(meta.type), the schema says \(leaf.physicalType)",
+                                      path: path, column: leaf.field.name)
+                }
+                guard meta.numValues == group.numRows || group.numRows == 0 else {
+                    throw StrataError(.corrupt, "column chunk has \(meta.numValues) values for \(group.numRows) rows",
+                                      path: path, column: leaf.field.name)
+                }
+                let (start, length) = chunkRange(meta)
+                guard group.numRows == 0 || (start >= 4 && length >= 0 && start + Int64(length) <= dataEnd) else {
+                    throw StrataError(.corrupt, "column chunk [\(start), +\(length)) lies outside the data region",
+                                      path: path, offset: start, column: leaf.field.name)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import StrataCore
+
+/// Decodes Parquet statistics bounds (PLAIN bytes without a length prefix) into Strata values.
+enum StatisticsValue {
+    /// The bound as a value of the leaf's Strata type, or nil when it cannot be decoded or is not usable
+    /// (NaN bounds, invalid UTF-8, wrong width).
+    static func decode(_ bytes: [UInt8], leaf: ParquetSchemaMapping.Leaf) -> Value? {
+        func load<T: FixedWidthInteger>(_: T.Type) -> T? {
+            guard bytes.count == MemoryLayout<T>.size else { return nil }
+            return bytes.withUnsafeBytes { T(littleEndian: $0.loadUnaligned(as: T.self)) }
+        }
+        switch (leaf.physicalType, leaf.field.type) {
+        case (.boolean, _):
+            guard bytes.count == 1 else { return nil }
+            return .bool(bytes[0] != 0)
+        case (.int32, .date):
+            return load(Int32.self).map(Value.date)
+        case (.int32, .int64):
+            return load(UInt32.self).map { .int64(Int64($0)) }
+        case (.int32, _):
+            return load(Int32.self).map(Value.int32)
+        case (.int64, .timestamp):
+            guard let raw = load(Int64.self) else { return nil }
+            switch leaf.conversion {
+            case .millisToMicros:
+                let (micros, overflow) = raw.multipliedReportingOverflow(by: 1000)
+                return overflow ? nil : .timestamp(micros)
+            case .nanosToMicros:
+                let quotient = raw / 1000
+                return .timestamp(raw % 1000 < 0 ? quotient - 1 : quotient)
+            default:
+                return .timestamp(raw)
+            }
+        case (.int64, _):
+            return load(Int64.self).map(Value.int64)
+        case (.float, _):
+            guard let bits = load(UInt32.self) else { return nil }
+            let value = Float(bitPattern: bits)
+            return value.isNaN ? nil : .float(value)
+        case (.double, _):
+            guard let bits = load(UInt64.self) else { return nil }
+            let value = Double(bitPattern: bits)
+            return value.isNaN ? nil : .double(value)
+        case (.byteArray, _):
+            return String(validating: bytes, as: UTF8.self).map(Value.string)
+        default:
+            return nil
+        }
+    }
+}

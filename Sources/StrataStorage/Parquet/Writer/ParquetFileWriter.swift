@@ -1,0 +1,156 @@
+import StrataCompression
+import StrataCore
+
+/// Writes one Parquet file from a stream of batches, holding at most about one row group in memory.
+///
+/// Algorithm:
+/// 1. `init` creates the file (it must not exist) and writes the `PAR1` magic.
+/// 2. `write(_:)` buffers batches; when the buffered uncompressed bytes reach `rowGroupBytes`, the buffer becomes
+///    a row group (a batch larger than the remaining room is split by rows so groups stay bounded).
+/// 3. A row group is encoded column by column (`ColumnChunkEncoder`) and appended to the file as it is encoded.
+/// 4. `close()` flushes the last row group, writes the footer (schema, row groups, statistics, column orders),
+///    its length and `PAR1`, fsyncs and returns a summary with CRC-32s of the whole file and of the footer.
+/// 5. `abort()` (or deinit before close) deletes the partial file.
+package final class ParquetFileWriter {
+    // Configuration
+    /// The schema every batch must have.
+    package let schema: Schema
+    private let options: ParquetWriteOptions
+    private let path: String
+    // State
+    private var pending: [Batch] = []
+    private var pendingBytes = 0
+    private var offset: Int64 = 0
+    private var crc: UInt32 = 0
+    private var rowGroups: [RowGroup] = []
+    private var rows: Int64 = 0
+    private var closed = false
+    // Resources
+    private let file: FileIO
+
+    /// Uncompressed bytes written or buffered so far.
+    package private(set) var uncompressedBytesWritten: Int = 0
+
+    /// Creates `path` (which must not exist) and starts the file.
+    package init(path: String, schema: Schema, options: ParquetWriteOptions = ParquetWriteOptions()) throws {
+        guard options.codec.canCompress else {
+            throw StrataError(.invalidArgument, "codec \(options.codec.name) cannot be written; use zstd, lz4 or none")
+        }
+        self.schema = schema
+        self.options = options
+        self.path = path
+        file = try FileIO(path: path, mode: .createNew)
+        try emit(ParquetFooter.magic)
+    }
+
+    deinit {
+        if !closed { abort() }
+    }
+
+    /// Appends a batch (its schema must equal the writer's).
+    package func write(_ batch: Batch) throws {
+        guard !closed else { throw StrataError(.internal, "write after close", path: path) }
+        guard batch.schema.fields.map(\.type) == schema.fields.map(\.type) else {
+            throw StrataError(.schemaMismatch, "batch schema (\(batch.schema)) differs from the file's (\(schema))",
+                              path: path)
+        }
+        guard batch.count > 0 else { return }
+        var remaining = batch
+        while true {
+            let bytes = remaining.byteCount
+            let room = options.rowGroupBytes - pendingBytes
+            if bytes <= room || remaining.count == 1 {
+                buffer(remaining)
+                break
+            }
+            // Split so the row group closes at about rowGroupBytes.
+            let take = Int(Double(remaining.count) * Double(max(room, 0)) / Double(bytes))
+            if take >= 1 {
+                buffer(try slice(remaining, 0..<take))
+                remaining = try slice(remaining, take..<remaining.count)
+            }
+            try flushRowGroup()
+        }
+        if pendingBytes >= options.rowGroupBytes { try flushRowGroup() }
+    }
+
+    /// Finishes the file and returns what it holds.
+    package func close() throws -> ParquetFileSummary {
+        guard !closed else { throw StrataError(.internal, "close after close", path: path) }
+        do {
+            try flushRowGroup()
+            var metadata = FileMetaData(version: 2, schema: ParquetSchemaMapping.schemaElements(for: schema),
+                                        numRows: rows, rowGroups: rowGroups)
+            metadata.createdBy = options.createdBy
+            metadata.columnOrders = Array(repeating: .typeDefinedOrder, count: schema.count)
+            let footer = ParquetFooter.encode(metadata)
+            let footerCRC = footer.withUnsafeBytes { CRC32.checksum($0) }
+            try emit(footer)
+            try file.sync()
+            try file.close()
+            closed = true
+            return ParquetFileSummary(rows: rows, fileBytes: offset,
+                                      uncompressedBytes: rowGroups.reduce(0) { $0 + $1.totalByteSize },
+                                      rowGroups: rowGroups.count, crc32: crc, footerCRC32: footerCRC,
+                                      footerBytes: Int64(footer.count))
+        } catch {
+            abort()
+            throw error
+        }
+    }
+
+    /// Abandons the file and deletes it.
+    package func abort() {
+        guard !closed else { return }
+        closed = true
+        pending = []
+        try? file.close()
+        try? FileSystem.remove(path)
+    }
+
+    // MARK: - Row groups
+
+    private func flushRowGroup() throws {
+        guard !pending.isEmpty else { return }
+        let batches = pending
+        pending = []
+        pendingBytes = 0
+        let groupRows = batches.reduce(0) { $0 + $1.count }
+        let groupStart = offset
+        var chunks: [ColumnChunk] = []
+        var totalUncompressed: Int64 = 0
+        for (index, field) in schema.fields.enumerated() {
+            let column = try Column.concatenate(batches.map { $0.columns[index] }, type: field.type)
+            let encoded = try ColumnChunkEncoder(field: field, options: options).encode(column)
+            var metaData = encoded.metaData
+            let chunkStart = offset
+            metaData.dataPageOffset += chunkStart
+            if let dictionary = metaData.dictionaryPageOffset { metaData.dictionaryPageOffset = dictionary + chunkStart }
+            try emit(encoded.bytes)
+            totalUncompressed += encoded.uncompressedSize
+            chunks.append(ColumnChunk(fileOffset: 0, metaData: metaData))
+        }
+        rowGroups.append(RowGroup(columns: chunks, totalByteSize: totalUncompressed, numRows: Int64(groupRows),
+                                  fileOffset: groupStart, totalCompressedSize: offset - groupStart,
+                                  ordinal: Int16(truncatingIfNeeded: rowGroups.count)))
+        rows += Int64(groupRows)
+    }
+
+    private func buffer(_ batch: Batch) {
+        pending.append(batch)
+        pendingBytes += batch.byteCount
+        uncompressedBytesWritten += batch.byteCount
+    }
+
+    private func slice(_ batch: Batch, _ range: Range<Int>) throws -> Batch {
+        try Batch(schema: batch.schema, columns: batch.columns.map { $0.slice(range) })
+    }
+
+    private func emit(_ bytes: [UInt8]) throws {
+        try bytes.withUnsafeBytes { raw in
+            crc = CRC32.checksum(raw, seed: crc)
+            try file.write(raw)
+        }
+        offset += Int64(bytes.count)
+    }
+}
