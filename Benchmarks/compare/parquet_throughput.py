@@ -3,22 +3,25 @@
 
     python3 Benchmarks/compare/parquet_throughput.py [--rows 10000000] [--codecs zstd,lz4] [--repeat 3]
 
-Steps, for each codec:
- 1. Builds `parquet-throughput` (release) unless --no-build:
+First builds `parquet-throughput` (release) unless --no-build:
         swift build -c release --package-path Benchmarks --product parquet-throughput
- 2. Strata write: runs `parquet-throughput --rows N --codec C --dir D --repeat 1` --repeat times, each a separate
-    process under `/usr/bin/time -v`; reports the medians of its write_s and scan_s and of the peak RSS.
+Then, for each codec:
+ 1. Strata write: runs `parquet-throughput --rows N --codec C --dir D --repeat 1` (a separate process under
+    `/usr/bin/time -v`); its write_s, scan_s and peak RSS.
     The data are generated in the process before timing and held in memory, so that process's peak RSS includes
-    the input (about 0.9 GB at 1e7 rows).
- 3. Strata scan RSS: runs `parquet-throughput --scan-only` --repeat times, to measure the peak RSS of a process that
-    only scans (Strata streams one row group at a time).
- 4. pyarrow, in two modes: "1 thread" (pa.set_cpu_count(1), pa.set_io_thread_count(1), read_table(use_threads=False))
-    and "default" (pyarrow's default thread pools, read_table(use_threads=True)). For each mode, --repeat processes
-    that read Strata's partition files into one in-memory table (not timed) and time
+    the input (about 0.8 GB at 1e7 rows).
+ 2. Strata scan RSS: runs `parquet-throughput --scan-only`, to measure the peak RSS of a process that only scans
+    (Strata streams one row group at a time).
+ 3. pyarrow, in two modes: "1 thread" (pa.set_cpu_count(1), pa.set_io_thread_count(1), read_table(use_threads=False))
+    and "default" (pyarrow's default thread pools, read_table(use_threads=True)). For each mode, one process reads
+    Strata's partition files into one in-memory table (not timed) and times
         pq.write_table(table, path, compression=C, compression_level=1 for zstd, row_group_size=<Strata's rows per
         row group>)
-    and --repeat processes that time pq.read_table(path). Medians are reported.
- 5. Checks that pyarrow's read of Strata's files equals pyarrow's read of its own file (Table.equals).
+    and another process times pq.read_table(path), a third ParquetFile(path).iter_batches(65536) (a streaming
+    read, like Strata's scan, which never holds the whole table).
+ Steps 1-3 form one round; --repeat rounds are run (interleaving the engines, so that a change in the machine's load
+ hits both alike) and the medians reported.
+ 4. Checks that pyarrow's read of Strata's files equals pyarrow's read of its own files (Table.equals).
 
 MB/s is always Strata's uncompressed Parquet data size (TableInfo.uncompressedBytes, the sum of the column chunks'
 uncompressed sizes) divided by the time, for both engines, so MB/s ratios equal time ratios. The files are in the page
@@ -47,6 +50,7 @@ BENCH_DIR = Path(__file__).resolve().parent.parent  # Benchmarks/
 REPO_DIR = BENCH_DIR.parent
 TIME_BIN = "/usr/bin/time"
 MODES = ("1 thread", "default")
+STREAM_BATCH_ROWS = 65_536
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -113,16 +117,29 @@ def child_read(args) -> dict:
     return {"scan_s": scan_s, "rows": table.num_rows}
 
 
+def child_stream(args) -> dict:
+    """Streams the file batch by batch, as Strata's scan does, instead of materialising one table."""
+    import pyarrow.parquet as pq
+
+    use_threads = configure_threads(args.mode)
+    start = time.perf_counter()
+    rows = 0
+    for batch in pq.ParquetFile(args.out).iter_batches(batch_size=STREAM_BATCH_ROWS, use_threads=use_threads):
+        rows += batch.num_rows
+    scan_s = time.perf_counter() - start
+    return {"scan_s": scan_s, "rows": rows}
+
+
 def child_main(argv: list[str]) -> None:
     p = argparse.ArgumentParser()
-    p.add_argument("--child", choices=["write", "read"], required=True)
+    p.add_argument("--child", choices=["write", "read", "stream"], required=True)
     p.add_argument("--mode", choices=MODES, required=True)
     p.add_argument("--codec", default="zstd")
     p.add_argument("--out", required=True)
     p.add_argument("--row-group-rows", type=int, default=1 << 20)
     p.add_argument("--files", nargs="*", default=[])
     args = p.parse_args(argv)
-    result = child_write(args) if args.child == "write" else child_read(args)
+    result = {"write": child_write, "read": child_read, "stream": child_stream}[args.child](args)
     print(json.dumps(result))
 
 
@@ -204,7 +221,10 @@ def verify(strata_files: list[str], pyarrow_file: str) -> bool:
 
 
 def fmt(v, spec: str) -> str:
-    return "-" if v is None else format(v, spec)
+    if v is None:
+        width = re.match(r"\d*", spec).group(0)
+        return "-".rjust(int(width) if width else 1)
+    return format(v, spec)
 
 
 def ratio(a, b):
@@ -236,25 +256,38 @@ def main() -> None:
                "repeat": args.repeat, "machine": machine(), "codecs": {}}
 
     for codec in codecs:
-        print(f"[{codec}] Strata: {args.repeat} x write+scan", file=sys.stderr)
-        strata_runs = []
-        for _ in range(args.repeat):
-            out, rss = run_measured([str(exe), "--rows", str(args.rows), "--codec", codec, "--dir", str(work),
-                                     "--repeat", "1"], use_time)
+        # Rounds interleave the engines, so that a change of load on the machine hits both alike.
+        strata_runs, scan_only_runs = [], []
+        pa_runs = {mode: {"writes": [], "reads": [], "streams": []} for mode in MODES}
+        pa_files = {mode: str(work / f"pyarrow-{codec}-{mode.replace(' ', '')}.parquet") for mode in MODES}
+        load_before = [round(x, 2) for x in os.getloadavg()]
+        for round_ in range(args.repeat):
+            print(f"[{codec}] round {round_ + 1}/{args.repeat}: Strata write+scan, Strata scan only, "
+                  f"pyarrow write+read ({' and '.join(MODES)})", file=sys.stderr)
+            base = [str(exe), "--rows", str(args.rows), "--codec", codec, "--dir", str(work), "--repeat", "1"]
+            out, rss = run_measured(base, use_time)
             out["peak_rss"] = rss
             strata_runs.append(out)
-        last = strata_runs[-1]
-        print(f"[{codec}] Strata: {args.repeat} x scan only", file=sys.stderr)
-        scan_only_runs = []
-        for _ in range(args.repeat):
-            out, rss = run_measured([str(exe), "--rows", str(args.rows), "--codec", codec, "--dir", str(work),
-                                     "--repeat", "1", "--scan-only"], use_time)
+            out, rss = run_measured(base + ["--scan-only"], use_time)
             out["peak_rss"] = rss
             scan_only_runs.append(out)
-        files = last["parquet_files"]
+            files = strata_runs[-1]["parquet_files"]
+            row_group_rows = -(-args.rows // max(1, strata_runs[-1]["row_groups"]))  # ceil: same group count
+            for mode in MODES:
+                out, rss = run_measured(me + ["--child", "write", "--mode", mode, "--codec", codec,
+                                              "--out", pa_files[mode], "--row-group-rows", str(row_group_rows),
+                                              "--files"] + files, use_time)
+                out["peak_rss"] = rss
+                pa_runs[mode]["writes"].append(out)
+                for kind, runs in (("read", "reads"), ("stream", "streams")):
+                    out, rss = run_measured(me + ["--child", kind, "--mode", mode, "--out", pa_files[mode]], use_time)
+                    out["peak_rss"] = rss
+                    pa_runs[mode][runs].append(out)
+        load_after = [round(x, 2) for x in os.getloadavg()]
+
+        last = strata_runs[-1]
         uncompressed = last["uncompressed_bytes"]
-        row_group_rows = max(1, round(args.rows / max(1, last["row_groups"])))
-        strata = {
+        engines = {"Strata": {
             "write_s": median(r["write_s"] for r in strata_runs),
             "scan_s": median(r["scan_s"] for r in strata_runs),
             "scan_only_s": median(r["scan_s"] for r in scan_only_runs),
@@ -263,22 +296,9 @@ def main() -> None:
             "scan_peak_rss": median(r["peak_rss"] for r in scan_only_runs),
             "row_groups": last["row_groups"], "partitions": last["partitions"],
             "runs": strata_runs, "scan_only_runs": scan_only_runs,
-        }
-
-        pa_file = str(work / f"pyarrow-{codec}.parquet")
-        engines = {"Strata": strata}
+        }}
         for mode in MODES:
-            print(f"[{codec}] pyarrow ({mode}): {args.repeat} x write, {args.repeat} x read", file=sys.stderr)
-            writes, reads = [], []
-            for _ in range(args.repeat):
-                out, rss = run_measured(me + ["--child", "write", "--mode", mode, "--codec", codec, "--out", pa_file,
-                                              "--row-group-rows", str(row_group_rows), "--files"] + files, use_time)
-                out["peak_rss"] = rss
-                writes.append(out)
-            for _ in range(args.repeat):
-                out, rss = run_measured(me + ["--child", "read", "--mode", mode, "--out", pa_file], use_time)
-                out["peak_rss"] = rss
-                reads.append(out)
+            writes, reads = pa_runs[mode]["writes"], pa_runs[mode]["reads"]
             engines[f"pyarrow ({mode})"] = {
                 "write_s": median(r["write_s"] for r in writes),
                 "fsync_s": median(r["fsync_s"] for r in writes),
@@ -289,46 +309,62 @@ def main() -> None:
                 "row_groups": writes[-1]["row_groups"], "codec_in_file": writes[-1]["codec_in_file"],
                 "arrow_bytes": writes[-1]["arrow_bytes"], "write_runs": writes, "read_runs": reads,
             }
-        print(f"[{codec}] verifying: pyarrow's read of Strata's files == pyarrow's read of its own file",
+        for mode in MODES:
+            streams = pa_runs[mode]["streams"]
+            engines[f"pyarrow stream ({mode})"] = {
+                "write_s": None, "write_peak_rss": None,
+                "scan_s": median(r["scan_s"] for r in streams),
+                "scan_peak_rss": median(r["peak_rss"] for r in streams),
+                "file_bytes": engines[f"pyarrow ({mode})"]["file_bytes"], "read_runs": streams,
+            }
+        print(f"[{codec}] verifying: pyarrow's read of Strata's files == pyarrow's read of its own files",
               file=sys.stderr)
-        identical = verify(files, pa_file)
-        for name, e in engines.items():
+        identical = all(verify(last["parquet_files"], pa_files[mode]) for mode in MODES)
+        for e in engines.values():
             e["write_mb_s"] = ratio(uncompressed / 1e6, e["write_s"])
             e["scan_mb_s"] = ratio(uncompressed / 1e6, e["scan_s"])
         results["codecs"][codec] = {"uncompressed_bytes": uncompressed, "row_group_rows": row_group_rows,
-                                    "identical": identical, "engines": engines}
+                                    "identical": identical, "loadavg_before": load_before,
+                                    "loadavg_after": load_after, "engines": engines}
         if not args.keep:
-            os.remove(pa_file)
+            for f in pa_files.values():
+                os.remove(f)
             shutil.rmtree(last["store"], ignore_errors=True)
 
     # Report
-    header = (f"{'engine':<19} {'codec':<5} {'write s':>8} {'write MB/s':>10} {'scan s':>8} {'scan MB/s':>9} "
+    w = 28
+    header = (f"{'engine':<{w}} {'codec':<5} {'write s':>8} {'write MB/s':>10} {'scan s':>8} {'scan MB/s':>9} "
               f"{'file MB':>8} {'RSS write':>9} {'RSS scan':>9}")
-    print(f"\n{args.rows:,} rows; MB = 1e6 bytes of Strata's uncompressed column data; "
-          f"RSS = peak resident set of the process, MiB; medians of {args.repeat} processes")
+    print(f"\n{args.rows:,} rows; MB = 1e6 bytes of Strata's uncompressed column data; RSS = peak resident set of "
+          f"the process, MiB;\nmedians of {args.repeat} rounds, one process per measurement. pyarrow scan = "
+          f"pq.read_table (one table in memory); pyarrow stream scan = ParquetFile.iter_batches({STREAM_BATCH_ROWS})")
     print(header)
     print("-" * len(header))
+    mib = lambda v: None if v is None else v / 2**20  # noqa: E731
     for codec, c in results["codecs"].items():
         for name, e in c["engines"].items():
-            mib = lambda v: None if v is None else v / 2**20  # noqa: E731
-            print(f"{name:<19} {codec:<5} {fmt(e['write_s'], '8.3f')} {fmt(e['write_mb_s'], '10.1f')} "
+            print(f"{name:<{w}} {codec:<5} {fmt(e['write_s'], '8.3f')} {fmt(e['write_mb_s'], '10.1f')} "
                   f"{fmt(e['scan_s'], '8.3f')} {fmt(e['scan_mb_s'], '9.1f')} {e['file_bytes'] / 1e6:8.1f} "
                   f"{fmt(mib(e['write_peak_rss']), '9.0f')} {fmt(mib(e['scan_peak_rss']), '9.0f')}")
         s = c["engines"]["Strata"]
         c["ratios"] = {}
-        for mode in MODES:
-            e = c["engines"][f"pyarrow ({mode})"]
+        for name, e in c["engines"].items():
+            if name == "Strata":
+                continue
             r = {"write_time": ratio(s["write_s"], e["write_s"]), "scan_time": ratio(s["scan_s"], e["scan_s"]),
                  "file_bytes": ratio(s["file_bytes"], e["file_bytes"]),
                  "write_peak_rss": ratio(s["write_peak_rss"], e["write_peak_rss"]),
                  "scan_peak_rss": ratio(s["scan_peak_rss"], e["scan_peak_rss"])}
-            c["ratios"][f"pyarrow ({mode})"] = r
-            print(f"{'Strata/pa ' + mode:<19} {codec:<5} {fmt(r['write_time'], '8.2f')} {'':>10} "
+            c["ratios"][name] = r
+            label = "Strata/" + name.replace("pyarrow", "pa")
+            print(f"{label:<{w}} {codec:<5} {fmt(r['write_time'], '8.2f')} {'':>10} "
                   f"{fmt(r['scan_time'], '8.2f')} {'':>9} {fmt(r['file_bytes'], '8.2f')} "
                   f"{fmt(r['write_peak_rss'], '9.2f')} {fmt(r['scan_peak_rss'], '9.2f')}")
-        print(f"{'':<19} {codec:<5} data identical (pyarrow read of both files): {c['identical']}")
-    print("time ratio < 1: Strata faster. pyarrow write time excludes an fsync of its file; Strata's append "
-          "includes its fsyncs (see results JSON: fsync_s).")
+        print(f"{'':<{w}} {codec:<5} data identical (pyarrow read of both files): {c['identical']}")
+    print("time ratio < 1: Strata faster. pyarrow's write time excludes an fsync of its file (fsync_s in the JSON); "
+          "Strata's append includes its fsyncs.")
+    for codec, c in results["codecs"].items():
+        print(f"load average (1, 5, 15 min) for {codec}: before {c['loadavg_before']}, after {c['loadavg_after']}")
 
     out_dir = BENCH_DIR / "results"
     out_dir.mkdir(exist_ok=True)

@@ -13,12 +13,10 @@ import Strata
 private let rows = 1_000_000
 private let codecs = ["zstd", "lz4"]
 
-private let configuration = Benchmark.Configuration(
-    metrics: [.wallClock, .throughput, .peakMemoryResident],
-    warmupIterations: 1,
-    maxDuration: .seconds(10),
-    maxIterations: 20
-)
+private var configuration: Benchmark.Configuration {
+    .init(metrics: [.wallClock, .throughput, .peakMemoryResident], warmupIterations: 1, maxDuration: .seconds(10),
+          maxIterations: 20)
+}
 
 private func scratchDirectory(_ name: String) -> String {
     NSTemporaryDirectory() + "strata-bench-\(ProcessInfo.processInfo.processIdentifier)-" + name
