@@ -113,7 +113,11 @@ extension Column {
         if columns.contains(where: { $0.validity != nil }) {
             var mask = ValidityMask(count: 0, allValid: true)
             for column in columns {
-                for i in 0..<column.count { mask.append(!column.isNull(i)) }
+                if let part = column.validity {
+                    mask.append(contentsOf: part)
+                } else {
+                    mask.append(repeating: true, count: column.count)
+                }
             }
             validity = mask
         }

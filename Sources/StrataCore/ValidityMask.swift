@@ -39,6 +39,11 @@ public struct ValidityMask: Sendable, Hashable {
         if valid { words[i >> 6] |= 1 << UInt64(i & 63) } else { words[i >> 6] &= ~(1 << UInt64(i & 63)) }
     }
 
+    /// Reserves room for `rows` rows in total.
+    public mutating func reserveCapacity(_ rows: Int) {
+        words.reserveCapacity((rows + 63) >> 6)
+    }
+
     /// Appends one row.
     public mutating func append(_ valid: Bool) {
         if count & 63 == 0 { words.append(0) }

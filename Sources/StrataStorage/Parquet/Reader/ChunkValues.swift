@@ -13,6 +13,20 @@ struct ChunkValues {
     var validity = ValidityMask(count: 0, allValid: true)
     var hasNulls = false
 
+    /// Reserves room for `rows` values of `physicalType` (and about `bytes` of string data), so decoding a chunk
+    /// grows no array.
+    mutating func reserve(rows: Int, physicalType: PhysicalType, bytes: Int) {
+        switch physicalType {
+        case .boolean: bools.reserveCapacity(rows)
+        case .int32: ints32.reserveCapacity(rows)
+        case .int64, .int96: ints64.reserveCapacity(rows)
+        case .float: floats.reserveCapacity(rows)
+        case .double: doubles.reserveCapacity(rows)
+        case .byteArray, .fixedLenByteArray: strings.reserve(count: rows, byteCount: max(0, bytes - 4 * rows))
+        }
+        validity.reserveCapacity(rows)
+    }
+
     /// Rows decoded so far.
     var count: Int { validity.count }
 

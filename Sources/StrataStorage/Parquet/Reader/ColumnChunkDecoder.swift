@@ -27,8 +27,10 @@ struct ColumnChunkDecoder {
 
     private var name: String { leaf.field.name }
 
-    func decode(_ chunk: UnsafeRawBufferPointer) throws -> Column {
+    /// Decodes the chunk; `estimatedBytes` (the chunk's uncompressed size) sizes the string buffer up front.
+    func decode(_ chunk: UnsafeRawBufferPointer, estimatedBytes: Int = 0) throws -> Column {
         var values = ChunkValues()
+        values.reserve(rows: rows, physicalType: leaf.physicalType, bytes: estimatedBytes)
         var dictionary: ChunkValues?
         var position = 0
         var scratch: [UInt8] = []

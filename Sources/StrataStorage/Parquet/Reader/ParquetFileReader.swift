@@ -134,7 +134,8 @@ package final class ParquetFileReader: @unchecked Sendable {
         let (start, length) = chunkRange(meta)
         let bytes = try file.read(count: length, at: start)
         let decoder = ColumnChunkDecoder(leaf: leaf, codec: codec, rows: rows, path: path, baseOffset: start)
-        return try bytes.withUnsafeBytes { try decoder.decode($0) }
+        let estimate = Int(clamping: min(meta.totalUncompressedSize, 256 << 20))
+        return try bytes.withUnsafeBytes { try decoder.decode($0, estimatedBytes: estimate) }
     }
 
     private func chunkRange(_ meta: ColumnMetaData) -> (start: Int64, length: Int) {
