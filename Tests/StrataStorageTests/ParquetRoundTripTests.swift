@@ -298,6 +298,153 @@ import Testing
         }
     }
 
+    /// For every column, operator and many constants (taken from the data, plus extremes and specials): a row group
+    /// holding a matching row is never pruned. Matching follows Swift's comparison operators (IEEE for floats, so
+    /// NaN only matches `!=`), strings compare as UTF-8 bytes, and nulls never match.
+    @Test func pruningNeverDropsMatchingRows() throws {
+        let dir = try TempDirectory()
+        var options = Self.smallOptions()
+        options.rowGroupBytes = 24 << 10
+        var low = RandomData.Options()
+        low.nullFraction = 0.3
+        let batch = try RandomData.batch(rows: 3_000, seed: 1_000, options: low)
+        let path = dir.path("fuzz.parquet")
+        try Self.write([batch], schema: batch.schema, to: path, options: options)
+        let reader = try ParquetFileReader(path: path)
+        try #require(reader.rowGroupCount >= 4)
+        var bounds: [Range<Int>] = []
+        var start = 0
+        for g in 0..<reader.rowGroupCount {
+            let rows = Int(reader.rowCount(ofRowGroup: g))
+            bounds.append(start ..< start + rows)
+            start += rows
+        }
+        let ops: [ScanPredicate.Operator] = [.equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual]
+        var g = SplitMix64(seed: 1_001)
+        var failures = 0
+        for (c, field) in batch.schema.fields.enumerated() {
+            let column = batch.columns[c]
+            var constants = (0..<25).map { _ in column.value(at: Int(g.next() % UInt64(column.count))) }
+                .filter { !$0.isNull }
+            constants += PruningOracle.extremes(field.type)
+            for constant in constants {
+                for op in ops {
+                    let predicate = ScanPredicate.compare(column: field.name, op: op, value: constant)
+                    for (group, range) in bounds.enumerated() where !predicate.mayMatch(reader, rowGroup: group) {
+                        if let row = range.first(where: {
+                            PruningOracle.matches(column.value(at: $0), op, constant)
+                        }) {
+                            failures += 1
+                            if failures <= 10 {
+                                let stats = reader.statistics(rowGroup: group, column: c)
+                                Issue.record("""
+                                    \(field.name) \(op.rawValue) \(Compare.describe(constant)) pruned row group \(group) \
+                                    (min \(String(describing: stats?.min)), max \(String(describing: stats?.max)), \
+                                    nulls \(String(describing: stats?.nullCount))) although row \(row) = \
+                                    \(Compare.describe(column.value(at: row))) matches
+                                    """)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        #expect(failures == 0, "\(failures) wrongly pruned (predicate, row group) pairs")
+    }
+
+    /// NaN and zeros of both signs in float statistics: NaN never becomes a bound, a group of only NaN has none, and
+    /// pruning keeps the rows that match.
+    @Test func floatSpecialStatistics() throws {
+        let dir = try TempDirectory()
+        let schema = try Schema([Field("f", .float), Field("d", .double)])
+        let cases: [(String, [Double])] = [
+            ("nan only", [.nan, .nan, .nan]),
+            ("zeros", [-0.0, 0.0, -0.0]),
+            ("negative zero only", [-0.0, -0.0]),
+            ("positive zero only", [0.0]),
+            ("nan and numbers", [.nan, 1.5, -2.5, .nan]),
+            ("infinities", [.infinity, -.infinity, .nan]),
+        ]
+        for (label, values) in cases {
+            let batch = try Batch(schema: schema, columns: [
+                try Column(type: .float, values: values.map { .float(Float($0)) } + [.null]),
+                try Column(type: .double, values: values.map { .double($0) } + [.null]),
+            ])
+            let path = dir.path(label.replacingOccurrences(of: " ", with: "_") + ".parquet")
+            let reader = try Self.roundTrip([batch], schema: schema, path: path, options: Self.smallOptions(), label)
+            for c in 0..<2 {
+                let stats = reader.statistics(rowGroup: 0, column: c)
+                let truth = TrueStatistics(batch.columns[c], 0 ..< batch.count)
+                #expect(stats?.nullCount == 1, "\(label) column \(c): null count")
+                #expect(Self.same(stats?.min, truth.min), "\(label) column \(c): min \(String(describing: stats?.min))")
+                #expect(Self.same(stats?.max, truth.max), "\(label) column \(c): max \(String(describing: stats?.max))")
+                for v in [-1.0, 0.0, 1.5, -2.5] {
+                    let value: Value = c == 0 ? .float(Float(v)) : .double(v)
+                    for op in [ScanPredicate.Operator.equal, .less, .lessOrEqual, .greater, .greaterOrEqual] {
+                        let matching = (0..<batch.count).contains {
+                            PruningOracle.matches(batch.columns[c].value(at: $0), op, value)
+                        }
+                        let name = schema.fields[c].name
+                        if matching {
+                            #expect(ScanPredicate.compare(column: name, op: op, value: value).mayMatch(reader, rowGroup: 0),
+                                    "\(label): \(name) \(op.rawValue) \(v) pruned a matching group")
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Strings longer than a page, empty strings only, and a few huge values among small ones.
+    @Test func largeAndEmptyStrings() throws {
+        let dir = try TempDirectory()
+        let schema = try Schema([Field("s", .string)])
+        let big = String(repeating: "0123456789abcdéf", count: 40_000)  // 680 KB, far above pageBytes
+        let cases: [(String, [Value])] = [
+            ("empty strings", Array(repeating: .string(""), count: 5_000)),
+            ("one huge value", [.string(big)]),
+            ("mixed", (0..<3_000).map { i in i % 1_000 == 0 ? .string(big) : i % 7 == 0 ? .null : .string("v\(i % 13)") }),
+        ]
+        for dictionary in [true, false] {
+            for (label, values) in cases {
+                let batch = try Batch(schema: schema, columns: [try Column(type: .string, values: values)])
+                let path = dir.path("\(label.replacingOccurrences(of: " ", with: "_"))-\(dictionary).parquet")
+                try Self.roundTrip([batch], schema: schema, path: path,
+                                   options: Self.smallOptions(dictionary: dictionary), "\(label) dictionary=\(dictionary)")
+            }
+        }
+    }
+
+    /// A batch of several rows that are each larger than `rowGroupBytes` becomes one row group per row (or so),
+    /// and the write finishes. Run under a deadline: a writer that cannot make progress would otherwise hang the
+    /// whole test run.
+    @Test func rowsLargerThanARowGroup() throws {
+        let dir = try TempDirectory()
+        let schema = try Schema([Field("s", .string), Field("n", .int32)])
+        let big = String(repeating: "0123456789abcdéf", count: 40_000)  // 680 KB per value, rowGroupBytes 96 KiB
+        let batch = try Batch(schema: schema, columns: [
+            try Column(type: .string, values: [.string(big), .string("x"), .null, .string(big + "!"), .string("")]),
+            try Column(type: .int32, values: (0..<5).map { .int32(Int32($0)) }),
+        ])
+        let path = dir.path("huge-rows.parquet")
+        let options = Self.smallOptions()
+        let outcome = withDeadline(seconds: 10) {
+            try Self.write([batch], schema: schema, to: path, options: options)
+        }
+        guard let outcome else {
+            Issue.record("""
+                ParquetFileWriter.write did not return within 10 s for a 5-row batch whose rows average more than \
+                rowGroupBytes (\(options.rowGroupBytes) B): it makes no progress when a batch of 2+ rows has no row \
+                that fits the empty row group
+                """)
+            return
+        }
+        _ = try outcome.get()
+        let reader = try ParquetFileReader(path: path)
+        let actual = try reader.readAll()
+        if let d = Compare.difference(batch, actual) { Issue.record("\(d)") }
+    }
+
     @Test func writerRejectsMismatchedBatch() throws {
         let dir = try TempDirectory()
         let schema = RandomData.schema()
@@ -348,4 +495,54 @@ struct TrueStatistics {
             if let current = max, Stats.order(v, current) != 1 {} else { max = v }
         }
     }
+}
+
+/// The reference semantics of `column op constant` for the pruning checks.
+enum PruningOracle {
+    static func matches(_ x: Value, _ op: ScanPredicate.Operator, _ v: Value) -> Bool {
+        func apply<T: Comparable>(_ a: T, _ b: T) -> Bool {
+            switch op {
+            case .equal: a == b
+            case .notEqual: a != b
+            case .less: a < b
+            case .lessOrEqual: a <= b
+            case .greater: a > b
+            case .greaterOrEqual: a >= b
+            }
+        }
+        switch (x, v) {
+        case (.null, _), (_, .null): return false
+        case let (.bool(a), .bool(b)): return apply(a ? 1 : 0, b ? 1 : 0)
+        case let (.int32(a), .int32(b)), let (.date(a), .date(b)): return apply(a, b)
+        case let (.int32(a), .int64(b)): return apply(Int64(a), b)
+        case let (.int64(a), .int32(b)): return apply(a, Int64(b))
+        case let (.int64(a), .int64(b)), let (.timestamp(a), .timestamp(b)): return apply(a, b)
+        case let (.float(a), .float(b)): return apply(a, b)
+        case let (.float(a), .double(b)): return apply(Double(a), b)
+        case let (.double(a), .double(b)): return apply(a, b)
+        case let (.string(a), .string(b)): return apply(ByteString(Array(a.utf8)), ByteString(Array(b.utf8)))
+        default: return true  // not comparable: the predicate cannot prune, so any row "may" match
+        }
+    }
+
+    /// Constants at and beyond the edges of a type's range.
+    static func extremes(_ type: DataType) -> [Value] {
+        switch type {
+        case .bool: [.bool(false), .bool(true)]
+        case .int32: [.int32(.min), .int32(.max), .int32(0), .int64(Int64(Int32.max) + 1), .int64(Int64(Int32.min) - 1)]
+        case .int64: [.int64(.min), .int64(.max), .int64(0), .int32(-1)]
+        case .float: [.float(-.infinity), .float(.infinity), .float(-0.0), .float(0.0), .float(.greatestFiniteMagnitude), .double(0.5)]
+        case .double: [.double(-.infinity), .double(.infinity), .double(-0.0), .double(0.0), .double(.leastNonzeroMagnitude)]
+        case .string: [.string(""), .string("\u{0}"), .string("\u{10FFFF}"), .string("zzzz")]
+        case .date: [.date(RandomData.dayRange.lowerBound), .date(RandomData.dayRange.upperBound), .date(0)]
+        case .timestamp: [.timestamp(RandomData.microsRange.lowerBound), .timestamp(RandomData.microsRange.upperBound), .timestamp(0)]
+        }
+    }
+}
+
+/// Bytes ordered lexicographically (unsigned), as Parquet orders BYTE_ARRAY statistics.
+struct ByteString: Comparable {
+    var bytes: [UInt8]
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+    static func < (a: ByteString, b: ByteString) -> Bool { a.bytes.lexicographicallyPrecedes(b.bytes) }
 }
