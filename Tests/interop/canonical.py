@@ -118,7 +118,7 @@ def format_float32(x: float) -> str:
 def format_date(days: int) -> str:
     """YYYY-MM-DD of a day number (Howard Hinnant's civil_from_days; exact for any integer)."""
     z = days + 719468
-    era = (z if z >= 0 else z - 146096) // 146097
+    era = z // 146097  # floor division: the C original emulates it with (z - 146096) / 146097
     doe = z - era * 146097
     yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
     doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
