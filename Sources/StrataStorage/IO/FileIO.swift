@@ -61,9 +61,10 @@ package final class FileIO: @unchecked Sendable {
 
     /// Reads exactly `buffer.count` bytes at `offset`; throws `.corrupt` if the file ends first.
     package func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int64) throws {
+        guard let base = buffer.baseAddress else { return }
         var done = 0
         while done < buffer.count {
-            let n = pread(fd, buffer.baseAddress! + done, buffer.count - done, off_t(offset) + off_t(done))
+            let n = pread(fd, base + done, buffer.count - done, off_t(offset) + off_t(done))
             if n < 0 {
                 if errno == EINTR { continue }
                 throw FileIO.error("cannot read", path: path, offset: offset + Int64(done))
@@ -87,9 +88,10 @@ package final class FileIO: @unchecked Sendable {
 
     /// Appends all of `bytes` at the current position.
     package func write(_ bytes: UnsafeRawBufferPointer) throws {
+        guard let base = bytes.baseAddress else { return }
         var done = 0
         while done < bytes.count {
-            let n = Glibc.write(fd, bytes.baseAddress! + done, bytes.count - done)
+            let n = Glibc.write(fd, base + done, bytes.count - done)
             if n < 0 {
                 if errno == EINTR { continue }
                 throw FileIO.error("cannot write", path: path)

@@ -29,7 +29,9 @@ package struct TableSnapshot: Sendable {
         let file = path(of: partition)
         let reader = try ParquetFileReader(path: file, verifyFooterCRC: partition.footerCRC32,
                                            footerBytes: partition.footerBytes, expectedSize: partition.bytes)
-        guard reader.schema == schema || reader.schema.fields.map(\.type) == schema.fields.map(\.type) else {
+        guard reader.schema.fields.map(\.name) == schema.fields.map(\.name),
+              reader.schema.fields.map(\.type) == schema.fields.map(\.type)
+        else {
             throw StrataError(.corrupt, "partition schema (\(reader.schema)) differs from the table's (\(schema))",
                               path: file)
         }
