@@ -1,0 +1,43 @@
+import StrataCore
+
+/// Settings of a CSV import (`Database.importCSV`); the defaults sniff everything. See `docs/csv-import.md`.
+public struct CSVImportOptions: Sendable {
+    /// What to do with a row that cannot be imported.
+    public enum OnError: Sendable, Hashable {
+        /// Stop the import with an error naming the file, line and column; nothing is committed.
+        case fail
+        /// Leave the row out, write it to `rejectsPath` (when set) and count it in the summary.
+        case skip
+    }
+
+    /// The field delimiter (an ASCII character), or nil to sniff it among `,` `\t` `;` `|`.
+    public var delimiter: Unicode.Scalar?
+    /// The quote character (ASCII). Default `"`.
+    public var quote: Unicode.Scalar = "\""
+    /// Whether the first row is a header, or nil to sniff it.
+    public var header: Bool?
+    /// Unquoted field values read as NULL besides the empty field, e.g. `["NA", "\\N"]`.
+    public var nullTokens: [String] = []
+    /// Fixed column types instead of sniffed ones: either every column in file order, or (with a header) a subset
+    /// named by header names.
+    public var schema: Schema?
+    /// Page compression of the partition files.
+    public var codec: Codec = .default
+    /// The memory budget of the import in bytes (default 512 MB): bounds the chunks in flight and the row groups.
+    public var memoryLimit: Int = 512_000_000
+    /// Parser threads; nil means one per core.
+    public var threads: Int?
+    /// What to do with bad rows.
+    public var onError: OnError = .fail
+    /// With `.skip`, the file that receives rejected rows (CSV: `line,column,error,row`).
+    public var rejectsPath: String?
+    /// What to do when the table exists.
+    public var mode: ImportMode = .create
+    /// Data rows used to sniff the dialect, the header and the column types.
+    public var sampleRows: Int = 20_480
+    /// Size of the blocks the input is cut into (tests use tiny blocks to exercise chunk boundaries).
+    package var blockBytes: Int = 8 << 20
+
+    /// The defaults: sniff the dialect and types, ZSTD, 512 MB, fail on the first bad row, create the table.
+    public init() {}
+}
