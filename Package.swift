@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Modules by layer; dependencies point downward only:
-// StrataCore → StrataCompression → StrataStorage → Strata (façade) → strata (CLI).
+// StrataCore → StrataCompression → StrataStorage → StrataCSV → Strata (façade) → strata (CLI).
 let package = Package(
     name: "Strata",
     platforms: [.macOS(.v15)],
@@ -20,7 +20,8 @@ let package = Package(
         .target(name: "StrataCore"),
         .target(name: "StrataCompression", dependencies: ["StrataCore", "CLZ4", "CZstd", "CZlib"]),
         .target(name: "StrataStorage", dependencies: ["StrataCore", "StrataCompression"]),
-        .target(name: "Strata", dependencies: ["StrataCore", "StrataCompression", "StrataStorage"]),
+        .target(name: "StrataCSV", dependencies: ["StrataCore", "StrataCompression", "StrataStorage"]),
+        .target(name: "Strata", dependencies: ["StrataCore", "StrataCompression", "StrataStorage", "StrataCSV"]),
         .executableTarget(
             name: "StrataCLI",
             dependencies: ["Strata", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -28,6 +29,7 @@ let package = Package(
         .testTarget(name: "StrataCoreTests", dependencies: ["StrataCore"]),
         .testTarget(name: "StrataCompressionTests", dependencies: ["StrataCompression"]),
         .testTarget(name: "StrataStorageTests", dependencies: ["StrataStorage"]),
+        .testTarget(name: "StrataCSVTests", dependencies: ["StrataCSV"]),
         .testTarget(name: "StrataTests", dependencies: ["Strata"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,3 +1,5 @@
+import Foundation
+import StrataCSV
 import StrataCore
 
 /// Settings of a CSV import (`Database.importCSV`); the defaults sniff everything. See `docs/csv-import.md`.
@@ -35,9 +37,41 @@ public struct CSVImportOptions: Sendable {
     public var mode: ImportMode = .create
     /// Data rows used to sniff the dialect, the header and the column types.
     public var sampleRows: Int = 20_480
-    /// Size of the blocks the input is cut into (tests use tiny blocks to exercise chunk boundaries).
-    package var blockBytes: Int = 8 << 20
+    /// Size of the blocks the input is cut into; nil derives it from the memory limit (tests use tiny blocks to
+    /// exercise chunk boundaries).
+    package var blockBytes: Int?
 
     /// The defaults: sniff the dialect and types, ZSTD, 512 MB, fail on the first bad row, create the table.
     public init() {}
+}
+
+extension CSVImportOptions {
+    /// The resolved settings of the importer; throws for invalid characters or sizes.
+    func configuration() throws -> CSVImportConfiguration {
+        func ascii(_ scalar: Unicode.Scalar, _ what: String) throws -> UInt8 {
+            guard scalar.isASCII else {
+                throw StrataError(.invalidArgument, "the \(what) must be an ASCII character, not \"\(scalar)\"")
+            }
+            return UInt8(scalar.value)
+        }
+        var config = CSVImportConfiguration()
+        config.delimiter = try delimiter.map { try ascii($0, "delimiter") }
+        config.quote = try ascii(quote, "quote")
+        config.header = header
+        config.nullTokens = nullTokens.map { Array($0.utf8) }
+        config.schema = schema
+        config.threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
+        config.memoryLimit = memoryLimit
+        config.skipBadRows = onError == .skip
+        config.rejectsPath = rejectsPath
+        config.mode = switch mode {
+        case .create: .create
+        case .append: .append
+        case .replace: .replace
+        }
+        config.sampleRows = max(1, sampleRows)
+        config.blockBytes = blockBytes
+        config.writeOptions.codec = codec.compressionCodec
+        return config
+    }
 }

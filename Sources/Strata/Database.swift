@@ -1,3 +1,5 @@
+import Foundation
+import StrataCSV
 import StrataCompression
 import StrataStorage
 
@@ -65,35 +67,73 @@ public final class Database: Sendable {
         }
     }
 
-    /// Copies the rows of a Parquet file (written by any engine) into table `name`, creating the table with the
-    /// file's schema when it does not exist. The file is streamed one row group at a time.
+    /// Copies the rows of a Parquet file (written by any engine) into table `name` as one new version; the file is
+    /// streamed one row group at a time. A missing table is created with the file's schema; an existing one is
+    /// appended to (its names and types must match), replaced, or refused, as `mode` says.
     @discardableResult
-    public func importParquet(from file: String, into name: String, codec: Codec = .default) throws -> TableInfo {
+    public func importParquet(from file: String, into name: String, codec: Codec = .default,
+                              mode: ImportMode = .append) throws -> TableInfo
+    {
         let reader = try ParquetFileReader(path: file)
-        if !(try tableExists(name)) {
-            try store.createTable(name, schema: reader.schema)
-        }
-        let tableSchema = try schema(of: name)
-        guard tableSchema.fields.map(\.type) == reader.schema.fields.map(\.type),
-              tableSchema.fields.map(\.name) == reader.schema.fields.map(\.name)
-        else {
-            throw StrataError(.schemaMismatch, "file schema (\(reader.schema)) does not match table \(name) "
-                + "(\(tableSchema))", path: file)
+        let exists = try tableExists(name)
+        if exists && mode == .append {
+            let tableSchema = try schema(of: name)
+            guard tableSchema.fields.map(\.type) == reader.schema.fields.map(\.type),
+                  tableSchema.fields.map(\.name) == reader.schema.fields.map(\.name)
+            else {
+                throw StrataError(.schemaMismatch, "file schema (\(reader.schema)) does not match table \(name) "
+                    + "(\(tableSchema))", path: file)
+            }
         }
         var options = ParquetWriteOptions()
         options.codec = codec.compressionCodec
-        let appender = try store.appender(to: name, options: options)
+        let writeMode: TableAppender.Mode = switch mode {
+        case .create: .create(reader.schema)
+        case .append: exists ? .append : .create(reader.schema)
+        case .replace: .replace(reader.schema)
+        }
+        let appender = try store.writer(for: name, mode: writeMode, options: options)
         do {
             let all = Array(reader.schema.fields.indices)
             for group in 0..<reader.rowGroupCount {
                 let batch = try reader.readRowGroup(group, columns: all)
-                try appender.write(try Batch(schema: tableSchema, columns: batch.columns))
+                try appender.write(try Batch(schema: appender.schema, columns: batch.columns))
             }
             return Database.info(try appender.commit())
         } catch {
             appender.abort()
             throw error
         }
+    }
+
+    /// Imports a CSV file (`-` for standard input; gzip and zstd inputs are detected) into table `name` as one new
+    /// version: streaming, parallel, type-sniffing and bounded by `options.memoryLimit`. See `docs/csv-import.md`.
+    ///
+    /// - Parameters:
+    ///   - path: The CSV file, or `-` for standard input.
+    ///   - name: The table; created when missing.
+    ///   - options: Dialect, types, error handling, memory and threads.
+    ///   - progress: Called a few times per second on the calling thread.
+    /// - Throws: ``StrataError``: `.invalidData` with file, line and column for a bad row; `.alreadyExists` when
+    ///   the table exists and `options.mode` is `.create`. Nothing is committed when it throws.
+    @discardableResult
+    public func importCSV(from path: String, into name: String, options: CSVImportOptions = CSVImportOptions(),
+                          progress: ((ImportProgress) -> Void)? = nil) throws -> ImportSummary
+    {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let importer = CSVImporter(store: store, table: name, path: path, configuration: try options.configuration())
+        let result = try importer.run(progress: progress.map { report in
+            { (p: CSVImportProgress) in
+                report(ImportProgress(bytesRead: p.bytesRead, totalBytes: p.totalBytes, rows: p.rows, pass: p.pass))
+            }
+        })
+        let elapsed = clock.now - start
+        return ImportSummary(table: Database.info(result.snapshot), rowsImported: result.rowsImported,
+                             rowsRejected: result.rowsRejected, inputBytes: result.inputBytes,
+                             widenedColumns: result.widenedColumns, passes: result.passes,
+                             elapsedSeconds: Double(elapsed.components.seconds)
+                                 + Double(elapsed.components.attoseconds) / 1e18)
     }
 
     /// Streams the rows of table `name` (its current version), reading only `columns` (all when nil).

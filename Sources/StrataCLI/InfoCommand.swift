@@ -40,18 +40,3 @@ struct InfoCommand: ParsableCommand {
         }
     }
 }
-
-/// Number formatting shared by the commands.
-enum Formatting {
-    static func bytes(_ n: Int64) -> String { ByteCount.format(Int(n)) }
-
-    static func ratio(_ r: Double) -> String {
-        let rounded = (r * 100).rounded() / 100
-        return "\(rounded)x"
-    }
-
-    static func seconds(_ s: Double) -> String {
-        let rounded = (s * 1000).rounded() / 1000
-        return "\(rounded) s"
-    }
-}

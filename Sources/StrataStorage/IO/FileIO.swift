@@ -43,13 +43,38 @@ package final class FileIO: @unchecked Sendable {
             if fstat(opened, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
                 Glibc.close(opened)
                 fd = -1
-                throw StrataError(.io, "is a directory, not a file", path: path)
+                throw StrataError(.invalidArgument, "is a directory, not a file", path: path)
             }
         }
     }
 
+    /// Wraps a duplicate of standard input, named `path` in errors.
+    package init(standardInputNamed path: String) throws {
+        self.path = path
+        let duplicate = dup(0)
+        guard duplicate >= 0 else { throw FileIO.error("cannot read standard input", path: path) }
+        fd = duplicate
+    }
+
     deinit {
         if fd >= 0 { Glibc.close(fd) }
+    }
+
+    /// Reads the next bytes at the file position (for pipes and sequential reads); returns 0 at end of file.
+    package func readNext(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
+        while true {
+            let result = Glibc.read(fd, base, buffer.count)
+            if result >= 0 { return result }
+            if errno == EINTR { continue }
+            throw FileIO.error("cannot read", path: path)
+        }
+    }
+
+    /// Whether the descriptor is a regular file (so its size is known and it can be read again).
+    package func isRegularFile() -> Bool {
+        var info = stat()
+        return fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
     }
 
     /// The file's current size in bytes.

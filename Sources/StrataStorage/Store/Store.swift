@@ -107,7 +107,15 @@ package struct Store: Sendable {
     package func appender(to name: String, options: ParquetWriteOptions = ParquetWriteOptions()) throws
         -> TableAppender
     {
-        try TableAppender(store: self, table: name, options: options)
+        try TableAppender(store: self, table: name, mode: .append, options: options)
+    }
+
+    /// Starts writing table `name` in `mode`: append, create with a schema (version 1 holds the first rows), or
+    /// replace (a new version with only the new rows).
+    package func writer(for name: String, mode: TableAppender.Mode,
+                        options: ParquetWriteOptions = ParquetWriteOptions()) throws -> TableAppender
+    {
+        try TableAppender(store: self, table: name, mode: mode, options: options)
     }
 
     // MARK: - Versions

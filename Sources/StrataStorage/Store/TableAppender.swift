@@ -1,9 +1,11 @@
 import StrataCore
 
-/// Appends batches to one table and commits them as a single new version, atomically.
+/// Appends batches to one table and commits them as a single new version, atomically. The same machinery creates a
+/// table together with its first rows (version 1) or replaces a table's rows (a version without the old partitions).
 ///
 /// Algorithm:
-/// 1. Take the table's writer lock (`_strata/lock`, `flock`), so one writer at a time commits.
+/// 1. Take the table's writer lock (`_strata/lock`, `flock`), so one writer at a time commits. For a create, check
+///    under the lock that no version exists yet.
 /// 2. Clean up after crashed writers: empty `_strata/staging/` and delete `part-*.parquet` files that no manifest
 ///    references (a crash between step 4 and 5 leaves such files).
 /// 3. `write(_:)` streams batches into Parquet files under `_strata/staging/`, starting a new file whenever one
@@ -13,9 +15,22 @@ import StrataCore
 ///    point. A crash before it leaves version N current and the new files unreferenced (removed by step 2 later).
 /// 6. `abort()` (or deinit without commit) deletes the staged files.
 package final class TableAppender {
+    /// What the commit does to the table.
+    package enum Mode: Sendable {
+        /// Add rows to an existing table.
+        case append
+        /// Create the table with this schema; it must not exist.
+        case create(Schema)
+        /// A new version holding only the written rows, with this schema (creates the table when missing).
+        case replace(Schema)
+    }
+
     // Configuration
     private let store: Store
-    private let base: TableSnapshot
+    private let table: String
+    /// The current version when the append started (nil for a new table).
+    private let base: TableSnapshot?
+    private let operation: String
     private let options: ParquetWriteOptions
     private let stagingDirectory: String
     // State
@@ -27,21 +42,46 @@ package final class TableAppender {
     private let lock: FileLock
 
     /// The schema batches must have.
-    package var schema: Schema { base.schema }
+    package let schema: Schema
     /// Rows written so far.
     package private(set) var rowsWritten: Int64 = 0
+    /// The version the commit will create.
+    package var nextVersion: Int { (base?.version ?? 0) + 1 }
 
-    init(store: Store, table: String, options: ParquetWriteOptions) throws {
+    init(store: Store, table: String, mode: Mode, options: ParquetWriteOptions) throws {
         try Store.validateTableName(table)
         let directory = store.tableDirectory(table)
-        _ = try store.latestVersion(of: table)
+        switch mode {
+        case .append: _ = try store.latestVersion(of: table)
+        case .create, .replace: try FileSystem.createDirectory(directory + "/_strata/versions")
+        }
         guard let lock = try FileLock(path: directory + "/_strata/lock", wait: true) else {
             throw StrataError(.internal, "lock unavailable", path: directory)
         }
         self.lock = lock
         self.store = store
+        self.table = table
         self.options = options
-        base = try store.snapshot(of: table)
+        let exists = (try? store.latestVersion(of: table)) != nil
+        switch mode {
+        case .append:
+            let snapshot = try store.snapshot(of: table)
+            base = snapshot
+            schema = snapshot.schema
+            operation = "append"
+        case let .create(schema):
+            guard !exists else {
+                lock.unlock()
+                throw StrataError(.alreadyExists, "table \"\(table)\" already exists", path: store.path)
+            }
+            base = nil
+            self.schema = schema
+            operation = "create"
+        case let .replace(schema):
+            base = exists ? try store.snapshot(of: table) : nil
+            self.schema = schema
+            operation = exists ? "replace" : "create"
+        }
         stagingDirectory = directory + "/_strata/staging"
         try TableAppender.removeLeftovers(store: store, table: table, staging: stagingDirectory)
         try FileSystem.createDirectory(stagingDirectory)
@@ -58,11 +98,11 @@ package final class TableAppender {
               batch.schema.fields.map(\.name) == schema.fields.map(\.name)
         else {
             throw StrataError(.schemaMismatch, "batch schema (\(batch.schema)) does not match table "
-                + "\(base.name) (\(schema))")
+                + "\(table) (\(schema))")
         }
         if batch.count == 0 { return }
         if writer == nil {
-            writerFile = "part-\(String(base.version + 1))-\(staged.count)-\(FileSystem.randomHex(8)).parquet"
+            writerFile = "part-\(String(nextVersion))-\(staged.count)-\(FileSystem.randomHex(8)).parquet"
             writer = try ParquetFileWriter(path: stagingDirectory + "/" + writerFile, schema: schema,
                                            options: options)
         }
@@ -77,16 +117,15 @@ package final class TableAppender {
     package func commit() throws -> TableSnapshot {
         guard !finished else { throw StrataError(.internal, "append already finished") }
         try closeWriter()
-        let directory = store.tableDirectory(base.name)
+        let directory = store.tableDirectory(table)
         for partition in staged {
             try FileSystem.rename(stagingDirectory + "/" + partition.file, to: directory + "/" + partition.file)
         }
         if !staged.isEmpty { try FileSystem.syncDirectory(directory) }
-        var manifest = base.manifest
-        manifest.version = base.version + 1
-        manifest.operation = "append"
-        manifest.committedAt = Store.now()
-        manifest.partitions += staged
+        let kept = operation == "append" ? base?.partitions ?? [] : []
+        let manifest = Manifest(formatVersion: Manifest.currentFormatVersion, table: table, version: nextVersion,
+                                operation: operation, committedAt: Store.now(), schema: schema.fields,
+                                partitions: kept + staged)
         try store.commit(manifest)
         finished = true
         lock.unlock()

@@ -1,0 +1,33 @@
+import Strata
+
+/// Number formatting shared by the commands.
+enum Formatting {
+    static func bytes(_ n: Int64) -> String { ByteCount.format(Int(n)) }
+
+    static func ratio(_ r: Double) -> String {
+        let rounded = (r * 100).rounded() / 100
+        return "\(rounded)x"
+    }
+
+    static func seconds(_ s: Double) -> String {
+        let rounded = (s * 1000).rounded() / 1000
+        return "\(rounded) s"
+    }
+
+    /// `12345678` as `12,345,678`.
+    static func count(_ n: Int64) -> String {
+        let digits = String(n.magnitude)
+        var out = ""
+        for (i, c) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(c)
+        }
+        return n < 0 ? "-" + out : out
+    }
+
+    /// Megabytes (10^6 bytes) per second with one decimal.
+    static func rate(_ bytes: Int64, seconds: Double) -> String {
+        guard seconds > 0 else { return "-" }
+        return "\((Double(bytes) / 1e6 / seconds * 10).rounded() / 10) MB/s"
+    }
+}
