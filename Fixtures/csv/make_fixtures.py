@@ -281,14 +281,14 @@ good("header_names",
 good("nulls",
      b'id,s,n,x,d,b,e,q\n'
      b'1,,,,,,,""\n'
-     b'2,"","","","","","",""\n'
+     b'2,"","","","","",,""\n'
      b'3,text,5,2.5,2024-01-01,true,,\n',
      "unquoted empty is NULL in every type; quoted \"\" is the empty string in a string column and NULL in the "
      "others; an all-NULL column is a string column; a column of only \"\" and empties is a string column",
      [("id", "int64"), ("s", "string"), ("n", "int64"), ("x", "double"), ("d", "date"), ("b", "bool"),
       ("e", "string"), ("q", "string")],
      [[1, None, None, None, None, None, None, ""],
-      [2, "", None, None, None, None, "", ""],
+      [2, "", None, None, None, None, None, ""],
       [3, "text", 5, 2.5, "2024-01-01", True, None, None]])
 
 NULL_TOKENS_BYTES = (b'id,v,s,d\n'
