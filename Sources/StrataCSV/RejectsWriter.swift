@@ -2,7 +2,8 @@ import StrataCore
 import StrataStorage
 
 /// Writes rejected rows to a CSV file with header `line,column,error,row`; `row` holds the row's original bytes,
-/// quoted (so rows with newlines, delimiters or invalid UTF-8 survive unchanged).
+/// always quoted (so rows with newlines, delimiters or invalid UTF-8 survive unchanged); the other fields are quoted
+/// when needed, and `column` is empty when no column is at fault.
 package final class RejectsWriter {
     private let file: FileIO
     private var buffer: [UInt8] = []
@@ -17,9 +18,9 @@ package final class RejectsWriter {
     package func write(_ error: CSVRowError) throws {
         buffer.append(contentsOf: Array(String(error.line).utf8))
         buffer.append(UInt8(ascii: ","))
-        if let column = error.column { appendQuoted(Array(column.utf8)) }
+        if let column = error.column { appendField(Array(column.utf8)) }
         buffer.append(UInt8(ascii: ","))
-        appendQuoted(Array(error.reason.utf8))
+        appendField(Array(error.reason.utf8))
         buffer.append(UInt8(ascii: ","))
         appendQuoted(error.row)
         buffer.append(10)
@@ -36,6 +37,16 @@ package final class RejectsWriter {
         guard !buffer.isEmpty else { return }
         try file.write(buffer)
         buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Appends a field, quoted only when it holds a comma, a quote or a line break (or is empty).
+    private func appendField(_ bytes: [UInt8]) {
+        let special: Set<UInt8> = [UInt8(ascii: ","), UInt8(ascii: "\""), 10, 13]
+        if bytes.isEmpty || bytes.contains(where: special.contains) {
+            appendQuoted(bytes)
+        } else {
+            buffer.append(contentsOf: bytes)
+        }
     }
 
     private func appendQuoted(_ bytes: [UInt8]) {

@@ -248,7 +248,11 @@ package enum ValueParser {
                 }
                 let count = i - fractionStart
                 guard count > 0 else { return nil }
-                for _ in count..<6 where count < 6 { micros *= 10 }
+                var scale = count
+                while scale < 6 {
+                    micros *= 10
+                    scale += 1
+                }
             }
         }
         var offsetSeconds = 0

@@ -79,7 +79,8 @@ import Testing
     /// A `--on-error skip` import without a rejects path still leaves the bad rows out and counts them.
     @Test func skipWithoutRejectsFile() throws {
         let expected = try CSVFixtures.expected("skip_rejects")
-        let (_, db) = try Self.freshStore()
+        let (dir, db) = try Self.freshStore()
+        defer { withExtendedLifetime(dir) {} }
         let summary = try db.importCSV(from: CSVFixtures.path("skip_rejects"), into: Self.table,
                                        options: try CSVFixtures.options("skip_rejects"))
         #expect(summary.rowsRejected == 4 && summary.rowsImported == 3)
@@ -93,7 +94,8 @@ import Testing
         for (name, line, contains) in [("skip_rejects", 6, "expected 3 fields, found 2 | 4,d"),
                                        ("skip_invalid_utf8", 3, "invalid UTF-8 | 2,"),
                                        ("skip_schema", 3, "cannot parse \"x\" as int64 | 2,x")] {
-            let (_, db) = try Self.freshStore()
+            let (dir, db) = try Self.freshStore()
+        defer { withExtendedLifetime(dir) {} }
             var options = try CSVFixtures.options(name)
             options.onError = .fail
             let error = #expect(throws: StrataError.self) {
@@ -108,7 +110,8 @@ import Testing
     // MARK: - Bad fixtures
 
     static func expectFailure(_ name: String, _ config: ImportConfig) throws {
-        let (_, db) = try Self.freshStore()
+        let (dir, db) = try Self.freshStore()
+        defer { withExtendedLifetime(dir) {} }
         var options = try CSVFixtures.options(name)
         config.apply(to: &options)
         let path = CSVFixtures.path(name)
@@ -494,7 +497,8 @@ import Testing
     }
 
     @Test func parquetImportModes() throws {
-        let (_, db) = try Self.freshStore()
+        let (dir, db) = try Self.freshStore()
+        defer { withExtendedLifetime(dir) {} }
         let first = try db.importParquet(from: RepoPaths.trips, into: "trips", mode: .create)
         #expect(first.rowCount == RepoPaths.tripsRows)
         let exists = #expect(throws: StrataError.self) {

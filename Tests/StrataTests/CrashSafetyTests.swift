@@ -12,8 +12,8 @@ import Testing
         guard try db.tableExists("trips") else { return nil }
         let info = try db.info("trips")
         #expect(info.rowCount % RepoPaths.tripsRows == 0, "\(context): \(info.rowCount) rows")
-        // Version 1 is the empty table; every later version is one complete import.
-        #expect(info.rowCount == RepoPaths.tripsRows * Int64(info.version - 1),
+        // Version 1 is created together with the first import's rows; every version is one more complete import.
+        #expect(info.rowCount == RepoPaths.tripsRows * Int64(info.version),
                 "\(context): version \(info.version) holds \(info.rowCount) rows")
         var cursor = try db.scan("trips")
         var scanned: Int64 = 0
@@ -35,7 +35,7 @@ import Testing
             let delay = Int(random.next() % 301)  // milliseconds
             let process = Process()
             process.executableURL = URL(fileURLWithPath: strata)
-            process.arguments = ["import", RepoPaths.trips, "--store", store, "--table", "trips"]
+            process.arguments = ["import", RepoPaths.trips, "--store", store, "--table", "trips", "--append"]
             let errors = Pipe()
             process.standardOutput = FileHandle.nullDevice
             process.standardError = errors
@@ -72,7 +72,7 @@ import Testing
         // One more import, run to completion, cleans up whatever the killed ones left.
         let final = Process()
         final.executableURL = URL(fileURLWithPath: strata)
-        final.arguments = ["import", RepoPaths.trips, "--store", store, "--table", "trips"]
+        final.arguments = ["import", RepoPaths.trips, "--store", store, "--table", "trips", "--append"]
         final.standardOutput = FileHandle.nullDevice
         try final.run()
         final.waitUntilExit()

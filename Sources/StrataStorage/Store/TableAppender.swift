@@ -132,13 +132,18 @@ package final class TableAppender {
         return TableSnapshot(store: store, manifest: manifest)
     }
 
-    /// Discards everything written; the table stays at its previous version.
+    /// Discards everything written; the table stays at its previous version. A table this writer was creating
+    /// leaves nothing behind (its directory is removed while the lock is held, unless a version exists).
     package func abort() {
+        guard !finished else { return }
         writer?.abort()
         writer = nil
         for partition in staged { try? FileSystem.remove(stagingDirectory + "/" + partition.file) }
         staged = []
         finished = true
+        if base == nil && (try? store.latestVersion(of: table)) == nil {
+            try? FileSystem.removeTree(store.tableDirectory(table))
+        }
         lock.unlock()
     }
 
