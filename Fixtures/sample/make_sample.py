@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Writes Fixtures/sample/trips.parquet: 20,000 synthetic taxi trips (seeded, deterministic) used by the demo.
+"""Writes Fixtures/sample/trips.parquet and trips.csv.gz: 20,000 synthetic taxi trips (seeded, deterministic) used by
+the demo and the tests; the CSV holds the same rows (timestamps ISO 8601 UTC, empty fields for nulls, gzip).
 
 Columns cover every Strata type, with nulls: trip_id int64, vendor string, pickup timestamp (UTC, µs),
 pickup_date date, passengers int32, distance_km double, fare double, tip float, paid_by_card bool.
@@ -38,3 +39,16 @@ table = pa.table({
 out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "trips.parquet")
 pq.write_table(table, out, compression="snappy", row_group_size=8_000)
 print(out, os.path.getsize(out), "bytes")
+
+# The same rows as gzip-compressed CSV (what most users start from). The header names the columns; nulls are empty.
+import gzip
+import pyarrow.csv as pacsv
+import io
+buffer = io.BytesIO()
+pacsv.write_csv(table, buffer, pacsv.WriteOptions(include_header=True))
+csv_out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "trips.csv.gz")
+with open(csv_out, "wb") as f:
+    # mtime=0 keeps the file byte-identical across runs.
+    with gzip.GzipFile(fileobj=f, mode="wb", mtime=0) as gz:
+        gz.write(buffer.getvalue())
+print(csv_out, os.path.getsize(csv_out), "bytes")
