@@ -13,7 +13,9 @@ struct StrataCommand: ParsableCommand {
             Polars, pyarrow, Spark and Dask can read directly.
 
             Examples:
-              strata import events.parquet --store my.store --table events
+              strata import events.csv --store my.store --table events
+              strata import more.csv.gz --store my.store --table events --append
+              strata import events.parquet --store my.store --table parquet_events
               strata info my.store
             """,
         subcommands: [ImportCommand.self, InfoCommand.self]

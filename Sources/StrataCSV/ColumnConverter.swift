@@ -181,35 +181,57 @@ struct ColumnConverter {
 
     private mutating func convertStrings(_ c: Int) -> Result {
         let rows = good.count
+        // The raw field lengths bound the value bytes (unescaping only shrinks), so one allocation holds them all.
+        var capacity = 0
+        for row in 0..<rows {
+            let f = Int(tokens.recordFields[Int(good[row])]) + c
+            capacity += Int(tokens.fieldEnd[f] - tokens.fieldStart[f])
+        }
         var offsets: [Int32] = []
         offsets.reserveCapacity(rows + 1)
         offsets.append(0)
-        var data: [UInt8] = []
-        data.reserveCapacity(bytes.count / max(1, tokens.fieldStart.count / max(rows, 1)) + rows)
         var validity = [UInt64](repeating: 0, count: (rows + 63) >> 6)
         var nulls = 0
         var result = Result()
-        for row in 0..<rows {
-            let reason: String? = withField(row, c) { field in
-                switch field {
-                case .null:
-                    nulls += 1
-                    return nil
-                case .emptyString:
-                    validity[row >> 6] |= 1 << UInt64(row & 63)
-                    return nil
-                case let .text(p, n):
-                    guard UTF8Validator.isValid(p, n) else {
-                        nulls += 1
-                        return "invalid UTF-8"
+        let data = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, initialized in
+            var used = 0
+            guard let out = buffer.baseAddress else {
+                // Only empty values: offsets stay 0.
+                for row in 0..<rows {
+                    let isNull: Bool = withField(row, c) { field in
+                        if case .null = field { return true }
+                        return false
                     }
-                    data.append(contentsOf: UnsafeBufferPointer(start: p, count: n))
-                    validity[row >> 6] |= 1 << UInt64(row & 63)
-                    return nil
+                    if isNull { nulls += 1 } else { validity[row >> 6] |= 1 << UInt64(row & 63) }
+                    offsets.append(0)
                 }
+                initialized = 0
+                return
             }
-            if let reason { result.errors.append((row, reason)) }
-            offsets.append(Int32(truncatingIfNeeded: data.count))
+            for row in 0..<rows {
+                let reason: String? = withField(row, c) { field in
+                    switch field {
+                    case .null:
+                        nulls += 1
+                        return nil
+                    case .emptyString:
+                        validity[row >> 6] |= 1 << UInt64(row & 63)
+                        return nil
+                    case let .text(p, n):
+                        guard UTF8Validator.isValid(p, n) else {
+                            nulls += 1
+                            return "invalid UTF-8"
+                        }
+                        (out + used).update(from: p, count: n)
+                        used += n
+                        validity[row >> 6] |= 1 << UInt64(row & 63)
+                        return nil
+                    }
+                }
+                if let reason { result.errors.append((row, reason)) }
+                offsets.append(Int32(truncatingIfNeeded: used))
+            }
+            initialized = used
         }
         // A chunk is far below 2 GiB, so offsets fit in Int32.
         let strings = (try? StringBuffer(offsets: offsets, bytes: data)) ?? StringBuffer()
