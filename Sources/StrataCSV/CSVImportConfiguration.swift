@@ -43,18 +43,27 @@ package struct CSVImportConfiguration: Sendable {
     /// The defaults.
     package init() {}
 
+    /// What the process needs besides the import's buffers: the Swift runtime and libraries, thread stacks,
+    /// compression contexts, the Parquet encoder's dictionaries and allocator slack (measured: about 36 MB RSS for a
+    /// tiny import).
+    static let fixedOverhead = 40_000_000
+
+    /// The bytes the import's buffers may use.
+    var dataBudget: Int { max(memoryLimit - CSVImportConfiguration.fixedOverhead, 8_000_000) }
+
     /// Chunk size: small enough that `2 × threads` chunks in flight, each expanding about fivefold while parsed,
-    /// take under half the budget; between 256 KiB and 8 MiB.
+    /// take under half the data budget; between 64 KiB and 8 MiB.
     var effectiveBlockBytes: Int {
-        blockBytes ?? min(8 << 20, max(256 << 10, memoryLimit / (24 * max(threads, 1))))
+        blockBytes ?? min(8 << 20, max(64 << 10, dataBudget / (20 * max(threads, 1))))
     }
 
-    /// Row groups of at most an eighth of the budget (between 1 and 64 MiB).
-    var effectiveRowGroupBytes: Int { min(64 << 20, max(1 << 20, memoryLimit / 8)) }
+    /// Row groups of a twelfth of the data budget (between 1 and 64 MiB): a buffered row group, its encoded pages
+    /// and the encoder's scratch take about six times the row group's size (measured with `/usr/bin/time -v`).
+    var effectiveRowGroupBytes: Int { min(64 << 20, max(1 << 20, dataBudget / 12)) }
 
     /// The longest record accepted (an eighth of the budget, between 1 and 256 MiB).
     var maxRecordBytes: Int { min(256 << 20, max(1 << 20, memoryLimit / 8)) }
 
     /// The smallest memory budget accepted.
-    package static let minimumMemoryLimit = 16_000_000
+    package static let minimumMemoryLimit = 64_000_000
 }

@@ -52,7 +52,7 @@ package final class CSVImporter {
         let blockBytes = config.effectiveBlockBytes
         var reader = ChunkReader(input: input, quote: config.quote, blockBytes: blockBytes,
                                  maxRecordBytes: config.maxRecordBytes)
-        let sampleBytes = max(blockBytes, min(8 << 20, config.memoryLimit / 16))
+        let sampleBytes = max(blockBytes, min(8 << 20, config.dataBudget / 16))
         let sample = try reader.peekRecords(maxBytes: sampleBytes)
         if sample.isEmpty { throw StrataError(.invalidData, "file is empty", path: input.name) }
         if sample.contains(0) {
