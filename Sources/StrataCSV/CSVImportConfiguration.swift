@@ -45,8 +45,8 @@ package struct CSVImportConfiguration: Sendable {
 
     /// What the process needs besides the import's buffers: the Swift runtime and libraries, thread stacks,
     /// compression contexts, the Parquet encoder's dictionaries and allocator slack (measured: about 36 MB RSS for a
-    /// tiny import).
-    static let fixedOverhead = 40_000_000
+    /// tiny import in a release build, more in a debug build).
+    static let fixedOverhead = 48_000_000
 
     /// The bytes the import's buffers may use.
     var dataBudget: Int { max(memoryLimit - CSVImportConfiguration.fixedOverhead, 8_000_000) }
@@ -57,9 +57,9 @@ package struct CSVImportConfiguration: Sendable {
         blockBytes ?? min(8 << 20, max(64 << 10, dataBudget / (20 * max(threads, 1))))
     }
 
-    /// Row groups of a twelfth of the data budget (between 1 and 64 MiB): a buffered row group, its encoded pages
+    /// Row groups of a fourteenth of the data budget (between 1 and 64 MiB): a buffered row group, its encoded pages
     /// and the encoder's scratch take about six times the row group's size (measured with `/usr/bin/time -v`).
-    var effectiveRowGroupBytes: Int { min(64 << 20, max(1 << 20, dataBudget / 12)) }
+    var effectiveRowGroupBytes: Int { min(64 << 20, max(1 << 20, dataBudget / 14)) }
 
     /// The longest record accepted (an eighth of the budget, between 1 and 256 MiB).
     var maxRecordBytes: Int { min(256 << 20, max(1 << 20, memoryLimit / 8)) }

@@ -1,0 +1,56 @@
+import Foundation
+import Strata
+import Testing
+
+/// The CSV import keeps the process's peak RSS under `--memory-limit`, judged by the kernel (`/usr/bin/time`), not
+/// by our own accounting. Opt-in (`STRATA_SLOW_TESTS=1`): it writes a ~150 MB CSV file and, in a debug build, takes a
+/// minute or two.
+@Suite(.serialized) struct CSVImportMemoryTests {
+    static let enabled = ProcessInfo.processInfo.environment["STRATA_SLOW_TESTS"] == "1"
+        && FileManager.default.isExecutableFile(atPath: "/usr/bin/time")
+
+    /// A file like the db-benchmark groupby data: three string keys, three int keys, two small ints, one double.
+    static func writeFile(_ path: String, rows: Int) throws {
+        guard let handle = FileHandle(forWritingAtPath: path) ?? {
+            FileManager.default.createFile(atPath: path, contents: nil)
+            return FileHandle(forWritingAtPath: path)
+        }() else { throw StrataError(.io, "cannot write", path: path) }
+        defer { try? handle.close() }
+        var random = SplitMix64(seed: 2026)
+        var text = "id1,id2,id3,id4,id5,id6,v1,v2,v3\n"
+        for _ in 0..<rows {
+            let a = random.next() % 100, b = random.next() % 100, c = random.next() % 100_000
+            text += "id\(a),id\(b),id\(c),\(random.next() % 100),\(random.next() % 100),\(random.next() % 100_000),"
+            text += "\(random.next() % 5 + 1),\(random.next() % 15 + 1),\(Double(random.next() % 100_000_000) / 1e6)\n"
+            if text.utf8.count > 1 << 20 {
+                handle.write(Data(text.utf8))
+                text = ""
+            }
+        }
+        handle.write(Data(text.utf8))
+    }
+
+    @Test(.enabled(if: enabled), arguments: ["64MB", "128MB"])
+    func peakRSSStaysUnderTheLimit(_ limit: String) throws {
+        let strata = try #require(RepoPaths.strataExecutable(), "strata executable not found; run swift build first")
+        let dir = try TempDirectory("strata-csv-memory")
+        let file = dir.path("big.csv")
+        try Self.writeFile(file, rows: 3_000_000)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/time")
+        process.arguments = ["-f", "maxrss_kib=%M", strata, "import", file, "--store", dir.path("store"),
+                             "--table", "t", "--quiet", "--memory-limit", limit]
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(stderr)")
+        let line = try #require(stderr.split(separator: "\n").last { $0.hasPrefix("maxrss_kib=") })
+        let kib = try #require(Int(line.dropFirst("maxrss_kib=".count)))
+        let budget = try ByteCount.parse(limit)
+        #expect(kib * 1024 < budget, "peak RSS \(kib) KiB exceeds --memory-limit \(limit)")
+        #expect(try Database(path: dir.path("store")).info("t").rowCount == 3_000_000)
+    }
+}
