@@ -79,7 +79,6 @@ package final class CSVImporter {
                                      maxRecordBytes: config.maxRecordBytes)
             }
             if sniffed.header {
-                _ = try reader.peekRecords(maxBytes: sniffed.headerBytes)
                 try reader.skip(count: sniffed.headerBytes, newlines: sniffed.headerNewlines)
             }
             let mode: TableAppender.Mode = switch config.mode {

@@ -9,8 +9,8 @@ import StrataCore
 /// 2. Tokenize up to `sampleRows + 1` records with that delimiter; the first record's field count is the column
 ///    count.
 /// 3. Classify every field of records 2… (``ValueParser/classify``) into per-column ``ColumnTypeState``s.
-/// 4. Header (unless given): yes when some column has a non-string sniffed type that the first record's value does
-///    not fit, or when every column is a string and the first record's values are all non-empty, distinct and not
+/// 4. Header (unless given): yes when some column has a non-string sniffed type that the first record's value would
+///    turn into a string, or when every column is a string and the first record's values are all non-empty, distinct and not
 ///    numbers. Without a header the first record's values join the type states.
 /// 5. Names: header values (empty → `columnN`, duplicates get `_1`, `_2`, …), or `column0`, `column1`, ….
 package struct CSVSniffer {
@@ -131,8 +131,9 @@ package struct CSVSniffer {
                 guard let type = states[c].type, type != .string else { continue }
                 var widened = states[c]
                 widened.absorb(firstKinds[c])
-                // An empty first value says nothing; a value that does not fit says header.
-                if firstKinds[c] != .null && widened.type != type { misfit = true }
+                // An empty first value says nothing, nor does a widening along the ladder (1.5 above integers);
+                // a value that would turn the column into a string says header.
+                if firstKinds[c] != .null && widened.type == .string { misfit = true }
             }
             if misfit {
                 isHeader = true

@@ -56,8 +56,9 @@ package final class ChunkReader {
         while true {
             try fill(count: want)
             scan(upTo: min(end, start + want))
+            if eof && end - start <= want { return Array(buffer[start..<end]) }
+            if let stop = lastRecordEnd(within: min(end, start + want)) { return Array(buffer[start..<stop]) }
             if eof && scanned == end { return Array(buffer[start..<end]) }
-            if lastRecordEnd > start { return Array(buffer[start..<lastRecordEnd]) }
             // Not even one whole record yet: look further.
             guard want < maxRecordBytes else {
                 throw StrataError(.invalidData, "a record longer than \(maxRecordBytes) bytes starts here: most "
@@ -65,6 +66,23 @@ package final class ChunkReader {
             }
             want += max(blockBytes, 1 << 20)
         }
+    }
+
+    /// The end of the last record that ends at or before `limit` (scanning from `start`), if any.
+    private func lastRecordEnd(within limit: Int) -> Int? {
+        var inQuotes = false
+        var found: Int?
+        var i = start
+        while i < limit {
+            let c = buffer[i]
+            if c == quote {
+                inQuotes.toggle()
+            } else if c == 10 && !inQuotes {
+                found = i + 1
+            }
+            i += 1
+        }
+        return found
     }
 
     /// Hands out the first `count` bytes (the header record), which hold `newlines` line feeds.

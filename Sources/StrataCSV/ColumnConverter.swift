@@ -69,11 +69,15 @@ struct ColumnConverter {
             if fixed {
                 return convert(c, plan, 0.0, ColumnData.double) { p, n in ValueParser.double(p, n, lenient: true) }
             }
-            // Sniffed doubles refuse integers beyond ±2^53, which a double would round.
+            // Sniffed doubles refuse integer text beyond ±2^53 (or beyond Int64), which a double would round: the
+            // text decides, since 2^53 + 1 parses to exactly 2^53.
             return convert(c, plan, 0.0, ColumnData.double) { p, n in
                 ValueParser.double(p, n, lenient: false).flatMap { value in
-                    value.magnitude > 9_007_199_254_740_992 && ValueParser.classify(p, n) == .largeInteger
-                        ? nil : value
+                    guard value.magnitude >= 9_007_199_254_740_992, ValueParser.isIntegerText(p, n) else { return value }
+                    guard let integer = ValueParser.int64(p, n, lenient: false),
+                          integer.magnitude <= 9_007_199_254_740_992
+                    else { return nil }
+                    return value
                 }
             }
         case .date:
@@ -163,7 +167,10 @@ struct ColumnConverter {
                     if let reason = failure.reason {
                         result.errors.append((row, reason))
                     } else {
+                        // The rows before the misfit fit the type, but may hold facts the type alone does not say
+                        // (integers beyond ±2^53): classify them too, then the misfit, then the rest.
                         var state = ColumnTypeState(type: plan.type)
+                        state = classifyRange(c, 0..<row, state: state, errors: &result.errors)
                         state.absorb(failure.kind)
                         return classifyRest(c, from: row + 1, state: state, errors: result.errors)
                     }
@@ -246,9 +253,17 @@ struct ColumnConverter {
     private mutating func classifyRest(_ c: Int, from: Int, state: ColumnTypeState,
                                        errors: [(row: Int, reason: String)]) -> Result
     {
-        var state = state
         var errors = errors
-        for row in from..<max(from, good.count) {
+        let final = classifyRange(c, from..<max(from, good.count), state: state, errors: &errors)
+        return Result(column: nil, state: final, errors: errors)
+    }
+
+    /// Absorbs the kinds of rows `range` of column `c` into `state`; invalid UTF-8 becomes a row error.
+    private mutating func classifyRange(_ c: Int, _ range: Range<Int>, state: ColumnTypeState,
+                                        errors: inout [(row: Int, reason: String)]) -> ColumnTypeState
+    {
+        var state = state
+        for row in range {
             let failed: Bool = withField(row, c) { field in
                 guard case let .text(p, n) = field else { return false }
                 let kind = ValueParser.classify(p, n)
@@ -258,7 +273,7 @@ struct ColumnConverter {
             }
             if failed { errors.append((row, "invalid UTF-8")) }
         }
-        return Result(column: nil, state: state, errors: errors)
+        return state
     }
 
     /// Classifies a whole column: sniffed columns report their type state, fixed ones their parse errors.

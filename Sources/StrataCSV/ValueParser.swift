@@ -58,7 +58,7 @@ package enum ValueParser {
     /// Parses a decimal number. Strict: `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?` or `-?\.[0-9]+(…)?`, finite.
     /// Lenient also: a leading `+`, leading zeros, `5.`, and `nan`, `inf`, `infinity` in any case.
     package static func double(_ p: UnsafePointer<UInt8>, _ n: Int, lenient: Bool) -> Double? {
-        guard n > 0, n < 400 else { return n >= 400 ? slowDouble(p, n, lenient: lenient) : nil }
+        guard n > 0 else { return nil }
         var i = 0
         var negative = false
         if p[0] == UInt8(ascii: "-") {
@@ -137,8 +137,8 @@ package enum ValueParser {
         return slowDouble(p, n, lenient: lenient)
     }
 
-    /// `strtod` on a NUL-terminated copy; the grammar has been checked by the caller (or is checked here for long
-    /// inputs by requiring `strtod` to consume everything).
+    /// `strtod` on a NUL-terminated copy of text whose grammar the caller has checked (only number characters get
+    /// through, and `strtod` must consume everything).
     private static func slowDouble(_ p: UnsafePointer<UInt8>, _ n: Int, lenient: Bool) -> Double? {
         guard n < 1 << 16 else { return nil }
         return withUnsafeTemporaryAllocation(of: CChar.self, capacity: n + 1) { buffer -> Double? in
@@ -306,7 +306,7 @@ package enum ValueParser {
     }
 
     /// Whether the text is `-?[0-9]+`.
-    private static func isIntegerText(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+    package static func isIntegerText(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
         var i = p[0] == UInt8(ascii: "-") ? 1 : 0
         guard i < n else { return false }
         while i < n {

@@ -241,18 +241,14 @@ private func state(_ type: DataType, large: Bool = false, then kinds: [ValueKind
         let refused = try parse("1.5\n9007199254740995\n", p)
         #expect(refused.needsWidening)
         #expect(refused.states[0] == state(.string, large: true))
-        withKnownIssue("2^53 + 1 rounds to exactly 2^53, which passes the magnitude check") { () throws in
-            let chunk = try parse("1.5\n9007199254740993\n", p)
-            #expect(chunk.needsWidening)
-            #expect(chunk.states[0]?.type == .string)
-            #expect(values(chunk, 0) != [.double(1.5), .double(9_007_199_254_740_992)])
-        }
-        withKnownIssue("integer text beyond Int64 is stored as a rounded double") { () throws in
-            let chunk = try parse("1.5\n99999999999999999999\n", p)
-            #expect(chunk.needsWidening)
-            #expect(chunk.states[0]?.type == .string)
-            #expect(values(chunk, 0) != [.double(1.5), .double(1e20)])
-        }
+        let chunk = try parse("1.5\n9007199254740993\n", p)
+        #expect(chunk.needsWidening)
+        #expect(chunk.states[0]?.type == .string)
+        #expect(values(chunk, 0) != [.double(1.5), .double(9_007_199_254_740_992)])
+        let beyond = try parse("1.5\n99999999999999999999\n", p)
+        #expect(beyond.needsWidening)
+        #expect(beyond.states[0]?.type == .string)
+        #expect(values(beyond, 0) != [.double(1.5), .double(1e20)])
     }
 
     /// The state must hold every value of the chunk: an integer beyond ±2^53 before the value that does not fit.
@@ -260,11 +256,9 @@ private func state(_ type: DataType, large: Bool = false, then kinds: [ValueKind
         let p = plan([("a", .int64, false)])
         let after = try parse("1\n2.5\n9007199254740993\n", p)
         #expect(after.states[0] == state(.string, large: true))
-        withKnownIssue("large integers parsed before the first misfit are left out of the reported state") { () throws in
-            let before = try parse("9007199254740993\n2.5\n", p)
-            #expect(before.needsWidening)
-            #expect(before.states[0] == state(.string, large: true))
-        }
+        let before = try parse("9007199254740993\n2.5\n", p)
+        #expect(before.needsWidening)
+        #expect(before.states[0] == state(.string, large: true))
     }
 
     @Test func largeIntegerFlagWithoutMismatch() throws {

@@ -74,11 +74,10 @@ private func types(_ result: CSVSniffer.Result) -> [DataType?] { result.states.m
         #expect(s.headerBytes == 0)
         #expect(s.headerNewlines == 0)
         #expect(s.sampleDataRows == 3, "the first row is data")
-        // The rule taken literally: with only integers below it, a first-row 1.5 "does not parse as int64", so an
-        // all-numeric first row is taken for a header.
-        let literal = sniff("1,pen,1.5\n2,cup,2\n")
-        #expect(literal.header)
-        #expect(literal.names == ["1", "pen", "1.5"])
+        // A first-row 1.5 above integers widens the column to double: it is data, not a header.
+        let widening = sniff("1,pen,1.5\n2,cup,2\n")
+        #expect(!widening.header)
+        #expect(types(widening) == [.int64, .string, .double])
     }
 
     /// A first row with an empty value in a numeric column says nothing: it is data, not a header.
@@ -100,12 +99,12 @@ private func types(_ result: CSVSniffer.Result) -> [DataType?] { result.states.m
     }
 
     @Test func firstRowValueOfAnotherType() {
-        // The spec: a header when some column's later values have a non-string type the first value does not parse as.
+        // A header when some column's later values have a non-string type that the first value would make a string.
         #expect(sniff("when\n2024-01-01\n2024-01-02\n").header)
         #expect(sniff("flag\ntrue\nfalse\n").header)
         #expect(sniff("true\n1\n2\n").header)
-        #expect(sniff("2.5\n1\n2\n").header, "2.5 does not parse as int64")
-        #expect(sniff("2024-01-01T10:00\n2024-01-01\n").header, "a timestamp does not parse as date")
+        #expect(!sniff("2.5\n1\n2\n").header, "2.5 widens an int64 column to double: data")
+        #expect(!sniff("2024-01-01T10:00\n2024-01-01\n").header, "a timestamp widens a date column: data")
         #expect(!sniff("7\n1.5\n2\n").header, "7 parses as double")
         #expect(!sniff("2024-01-01\n2024-01-01T10:00\n").header, "a date parses as timestamp")
         // One misfit is enough, even when other columns fit.
