@@ -1,3 +1,4 @@
+import StrataTestSupport
 import StrataCore
 @testable import StrataStorage
 

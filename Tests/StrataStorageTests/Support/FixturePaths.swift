@@ -1,3 +1,4 @@
+import StrataTestSupport
 import Foundation
 
 /// Paths of repository files, found from this source file's location (`Tests/StrataStorageTests/Support/`).

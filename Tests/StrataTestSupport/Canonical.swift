@@ -1,4 +1,3 @@
-// Same as Tests/StrataStorageTests/Support/Canonical.swift (test targets cannot share sources); keep the two in step.
 import StrataCore
 
 /// The canonical JSON form of Strata values shared with the Python side (`Tests/interop/canonical.py`).
@@ -6,9 +5,9 @@ import StrataCore
 /// null -> null; bool -> true/false; int32 -> number; int64 -> decimal string; float/double -> shortest round-trip
 /// decimal in Python `repr()` spelling ("nan", "inf", "-inf", "-0.0"); string -> string; date -> "YYYY-MM-DD";
 /// timestamp -> decimal string of microseconds.
-enum Canonical {
+package enum Canonical {
     /// The canonical JSON value of one cell.
-    static func json(_ value: Value) -> JSON {
+    package static func json(_ value: Value) -> JSON {
         switch value {
         case .null: .null
         case let .bool(v): .bool(v)
@@ -23,12 +22,12 @@ enum Canonical {
     }
 
     /// One row as a JSON object with the schema's column names as keys, in order.
-    static func row(_ batch: Batch, _ index: Int) -> JSON {
+    package static func row(_ batch: Batch, _ index: Int) -> JSON {
         .object(zip(batch.schema.fields, batch.columns).map { ($0.name, json($1.value(at: index))) })
     }
 
     /// The JSON Lines text of a batch (one canonical row per line).
-    static func jsonLines(_ batches: [Batch]) -> String {
+    package static func jsonLines(_ batches: [Batch]) -> String {
         var out = ""
         for batch in batches {
             for r in 0..<batch.count {
@@ -40,13 +39,13 @@ enum Canonical {
     }
 
     /// The schema file the interop checker reads: `[{"name": ..., "type": ...}, ...]`.
-    static func schemaJSON(_ schema: Schema) -> String {
+    package static func schemaJSON(_ schema: Schema) -> String {
         JSON.array(schema.fields.map { .object([("name", .string($0.name)), ("type", .string($0.type.name))]) })
             .description
     }
 
     /// Python `repr()` of a double.
-    static func double(_ x: Double) -> String {
+    package static func double(_ x: Double) -> String {
         if x.isNaN { return "nan" }
         if x.isInfinite { return x < 0 ? "-inf" : "inf" }
         if x == 0 { return x.sign == .minus ? "-0.0" : "0.0" }
@@ -55,7 +54,7 @@ enum Canonical {
 
     /// Python `repr()` of the shortest decimal that round-trips to the 32-bit float `x` (what canonical.py's
     /// `format_float32` prints), e.g. 0.1 for `Float(0.1)`, not the widened double's 0.10000000149011612.
-    static func float(_ x: Float) -> String {
+    package static func float(_ x: Float) -> String {
         if x.isNaN { return "nan" }
         if x.isInfinite { return x < 0 ? "-inf" : "inf" }
         if x == 0 { return x.sign == .minus ? "-0.0" : "0.0" }
@@ -71,7 +70,7 @@ enum Canonical {
     /// Swift's own spelling differs from Python's: Swift switches to exponents above 2^53 for doubles and 2^24 for
     /// floats, Python at 10^16 (`9999999999999998.0` is `9.999999999999998e+15` in Swift; `Float(17179869184)`
     /// is `1.717987e+10` in Swift, `17179870000.0` in Python), so only Swift's digits and exponent are used.
-    static func pythonStyle(_ description: String, negative: Bool) -> String {
+    package static func pythonStyle(_ description: String, negative: Bool) -> String {
         let parts = description.lowercased().split(separator: "e", maxSplits: 1)
         let mantissa = parts[0]
         let exponent = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
@@ -104,7 +103,7 @@ enum Canonical {
     /// `YYYY-MM-DD` of a day number since 1970-01-01 (proleptic Gregorian; year padded to 4 digits, "-" for
     /// negative years), Howard Hinnant's civil_from_days. Agrees with canonical.py's `format_date` from
     /// 0000-03-01 on; before that the Python version's floor division puts the era one too low.
-    static func date(days: Int) -> String {
+    package static func date(days: Int) -> String {
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let doe = z - era * 146_097

@@ -1,6 +1,6 @@
 /// A JSON value that keeps what the canonical fixture format cares about: object key order, the exact text of
 /// numbers, and the difference between `true`, `1` and `"1"`.
-enum JSON: Hashable, Sendable, CustomStringConvertible {
+package enum JSON: Hashable, Sendable, CustomStringConvertible {
     case null
     case bool(Bool)
     /// A number, as written (canonical rows only hold integers here).
@@ -10,7 +10,7 @@ enum JSON: Hashable, Sendable, CustomStringConvertible {
     /// Members in document order.
     case object([(String, JSON)])
 
-    static func == (lhs: JSON, rhs: JSON) -> Bool {
+    package static func == (lhs: JSON, rhs: JSON) -> Bool {
         switch (lhs, rhs) {
         case (.null, .null): true
         case let (.bool(a), .bool(b)): a == b
@@ -22,31 +22,31 @@ enum JSON: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    func hash(into hasher: inout Hasher) { hasher.combine(description) }
+    package func hash(into hasher: inout Hasher) { hasher.combine(description) }
 
     /// The member `key` of an object, if any.
-    subscript(key: String) -> JSON? {
+    package subscript(key: String) -> JSON? {
         guard case let .object(members) = self else { return nil }
         return members.first { $0.0 == key }?.1
     }
 
-    var stringValue: String? {
+    package var stringValue: String? {
         if case let .string(s) = self { return s }
         return nil
     }
 
-    var boolValue: Bool? {
+    package var boolValue: Bool? {
         if case let .bool(b) = self { return b }
         return nil
     }
 
-    var arrayValue: [JSON]? {
+    package var arrayValue: [JSON]? {
         if case let .array(a) = self { return a }
         return nil
     }
 
     /// Compact JSON text in the style of Python's `json.dumps(v, ensure_ascii=False, separators=(",", ":"))`.
-    var description: String {
+    package var description: String {
         var out = ""
         write(to: &out)
         return out
@@ -78,7 +78,7 @@ enum JSON: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Python's escaping with `ensure_ascii=False`: `"`, `\`, and control characters only.
-    static func writeString(_ s: String, to out: inout String) {
+    package static func writeString(_ s: String, to out: inout String) {
         out += "\""
         for scalar in s.unicodeScalars {
             switch scalar {
@@ -103,14 +103,14 @@ enum JSON: Hashable, Sendable, CustomStringConvertible {
 
     // MARK: - Parsing
 
-    struct ParseError: Error, CustomStringConvertible {
-        var message: String
-        var offset: Int
-        var description: String { "JSON: \(message) at byte \(offset)" }
+    package struct ParseError: Error, CustomStringConvertible {
+        package var message: String
+        package var offset: Int
+        package var description: String { "JSON: \(message) at byte \(offset)" }
     }
 
     /// Parses one JSON document.
-    static func parse(_ text: String) throws -> JSON {
+    package static func parse(_ text: String) throws -> JSON {
         var parser = Parser(bytes: Array(text.utf8))
         parser.skipSpace()
         let value = try parser.value(depth: 0)
@@ -120,7 +120,7 @@ enum JSON: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Parses JSON Lines: one document per non-blank line.
-    static func parseLines(_ text: String) throws -> [JSON] {
+    package static func parseLines(_ text: String) throws -> [JSON] {
         var rows: [JSON] = []
         for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             guard line.contains(where: { $0 != " " && $0 != "\r" && $0 != "\t" }) else { continue }
