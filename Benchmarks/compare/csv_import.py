@@ -39,18 +39,17 @@ import json
 import math
 import os
 import platform
-import re
 import shutil
-import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+from measure import TIME_BIN, ensure_time_tool, fmt, median, peak_rss, ratio
+
 BENCH_DIR = Path(__file__).resolve().parent.parent  # Benchmarks/
 REPO_DIR = BENCH_DIR.parent
 DEFAULT_GENERATOR = REPO_DIR.parent / "shared" / "tools" / "gen_groupby.py"
-TIME_BIN = "/usr/bin/time"
 ENGINES = ("strata", "duckdb", "polars")
 NAMES = {"strata": "Strata", "duckdb": "DuckDB", "polars": "Polars"}
 TABLE = "g"
@@ -115,14 +114,6 @@ def child_main(argv: list[str]) -> None:
 # Driver
 # ---------------------------------------------------------------------------------------------------------------
 
-def ensure_time_tool() -> bool:
-    if os.path.exists(TIME_BIN):
-        return True
-    print("note: /usr/bin/time is missing; installing Debian's `time` package", file=sys.stderr)
-    sudo = [] if os.geteuid() == 0 else ["sudo"]
-    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    subprocess.run(sudo + ["apt-get", "install", "-y", "-qq", "time"], env=env, check=False)
-    return os.path.exists(TIME_BIN)
 
 
 def run_measured(cmd: list[str], use_time: bool) -> dict:
@@ -133,8 +124,7 @@ def run_measured(cmd: list[str], use_time: bool) -> dict:
     wall = time.perf_counter() - start
     if proc.returncode != 0:
         sys.exit(f"command failed ({proc.returncode}): {' '.join(cmd)}\n{proc.stdout}\n{proc.stderr}")
-    m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)
-    return {"process_wall_s": wall, "peak_rss": int(m.group(1)) * 1024 if m else None, "stdout": proc.stdout}
+    return {"process_wall_s": wall, "peak_rss": peak_rss(proc.stderr), "stdout": proc.stdout}
 
 
 def last_json_line(text: str) -> dict:
@@ -142,11 +132,6 @@ def last_json_line(text: str) -> dict:
     if not lines:
         sys.exit(f"no JSON result in child output:\n{text}")
     return json.loads(lines[-1])
-
-
-def median(values):
-    values = [v for v in values if v is not None]
-    return statistics.median(values) if values else None
 
 
 def pretty_sci(n: int) -> str:
@@ -351,15 +336,6 @@ def compare(profiles: dict) -> list[str]:
 # Report
 # ---------------------------------------------------------------------------------------------------------------
 
-def fmt(v, spec: str) -> str:
-    if v is None:
-        width = re.match(r"\d*", spec).group(0)
-        return "-".rjust(int(width) if width else 1)
-    return format(v, spec)
-
-
-def ratio(a, b):
-    return None if a is None or b is None or b == 0 else a / b
 
 
 def jsonable(v):

@@ -38,17 +38,16 @@ import datetime as dt
 import json
 import os
 import platform
-import re
 import shutil
-import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+from measure import TIME_BIN, ensure_time_tool, fmt, median, peak_rss, ratio
+
 BENCH_DIR = Path(__file__).resolve().parent.parent  # Benchmarks/
 REPO_DIR = BENCH_DIR.parent
-TIME_BIN = "/usr/bin/time"
 MODES = ("1 thread", "default")
 STREAM_BATCH_ROWS = 65_536
 
@@ -147,14 +146,6 @@ def child_main(argv: list[str]) -> None:
 # Driver
 # ---------------------------------------------------------------------------------------------------------------
 
-def ensure_time_tool() -> bool:
-    if os.path.exists(TIME_BIN):
-        return True
-    print("note: /usr/bin/time is missing; installing Debian's `time` package", file=sys.stderr)
-    sudo = [] if os.geteuid() == 0 else ["sudo"]
-    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    subprocess.run(sudo + ["apt-get", "install", "-y", "-qq", "time"], env=env, check=False)
-    return os.path.exists(TIME_BIN)
 
 
 def run_measured(cmd: list[str], use_time: bool) -> tuple[dict, int | None]:
@@ -164,16 +155,7 @@ def run_measured(cmd: list[str], use_time: bool) -> tuple[dict, int | None]:
     if proc.returncode != 0:
         sys.exit(f"command failed ({proc.returncode}): {' '.join(cmd)}\n{proc.stderr}")
     line = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")][-1]
-    rss = None
-    m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)
-    if m:
-        rss = int(m.group(1)) * 1024
-    return json.loads(line), rss
-
-
-def median(values):
-    values = [v for v in values if v is not None]
-    return statistics.median(values) if values else None
+    return json.loads(line), peak_rss(proc.stderr)
 
 
 def build(no_build: bool) -> Path:
@@ -218,17 +200,6 @@ def verify(strata_files: list[str], pyarrow_file: str) -> bool:
     ours = read_strata_files(strata_files)
     theirs = pq.read_table(pyarrow_file)
     return ours.schema.equals(theirs.schema) and ours.equals(theirs)
-
-
-def fmt(v, spec: str) -> str:
-    if v is None:
-        width = re.match(r"\d*", spec).group(0)
-        return "-".rjust(int(width) if width else 1)
-    return format(v, spec)
-
-
-def ratio(a, b):
-    return None if a is None or b is None or b == 0 else a / b
 
 
 def main() -> None:

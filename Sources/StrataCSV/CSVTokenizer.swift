@@ -127,9 +127,10 @@ package final class CSVTokenizer {
         }
     }
 
-    /// Bit 7 of each byte of the result is set for the first zero byte of `word` (and possibly later ones).
+    /// Bit 7 of each byte of the result is set for the first zero byte of `word` (and possibly later ones): the
+    /// lowest set bit is exact, so `trailingZeroBitCount / 8` is the position of the first zero byte.
     @inline(__always)
-    private static func zeroBytes(_ word: UInt64) -> UInt64 {
+    package static func zeroBytes(_ word: UInt64) -> UInt64 {
         (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080
     }
 

@@ -61,9 +61,7 @@ package struct ChunkParser {
         for r in 0..<tokens.recordCount {
             let count = tokens.fieldCount(r)
             if r == tokens.recordCount - 1 && tokens.lastRecordUnterminated {
-                let f = Int(tokens.recordFields[r]) + count - 1
                 failures.append((r, min(count - 1, columnCount - 1), "unterminated quoted field"))
-                _ = f
             } else if count != columnCount {
                 failures.append((r, count < columnCount ? count : nil,
                                  "expected \(columnCount) fields, found \(count)"))

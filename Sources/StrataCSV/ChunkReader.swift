@@ -157,7 +157,7 @@ package final class ChunkReader {
                 // Skip 8 bytes at a time while none is a quote or a line feed.
                 if i + 8 <= limit {
                     let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
-                    if !ChunkReader.hasByte(word ^ quoteWord) && !ChunkReader.hasByte(word ^ newlineWord) {
+                    if CSVTokenizer.zeroBytes(word ^ quoteWord) | CSVTokenizer.zeroBytes(word ^ newlineWord) == 0 {
                         i += 8
                         continue
                     }
@@ -180,12 +180,6 @@ package final class ChunkReader {
         newlinesSinceStart = newlines
         lastRecordEnd = recordEnd
         newlinesAtRecordEnd = newlinesAtEnd
-    }
-
-    /// Whether some byte of `word` is zero.
-    @inline(__always)
-    private static func hasByte(_ word: UInt64) -> Bool {
-        (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080 != 0
     }
 
     /// Makes the buffer hold `count` bytes from `start`, or everything up to the end of the input.
