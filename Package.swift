@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Modules by layer; dependencies point downward only:
-// StrataCore → StrataCompression → StrataStorage → StrataCSV → Strata (façade) → strata (CLI).
+// StrataCore → StrataCompression → StrataStorage → StrataCSV / StrataExecution → Strata (façade) → strata (CLI).
 let package = Package(
     name: "Strata",
     platforms: [.macOS(.v15)],
@@ -21,7 +21,11 @@ let package = Package(
         .target(name: "StrataCompression", dependencies: ["StrataCore", "CLZ4", "CZstd", "CZlib"]),
         .target(name: "StrataStorage", dependencies: ["StrataCore", "StrataCompression"]),
         .target(name: "StrataCSV", dependencies: ["StrataCore", "StrataCompression", "StrataStorage"]),
-        .target(name: "Strata", dependencies: ["StrataCore", "StrataCompression", "StrataStorage", "StrataCSV"]),
+        .target(name: "StrataExecution", dependencies: ["StrataCore", "StrataCompression", "StrataStorage"]),
+        .target(
+            name: "Strata",
+            dependencies: ["StrataCore", "StrataCompression", "StrataStorage", "StrataCSV", "StrataExecution"]
+        ),
         .executableTarget(
             name: "StrataCLI",
             dependencies: ["Strata", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -32,6 +36,7 @@ let package = Package(
         .testTarget(name: "StrataCompressionTests", dependencies: ["StrataCompression"]),
         .testTarget(name: "StrataStorageTests", dependencies: ["StrataStorage", "StrataTestSupport"]),
         .testTarget(name: "StrataCSVTests", dependencies: ["StrataCSV"]),
+        .testTarget(name: "StrataExecutionTests", dependencies: ["StrataExecution", "StrataTestSupport"]),
         .testTarget(name: "StrataTests", dependencies: ["Strata", "StrataTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

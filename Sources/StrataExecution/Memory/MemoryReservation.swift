@@ -1,0 +1,68 @@
+import StrataCore
+
+/// Bytes one consumer (an operator instance) holds in a ``MemoryPool``.
+///
+/// A reservation is owned by one thread at a time. Its bytes go back to the pool on `release()` or when it is
+/// deallocated, so a failing or cancelled query never leaks budget.
+package final class MemoryReservation: @unchecked Sendable {
+    /// The pool the bytes come from.
+    package let pool: MemoryPool
+    /// Who holds the bytes (e.g. `hash aggregate`), for error messages.
+    package let consumer: String
+    /// Bytes currently held.
+    package private(set) var bytes = 0
+
+    init(pool: MemoryPool, consumer: String) {
+        self.pool = pool
+        self.consumer = consumer
+    }
+
+    deinit { pool.release(bytes) }
+
+    /// Adds `delta` bytes if the pool has room; returns whether it did.
+    package func tryGrow(by delta: Int) -> Bool {
+        guard delta > 0 else { return true }
+        guard pool.tryReserve(delta) else { return false }
+        bytes += delta
+        return true
+    }
+
+    /// Adds `delta` bytes or throws an out-of-memory error naming the consumer and the limit.
+    package func grow(by delta: Int) throws(StrataError) {
+        guard tryGrow(by: delta) else {
+            throw StrataError(.outOfMemory, """
+                \(consumer) needs \(ByteCount.format(bytes + delta)) but the memory limit is \
+                \(ByteCount.format(pool.limit)) (\(ByteCount.format(pool.reserved)) in use); \
+                raise --memory-limit
+                """)
+        }
+    }
+
+    /// Adds `delta` bytes even over the limit (for bounded, unavoidable working memory).
+    package func forceGrow(by delta: Int) {
+        guard delta > 0 else { return }
+        pool.forceReserve(delta)
+        bytes += delta
+    }
+
+    /// Sets the held bytes to `target`: shrinking always succeeds, growing only when the pool has room.
+    @discardableResult
+    package func resize(to target: Int) -> Bool {
+        if target <= bytes {
+            shrink(to: target)
+            return true
+        }
+        return tryGrow(by: target - bytes)
+    }
+
+    /// Returns bytes above `target` to the pool.
+    package func shrink(to target: Int) {
+        let keep = max(0, target)
+        guard keep < bytes else { return }
+        pool.release(bytes - keep)
+        bytes = keep
+    }
+
+    /// Returns all bytes to the pool.
+    package func release() { shrink(to: 0) }
+}

@@ -1,0 +1,45 @@
+import Testing
+@testable import StrataExecution
+import StrataCore
+
+@Suite struct MemoryPoolTests {
+    @Test func reservationsGrowUpToTheLimitAndReturnTheirBytes() throws {
+        let pool = MemoryPool(limit: 1000)
+        let a = pool.reservation(for: "a")
+        #expect(a.tryGrow(by: 600))
+        #expect(!a.tryGrow(by: 500))
+        #expect(pool.reserved == 600)
+        let b = pool.reservation(for: "b")
+        #expect(b.resize(to: 400))
+        #expect(pool.available == 0)
+        a.shrink(to: 100)
+        #expect(pool.reserved == 500)
+        #expect(pool.peak == 1000)
+        b.release()
+        #expect(pool.reserved == 100)
+    }
+
+    @Test func refusedGrowthNamesTheConsumerAndTheLimit() {
+        let pool = MemoryPool(limit: 1 << 20)
+        let r = pool.reservation(for: "hash aggregate")
+        #expect(throws: StrataError.self) { try r.grow(by: 2 << 20) }
+        do {
+            try r.grow(by: 2 << 20)
+        } catch {
+            #expect(error.code == .outOfMemory)
+            #expect(error.message.contains("hash aggregate"))
+            #expect(error.message.contains("memory limit is 1.0 MiB") || error.message.contains("memory limit is"))
+        }
+    }
+
+    @Test func deallocatedReservationsGiveTheirBytesBack() {
+        let pool = MemoryPool(limit: 100)
+        do {
+            let r = pool.reservation(for: "x")
+            r.forceGrow(by: 150)
+            #expect(pool.reserved == 150)
+            #expect(!pool.tryReserve(1))
+        }
+        #expect(pool.reserved == 0)
+    }
+}
