@@ -1,0 +1,73 @@
+import StrataCore
+
+/// An aggregate checked against its argument types: knows its result type and makes accumulators.
+package struct AggregateSpec: Sendable {
+    /// The function.
+    package let function: AggregateFunction
+    /// Argument types, in order.
+    package let argumentTypes: [DataType]
+    /// The quantile of `quantile` (0.5 for `median`).
+    package let parameter: Double?
+    /// The output column name.
+    package let name: String
+    /// The output type.
+    package let resultType: DataType
+
+    /// Checks the argument types of `function`; throws `.invalidArgument` naming the aggregate when they do not fit.
+    package init(_ function: AggregateFunction, argumentTypes: [DataType], parameter: Double? = nil,
+                 name: String) throws(StrataError) {
+        let label = function == .countStar ? "count(*)" : "\(function.rawValue)(\(argumentTypes.map(\.name).joined(separator: ", ")))"
+        guard argumentTypes.count == function.arity else {
+            throw StrataError(.invalidArgument,
+                              "\(function.rawValue) takes \(function.arity) argument(s), got \(argumentTypes.count)")
+        }
+        func numeric() throws(StrataError) {
+            for type in argumentTypes where !NumericInput.isNumeric(type) {
+                throw StrataError(.invalidArgument, "\(label) needs numeric arguments")
+            }
+        }
+        var parameter = parameter
+        switch function {
+        case .countStar, .count, .countDistinct:
+            resultType = .int64
+        case .min, .max:
+            resultType = argumentTypes[0]
+        case .sum:
+            try numeric()
+            resultType = NumericInput.isInteger(argumentTypes[0]) ? .int64 : .double
+        case .avg, .varSamp, .stddevSamp, .varPop, .stddevPop, .corr:
+            try numeric()
+            resultType = .double
+        case .median, .quantile:
+            try numeric()
+            if function == .median { parameter = 0.5 }
+            guard let q = parameter, q >= 0, q <= 1 else {
+                throw StrataError(.invalidArgument, "\(label) needs a quantile between 0 and 1")
+            }
+            resultType = .double
+        }
+        self.function = function
+        self.argumentTypes = argumentTypes
+        self.parameter = parameter
+        self.name = name
+    }
+
+    /// Whether the aggregate keeps every value (median, quantile, count distinct).
+    package var isHolistic: Bool { [.median, .quantile, .countDistinct].contains(function) }
+
+    /// A fresh accumulator.
+    package func makeAccumulator() -> any Accumulator {
+        switch function {
+        case .countStar: CountAccumulator(countsNulls: true)
+        case .count: CountAccumulator(countsNulls: false)
+        case .sum: SumAccumulator(inputType: argumentTypes[0], average: false, name: name)
+        case .avg: SumAccumulator(inputType: argumentTypes[0], average: true, name: name)
+        case .min: MinMaxAccumulator(type: argumentTypes[0], isMax: false)
+        case .max: MinMaxAccumulator(type: argumentTypes[0], isMax: true)
+        case .varSamp, .stddevSamp, .varPop, .stddevPop: VarianceAccumulator(function: function)
+        case .corr: CorrelationAccumulator()
+        case .median, .quantile: QuantileAccumulator(quantile: parameter ?? 0.5)
+        case .countDistinct: DistinctCountAccumulator(type: argumentTypes[0])
+        }
+    }
+}

@@ -1,0 +1,364 @@
+import StrataCore
+import Synchronization
+
+/// Out-of-core hash aggregation: partial aggregation per worker, then one merge per hash partition.
+///
+/// 1. Consume. Each worker aggregates the slices it is given into its own ``GroupHashTable`` and accumulators.
+///    Before a slice it reserves the worst case the slice could add (every row a new group, buffers doubling).
+///    When the pool refuses, the worker *flushes*: its groups, split by the top 6 bits of their key hash into 64
+///    partitions, are written as spill runs (key columns + state columns; holistic aggregates as key + value
+///    rows), and the table starts empty.
+/// 2. Finish. Each worker flushes what it still holds into per-partition batches, kept in memory when the pool has
+///    room and spilled otherwise. (With one worker and nothing spilled the table is finalised as it is.)
+/// 3. Merge. Partition p's batches and runs are folded into a fresh table, merging states group by group. When
+///    the pool refuses there too, the table is flushed into 64 sub-partitions by the next 6 hash bits, and each
+///    sub-partition is merged alone afterwards (recursively), so any partition eventually fits.
+/// 4. Finalise. A merged table turns its states into result columns and emits one batch: keys then aggregates.
+///
+/// Every spill run is deleted as soon as it has been merged; the caller's ``SpillManager`` removes anything left
+/// after an error or a cancellation.
+package final class HashAggregation: @unchecked Sendable {
+    /// Where a partition's data waits for its merge.
+    enum MergeInput: @unchecked Sendable {
+        /// What the rows of an input are.
+        enum Kind: Sendable {
+            /// One row per group: keys then every fixed-size aggregate's state columns.
+            case groups
+            /// One row per value of holistic aggregate `index`: keys then the value.
+            case values(Int)
+        }
+        case batch(Batch, Kind, MemoryReservation?)
+        case run(SpillRun, Kind)
+    }
+
+    /// Per-worker partial aggregation state; touched only by the task running on that worker.
+    final class Worker {
+        let table: GroupHashTable
+        let accumulators: [any Accumulator]
+        let reservation: MemoryReservation
+        let scratch = EncodedKeys()
+        var groupIds: [UInt32] = []
+
+        init(table: GroupHashTable, accumulators: [any Accumulator], reservation: MemoryReservation) {
+            self.table = table
+            self.accumulators = accumulators
+            self.reservation = reservation
+        }
+    }
+
+    /// The key columns.
+    package let keyFields: [Field]
+    /// The aggregates.
+    package let specs: [AggregateSpec]
+    /// Keys then one column per aggregate.
+    package let outputSchema: Schema
+    /// Rows processed per step (bounds scratch memory and reservation granularity).
+    package static let sliceRows = 16_384
+
+    private let encoder: KeyEncoder
+    private let pool: MemoryPool
+    private let spill: SpillManager
+    private let workers: [Worker]
+    private let groupSchema: Schema
+    private let valueSchemas: [Int: Schema]
+    private let inputs: Mutex<[[MergeInput]]>
+    private let spilledAny = Atomic<Bool>(false)
+    private let direct = Atomic<Bool>(false)
+    private let stats = Mutex(Statistics())
+
+    /// What the aggregation did, for explain output.
+    package struct Statistics: Sendable {
+        /// Groups in the final result.
+        package var groups = 0
+        /// Times a table was flushed to disk because the pool refused.
+        package var spills = 0
+        /// Deepest repartitioning level reached.
+        package var maxLevel = 0
+    }
+
+    /// Creates the aggregation for `workers` workers.
+    package init(keys: [Field], aggregates: [AggregateSpec], pool: MemoryPool, spill: SpillManager,
+                 workers: Int) throws(StrataError) {
+        keyFields = keys.map { Field($0.name, $0.type) }
+        specs = aggregates
+        encoder = KeyEncoder(types: keys.map(\.type))
+        self.pool = pool
+        self.spill = spill
+        var output = keyFields
+        for spec in aggregates { output.append(Field(spec.name, spec.resultType)) }
+        outputSchema = try Schema(output)
+        var stateFields = keyFields.enumerated().map { Field("k\($0.offset)", $0.element.type) }
+        var valueSchemas: [Int: Schema] = [:]
+        for (a, spec) in aggregates.enumerated() {
+            let accumulator = spec.makeAccumulator()
+            for (j, type) in accumulator.stateTypes.enumerated() {
+                stateFields.append(Field("a\(a)_\(j)", type))
+            }
+            if let valueType = accumulator.valueType {
+                valueSchemas[a] = Schema(unchecked: Array(stateFields.prefix(keys.count))
+                    + [Field("v", valueType)])
+            }
+        }
+        groupSchema = Schema(unchecked: stateFields)
+        self.valueSchemas = valueSchemas
+        let encoder = self.encoder
+        self.workers = (0..<max(1, workers)).map { _ in
+            Worker(table: GroupHashTable(encoder: encoder), accumulators: aggregates.map { $0.makeAccumulator() },
+                   reservation: pool.reservation(for: "hash aggregate"))
+        }
+        inputs = Mutex(Array(repeating: [], count: KeyHasher.partitionCount))
+    }
+
+    /// Number of merge partitions (tasks of the merge stage).
+    package var partitionCount: Int { KeyHasher.partitionCount }
+
+    /// What happened so far.
+    package var statistics: Statistics { stats.withLock { $0 } }
+
+    // MARK: - 1. Consume
+
+    /// Aggregates `rows` rows: `keys` are the key columns, `arguments[a]` the argument columns of aggregate `a`.
+    package func consume(keys: [Column], arguments: [[Column]], rows: Int, worker index: Int) throws(StrataError) {
+        guard index >= 0, index < workers.count else { throw StrataError(.internal, "worker \(index) out of range") }
+        let worker = workers[index]
+        var start = 0
+        while start < rows {
+            let end = min(rows, start + HashAggregation.sliceRows)
+            try consumeSlice(worker, keys: keys, arguments: arguments, rows: start..<end)
+            start = end
+        }
+    }
+
+    private func projected(_ table: GroupHashTable, _ accumulators: [any Accumulator], _ scratch: EncodedKeys,
+                           rows: Int) -> Int {
+        let keyBytes = scratch.offsets[rows]
+        var total = table.projectedBytes(adding: rows, keyBytes: keyBytes) + scratch.byteCount + rows * 4
+        for accumulator in accumulators {
+            total += accumulator.projectedBytes(groups: table.count + rows, rows: rows)
+        }
+        return total
+    }
+
+    private func held(_ table: GroupHashTable, _ accumulators: [any Accumulator], _ scratch: EncodedKeys) -> Int {
+        accumulators.reduce(table.byteCount + scratch.byteCount) { $0 + $1.byteCount }
+    }
+
+    private func consumeSlice(_ worker: Worker, keys: [Column], arguments: [[Column]],
+                              rows: Range<Int>) throws(StrataError) {
+        let n = rows.count
+        encoder.encode(keys, rows: rows, into: worker.scratch)
+        if worker.groupIds.count < n { worker.groupIds = [UInt32](repeating: 0, count: n) }
+        var needed = projected(worker.table, worker.accumulators, worker.scratch, rows: n) + worker.groupIds.capacity * 4
+        if !worker.reservation.resize(to: needed) {
+            if worker.table.count > 0 {
+                try flush(worker.table, worker.accumulators, level: 0) { partition, input in
+                    self.inputs.withLock { $0[partition].append(input) }
+                }
+                stats.withLock { $0.spills += 1 }
+            }
+            needed = projected(worker.table, worker.accumulators, worker.scratch, rows: n) + worker.groupIds.capacity * 4
+            if !worker.reservation.resize(to: needed) { worker.reservation.forceGrow(by: needed - worker.reservation.bytes) }
+        }
+        try worker.groupIds.withUnsafeMutableBufferPointer { (ids) throws(StrataError) in
+            guard let base = ids.baseAddress else { return }
+            worker.table.findOrInsert(worker.scratch, groupIds: base)
+            for (a, accumulator) in worker.accumulators.enumerated() {
+                accumulator.resize(groups: worker.table.count)
+                try accumulator.update(arguments[a], rows: rows, groupIds: base)
+            }
+        }
+        worker.reservation.shrink(to: held(worker.table, worker.accumulators, worker.scratch) + worker.groupIds.capacity * 4)
+    }
+
+    /// Writes the groups of `table` (and holistic values) as per-partition spill runs at `level`, then empties the
+    /// table and accumulators. `memory` (when given) may keep a batch in memory instead: it returns its reservation.
+    private func flush(_ table: GroupHashTable, _ accumulators: [any Accumulator], level: Int,
+                       memory: ((Batch) -> MemoryReservation?)? = nil,
+                       into sink: (Int, MergeInput) throws(StrataError) -> Void) throws(StrataError) {
+        let parts = KeyHasher.partitionCount
+        var byPartition = [[Int]](repeating: [], count: parts)
+        for group in 0..<table.count {
+            byPartition[KeyHasher.partition(table.hash(ofGroup: group), level: level)].append(group)
+        }
+        func emit(_ batch: Batch, _ kind: MergeInput.Kind, partition: Int) throws(StrataError) {
+            if let memory, let reservation = memory(batch) {
+                try sink(partition, .batch(batch, kind, reservation))
+                return
+            }
+            let writer = try spill.createRun(label: "hash aggregate partition \(partition)")
+            do {
+                try writer.write(batch)
+                try sink(partition, .run(try writer.finish(), kind))
+            } catch {
+                writer.abandon()
+                throw error
+            }
+            spilledAny.store(true, ordering: .relaxed)
+        }
+        let fixed = accumulators.filter { !$0.stateTypes.isEmpty }
+        if !fixed.isEmpty || accumulators.isEmpty || !valueSchemas.isEmpty {
+            for p in 0..<parts where !byPartition[p].isEmpty {
+                let groups = byPartition[p]
+                let columns = table.keyColumns(groups) + fixed.flatMap { $0.states(groups) }
+                try emit(try Batch(schema: groupSchema, columns: columns), .groups, partition: p)
+            }
+        }
+        for (a, accumulator) in accumulators.enumerated() {
+            guard let schema = valueSchemas[a], let (ids, values) = accumulator.takeValues() else { continue }
+            var rowsByPartition = [[Int]](repeating: [], count: parts)
+            for (row, id) in ids.enumerated() {
+                rowsByPartition[KeyHasher.partition(table.hash(ofGroup: Int(id)), level: level)].append(row)
+            }
+            for p in 0..<parts where !rowsByPartition[p].isEmpty {
+                let rows = rowsByPartition[p]
+                let keys = table.keyColumns(rows.map { Int(ids[$0]) })
+                try emit(try Batch(schema: schema, columns: keys + [values.gather(rows)]), .values(a), partition: p)
+            }
+        }
+        table.reset()
+        for accumulator in accumulators { accumulator.reset() }
+    }
+
+    // MARK: - 2. Finish
+
+    /// Ends worker `index`'s consume phase: its groups move to the partitions' merge inputs.
+    package func finish(worker index: Int) throws(StrataError) {
+        guard index >= 0, index < workers.count else { throw StrataError(.internal, "worker \(index) out of range") }
+        if workers.count == 1 && !spilledAny.load(ordering: .relaxed) {
+            direct.store(true, ordering: .relaxed)
+            return
+        }
+        let worker = workers[index]
+        let pool = self.pool
+        try flush(worker.table, worker.accumulators, level: 0, memory: { batch in
+            let reservation = pool.reservation(for: "hash aggregate")
+            return reservation.tryGrow(by: batch.byteCount) ? reservation : nil
+        }, into: { partition, input in
+            self.inputs.withLock { $0[partition].append(input) }
+        })
+        worker.reservation.release()
+    }
+
+    // MARK: - 3. Merge and 4. finalise
+
+    /// The one row a global aggregate (no keys) returns when no row reached it: counts 0, everything else NULL.
+    package func emptyGlobalResult() throws(StrataError) -> Batch {
+        var columns: [Column] = []
+        for spec in specs {
+            let accumulator = spec.makeAccumulator()
+            columns.append(try accumulator.finalize(groups: 1))
+        }
+        return try Batch(schema: outputSchema, columns: columns)
+    }
+
+    /// Merges partition `partition` and emits its result batches through `emit`.
+    package func merge(partition: Int, emit: (Batch) throws(StrataError) -> Void) throws(StrataError) {
+        if direct.load(ordering: .relaxed) {
+            guard partition == 0, let worker = workers.first else { return }
+            try finalize(worker.table, worker.accumulators, reservation: worker.reservation, emit: emit)
+            return
+        }
+        let mine = inputs.withLock { all -> [MergeInput] in
+            let taken = all[partition]
+            all[partition] = []
+            return taken
+        }
+        guard !mine.isEmpty else { return }
+        try merge(mine, level: 0, emit: emit)
+    }
+
+    private func merge(_ sources: [MergeInput], level: Int,
+                       emit: (Batch) throws(StrataError) -> Void) throws(StrataError) {
+        stats.withLock { $0.maxLevel = max($0.maxLevel, level) }
+        let table = GroupHashTable(encoder: encoder)
+        let accumulators = specs.map { $0.makeAccumulator() }
+        let reservation = pool.reservation(for: "hash aggregate")
+        let scratch = EncodedKeys()
+        var groupIds: [UInt32] = []
+        var children: [[MergeInput]]?
+        let keyCount = keyFields.count
+        var remaining = sources
+        remaining.reverse()
+        while let source = remaining.popLast() {
+            try forEachBatch(source) { (batch, kind) throws(StrataError) in
+                var start = 0
+                while start < batch.count {
+                    let rows = start..<min(batch.count, start + HashAggregation.sliceRows)
+                    start = rows.upperBound
+                    let keys = Array(batch.columns.prefix(keyCount))
+                    encoder.encode(keys, rows: rows, into: scratch)
+                    if groupIds.count < rows.count { groupIds = [UInt32](repeating: 0, count: rows.count) }
+                    var needed = projected(table, accumulators, scratch, rows: rows.count) + groupIds.capacity * 4
+                    if !reservation.resize(to: needed) {
+                        if level < KeyHasher.maxLevel && table.count > 0 {
+                            var parts = children ?? Array(repeating: [], count: KeyHasher.partitionCount)
+                            try flush(table, accumulators, level: level + 1) { p, input in parts[p].append(input) }
+                            children = parts
+                            stats.withLock { $0.spills += 1 }
+                        }
+                        needed = projected(table, accumulators, scratch, rows: rows.count) + groupIds.capacity * 4
+                        if !reservation.resize(to: needed) { reservation.forceGrow(by: needed - reservation.bytes) }
+                    }
+                    try groupIds.withUnsafeMutableBufferPointer { (ids) throws(StrataError) in
+                        guard let base = ids.baseAddress else { return }
+                        table.findOrInsert(scratch, groupIds: base)
+                        var column = keyCount
+                        for (a, accumulator) in accumulators.enumerated() {
+                            accumulator.resize(groups: table.count)
+                            switch kind {
+                            case .groups:
+                                let width = accumulator.stateTypes.count
+                                guard width > 0 else { continue }
+                                try accumulator.merge(states: batch.columns[column..<(column + width)], rows: rows,
+                                                      groupIds: base)
+                                column += width
+                            case let .values(index):
+                                guard index == a, batch.columns.count > keyCount else { continue }
+                                try accumulator.appendValues(batch.columns[keyCount], rows: rows, groupIds: base)
+                            }
+                        }
+                    }
+                    reservation.shrink(to: held(table, accumulators, scratch) + groupIds.capacity * 4)
+                }
+            }
+        }
+        guard var parts = children else {
+            try finalize(table, accumulators, reservation: reservation, emit: emit)
+            return
+        }
+        try flush(table, accumulators, level: level + 1) { p, input in parts[p].append(input) }
+        reservation.release()
+        for part in parts where !part.isEmpty {
+            try merge(part, level: level + 1, emit: emit)
+        }
+    }
+
+    /// Calls `body` with every batch of `source`, then frees the source (its run file or its memory).
+    private func forEachBatch(_ source: MergeInput,
+                              _ body: (Batch, MergeInput.Kind) throws(StrataError) -> Void) throws(StrataError) {
+        switch source {
+        case let .batch(batch, kind, reservation):
+            try body(batch, kind)
+            reservation?.release()
+        case let .run(run, kind):
+            let reader = try run.open()
+            while let batch = try reader.next() { try body(batch, kind) }
+            run.delete()
+        }
+    }
+
+    private func finalize(_ table: GroupHashTable, _ accumulators: [any Accumulator], reservation: MemoryReservation,
+                          emit: (Batch) throws(StrataError) -> Void) throws(StrataError) {
+        let groups = table.count
+        // The result columns: about 16 bytes per group and aggregate on top of the keys.
+        reservation.forceGrow(by: groups * (16 * max(1, accumulators.count) + encoder.fixedWidth))
+        var columns = table.keyColumns()
+        for accumulator in accumulators { columns.append(try accumulator.finalize(groups: groups)) }
+        table.reset()
+        for accumulator in accumulators { accumulator.reset() }
+        stats.withLock { $0.groups += groups }
+        if groups == 0 { return }
+        try emit(try Batch(schema: outputSchema, columns: columns))
+        reservation.release()
+    }
+}
