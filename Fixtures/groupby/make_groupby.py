@@ -367,7 +367,7 @@ def mixed_queries() -> list:
         Q("mixed_f_not_empty_string", M, ["b"], [["count_star", None, "n"]], where=[["s", "<>", ""]],
           covers="filter <> '' drops empty strings and NULLs"),
         Q("mixed_f_like_utf8", M, ["s"], [["count_star", None, "n"]], where=[["s", "like", "%é%"]],
-          covers="LIKE with a non-ASCII character; _ matches one character, not one byte"),
+          covers="LIKE %é% with a non-ASCII character"),
         Q("mixed_f_like_one", M, ["s"], [["count_star", None, "n"]], where=[["s", "like", "_"]],
           covers="LIKE '_' matches one-character strings (é, ß are one character)"),
         Q("mixed_f_string_lt", M, ["s"], [["count_star", None, "n"]], where=[["s", "<", "b"]],
