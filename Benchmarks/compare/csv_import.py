@@ -38,20 +38,16 @@ import glob
 import json
 import math
 import os
-import platform
 import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from measure import TIME_BIN, ensure_time_tool, fmt, median, peak_rss, ratio
+from measure import (BENCH_DIR, DEFAULT_GENERATOR, ENGINES, NAMES, REPO_DIR, TIME_BIN, ensure_csv, ensure_time_tool,
+                     find_product, fmt, jsonable, last_json_line, machine, peer_modules,
+                     median, parse_count, parse_engines, peak_rss, ratio)
 
-BENCH_DIR = Path(__file__).resolve().parent.parent  # Benchmarks/
-REPO_DIR = BENCH_DIR.parent
-DEFAULT_GENERATOR = REPO_DIR.parent / "shared" / "tools" / "gen_groupby.py"
-ENGINES = ("strata", "duckdb", "polars")
-NAMES = {"strata": "Strata", "duckdb": "DuckDB", "polars": "Polars"}
 TABLE = "g"
 EXPECTED_STRATA_TYPES = {"id1": "string", "id2": "string", "id3": "string", "id4": "int64", "id5": "int64",
                          "id6": "int64", "v1": "int64", "v2": "int64", "v3": "double"}
@@ -127,100 +123,12 @@ def run_measured(cmd: list[str], use_time: bool) -> dict:
     return {"process_wall_s": wall, "peak_rss": peak_rss(proc.stderr), "stdout": proc.stdout}
 
 
-def last_json_line(text: str) -> dict:
-    lines = [ln for ln in text.splitlines() if ln.startswith("{")]
-    if not lines:
-        sys.exit(f"no JSON result in child output:\n{text}")
-    return json.loads(lines[-1])
-
-
-def pretty_sci(n: int) -> str:
-    """The generator's file-name form of a row count (1e7, 1e8)."""
-    s = "%d" % n
-    return "%se%d" % (s[0], len(s) - 1)
-
-
-def parse_count(text: str) -> int:
-    n = float(text)
-    if n < 1 or n != int(n):
-        raise argparse.ArgumentTypeError(f"not a positive whole number: {text}")
-    return int(n)
-
-
-def ensure_csv(rows: int, k: int, data_dir: Path, generator: Path) -> tuple[Path, float | None]:
-    """The CSV for `rows`, generated when missing; returns its path and the generation time (None when reused)."""
-    path = data_dir / f"G1_{pretty_sci(rows)}_{pretty_sci(k)}_0_0.csv"
-    if path.exists():
-        print(f"using existing {path}", file=sys.stderr)
-        return path, None
-    if not generator.exists():
-        sys.exit(f"generator {generator} not found; pass --generator PATH")
-    data_dir.mkdir(parents=True, exist_ok=True)
-    cmd = [sys.executable, str(generator), str(rows), str(k), str(data_dir)]
-    print("generating: " + " ".join(cmd), file=sys.stderr)
-    start = time.perf_counter()
-    subprocess.run(cmd, check=True)
-    if not path.exists():
-        sys.exit(f"the generator did not write {path}")
-    return path, time.perf_counter() - start
-
-
 def warm_cache(path: Path) -> float:
     start = time.perf_counter()
     with open(path, "rb", buffering=0) as f:
         while f.read(16 << 20):
             pass
     return time.perf_counter() - start
-
-
-def find_strata(no_build: bool) -> Path:
-    base = ["swift", "build", "-c", "release", "--package-path", str(REPO_DIR)]
-    if not no_build:
-        print("building: " + " ".join(base + ["--product", "strata"]), file=sys.stderr)
-        subprocess.run(base + ["--product", "strata"], check=True)
-    bin_dir = subprocess.run(base + ["--show-bin-path"], check=True, capture_output=True, text=True).stdout.strip()
-    exe = Path(bin_dir) / "strata"
-    if not exe.exists():
-        sys.exit(f"{exe} not found; build it with: {' '.join(base)} --product strata")
-    return exe
-
-
-def machine(engines: list[str], strata: Path | None) -> dict:
-    cpu = ""
-    try:
-        for line in open("/proc/cpuinfo"):
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    mem = None
-    try:
-        for line in open("/proc/meminfo"):
-            if line.startswith("MemTotal"):
-                mem = int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    import duckdb
-
-    info = {"nproc": os.cpu_count(), "cpu": cpu, "mem_bytes": mem, "kernel": platform.release(),
-            "python": platform.python_version(), "duckdb": duckdb.__version__}
-    if "polars" in engines:
-        import polars as pl
-
-        info["polars"] = pl.__version__
-    if strata is not None:
-        swift = subprocess.run(["swift", "--version"], capture_output=True, text=True).stdout.splitlines()
-        info["swift"] = swift[0] if swift else ""
-        info["strata_binary"] = str(strata)
-        try:
-            v = subprocess.run([str(strata), "--version"], capture_output=True, text=True, timeout=30)
-            info["strata_version"] = v.stdout.strip()
-        except (OSError, subprocess.TimeoutExpired):
-            pass
-        head = subprocess.run(["git", "-C", str(REPO_DIR), "rev-parse", "HEAD"], capture_output=True, text=True)
-        info["git_head"] = head.stdout.strip()
-    return info
 
 
 def dir_bytes(path: Path) -> int:
@@ -338,16 +246,6 @@ def compare(profiles: dict) -> list[str]:
 
 
 
-def jsonable(v):
-    if isinstance(v, dict):
-        return {str(k): jsonable(x) for k, x in v.items()}
-    if isinstance(v, (list, tuple)):
-        return [jsonable(x) for x in v]
-    if v is None or isinstance(v, (bool, int, float, str)):
-        return v
-    return str(v)
-
-
 def main() -> None:
     if "--child" in sys.argv:
         child_main(sys.argv[1:])
@@ -367,11 +265,7 @@ def main() -> None:
     p.add_argument("--keep", action="store_true", help="keep the last run's outputs")
     args = p.parse_args()
 
-    engines = [e.strip() for e in args.engines.split(",") if e.strip()]
-    unknown = [e for e in engines if e not in ENGINES]
-    if unknown or not engines or len(set(engines)) != len(engines):
-        p.error(f"--engines: expected a comma-separated subset of {','.join(ENGINES)}, got {args.engines!r}")
-    engines = [e for e in ENGINES if e in engines]  # fixed order: Strata first (the reference of the ratios)
+    engines = parse_engines(p, args.engines, ENGINES)
     if args.repeat < 1:
         p.error("--repeat must be at least 1")
 
@@ -382,7 +276,7 @@ def main() -> None:
 
     strata = None
     if "strata" in engines:
-        strata = Path(args.strata).resolve() if args.strata else find_strata(args.no_build)
+        strata = Path(args.strata).resolve() if args.strata else find_product(REPO_DIR, "strata", args.no_build)
         if not strata.exists():
             sys.exit(f"{strata} not found")
     use_time = ensure_time_tool()
@@ -409,7 +303,9 @@ def main() -> None:
 
     results = {"started": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "rows": args.rows,
                "k": args.k, "csv": str(csv), "csv_bytes": csv_bytes, "generate_s": gen_s, "warm_cache_s": warm_s,
-               "repeat": args.repeat, "engines": {}, "machine": machine(engines, strata),
+               "repeat": args.repeat, "engines": {}, "machine": machine(peer_modules(engines), swift=strata is not None,
+                                                                   strata_cli=strata,
+                                                                   repo_dir=REPO_DIR if strata else None),
                "commands": {e: commands[e] for e in engines}}
     runs = {e: [] for e in engines}
     load_before = [round(x, 2) for x in os.getloadavg()]
@@ -427,7 +323,10 @@ def main() -> None:
                 run["partition_files"] = len(parts)
                 run["summary"] = run.pop("stdout")
             else:
-                child = last_json_line(run.pop("stdout"))
+                out = run.pop("stdout")
+                child = last_json_line(out)
+                if child is None:
+                    sys.exit(f"no JSON result in child output:\n{out}")
                 run.update(child)
             runs[engine].append(run)
             print(f"  {run['import_s']:.3f} s, peak RSS "

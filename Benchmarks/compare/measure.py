@@ -1,11 +1,25 @@
-"""Helpers shared by the comparison scripts: peak RSS through /usr/bin/time, medians, table formatting."""
+"""Helpers shared by the comparison scripts: peak RSS through /usr/bin/time, medians, table formatting, the
+db-benchmark CSV, Swift release builds, machine description, child-process JSON."""
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
 import os
+import platform
 import re
 import statistics
 import subprocess
 import sys
+import time
+from pathlib import Path
 
 TIME_BIN = "/usr/bin/time"
+BENCH_DIR = Path(__file__).resolve().parent.parent  # Benchmarks/
+REPO_DIR = BENCH_DIR.parent
+DEFAULT_GENERATOR = REPO_DIR.parent / "shared" / "tools" / "gen_groupby.py"  # db-benchmark data generator
+ENGINES = ("strata", "duckdb", "polars")
+NAMES = {"strata": "Strata", "duckdb": "DuckDB", "polars": "Polars"}
 
 
 def ensure_time_tool() -> bool:
@@ -39,3 +53,123 @@ def fmt(v, spec: str) -> str:
 
 def ratio(a, b):
     return None if a is None or b is None or b == 0 else a / b
+
+
+def last_json_line(text: str) -> dict | None:
+    """The last line of `text` that is a JSON object, or None."""
+    for line in reversed(text.splitlines()):
+        if line.startswith("{"):
+            try:
+                return json.loads(line)
+            except ValueError:
+                return None
+    return None
+
+
+def jsonable(v):
+    if isinstance(v, dict):
+        return {str(k): jsonable(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [jsonable(x) for x in v]
+    if v is None or isinstance(v, (bool, int, float, str)):
+        return v
+    return str(v)
+
+
+def pretty_sci(n: int) -> str:
+    """The generator's file-name form of a row count (1e7, 1e8)."""
+    s = "%d" % n
+    return "%se%d" % (s[0], len(s) - 1)
+
+
+def parse_count(text: str) -> int:
+    n = float(text)
+    if n < 1 or n != int(n):
+        raise argparse.ArgumentTypeError(f"not a positive whole number: {text}")
+    return int(n)
+
+
+def ensure_csv(rows: int, k: int, data_dir: Path, generator: Path) -> tuple[Path, float | None]:
+    """The db-benchmark groupby CSV G1_<rows>_<k>_0_0.csv in `data_dir`, generated with `generator`
+    (gen_groupby.py) when missing; returns its path and the generation time (None when reused)."""
+    path = data_dir / f"G1_{pretty_sci(rows)}_{pretty_sci(k)}_0_0.csv"
+    if path.exists():
+        print(f"using existing {path}", file=sys.stderr)
+        return path, None
+    if not generator.exists():
+        sys.exit(f"generator {generator} not found; pass --generator PATH")
+    data_dir.mkdir(parents=True, exist_ok=True)
+    cmd = [sys.executable, str(generator), str(rows), str(k), str(data_dir)]
+    print("generating: " + " ".join(cmd), file=sys.stderr)
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True)
+    if not path.exists():
+        sys.exit(f"the generator did not write {path}")
+    return path, time.perf_counter() - start
+
+
+def find_product(package_dir: Path, product: str, no_build: bool) -> Path:
+    """The release executable `product` of the Swift package at `package_dir`, built first unless `no_build`."""
+    base = ["swift", "build", "-c", "release", "--package-path", str(package_dir)]
+    if not no_build:
+        print("building: " + " ".join(base + ["--product", product]), file=sys.stderr)
+        subprocess.run(base + ["--product", product], check=True)
+    bin_dir = subprocess.run(base + ["--show-bin-path"], check=True, capture_output=True, text=True).stdout.strip()
+    exe = Path(bin_dir) / product
+    if not exe.exists():
+        sys.exit(f"{exe} not found; build it with: {' '.join(base)} --product {product}")
+    return exe
+
+
+def machine(modules: list[str], swift: bool = False, strata_cli: Path | None = None,
+            repo_dir: Path | None = None) -> dict:
+    """CPU, memory, kernel, Python and the versions of `modules`; with `swift` the Swift version, with
+    `strata_cli` that binary's path and `--version`, with `repo_dir` its git HEAD."""
+    cpu = ""
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = None
+    try:
+        for line in open("/proc/meminfo"):
+            if line.startswith("MemTotal"):
+                mem = int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    info = {"nproc": os.cpu_count(), "cpu": cpu, "mem_bytes": mem, "kernel": platform.release(),
+            "python": platform.python_version()}
+    for name in modules:
+        info[name] = importlib.import_module(name).__version__
+    if swift:
+        out = subprocess.run(["swift", "--version"], capture_output=True, text=True).stdout.splitlines()
+        info["swift"] = out[0] if out else ""
+    if strata_cli is not None:
+        info["strata_binary"] = str(strata_cli)
+        try:
+            v = subprocess.run([str(strata_cli), "--version"], capture_output=True, text=True, timeout=30)
+            info["strata_version"] = v.stdout.strip()
+        except (OSError, subprocess.TimeoutExpired):
+            pass
+    if repo_dir is not None:
+        head = subprocess.run(["git", "-C", str(repo_dir), "rev-parse", "HEAD"], capture_output=True, text=True)
+        info["git_head"] = head.stdout.strip()
+    return info
+
+
+def parse_engines(parser: argparse.ArgumentParser, text: str, known: tuple) -> list[str]:
+    """--engines: a comma-separated subset of `known`, returned in the order of `known` (Strata first: the
+    reference of the ratios)."""
+    engines = [e.strip() for e in text.split(",") if e.strip()]
+    unknown = [e for e in engines if e not in known]
+    if unknown or not engines or len(set(engines)) != len(engines):
+        parser.error(f"--engines: expected a comma-separated subset of {','.join(known)}, got {text!r}")
+    return [e for e in known if e in engines]
+
+
+def peer_modules(engines: list[str]) -> list[str]:
+    """The Python packages whose versions describe a run of `engines` (DuckDB always: it checks the answers)."""
+    return ["duckdb"] + (["polars"] if "polars" in engines else [])

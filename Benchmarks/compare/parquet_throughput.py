@@ -37,14 +37,13 @@ import argparse
 import datetime as dt
 import json
 import os
-import platform
 import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from measure import TIME_BIN, ensure_time_tool, fmt, median, peak_rss, ratio
+from measure import TIME_BIN, ensure_time_tool, find_product, fmt, machine, median, peak_rss, ratio
 
 BENCH_DIR = Path(__file__).resolve().parent.parent  # Benchmarks/
 REPO_DIR = BENCH_DIR.parent
@@ -158,42 +157,6 @@ def run_measured(cmd: list[str], use_time: bool) -> tuple[dict, int | None]:
     return json.loads(line), peak_rss(proc.stderr)
 
 
-def build(no_build: bool) -> Path:
-    base = ["swift", "build", "-c", "release", "--package-path", str(BENCH_DIR)]
-    if not no_build:
-        print("building: " + " ".join(base + ["--product", "parquet-throughput"]), file=sys.stderr)
-        subprocess.run(base + ["--product", "parquet-throughput"], check=True)
-    bin_dir = subprocess.run(base + ["--show-bin-path"], check=True, capture_output=True, text=True).stdout.strip()
-    exe = Path(bin_dir) / "parquet-throughput"
-    if not exe.exists():
-        sys.exit(f"{exe} not found; build it with: {' '.join(base)} --product parquet-throughput")
-    return exe
-
-
-def machine() -> dict:
-    cpu = ""
-    try:
-        for line in open("/proc/cpuinfo"):
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    mem = None
-    try:
-        for line in open("/proc/meminfo"):
-            if line.startswith("MemTotal"):
-                mem = int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    import pyarrow as pa
-
-    swift = subprocess.run(["swift", "--version"], capture_output=True, text=True).stdout.splitlines()
-    return {"nproc": os.cpu_count(), "cpu": cpu, "mem_bytes": mem, "kernel": platform.release(),
-            "python": platform.python_version(), "pyarrow": pa.__version__,
-            "swift": swift[0] if swift else ""}
-
-
 def verify(strata_files: list[str], pyarrow_file: str) -> bool:
     import pyarrow.parquet as pq
 
@@ -215,7 +178,7 @@ def main() -> None:
     p.add_argument("--keep", action="store_true", help="keep the written files")
     args = p.parse_args()
 
-    exe = build(args.no_build)
+    exe = find_product(BENCH_DIR, "parquet-throughput", args.no_build)
     use_time = ensure_time_tool()
     if not use_time:
         print("warning: /usr/bin/time unavailable; peak RSS is not measured", file=sys.stderr)
@@ -224,7 +187,7 @@ def main() -> None:
     me = [sys.executable, str(Path(__file__).resolve())]
     codecs = [c.strip() for c in args.codecs.split(",") if c.strip()]
     results = {"started": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "rows": args.rows,
-               "repeat": args.repeat, "machine": machine(), "codecs": {}}
+               "repeat": args.repeat, "machine": machine(["pyarrow"], swift=True), "codecs": {}}
 
     for codec in codecs:
         # Rounds interleave the engines, so that a change of load on the machine hits both alike.
