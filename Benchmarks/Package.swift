@@ -7,12 +7,15 @@ import PackageDescription
 //   parquet-throughput   one process: generate rows, time Database.append and a full scan, print one JSON line
 //                        (driven by compare/parquet_throughput.py, which runs pyarrow on the same data)
 //   ParquetBenchmarks    the same workloads at 1e6 rows under ordo-one/benchmark (`swift package benchmark`)
+//   groupby-questions    one db-benchmark group-by question on a store, timed, with answer checksums
+//                        (driven by compare/groupby.py, which runs DuckDB and Polars on the same data)
 //   BenchSupport         the deterministic data generator both share
 let package = Package(
     name: "StrataBenchmarks",
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "parquet-throughput", targets: ["ParquetThroughput"]),
+        .executable(name: "groupby-questions", targets: ["GroupbyQuestions"]),
     ],
     dependencies: [
         // Named, so the product reference does not depend on the name of the checkout directory.
@@ -27,6 +30,10 @@ let package = Package(
         .executableTarget(
             name: "ParquetThroughput",
             dependencies: ["BenchSupport", .product(name: "Strata", package: "Strata")]
+        ),
+        .executableTarget(
+            name: "GroupbyQuestions",
+            dependencies: [.product(name: "Strata", package: "Strata")]
         ),
         .executableTarget(
             name: "ParquetBenchmarks",

@@ -28,6 +28,11 @@ public final class Database: Sendable {
         store = try Store.open(at: path, create: createIfMissing)
     }
 
+    /// The current version of table `name`.
+    func snapshot(of name: String) throws -> TableSnapshot {
+        try store.snapshot(of: name)
+    }
+
     /// Names of the tables, sorted.
     public func tableNames() throws -> [String] {
         try store.tableNames()

@@ -1,0 +1,162 @@
+import StrataExecution
+import StrataStorage
+import Synchronization
+
+/// A lazily built query over one table, in the style of a DataFrame API; nothing runs until ``collect(options:)``,
+/// ``stream(options:_:)`` or ``explain(options:)``.
+///
+/// ```swift
+/// let result = try db.table("x")
+///     .filter(col("v1") > 2)
+///     .groupBy("id1")
+///     .aggregate(.sum(col("v1"), as: "v1"), .avg(col("v3"), as: "v3"))
+///     .orderBy(SortKey(col("v1"), ascending: false))
+///     .limit(10)
+///     .collect(options: ExecutionOptions(memoryLimit: 1 << 30))
+/// ```
+public struct Query: Sendable {
+    /// The database the query reads.
+    public let database: Database
+    /// The plan built so far.
+    public let plan: LogicalPlan
+
+    /// Wraps `plan`.
+    public init(database: Database, plan: LogicalPlan) {
+        self.database = database
+        self.plan = plan
+    }
+
+    /// Keeps the rows where `predicate` is TRUE.
+    public func filter(_ predicate: Expr) -> Query { Query(database: database, plan: .filter(predicate, plan)) }
+
+    /// Computes the listed columns.
+    public func select(_ columns: [NamedExpr]) -> Query { Query(database: database, plan: .project(columns, plan)) }
+
+    /// Computes the listed columns.
+    public func select(_ columns: NamedExpr...) -> Query { select(columns) }
+
+    /// Groups by the named columns; finish with ``GroupedQuery/aggregate(_:)``.
+    public func groupBy(_ columns: String...) -> GroupedQuery {
+        GroupedQuery(query: self, keys: columns.map(NamedExpr.column))
+    }
+
+    /// Groups by the given key expressions; finish with ``GroupedQuery/aggregate(_:)``.
+    public func groupBy(_ keys: [NamedExpr]) -> GroupedQuery { GroupedQuery(query: self, keys: keys) }
+
+    /// Aggregates all rows into one.
+    public func aggregate(_ aggregates: AggregateCall...) -> Query {
+        Query(database: database, plan: .aggregate(keys: [], aggregates: aggregates, plan))
+    }
+
+    /// Orders the rows.
+    public func orderBy(_ keys: SortKey...) -> Query { Query(database: database, plan: .sort(keys, plan)) }
+
+    /// Keeps at most `count` rows after skipping `offset`.
+    public func limit(_ count: Int, offset: Int = 0) -> Query {
+        Query(database: database, plan: .limit(count: count, offset: offset, plan))
+    }
+
+    /// Runs the query and returns all result rows.
+    public func collect(options: ExecutionOptions = ExecutionOptions()) throws -> QueryResult {
+        try database.collect(plan, options: options)
+    }
+
+    /// Runs the query, handing each result batch to `body` as it is ready (in order under ORDER BY).
+    @discardableResult
+    public func stream(options: ExecutionOptions = ExecutionOptions(),
+                       _ body: @escaping @Sendable (Batch) throws -> Void) throws -> QueryStatistics {
+        try database.execute(plan, options: options, body)
+    }
+
+    /// The physical plan and its task graph.
+    public func explain(options: ExecutionOptions = ExecutionOptions()) throws -> String {
+        try database.explain(plan, options: options)
+    }
+
+    /// The task graph in Graphviz DOT.
+    public func dot(options: ExecutionOptions = ExecutionOptions()) throws -> String {
+        try database.dot(plan, options: options)
+    }
+}
+
+/// A query waiting for its aggregates.
+public struct GroupedQuery: Sendable {
+    /// The input.
+    public let query: Query
+    /// The group keys.
+    public let keys: [NamedExpr]
+
+    /// One row per group with these aggregates.
+    public func aggregate(_ aggregates: AggregateCall...) -> Query { aggregate(aggregates) }
+
+    /// One row per group with these aggregates.
+    public func aggregate(_ aggregates: [AggregateCall]) -> Query {
+        Query(database: query.database, plan: .aggregate(keys: keys, aggregates: aggregates, query.plan))
+    }
+}
+
+/// All rows of a query result.
+public struct QueryResult: Sendable {
+    /// The result schema.
+    public let schema: Schema
+    /// The result batches, in order.
+    public let batches: [Batch]
+    /// What the query did.
+    public let statistics: QueryStatistics
+
+    /// Number of rows.
+    public var rowCount: Int { batches.reduce(0) { $0 + $1.count } }
+
+    /// All rows as scalars (slow; for tests and small results).
+    public var rows: [[Value]] { batches.flatMap { batch in (0..<batch.count).map(batch.row) } }
+}
+
+extension Database {
+    /// A query over the current version of table `name`.
+    public func table(_ name: String) -> Query { Query(database: self, plan: .scan(table: name, columns: nil)) }
+
+    private func execution(_ plan: LogicalPlan, options: ExecutionOptions) throws -> QueryExecution {
+        let physical = try PhysicalPlan(plan) { name in try snapshot(of: name) }
+        return try QueryExecution(plan: physical, options: options)
+    }
+
+    /// Runs `plan`, handing each result batch to `body` (one at a time, in order under ORDER BY).
+    @discardableResult
+    public func execute(_ plan: LogicalPlan, options: ExecutionOptions = ExecutionOptions(),
+                        _ body: @escaping @Sendable (Batch) throws -> Void) throws -> QueryStatistics {
+        try execution(plan, options: options).run { (batch) throws(StrataError) in
+            do {
+                try body(batch)
+            } catch let error as StrataError {
+                throw error
+            } catch {
+                throw StrataError(.internal, "result consumer failed: \(error)")
+            }
+        }
+    }
+
+    /// Runs `plan` and returns all its rows.
+    public func collect(_ plan: LogicalPlan, options: ExecutionOptions = ExecutionOptions()) throws -> QueryResult {
+        let execution = try execution(plan, options: options)
+        let batches = ResultCollector()
+        let statistics = try execution.run { batch in batches.append(batch) }
+        return QueryResult(schema: execution.plan.outputSchema, batches: batches.all, statistics: statistics)
+    }
+
+    /// The physical plan of `plan` and its task graph, as text.
+    public func explain(_ plan: LogicalPlan, options: ExecutionOptions = ExecutionOptions()) throws -> String {
+        try execution(plan, options: options).explain()
+    }
+
+    /// The task graph of `plan` in Graphviz DOT.
+    public func dot(_ plan: LogicalPlan, options: ExecutionOptions = ExecutionOptions()) throws -> String {
+        try execution(plan, options: options).dot()
+    }
+}
+
+/// Gathers result batches from the executor's threads.
+private final class ResultCollector: Sendable {
+    private let batches = Mutex<[Batch]>([])
+    func append(_ batch: Batch) { batches.withLock { $0.append(batch) } }
+    var all: [Batch] { batches.withLock { $0 } }
+}

@@ -1,0 +1,50 @@
+import StrataCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// How a query runs: its memory limit, worker threads and spill settings.
+public struct ExecutionOptions: Sendable, Hashable {
+    /// The memory budget in bytes, judged by the process's peak resident memory. Default: half the machine's RAM.
+    public var memoryLimit: Int
+    /// Worker threads. Default: one per core.
+    public var threads: Int
+    /// Parent directory of the spill files. Default: `$TMPDIR`, else `/tmp`.
+    public var spillDirectory: String?
+    /// Cap on spill bytes on disk at once (nil: no cap).
+    public var maxSpillBytes: Int64?
+
+    /// Creates options; nil arguments take the defaults.
+    public init(memoryLimit: Int? = nil, threads: Int? = nil, spillDirectory: String? = nil,
+                maxSpillBytes: Int64? = nil) {
+        self.memoryLimit = memoryLimit ?? ExecutionOptions.defaultMemoryLimit
+        self.threads = max(1, threads ?? ExecutionOptions.coreCount)
+        self.spillDirectory = spillDirectory
+        self.maxSpillBytes = maxSpillBytes
+    }
+
+    /// Online cores.
+    public static var coreCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+
+    /// Half the physical memory.
+    public static var defaultMemoryLimit: Int {
+        let pages = Int(sysconf(Int32(_SC_PHYS_PAGES))), size = Int(sysconf(Int32(_SC_PAGESIZE)))
+        guard pages > 0, size > 0 else { return 1 << 30 }
+        return pages / 2 * size
+    }
+
+    /// The smallest memory limit a query accepts.
+    public static let minimumMemoryLimit = 32 << 20
+
+    /// Memory the process needs whatever the query (code, runtime, thread stacks, I/O buffers); the pool that
+    /// operators reserve from gets the rest of the limit.
+    package var fixedOverhead: Int { min(48 << 20, memoryLimit / 4) }
+
+    /// The operators' share of the limit.
+    package var poolLimit: Int { poolLimitOverride ?? (memoryLimit - fixedOverhead) }
+
+    /// Sets the operators' share directly, below what a real limit allows (tests force spilling with it).
+    package var poolLimitOverride: Int?
+}

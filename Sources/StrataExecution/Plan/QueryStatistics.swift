@@ -1,0 +1,47 @@
+/// What a query did, for EXPLAIN ANALYZE and for callers that report progress.
+public struct QueryStatistics: Sendable, CustomStringConvertible {
+    /// Result rows.
+    public var rows = 0
+    /// Wall time in seconds.
+    public var seconds = 0.0
+    /// Row groups read and skipped thanks to statistics.
+    public var rowGroupsScanned = 0
+    /// Row groups skipped thanks to statistics.
+    public var rowGroupsPruned = 0
+    /// Tasks run.
+    public var tasks = 0
+    /// Per stage: name, tasks and summed busy seconds.
+    public var stages: [(name: String, tasks: Int, busySeconds: Double)] = []
+    /// The most bytes reserved from the memory pool at once.
+    public var peakReservedBytes = 0
+    /// The memory limit.
+    public var memoryLimit = 0
+    /// Groups produced by the aggregate.
+    public var groups = 0
+    /// Times an aggregate table was flushed to disk because memory was refused.
+    public var spills = 0
+    /// Bytes written to spill files.
+    public var spilledBytes: Int64 = 0
+    /// Spill files written.
+    public var spillRuns = 0
+    /// Deepest recursive repartitioning level of the aggregate merge.
+    public var repartitionLevel = 0
+
+    public var description: String {
+        var lines = [
+            "rows \(rows) in \(QueryStatistics.fixed(seconds)) s; \(tasks) tasks; row groups \(rowGroupsScanned) read, \(rowGroupsPruned) pruned",
+            "memory: peak reserved \(peakReservedBytes) of \(memoryLimit) bytes; spilled \(spilledBytes) bytes in \(spillRuns) runs (\(spills) flushes, repartition depth \(repartitionLevel)); \(groups) groups",
+        ]
+        for stage in stages {
+            lines.append("  stage \(stage.name): \(stage.tasks) tasks, \(QueryStatistics.fixed(stage.busySeconds)) s busy")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// `x` with three decimals.
+    static func fixed(_ x: Double) -> String {
+        let millis = Int((x * 1000).rounded())
+        let fraction = String(millis % 1000)
+        return "\(millis / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
+    }
+}
