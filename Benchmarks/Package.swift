@@ -8,11 +8,13 @@ import PackageDescription
 //                        (driven by compare/parquet_throughput.py, which runs pyarrow on the same data)
 //   ParquetBenchmarks    the same workloads at 1e6 rows under ordo-one/benchmark (`swift package benchmark`)
 //   BenchSupport         the deterministic data generator both share
+//   scheduler-overhead   the scheduler's cost per task on graphs of empty tasks, one JSON line per configuration
 let package = Package(
     name: "StrataBenchmarks",
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "parquet-throughput", targets: ["ParquetThroughput"]),
+        .executable(name: "scheduler-overhead", targets: ["SchedulerOverhead"]),
     ],
     dependencies: [
         // Named, so the product reference does not depend on the name of the checkout directory.
@@ -27,6 +29,10 @@ let package = Package(
         .executableTarget(
             name: "ParquetThroughput",
             dependencies: ["BenchSupport", .product(name: "Strata", package: "Strata")]
+        ),
+        .executableTarget(
+            name: "SchedulerOverhead",
+            dependencies: [.product(name: "Strata", package: "Strata")]
         ),
         .executableTarget(
             name: "ParquetBenchmarks",
