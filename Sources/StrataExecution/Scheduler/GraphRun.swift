@@ -216,7 +216,9 @@ final class GraphRun: @unchecked Sendable {
         var finished = 0
         /// An admission was refused while tasks were running; no admission is tried until one finishes.
         var admissionBlocked = false
-        var failure: StrataError?
+        var failure: StrataError? { didSet { failing = failure != nil } }
+        /// Whether `failure` is set (cheaper to test than the optional).
+        var failing = false
         var idle: [Int] = []
         var admitted: [Admitted] = []
         var peakAdmitted = 0
@@ -263,12 +265,12 @@ final class GraphRun: @unchecked Sendable {
                     }
                 }
             }
-            if self.failure == nil && run.cancellation.isCancelled { self.failure = CancellationToken.cancelledError }
+            if !failing && run.cancellation.isCancelled { self.failure = CancellationToken.cancelledError }
             let step: Step
-            if self.failure == nil, let (task, admission) = take(run) {
+            if !failing, let (task, admission) = take(run) {
                 running += 1
                 step = .run(task, admission)
-            } else if self.failure != nil || finished == run.total {
+            } else if failing || finished == run.total {
                 step = .exit
             } else if running == 0 {
                 self.failure = StrataError(.internal, "scheduler stalled with \(run.total - finished) tasks left")
@@ -277,7 +279,7 @@ final class GraphRun: @unchecked Sendable {
                 idle.append(worker)
                 step = .park
             }
-            let over = self.failure != nil || finished == run.total
+            let over = failing || finished == run.total
             let takeable = readyFree > 0 || (readyAdmitted > 0 && !admissionBlocked)
             let wake = !idle.isEmpty && (over || takeable) ? idle.removeLast() : -1
             return (step, wake, report)

@@ -25,36 +25,63 @@ package final class TaskGraph: @unchecked Sendable {
     /// The work of one task; it runs once, on one of the scheduler's worker threads.
     package typealias Body = @Sendable (TaskContext) throws -> Void
 
-    private(set) var stageNames: [String] = []
-    private(set) var stageDetails: [String] = []
-    private(set) var stageTaskCounts: [Int] = []
-    /// The stage of each task.
-    private(set) var taskStages: [Int32] = []
-    /// The bytes each task must be admitted with (0: none).
-    private(set) var admissionBytes: [Int] = []
-    private(set) var bodies: [Body] = []
-    /// The dependencies of task `i` are `dependencies[dependencyStarts[i]..<dependencyStarts[i + 1]]`.
-    private(set) var dependencyStarts: [Int] = [0]
-    private(set) var dependencies: [Int32] = []
+    /// Everything the graph holds, in one value so that adding a task is one exclusive access to the graph.
+    struct Storage {
+        var stageNames: [String] = []
+        var stageDetails: [String] = []
+        var stageTaskCounts: [Int] = []
+        /// The stage of each task.
+        var taskStages: [Int32] = []
+        /// The bytes each task must be admitted with (0: none).
+        var admissionBytes: [Int] = []
+        var bodies: [Body] = []
+        /// The dependencies of task `i` are `dependencies[dependencyStarts[i]..<dependencyStarts[i + 1]]`.
+        var dependencyStarts: [Int] = [0]
+        var dependencies: [Int32] = []
+
+        mutating func addTask(_ stage: Int, dependsOn: [TaskID], admissionBytes bytes: Int, _ body: @escaping Body) {
+            let index = bodies.count
+            for dependency in dependsOn {
+                precondition(dependency.index >= 0 && dependency.index < index, "unknown task \(dependency.index)")
+                dependencies.append(Int32(dependency.index))
+            }
+            dependencyStarts.append(dependencies.count)
+            taskStages.append(Int32(stage))
+            admissionBytes.append(max(0, bytes))
+            bodies.append(body)
+            stageTaskCounts[stage] += 1
+        }
+    }
+
+    private(set) var storage = Storage()
+
+    var stageNames: [String] { storage.stageNames }
+    var stageDetails: [String] { storage.stageDetails }
+    var stageTaskCounts: [Int] { storage.stageTaskCounts }
+    var taskStages: [Int32] { storage.taskStages }
+    var admissionBytes: [Int] { storage.admissionBytes }
+    var bodies: [Body] { storage.bodies }
+    var dependencyStarts: [Int] { storage.dependencyStarts }
+    var dependencies: [Int32] { storage.dependencies }
 
     /// An empty graph.
     package init() {}
 
     /// The number of tasks.
-    package var taskCount: Int { bodies.count }
+    package var taskCount: Int { storage.bodies.count }
 
     /// The number of stages.
-    package var stageCount: Int { stageNames.count }
+    package var stageCount: Int { storage.stageNames.count }
 
     /// Adds a stage and returns its id.
     ///
     /// Stages are added in pipeline order; a later stage has higher priority (finish started work first). `detail`
     /// says what the stage works on (a file, a key, a partition count) in ``explain()`` and ``dot()``.
     package func addStage(_ name: String, detail: String = "") -> StageID {
-        stageNames.append(name)
-        stageDetails.append(detail)
-        stageTaskCounts.append(0)
-        return StageID(index: stageNames.count - 1)
+        storage.stageNames.append(name)
+        storage.stageDetails.append(detail)
+        storage.stageTaskCounts.append(0)
+        return StageID(index: stageCount - 1)
     }
 
     /// Adds a task to `stage` that runs `body` after every task in `dependsOn` has finished, and returns its id.
@@ -67,17 +94,9 @@ package final class TaskGraph: @unchecked Sendable {
         _ stage: StageID, dependsOn: [TaskID] = [], admissionBytes: Int = 0, _ body: @escaping Body
     ) -> TaskID {
         precondition(stage.index >= 0 && stage.index < stageCount, "unknown stage \(stage.index)")
-        precondition(bodies.count < Int(Int32.max), "too many tasks")
-        let index = bodies.count
-        for dependency in dependsOn {
-            precondition(dependency.index >= 0 && dependency.index < index, "unknown task \(dependency.index)")
-            dependencies.append(Int32(dependency.index))
-        }
-        dependencyStarts.append(dependencies.count)
-        taskStages.append(Int32(stage.index))
-        self.admissionBytes.append(max(0, admissionBytes))
-        bodies.append(body)
-        stageTaskCounts[stage.index] += 1
+        let index = taskCount
+        precondition(index < Int(Int32.max), "too many tasks")
+        storage.addTask(stage.index, dependsOn: dependsOn, admissionBytes: admissionBytes, body)
         return TaskID(index: index)
     }
 
