@@ -10,12 +10,14 @@ import PackageDescription
 //   groupby-questions    one db-benchmark group-by question on a store, timed, with answer checksums
 //                        (driven by compare/groupby.py, which runs DuckDB and Polars on the same data)
 //   BenchSupport         the deterministic data generator both share
+//   scheduler-overhead   the scheduler's cost per task on graphs of empty tasks, one JSON line per configuration
 let package = Package(
     name: "StrataBenchmarks",
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "parquet-throughput", targets: ["ParquetThroughput"]),
         .executable(name: "groupby-questions", targets: ["GroupbyQuestions"]),
+        .executable(name: "scheduler-overhead", targets: ["SchedulerOverhead"]),
     ],
     dependencies: [
         // Named, so the product reference does not depend on the name of the checkout directory.
@@ -33,6 +35,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "GroupbyQuestions",
+            dependencies: [.product(name: "Strata", package: "Strata")]
+        ),
+        .executableTarget(
+            name: "SchedulerOverhead",
             dependencies: [.product(name: "Strata", package: "Strata")]
         ),
         .executableTarget(
