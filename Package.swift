@@ -21,7 +21,11 @@ let package = Package(
         .target(name: "StrataCompression", dependencies: ["StrataCore", "CLZ4", "CZstd", "CZlib"]),
         .target(name: "StrataStorage", dependencies: ["StrataCore", "StrataCompression"]),
         .target(name: "StrataCSV", dependencies: ["StrataCore", "StrataCompression", "StrataStorage"]),
-        .target(name: "StrataExecution", dependencies: ["StrataCore", "StrataCompression", "StrataStorage"]),
+        .target(name: "CAllocator"),
+        .target(
+            name: "StrataExecution",
+            dependencies: ["StrataCore", "StrataCompression", "StrataStorage", "CAllocator"]
+        ),
         .target(
             name: "Strata",
             dependencies: ["StrataCore", "StrataCompression", "StrataStorage", "StrataCSV", "StrataExecution"]

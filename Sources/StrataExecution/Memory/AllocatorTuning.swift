@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import CAllocator
 
 /// Makes the C allocator give memory back to the system promptly, so peak RSS follows what operators reserve.
 ///
@@ -10,21 +8,13 @@ import Glibc
 /// bounds how much freed memory worker threads can hold on to.
 package enum AllocatorTuning {
     private static let applied: Bool = {
-        #if canImport(Glibc)
-        _ = mallopt(M_MMAP_THRESHOLD, 1 << 20)
-        _ = mallopt(M_TRIM_THRESHOLD, 8 << 20)
-        _ = mallopt(M_ARENA_MAX, Int32(2 * max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))))
-        #endif
-        return true
+        strata_tune_allocator(1 << 20, 8 << 20, Int32(2 * ExecutionOptions.coreCount)) == 1
     }()
 
-    /// Applies the settings once per process.
-    package static func apply() { _ = applied }
+    /// Applies the settings once per process; returns whether the allocator accepted them.
+    @discardableResult
+    package static func apply() -> Bool { applied }
 
     /// Returns free heap memory at the top of the arenas to the system (after a phase freed a lot).
-    package static func trim() {
-        #if canImport(Glibc)
-        _ = malloc_trim(0)
-        #endif
-    }
+    package static func trim() { strata_trim_allocator() }
 }
