@@ -4,8 +4,9 @@ import StrataCore
 //
 // 1. `Cast.isSupported` decides at bind time: any type to and from string; numeric and bool among each other;
 //    date ↔ timestamp; a type to itself.
-// 2. Numeric conversions run as element operations: integers narrow with a range check, doubles round half away
-//    from zero before becoming integers (DuckDB), numbers become bools by `!= 0`, bools become 0/1.
+// 2. Numeric conversions run as element operations: integers narrow with a range check, doubles round half to
+//    even before becoming integers (DuckDB uses nearbyint: 2.5 → 2, -0.5 → 0; text such as '2.5' is parsed as a
+//    decimal and rounds half away from zero, → 3), numbers become bools by `!= 0`, bools become 0/1.
 // 3. Strings parse with `ValueText` (spaces trimmed) and format with DuckDB's spellings.
 // 4. A row that does not convert fails the whole cast with `.invalidData`, naming the value, unless the row is NULL.
 
@@ -135,7 +136,7 @@ private struct IntegerToReal<From: FixedWidthInteger, To: BinaryFloatingPoint>: 
 
 private struct RealToInteger<From: BinaryFloatingPoint, To: FixedWidthInteger>: UnaryOperation {
     @inline(__always) func apply(_ x: From) -> (To, RowStatus) {
-        guard x.isFinite, let v = To(exactly: x.rounded(.toNearestOrAwayFromZero)) else { return (0, .error) }
+        guard x.isFinite, let v = To(exactly: x.rounded(.toNearestOrEven)) else { return (0, .error) }
         return (v, .ok)
     }
 }

@@ -175,9 +175,7 @@ enum ScalarFunction: String, Sendable {
                     }
                 } else {
                     for scalar in String(decoding: bytes, as: UTF8.self).unicodeScalars {
-                        let mapped = upper ? scalar.properties.uppercaseMapping : scalar.properties.lowercaseMapping
-                        let single = mapped.unicodeScalars.count == 1 ? mapped : String(scalar)
-                        scratch.append(contentsOf: single.utf8)
+                        scratch.append(contentsOf: String(ScalarFunction.simpleCase(scalar, upper: upper)).utf8)
                     }
                 }
                 // Case mapping keeps the text within a few bytes per character of a value that fit.
@@ -185,6 +183,19 @@ enum ScalarFunction: String, Sendable {
             }
         }
         return Column(unchecked: .string, data: .string(out), validity: column.validity)
+    }
+}
+
+extension ScalarFunction {
+    /// One scalar's case mapping as utf8proc's simple mapping gives it: Swift's full mapping when that is one
+    /// scalar; otherwise the scalar itself, except ß → ẞ (upper) and İ → i (lower, the only multi-scalar
+    /// lowercase mapping).
+    static func simpleCase(_ scalar: Unicode.Scalar, upper: Bool) -> Unicode.Scalar {
+        let mapped = (upper ? scalar.properties.uppercaseMapping : scalar.properties.lowercaseMapping).unicodeScalars
+        if mapped.count == 1, let only = mapped.first { return only }
+        if upper && scalar == "\u{DF}" { return "\u{1E9E}" }
+        if !upper, let first = mapped.first { return first }
+        return scalar
     }
 }
 
@@ -240,7 +251,8 @@ private struct ScalarCount: UnaryOperation {
 private struct Absolute<T: SignedNumeric & Comparable>: UnaryOperation {
     let minimum: T?
     @inline(__always) func apply(_ x: T) -> (T, RowStatus) {
-        if x >= 0 { return (x, .ok) }
+        if x > 0 { return (x, .ok) }
+        if x == 0 { return (0, .ok) }  // also turns -0.0 into 0.0, as DuckDB does
         if let minimum, x == minimum { return (x, .error) }
         return (-x, .ok)
     }
