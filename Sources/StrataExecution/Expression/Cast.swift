@@ -1,0 +1,204 @@
+import StrataCore
+
+// CAST between the column types.
+//
+// 1. `Cast.isSupported` decides at bind time: any type to and from string; numeric and bool among each other;
+//    date ↔ timestamp; a type to itself.
+// 2. Numeric conversions run as element operations: integers narrow with a range check, doubles round half to
+//    even before becoming integers (DuckDB uses nearbyint: 2.5 → 2, -0.5 → 0; text such as '2.5' is parsed as a
+//    decimal and rounds half away from zero, → 3), numbers become bools by `!= 0`, bools become 0/1.
+// 3. Strings parse with `ValueText` (spaces trimmed) and format with DuckDB's spellings.
+// 4. A row that does not convert fails the whole cast with `.invalidData`, naming the value, unless the row is NULL.
+
+/// CAST kernels.
+enum Cast {
+    /// Whether CAST from `from` to `to` exists.
+    static func isSupported(from: DataType, to: DataType) -> Bool {
+        if from == to || from == .string || to == .string { return true }
+        let numeric: Set<DataType> = [.bool, .int32, .int64, .float, .double]
+        if numeric.contains(from) && numeric.contains(to) { return true }
+        return (from == .date && to == .timestamp) || (from == .timestamp && to == .date)
+    }
+
+    /// Evaluates CAST(`input` AS `to`); `text` names the expression in errors.
+    static func evaluate(_ input: Vector, to: DataType, text: String) throws(StrataError) -> Vector {
+        if input.type == to { return input }
+        if input.isNullConstant { return .null(to) }
+        if to == .string { return Vector(column: format(input), isConstant: input.isConstant) }
+        let rows = input.column.count, words = input.words
+        let out: Vector, failed: Int?
+        switch input.type {
+        case .string:
+            let s = try input.stringOperand()
+            switch to {
+            case .bool: (out, failed) = finish(mapStrings(ParseBool(), s, count: rows, words: words), to, input)
+            case .int32: (out, failed) = finish(mapStrings(ParseInteger<Int32>(), s, count: rows, words: words), to, input)
+            case .int64: (out, failed) = finish(mapStrings(ParseInteger<Int64>(), s, count: rows, words: words), to, input)
+            case .float: (out, failed) = finish(mapStrings(ParseReal<Float>(), s, count: rows, words: words), to, input)
+            case .double: (out, failed) = finish(mapStrings(ParseReal<Double>(), s, count: rows, words: words), to, input)
+            case .date: (out, failed) = finish(mapStrings(ParseDate(), s, count: rows, words: words), to, input)
+            default: (out, failed) = finish(mapStrings(ParseTimestamp(), s, count: rows, words: words), to, input)
+            }
+        case .date:
+            (out, failed) = finish(mapValues(DateToTimestamp(), try input.operand(Int32.self), count: rows, words: words),
+                                   to, input)
+        case .timestamp:
+            (out, failed) = finish(mapValues(TimestampToDate(), try input.operand(Int64.self), count: rows, words: words),
+                                   to, input)
+        case .bool:
+            let b = try input.operand(Bool.self)
+            switch to {
+            case .int32: (out, failed) = finish(mapValues(FromBool<Int32>(), b, count: rows, words: words), to, input)
+            case .int64: (out, failed) = finish(mapValues(FromBool<Int64>(), b, count: rows, words: words), to, input)
+            case .float: (out, failed) = finish(mapValues(FromBool<Float>(), b, count: rows, words: words), to, input)
+            default: (out, failed) = finish(mapValues(FromBool<Double>(), b, count: rows, words: words), to, input)
+            }
+        case .int32: (out, failed) = try fromInteger(try input.operand(Int32.self), to: to, input)
+        case .int64: (out, failed) = try fromInteger(try input.operand(Int64.self), to: to, input)
+        case .float: (out, failed) = try fromReal(try input.operand(Float.self), to: to, input)
+        case .double: (out, failed) = try fromReal(try input.operand(Double.self), to: to, input)
+        }
+        if let failed {
+            let value = input.column.value(at: failed)
+            let shown = input.type == .string ? "string \"\(value)\"" : "\(input.type) value \(value)"
+            throw StrataError(.invalidData, "could not convert \(shown) to \(to) in \(text)")
+        }
+        return out
+    }
+
+    private static func finish<T: ColumnElement>(_ out: KernelOutput<T>, _ to: DataType,
+                                                 _ input: Vector) -> (Vector, Int?) {
+        (out.vector(to, constant: input.isConstant), out.failedRow)
+    }
+
+    private static func fromInteger<T: FixedWidthInteger & ColumnElement>(
+        _ x: Operand<T>, to: DataType, _ input: Vector
+    ) throws(StrataError) -> (Vector, Int?) {
+        let rows = input.column.count, words = input.words
+        switch to {
+        case .bool: return finish(mapValues(ToBool<T>(), x, count: rows, words: words), to, input)
+        case .int32: return finish(mapValues(IntegerToInteger<T, Int32>(), x, count: rows, words: words), to, input)
+        case .int64: return finish(mapValues(IntegerToInteger<T, Int64>(), x, count: rows, words: words), to, input)
+        case .float: return finish(mapValues(IntegerToReal<T, Float>(), x, count: rows, words: words), to, input)
+        case .double: return finish(mapValues(IntegerToReal<T, Double>(), x, count: rows, words: words), to, input)
+        default: throw StrataError(.internal, "no cast from \(input.type) to \(to)")
+        }
+    }
+
+    private static func fromReal<T: BinaryFloatingPoint & ColumnElement>(
+        _ x: Operand<T>, to: DataType, _ input: Vector
+    ) throws(StrataError) -> (Vector, Int?) {
+        let rows = input.column.count, words = input.words
+        switch to {
+        case .bool: return finish(mapValues(ToBool<T>(), x, count: rows, words: words), to, input)
+        case .int32: return finish(mapValues(RealToInteger<T, Int32>(), x, count: rows, words: words), to, input)
+        case .int64: return finish(mapValues(RealToInteger<T, Int64>(), x, count: rows, words: words), to, input)
+        case .float: return finish(mapValues(RealToReal<T, Float>(), x, count: rows, words: words), to, input)
+        case .double: return finish(mapValues(RealToReal<T, Double>(), x, count: rows, words: words), to, input)
+        default: throw StrataError(.internal, "no cast from \(input.type) to \(to)")
+        }
+    }
+
+    /// Every row as DuckDB's text (NULL rows stay NULL).
+    static func format(_ input: Vector) -> Column {
+        let column = input.column
+        if column.type == .string { return column }
+        var out = StringBuffer()
+        for i in 0..<column.count {
+            if column.isNull(i) {
+                out.appendEmpty()
+                continue
+            }
+            let text: String
+            switch column.value(at: i) {
+            case let .double(v): text = ValueText.format(v)
+            case let .float(v): text = ValueText.format(v)
+            case let .timestamp(v): text = ValueText.format(timestamp: v)
+            case let other: text = other.description
+            }
+            // Text of one fixed-width value cannot overflow the buffer of a batch's column.
+            try? out.append(text)
+        }
+        return Column(unchecked: .string, data: .string(out), validity: column.validity)
+    }
+}
+
+private struct IntegerToInteger<From: FixedWidthInteger, To: FixedWidthInteger>: UnaryOperation {
+    @inline(__always) func apply(_ x: From) -> (To, RowStatus) {
+        guard let v = To(exactly: x) else { return (0, .error) }
+        return (v, .ok)
+    }
+}
+
+private struct IntegerToReal<From: FixedWidthInteger, To: BinaryFloatingPoint>: UnaryOperation {
+    @inline(__always) func apply(_ x: From) -> (To, RowStatus) { (To(x), .ok) }
+}
+
+private struct RealToInteger<From: BinaryFloatingPoint, To: FixedWidthInteger>: UnaryOperation {
+    @inline(__always) func apply(_ x: From) -> (To, RowStatus) {
+        guard x.isFinite, let v = To(exactly: x.rounded(.toNearestOrEven)) else { return (0, .error) }
+        return (v, .ok)
+    }
+}
+
+private struct RealToReal<From: BinaryFloatingPoint, To: BinaryFloatingPoint>: UnaryOperation {
+    @inline(__always) func apply(_ x: From) -> (To, RowStatus) { (To(x), .ok) }
+}
+
+private struct ToBool<From: Numeric>: UnaryOperation {
+    @inline(__always) func apply(_ x: From) -> (Bool, RowStatus) { (x != 0, .ok) }
+}
+
+private struct FromBool<To: Numeric>: UnaryOperation {
+    @inline(__always) func apply(_ x: Bool) -> (To, RowStatus) { (x ? 1 : 0, .ok) }
+}
+
+private struct DateToTimestamp: UnaryOperation {
+    @inline(__always) func apply(_ days: Int32) -> (Int64, RowStatus) {
+        let (micros, overflow) = Int64(days).multipliedReportingOverflow(by: 86_400_000_000)
+        return (micros, overflow ? .error : .ok)
+    }
+}
+
+private struct TimestampToDate: UnaryOperation {
+    @inline(__always) func apply(_ micros: Int64) -> (Int32, RowStatus) {
+        let perDay: Int64 = 86_400_000_000
+        let days = micros / perDay - (micros % perDay < 0 ? 1 : 0)
+        return (Int32(truncatingIfNeeded: days), .ok)
+    }
+}
+
+private struct ParseInteger<To: FixedWidthInteger>: UnaryOperation {
+    func apply(_ text: UnsafeRawBufferPointer) -> (To, RowStatus) {
+        guard let v = ValueText.parseInteger(text).flatMap({ To(exactly: $0) }) else { return (0, .error) }
+        return (v, .ok)
+    }
+}
+
+private struct ParseReal<To: BinaryFloatingPoint>: UnaryOperation {
+    func apply(_ text: UnsafeRawBufferPointer) -> (To, RowStatus) {
+        guard let v = ValueText.parseDouble(text) else { return (0, .error) }
+        return (To(v), .ok)
+    }
+}
+
+private struct ParseBool: UnaryOperation {
+    func apply(_ text: UnsafeRawBufferPointer) -> (Bool, RowStatus) {
+        guard let v = ValueText.parseBool(text) else { return (false, .error) }
+        return (v, .ok)
+    }
+}
+
+private struct ParseDate: UnaryOperation {
+    func apply(_ text: UnsafeRawBufferPointer) -> (Int32, RowStatus) {
+        guard let v = ValueText.parseDate(text) else { return (0, .error) }
+        return (v, .ok)
+    }
+}
+
+private struct ParseTimestamp: UnaryOperation {
+    func apply(_ text: UnsafeRawBufferPointer) -> (Int64, RowStatus) {
+        guard let v = ValueText.parseTimestamp(text) else { return (0, .error) }
+        return (v, .ok)
+    }
+}
