@@ -186,7 +186,7 @@ package final class HashAggregation: @unchecked Sendable {
                 return
             }
             let writer = try spill.createRun(label: "hash aggregate partition \(partition)")
-            do {
+            do throws(StrataError) {
                 try writer.write(batch)
                 try sink(partition, .run(try writer.finish(), kind))
             } catch {
