@@ -2,19 +2,20 @@ import CLZ4
 import StrataCore
 
 /// Bare LZ4 blocks (Parquet LZ4_RAW): no header, no framing, no checksum.
-enum Lz4Block {
+package enum Lz4Block {
     /// The largest input one LZ4 block can hold (LZ4_MAX_INPUT_SIZE).
-    static let maxInputSize = 0x7E00_0000
+    package static let maxInputSize = 0x7E00_0000
 
     /// Worst-case size of the block for `n` input bytes.
-    static func maxCompressedSize(_ n: Int) -> Int {
+    package static func maxCompressedSize(_ n: Int) -> Int {
         if n <= maxInputSize { return Int(LZ4_compressBound(Int32(n))) }
         return n.addingSaturated(n / 255).addingSaturated(16)
     }
 
     /// Compresses `input` into `output`, which must hold at least `maxCompressedSize(input.count)` bytes; returns
     /// the number of bytes written.
-    static func compress(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) throws -> Int {
+    package static func compress(_ input: UnsafeRawBufferPointer,
+                                 into output: UnsafeMutableRawBufferPointer) throws -> Int {
         guard input.count <= maxInputSize else {
             throw StrataError(.invalidArgument,
                               "\(input.count) bytes are too many for one LZ4 block (at most \(maxInputSize))")
@@ -32,7 +33,8 @@ enum Lz4Block {
     }
 
     /// Decompresses one block, which must fill `output` exactly.
-    static func decompress(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) throws {
+    package static func decompress(_ input: UnsafeRawBufferPointer,
+                                   into output: UnsafeMutableRawBufferPointer) throws {
         guard let produced = decompressIfValid(input, into: output), produced == output.count else {
             throw StrataError(.corrupt, "LZ4 block is malformed or does not decompress to \(output.count) bytes")
         }
@@ -40,7 +42,8 @@ enum Lz4Block {
 
     /// Decompresses one block into `output`; returns the number of bytes produced, or nil if the block is
     /// malformed, empty, or does not fit.
-    static func decompressIfValid(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) -> Int? {
+    package static func decompressIfValid(_ input: UnsafeRawBufferPointer,
+                                          into output: UnsafeMutableRawBufferPointer) -> Int? {
         guard input.count > 0, input.count <= Int(Int32.max), output.count <= Int(Int32.max) else { return nil }
         let produced = try? BufferBase.with(input) { source in
             try BufferBase.with(output) { destination in

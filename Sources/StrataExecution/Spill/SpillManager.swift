@@ -1,0 +1,166 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import StrataCore
+import StrataStorage
+import Synchronization
+
+/// Owns one query's spill directory: creates the run files of blocking operators in it, counts the bytes they hold
+/// on disk against an optional cap, and deletes everything on `cleanup()` or deinit.
+///
+/// Several threads may create and write different runs at once; the counters sit behind a mutex.
+package final class SpillManager: Sendable {
+    /// The directory in which the spill directory is created.
+    package let parentDirectory: String
+    /// Cap on bytes on disk at once; nil means unlimited.
+    package let maxBytes: Int64?
+    /// The largest batch body one frame may hold (LZ4's block limit; smaller in tests of the splitting).
+    let maxFramePayload: Int
+    private let state = Mutex(State())
+
+    private struct State {
+        var directory: String?
+        /// Bytes written so far to every file not yet deleted, by path.
+        var files: [String: Int64] = [:]
+        var bytesOnDisk: Int64 = 0
+        var peakBytesOnDisk: Int64 = 0
+        var totalBytesWritten: Int64 = 0
+        var runsCreated = 0
+    }
+
+    /// Creates a manager; nothing is created on disk until the first run.
+    ///
+    /// - Parameters:
+    ///   - directory: the parent directory (default: `$TMPDIR`, else `/tmp`). A unique subdirectory
+    ///     `strata-spill-<pid>-<random>` is created in it on the first run.
+    ///   - maxBytes: cap on bytes on disk at once (nil = unlimited).
+    package convenience init(directory: String? = nil, maxBytes: Int64? = nil) {
+        self.init(directory: directory, maxBytes: maxBytes, maxFramePayload: SpillFormat.maxFramePayload)
+    }
+
+    /// Creates a manager whose frames hold at most `maxFramePayload` body bytes.
+    init(directory: String?, maxBytes: Int64?, maxFramePayload: Int) {
+        var parent = directory ?? getenv("TMPDIR").map { String(cString: $0) } ?? ""
+        if parent.isEmpty { parent = "/tmp" }
+        while parent.count > 1, parent.hasSuffix("/") { parent.removeLast() }
+        parentDirectory = parent
+        self.maxBytes = maxBytes
+        self.maxFramePayload = max(64, min(maxFramePayload, SpillFormat.maxFramePayload))
+    }
+
+    deinit { cleanup() }
+
+    /// The spill directory; nil until the first run creates it (and again after `cleanup()`).
+    package var directoryPath: String? { state.withLock { $0.directory } }
+    /// Bytes the manager's files hold on disk now.
+    package var bytesOnDisk: Int64 { state.withLock { $0.bytesOnDisk } }
+    /// The most bytes held on disk at once.
+    package var peakBytesOnDisk: Int64 { state.withLock { $0.peakBytesOnDisk } }
+    /// Bytes written in total, including runs deleted since.
+    package var totalBytesWritten: Int64 { state.withLock { $0.totalBytesWritten } }
+    /// Number of runs created.
+    package var runsCreated: Int { state.withLock { $0.runsCreated } }
+
+    /// Starts a new run file; `label` (e.g. `sort`, `hash aggregate partition 3`) names it in file names and errors.
+    package func createRun(label: String) throws(StrataError) -> SpillWriter {
+        let path = try state.withLock { state throws(StrataError) -> String in
+            let directory: String
+            if let existing = state.directory {
+                directory = existing
+            } else {
+                directory = try createDirectory()
+                state.directory = directory
+            }
+            state.runsCreated += 1
+            let path = "\(directory)/run-\(state.runsCreated)-\(Self.fileNamePart(label)).spill"
+            state.files[path] = 0
+            return path
+        }
+        do {
+            return SpillWriter(manager: self, path: path, label: label,
+                               file: try FileIO(path: path, mode: .createNew))
+        } catch {
+            release(path)
+            throw StrataError(.io, "cannot create spill file for \"\(label)\": \(Self.reason(error))", path: path)
+        }
+    }
+
+    /// Deletes every file and the directory. Idempotent; also done in deinit. Runs created afterwards go to a new
+    /// directory.
+    package func cleanup() {
+        let directory = state.withLock { state -> String? in
+            let directory = state.directory
+            state.directory = nil
+            state.files.removeAll()
+            state.bytesOnDisk = 0
+            return directory
+        }
+        if let directory { try? FileSystem.removeTree(directory) }
+    }
+
+    /// Counts `bytes` about to be appended to the file at `path`; throws when they would exceed the cap.
+    func charge(_ bytes: Int, to path: String, label: String) throws(StrataError) {
+        let bytes = Int64(bytes)
+        try state.withLock { state throws(StrataError) in
+            guard let written = state.files[path] else {
+                throw StrataError(.cancelled, "the spill directory was removed while \"\(label)\" was spilling",
+                                  path: path)
+            }
+            if let maxBytes, state.bytesOnDisk + bytes > maxBytes {
+                throw StrataError(.outOfMemory, """
+                    spill limit of \(ByteCount.format(Int(maxBytes))) exceeded while spilling "\(label)" \
+                    (\(ByteCount.format(Int(state.bytesOnDisk))) on disk, \(ByteCount.format(Int(bytes))) more \
+                    needed); raise --spill-limit or --memory-limit
+                    """)
+            }
+            state.files[path] = written + bytes
+            state.bytesOnDisk += bytes
+            state.peakBytesOnDisk = max(state.peakBytesOnDisk, state.bytesOnDisk)
+            state.totalBytesWritten += bytes
+        }
+    }
+
+    /// Deletes the file at `path` and returns its bytes; a no-op for files already deleted.
+    func release(_ path: String) {
+        let known = state.withLock { state -> Bool in
+            guard let written = state.files.removeValue(forKey: path) else { return false }
+            state.bytesOnDisk -= written
+            return true
+        }
+        if known { try? FileSystem.remove(path) }
+    }
+
+    /// Creates a fresh, private directory below `parentDirectory`.
+    private func createDirectory() throws(StrataError) -> String {
+        for _ in 0..<8 {
+            let path = "\(parentDirectory)/strata-spill-\(getpid())-\(FileSystem.randomHex(8))"
+            if mkdir(path, 0o700) == 0 { return path }
+            if errno == EEXIST { continue }
+            let reason = String(cString: strerror(errno))
+            throw StrataError(.io, "cannot create spill directory: \(reason)", path: path)
+        }
+        throw StrataError(.io, "cannot create a unique spill directory", path: parentDirectory)
+    }
+
+    /// `label` reduced to characters safe in a file name.
+    private static func fileNamePart(_ label: String) -> String {
+        let safe = label.unicodeScalars.prefix(40).map { scalar -> Character in
+            let allowed = ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar)
+                || ("0"..."9").contains(scalar) || scalar == "_" || scalar == "-"
+            return allowed ? Character(scalar) : "-"
+        }
+        return safe.isEmpty ? "run" : String(safe)
+    }
+
+    /// The operating system's reason in an error from `FileIO` ("cannot write: No space left on device" gives
+    /// "No space left on device").
+    static func reason(_ error: any Error) -> String {
+        guard let error = error as? StrataError else { return "\(error)" }
+        guard let colon = error.message.ranges(of: ": ").last else { return error.message }
+        return String(error.message[colon.upperBound...])
+    }
+}
