@@ -20,7 +20,8 @@ struct SpillThroughputTests {
             let strings = try StringBuffer(range.map { words[Int(SpillTestData.scrambled($0) & 7)] + "\($0 % 100)" })
             return try Batch(schema: schema, columns: [
                 try Column(type: .int64, data: .int64(range.map { Int64($0) * 3 })),
-                try Column(type: .double, data: .double(range.map { Double(SpillTestData.scrambled($0) % 100_000) / 100 })),
+                try Column(type: .double,
+                           data: .double(range.map { Double(SpillTestData.scrambled($0) % 100_000) / 100 })),
                 try Column(type: .string, data: .string(strings)),
             ])
         }
