@@ -63,8 +63,8 @@ import Testing
         let frameStart = SpillFormat.fileHeader(for: run.schema).count
         for (field, value) in [(4, UInt32.max), (4, 0x7E00_0001), (8, UInt32.max), (8, 0), (4, 0x7000_0000)] {
             var bytes = original
-            withUnsafeBytes(of: value.littleEndian) { bytes.replaceSubrange(frameStart + field ..< frameStart + field + 4,
-                                                                             with: $0) }
+            let range = frameStart + field ..< frameStart + field + 4
+            withUnsafeBytes(of: value.littleEndian) { bytes.replaceSubrange(range, with: $0) }
             try overwrite(bytes, to: run.path)
             let error = readError(run)
             #expect(error?.code == .corrupt)

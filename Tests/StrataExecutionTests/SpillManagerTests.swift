@@ -106,7 +106,9 @@ import Testing
         DispatchQueue.concurrentPerform(iterations: 4) { thread in
             do {
                 let writer = try manager.createRun(label: "thread \(thread)")
-                for i in 0..<25 { try writer.write(try SpillTestData.everyType(rows: 500, nulls: true, seed: i + thread)) }
+                for i in 0..<25 {
+                    try writer.write(try SpillTestData.everyType(rows: 500, nulls: true, seed: i + thread))
+                }
                 let run = try writer.finish()
                 runs.withLock { $0[thread] = run }
             } catch {

@@ -81,6 +81,19 @@ import Testing
         #expect(run.bytes < run.uncompressedBytes)
     }
 
+    @Test func aHighlyCompressibleBatchRoundTrips() throws {
+        // All zeros compress about 255 to 1, LZ4's best ratio, which the reader's size check must still accept.
+        let directory = try SpillTestDirectory()
+        let manager = SpillManager(directory: directory.path)
+        let schema = Schema(unchecked: [Field("zero", .int64)])
+        let batch = try Batch(schema: schema, columns: [
+            try Column(type: .int64, data: .int64(Array(repeating: 0, count: 2_000_000))),
+        ])
+        let (run, read) = try SpillTestData.roundTrip([batch], manager: manager)
+        #expect(read == [batch])
+        #expect(run.uncompressedBytes > 200 * run.bytes)
+    }
+
     @Test func batchesLargerThanAFrameAreSplitByRows() throws {
         let directory = try SpillTestDirectory()
         let manager = SpillManager(directory: directory.path, maxBytes: nil, maxFramePayload: 4096)

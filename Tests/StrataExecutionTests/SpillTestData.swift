@@ -21,7 +21,8 @@ enum SpillTestData {
             case .int64, .timestamp: data = .int64((0..<rows).map { scrambled($0 + seed) })
             case .float: data = .float((0..<rows).map { Float($0 + seed) * 0.25 })
             case .double: data = .double((0..<rows).map { Double(scrambled($0 + seed) % 1_000_000) / 7 })
-            case .string: data = .string(try StringBuffer((0..<rows).map { strings[($0 + seed) % strings.count] }))
+            case .string:
+                data = .string(try StringBuffer((0..<rows).map { strings[($0 + seed) % strings.count] }))
             }
             return try Column(type: type, data: data, validity: validity)
         }
