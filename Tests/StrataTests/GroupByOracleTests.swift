@@ -48,14 +48,14 @@ import Testing
         }
     }
 
-    /// The budget that forces spilling really does: q10 (one group per row) spills and repartitions, and the
-    /// answer is still DuckDB's.
+    /// A 32 KiB budget really forces spilling: q10 (one group per row) spills, its partitions are too big to merge
+    /// in one go and are repartitioned, and the answer is still DuckDB's.
     @Test func aTinyBudgetSpillsAndRepartitions() throws {
         let fixture = try #require(GroupByFixtures.cases.first { $0.name == "g1_q10" })
         let db = try GroupByFixtures.database(for: fixture.dataset)
         let spillDirectory = try TempDirectory("strata-spill")
         var options = ExecutionOptions(threads: 2, spillDirectory: spillDirectory.path)
-        options.poolLimitOverride = 256 << 10
+        options.poolLimitOverride = 32 << 10
         let result = try fixture.query(db).collect(options: options)
         try fixture.check(result, context: "g1_q10 spilling")
         #expect(result.statistics.spills > 0)
@@ -94,7 +94,7 @@ enum GroupByFixtures {
                 : query.groupBy(by.map(NamedExpr.column)).aggregate(aggregates)
             let produced = by + aggregates.map(\.name)
             if !post.isEmpty || select != produced {
-                query = query.select(select.map { post[$0].map { e in NamedExpr(e, as: $0) } ?? .column($0) })
+                query = query.select(select.map { name in post[name].map { NamedExpr($0, as: name) } ?? .column(name) })
             }
             if !order.isEmpty { query = Query(database: db, plan: .sort(order, query.plan)) }
             if let limit { query = query.limit(limit) }

@@ -5,8 +5,9 @@ import Synchronization
 ///
 /// 1. Batches are kept as they arrive, each reserved from the memory pool; ORDER BY sorts in memory, so a result
 ///    larger than the budget fails with an out-of-memory error naming the sort.
-/// 2. With a LIMIT, whenever the kept rows pass twice `offset + limit` (and 64 Ki), they are sorted and cut back to
-///    the first `offset + limit` — a top-N that never holds much more than N rows.
+/// 2. With a LIMIT, whenever the kept rows pass twice `offset + limit` (and 64 Ki), or the pool refuses the next
+///    batch, they are sorted and cut back to the first `offset + limit` — a top-N that never holds much more than
+///    N rows.
 /// 3. At the end the rows are concatenated, their sort keys evaluated, an index permutation sorted with a
 ///    comparator over the typed key columns (NULLs placed per key, last by default), and the rows gathered.
 package final class SortBuffer: Sendable {
@@ -33,10 +34,15 @@ package final class SortBuffer: Sendable {
     package func add(_ batch: Batch) throws(StrataError) {
         guard batch.count > 0 else { return }
         try state.withLock { (state) throws(StrataError) in
-            try state.reservation.grow(by: batch.byteCount)
+            // Without a LIMIT every row must be kept; with one, a refusal is answered by cutting back to the top.
+            let refused = !state.reservation.tryGrow(by: batch.byteCount)
+            if refused {
+                guard keep != nil else { try state.reservation.grow(by: batch.byteCount); return }
+                state.reservation.forceGrow(by: batch.byteCount)
+            }
             state.batches.append(batch)
             state.rows += batch.count
-            if let keep, state.rows > max(2 * keep, 65_536) {
+            if let keep, refused || state.rows > max(2 * keep, 65_536) {
                 let top = try sorted(state.batches, limit: keep)
                 state.batches = [top]
                 state.rows = top.count

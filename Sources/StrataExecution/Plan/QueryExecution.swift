@@ -148,7 +148,7 @@ package final class QueryExecution: Sendable {
         for unit in units {
             let slot = BatchSlot()
             let scanSchema = plan.scanSchema
-            let scan = graph.addTask(scanStage, admissionBytes: unit.estimatedBytes) { [done] context in
+            let scan = graph.addTask(scanStage, admissionBytes: unit.estimatedBytes) { [self] context in
                 guard !done.load(ordering: .relaxed) else { return }
                 try context.checkCancellation()
                 let decoded = try unit.reader.readRowGroup(unit.rowGroup, columns: unit.columns)
