@@ -170,49 +170,80 @@ package final class HashAggregation: @unchecked Sendable {
         worker.reservation.shrink(to: held(worker.table, worker.accumulators, worker.scratch) + worker.groupIds.capacity * 4)
     }
 
-    /// Writes the groups of `table` (and holistic values) as per-partition spill runs at `level`, then empties the
-    /// table and accumulators. `memory` (when given) may keep a batch in memory instead: it returns its reservation.
+    /// Partitions are gathered in this many passes, so the index lists of one pass cover an eighth of the rows.
+    private static let flushBands = 8
+    /// Rows per batch written by a flush.
+    private static let flushChunkRows = 65_536
+
+    /// Moves the groups of `table` (and the values of holistic aggregates) into per-partition inputs at `level`,
+    /// then empties the table and accumulators. A flush runs when memory is short, so it works in bounded steps:
+    /// one byte per group for its partition, index lists for one band of 8 partitions at a time, batches of at
+    /// most 64 Ki rows. Each batch is kept in memory when `memory` returns a reservation for it, else appended to
+    /// the partition's spill run.
     private func flush(_ table: GroupHashTable, _ accumulators: [any Accumulator], level: Int,
                        memory: ((Batch) -> MemoryReservation?)? = nil,
                        into sink: (Int, MergeInput) throws(StrataError) -> Void) throws(StrataError) {
         let parts = KeyHasher.partitionCount
-        var byPartition = [[Int]](repeating: [], count: parts)
-        for group in 0..<table.count {
-            byPartition[KeyHasher.partition(table.hash(ofGroup: group), level: level)].append(group)
+        let groupCount = table.count
+        var groupPartition = [UInt8](repeating: 0, count: groupCount)
+        for group in 0..<groupCount {
+            groupPartition[group] = UInt8(truncatingIfNeeded: KeyHasher.partition(table.hash(ofGroup: group), level: level))
         }
-        func emit(_ batch: Batch, _ kind: MergeInput.Kind, partition: Int) throws(StrataError) {
-            if let memory, let reservation = memory(batch) {
-                try sink(partition, .batch(batch, kind, reservation))
-                return
+        /// Calls `body(partition, items)` for every partition with items, a band of partitions at a time.
+        func banded(_ count: Int, _ partitionOf: (Int) -> Int,
+                    _ body: (Int, [Int]) throws(StrataError) -> Void) throws(StrataError) {
+            let bandSize = parts / HashAggregation.flushBands
+            for band in 0..<HashAggregation.flushBands {
+                var lists = [[Int]](repeating: [], count: bandSize)
+                for item in 0..<count {
+                    let p = partitionOf(item)
+                    if p / bandSize == band { lists[p - band * bandSize].append(item) }
+                }
+                for (offset, list) in lists.enumerated() where !list.isEmpty {
+                    try body(band * bandSize + offset, list)
+                }
             }
-            let writer = try spill.createRun(label: "hash aggregate partition \(partition)")
+        }
+        /// Emits `items` of partition `p` in chunks built by `makeBatch`.
+        func emit(_ p: Int, _ kind: MergeInput.Kind, _ items: [Int],
+                  _ makeBatch: ([Int]) throws(StrataError) -> Batch) throws(StrataError) {
+            var writer: SpillWriter?
             do throws(StrataError) {
-                try writer.write(batch)
-                try sink(partition, .run(try writer.finish(), kind))
+                var start = 0
+                while start < items.count {
+                    let end = min(items.count, start + HashAggregation.flushChunkRows)
+                    let batch = try makeBatch(Array(items[start..<end]))
+                    start = end
+                    if writer == nil, let memory, let reservation = memory(batch) {
+                        try sink(p, .batch(batch, kind, reservation))
+                        continue
+                    }
+                    if writer == nil { writer = try spill.createRun(label: "hash aggregate partition \(p)") }
+                    try writer?.write(batch)
+                }
+                if let run = try writer?.finish() {
+                    spilledAny.store(true, ordering: .relaxed)
+                    try sink(p, .run(run, kind))
+                }
             } catch {
-                writer.abandon()
+                writer?.abandon()
                 throw error
             }
-            spilledAny.store(true, ordering: .relaxed)
         }
         let fixed = accumulators.filter { !$0.stateTypes.isEmpty }
-        if !fixed.isEmpty || accumulators.isEmpty || !valueSchemas.isEmpty {
-            for p in 0..<parts where !byPartition[p].isEmpty {
-                let groups = byPartition[p]
-                let columns = table.keyColumns(groups) + fixed.flatMap { $0.states(groups) }
-                try emit(try Batch(schema: groupSchema, columns: columns), .groups, partition: p)
+        let groupSchema = self.groupSchema
+        try banded(groupCount, { Int(groupPartition[$0]) }) { (p, groups) throws(StrataError) in
+            try emit(p, .groups, groups) { (chunk) throws(StrataError) in
+                try Batch(schema: groupSchema, columns: table.keyColumns(chunk) + fixed.flatMap { $0.states(chunk) })
             }
         }
         for (a, accumulator) in accumulators.enumerated() {
             guard let schema = valueSchemas[a], let (ids, values) = accumulator.takeValues() else { continue }
-            var rowsByPartition = [[Int]](repeating: [], count: parts)
-            for (row, id) in ids.enumerated() {
-                rowsByPartition[KeyHasher.partition(table.hash(ofGroup: Int(id)), level: level)].append(row)
-            }
-            for p in 0..<parts where !rowsByPartition[p].isEmpty {
-                let rows = rowsByPartition[p]
-                let keys = table.keyColumns(rows.map { Int(ids[$0]) })
-                try emit(try Batch(schema: schema, columns: keys + [values.gather(rows)]), .values(a), partition: p)
+            try banded(ids.count, { Int(groupPartition[Int(ids[$0])]) }) { (p, rows) throws(StrataError) in
+                try emit(p, .values(a), rows) { (chunk) throws(StrataError) in
+                    try Batch(schema: schema,
+                              columns: table.keyColumns(chunk.map { Int(ids[$0]) }) + [values.gather(chunk)])
+                }
             }
         }
         table.reset()
