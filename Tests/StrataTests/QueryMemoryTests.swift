@@ -1,0 +1,86 @@
+import Foundation
+import Strata
+import StrataExecution
+import Testing
+
+/// What happens when a query's memory cannot be found: clear errors naming the operator and the limit, and no
+/// spill file left behind.
+@Suite struct QueryMemoryTests {
+    /// ORDER BY without LIMIT keeps its whole input in memory; when that does not fit, the query fails with an
+    /// out-of-memory error naming the sort and the limit (never a crash), and removes its spill files.
+    @Test func anOrderByThatCannotFitFailsClearly() throws {
+        let fixture = try #require(GroupByFixtures.cases.first { $0.name == "g1_q10" })
+        let db = try GroupByFixtures.database(for: fixture.dataset)
+        let spillDirectory = try TempDirectory("strata-spill")
+        var options = ExecutionOptions(threads: 2, spillDirectory: spillDirectory.path)
+        options.poolLimitOverride = 64 << 10
+        let query = db.table("x").groupBy("id1", "id2", "id3", "id4", "id5", "id6")
+            .aggregate(.sum(col("v3"), as: "v3")).orderBy(SortKey(col("v3")))
+        do {
+            _ = try query.collect(options: options)
+            Issue.record("an ORDER BY of 20,000 rows fit in 64 KiB")
+        } catch let error as StrataError {
+            #expect(error.code == .outOfMemory)
+            #expect(error.message.contains("ORDER BY"), "\(error)")
+            #expect(error.message.contains("memory limit"), "\(error)")
+        }
+        let left = (try? FileManager.default.contentsOfDirectory(atPath: spillDirectory.path)) ?? []
+        #expect(left.isEmpty, "spill files left: \(left)")
+    }
+
+    /// A cap on spill bytes that the query needs to exceed fails it with an error naming the cap; the spill
+    /// directory is cleaned up.
+    @Test func theSpillCapIsEnforced() throws {
+        let fixture = try #require(GroupByFixtures.cases.first { $0.name == "g1_q10" })
+        let db = try GroupByFixtures.database(for: fixture.dataset)
+        let spillDirectory = try TempDirectory("strata-spill")
+        var options = ExecutionOptions(threads: 2, spillDirectory: spillDirectory.path, maxSpillBytes: 16 << 10)
+        options.poolLimitOverride = 64 << 10
+        do {
+            _ = try fixture.query(db).collect(options: options)
+            Issue.record("the query spilled past a 16 KiB cap")
+        } catch let error as StrataError {
+            #expect(error.code == .outOfMemory)
+            #expect(error.message.contains("spill limit"), "\(error)")
+        }
+        let left = (try? FileManager.default.contentsOfDirectory(atPath: spillDirectory.path)) ?? []
+        #expect(left.isEmpty, "spill files left: \(left)")
+    }
+
+    /// The same aggregation gives the same answer at every budget and thread count, and reports spilling only
+    /// where the budget forces it.
+    @Test func answersDoNotDependOnTheBudget() throws {
+        let fixture = try #require(GroupByFixtures.cases.first { $0.name == "g1_q6" })
+        let db = try GroupByFixtures.database(for: fixture.dataset)
+        var spilled: [Int: Int64] = [:]
+        for pool in [16 << 10, 128 << 10, 1 << 20, 64 << 20] {
+            for threads in [1, 2, 4] {
+                var options = ExecutionOptions(threads: threads)
+                options.poolLimitOverride = pool
+                let result = try fixture.query(db).collect(options: options)
+                try fixture.check(result, context: "g1_q6 pool \(pool) threads \(threads)")
+                spilled[pool, default: 0] += result.statistics.spilledBytes
+            }
+        }
+        #expect((spilled[16 << 10] ?? 0) > 0)
+        #expect(spilled[64 << 20] == 0)
+    }
+
+    /// explain() shows the operators and the task graph's stages; dot() is a Graphviz digraph.
+    @Test func explainAndDot() throws {
+        let fixture = try #require(GroupByFixtures.cases.first { $0.name == "g1_q1" })
+        let db = try GroupByFixtures.database(for: fixture.dataset)
+        let query = db.table("x").filter(col("v1") > 2).groupBy("id1").aggregate(.sum(col("v1"), as: "v1"))
+            .orderBy(SortKey(col("v1"), ascending: false)).limit(3)
+        let text = try query.explain(options: ExecutionOptions(threads: 2))
+        for part in ["Limit 3", "Sort v1 DESC", "HashAggregate keys [id1]", "Filter (v1 > 2)", "Scan x",
+                     "scan", "pipeline", "partition", "merge", "output"] {
+            #expect(text.contains(part), "explain lacks \(part):\n\(text)")
+        }
+        let dot = try query.dot(options: ExecutionOptions(threads: 2))
+        #expect(dot.hasPrefix("digraph"))
+        #expect(dot.contains("merge"))
+        let result = try query.collect(options: ExecutionOptions(threads: 2))
+        #expect(result.rowCount == 3)
+    }
+}
