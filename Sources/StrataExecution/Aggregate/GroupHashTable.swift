@@ -187,12 +187,14 @@ package final class GroupHashTable {
     }
 
     /// The key columns of `groups` (all groups when nil), in that order.
-    package func keyColumns(_ groups: [Int]? = nil) -> [Column] {
-        let keys = UnsafeRawPointer(self.keys)
+    package func keyColumns(_ groups: [Int]? = nil) throws(StrataError) -> [Column] {
+        let starts: [Int]
         if let groups {
-            return encoder.decode(count: groups.count) { keys + keyStart(groups[$0]) }
+            starts = groups.map { keyStart($0) }
+        } else {
+            starts = (0..<count).map { keyStart($0) }
         }
-        return encoder.decode(count: count) { keys + keyStart($0) }
+        return try encoder.decode(base: UnsafeRawPointer(keys), rowStarts: starts)
     }
 
     /// Forgets every group and returns the buffers to their initial size.

@@ -234,7 +234,7 @@ package final class HashAggregation: @unchecked Sendable {
         let groupSchema = self.groupSchema
         try banded(groupCount, { Int(groupPartition[$0]) }) { (p, groups) throws(StrataError) in
             try emit(p, .groups, groups) { (chunk) throws(StrataError) in
-                try Batch(schema: groupSchema, columns: table.keyColumns(chunk) + fixed.flatMap { $0.states(chunk) })
+                try Batch(schema: groupSchema, columns: try table.keyColumns(chunk) + fixed.flatMap { $0.states(chunk) })
             }
         }
         for (a, accumulator) in accumulators.enumerated() {
@@ -242,7 +242,7 @@ package final class HashAggregation: @unchecked Sendable {
             try banded(ids.count, { Int(groupPartition[Int(ids[$0])]) }) { (p, rows) throws(StrataError) in
                 try emit(p, .values(a), rows) { (chunk) throws(StrataError) in
                     try Batch(schema: schema,
-                              columns: table.keyColumns(chunk.map { Int(ids[$0]) }) + [values.gather(chunk)])
+                              columns: try table.keyColumns(chunk.map { Int(ids[$0]) }) + [values.gather(chunk)])
                 }
             }
         }
@@ -383,13 +383,21 @@ package final class HashAggregation: @unchecked Sendable {
         let groups = table.count
         // The result columns: about 16 bytes per group and aggregate on top of the keys.
         reservation.forceGrow(by: groups * (16 * max(1, accumulators.count) + encoder.fixedWidth))
-        var columns = table.keyColumns()
-        for accumulator in accumulators { columns.append(try accumulator.finalize(groups: groups)) }
-        table.reset()
+        var results: [Column] = []
+        for accumulator in accumulators { results.append(try accumulator.finalize(groups: groups)) }
         for accumulator in accumulators { accumulator.reset() }
         stats.withLock { $0.groups += groups }
-        if groups == 0 { return }
-        try emit(try Batch(schema: outputSchema, columns: columns))
+        // Emitted in slices, so no batch holds more than 64 Ki groups' keys.
+        var start = 0
+        while start < groups {
+            let end = min(groups, start + HashAggregation.flushChunkRows)
+            let slice = Array(start..<end)
+            let keys = try table.keyColumns(slice)
+            let values = end - start == groups ? results : results.map { $0.slice(start..<end) }
+            try emit(try Batch(schema: outputSchema, columns: keys + values))
+            start = end
+        }
+        table.reset()
         reservation.release()
     }
 }

@@ -137,25 +137,28 @@ package struct KeyEncoder: Sendable {
         }
     }
 
-    /// Decodes the keys of `count` rows into columns; `key(i)` gives row i's encoded bytes.
-    package func decode(count: Int, key: (Int) -> UnsafeRawPointer) -> [Column] {
+    /// Decodes encoded keys into columns: row i's key starts at `base + rowStarts[i]`.
+    package func decode(base: UnsafeRawPointer, rowStarts: [Int]) throws(StrataError) -> [Column] {
+        let count = rowStarts.count
+        var cursor = rowStarts
         var columns: [Column] = []
         columns.reserveCapacity(types.count)
-        var cursor = [Int](repeating: 0, count: count)
         for type in types {
-            var validity = ValidityMask(count: count, allValid: true)
-            var sawNull = false
-            func fixed<T>(_ zero: T) -> [T] {
+            var nulls: [Int] = []
+            @inline(__always) func fixed<T>(_ zero: T) -> [T] {
                 var values = [T](repeating: zero, count: count)
-                for i in 0..<count {
-                    let p = key(i) + cursor[i]
-                    if p.load(as: UInt8.self) != 0 {
-                        validity.set(i, valid: false)
-                        sawNull = true
-                    } else {
-                        values[i] = p.loadUnaligned(fromByteOffset: 1, as: T.self)
+                values.withUnsafeMutableBufferPointer { v in
+                    cursor.withUnsafeMutableBufferPointer { c in
+                        for i in 0..<count {
+                            let p = base + c[i]
+                            if p.load(as: UInt8.self) != 0 {
+                                nulls.append(i)
+                            } else {
+                                v[i] = p.loadUnaligned(fromByteOffset: 1, as: T.self)
+                            }
+                            c[i] += 1 + MemoryLayout<T>.size
+                        }
                     }
-                    cursor[i] += 1 + MemoryLayout<T>.size
                 }
                 return values
             }
@@ -167,23 +170,45 @@ package struct KeyEncoder: Sendable {
             case .float: data = .float(fixed(Float(0)))
             case .double: data = .double(fixed(Double(0)))
             case .string:
-                var buffer = StringBuffer()
-                for i in 0..<count {
-                    let p = key(i) + cursor[i]
-                    let length = Int(p.loadUnaligned(fromByteOffset: 1, as: UInt32.self))
-                    if p.load(as: UInt8.self) != 0 {
-                        validity.set(i, valid: false)
-                        sawNull = true
-                        buffer.appendEmpty()
-                    } else {
-                        // Key strings came from a column that held them, so they fit a column again.
-                        try? buffer.append(UnsafeRawBufferPointer(start: p + 5, count: length))
+                var offsets = [Int32](repeating: 0, count: count + 1)
+                var total = 0
+                cursor.withUnsafeBufferPointer { c in
+                    for i in 0..<count {
+                        let p = base + c[i]
+                        if p.load(as: UInt8.self) != 0 { nulls.append(i) }
+                        total += Int(p.loadUnaligned(fromByteOffset: 1, as: UInt32.self))
+                        offsets[i + 1] = Int32(truncatingIfNeeded: total)
                     }
-                    cursor[i] += 5 + length
                 }
-                data = .string(buffer)
+                var bytes = [UInt8](repeating: 0, count: total)
+                bytes.withUnsafeMutableBytes { out in
+                    cursor.withUnsafeMutableBufferPointer { c in
+                        guard let dst = out.baseAddress else {
+                            for i in 0..<count { c[i] += 5 }
+                            return
+                        }
+                        var at = 0
+                        for i in 0..<count {
+                            let p = base + c[i]
+                            let length = Int(p.loadUnaligned(fromByteOffset: 1, as: UInt32.self))
+                            (dst + at).copyMemory(from: p + 5, byteCount: length)
+                            at += length
+                            c[i] += 5 + length
+                        }
+                    }
+                }
+                guard total <= Int(Int32.max) else {
+                    throw StrataError(.unsupported, "group keys of more than 2 GiB of text in one batch")
+                }
+                data = .string(try StringBuffer(offsets: offsets, bytes: bytes))
             }
-            columns.append(Column(unchecked: type, data: data, validity: sawNull ? validity : nil))
+            var validity: ValidityMask?
+            if !nulls.isEmpty {
+                var mask = ValidityMask(count: count, allValid: true)
+                for i in nulls { mask.set(i, valid: false) }
+                validity = mask
+            }
+            columns.append(Column(unchecked: type, data: data, validity: validity))
         }
         return columns
     }
