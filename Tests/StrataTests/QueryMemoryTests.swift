@@ -66,6 +66,25 @@ import Testing
         #expect(spilled[64 << 20] == 0)
     }
 
+    /// A cancelled query throws `.cancelled` and leaves no spill file.
+    @Test func cancellationStopsTheQuery() throws {
+        let fixture = try #require(GroupByFixtures.cases.first { $0.name == "g1_q10" })
+        let db = try GroupByFixtures.database(for: fixture.dataset)
+        let spillDirectory = try TempDirectory("strata-spill")
+        let cancellation = QueryCancellation()
+        var options = ExecutionOptions(threads: 2, spillDirectory: spillDirectory.path, cancellation: cancellation)
+        options.poolLimitOverride = 64 << 10
+        cancellation.cancel()
+        do {
+            _ = try fixture.query(db).collect(options: options)
+            Issue.record("a cancelled query ran")
+        } catch let error as StrataError {
+            #expect(error.code == .cancelled)
+        }
+        let left = (try? FileManager.default.contentsOfDirectory(atPath: spillDirectory.path)) ?? []
+        #expect(left.isEmpty, "spill files left: \(left)")
+    }
+
     /// explain() shows the operators and the task graph's stages; dot() is a Graphviz digraph.
     @Test func explainAndDot() throws {
         let fixture = try #require(GroupByFixtures.cases.first { $0.name == "g1_q1" })

@@ -6,7 +6,7 @@ import Darwin
 #endif
 
 /// How a query runs: its memory limit, worker threads and spill settings.
-public struct ExecutionOptions: Sendable, Hashable {
+public struct ExecutionOptions: Sendable {
     /// The memory budget in bytes, judged by the process's peak resident memory. Default: half the machine's RAM.
     public var memoryLimit: Int
     /// Worker threads. Default: one per core.
@@ -15,10 +15,13 @@ public struct ExecutionOptions: Sendable, Hashable {
     public var spillDirectory: String?
     /// Cap on spill bytes on disk at once (nil: no cap).
     public var maxSpillBytes: Int64?
+    /// A handle that cancels the query from another thread (nil: not cancellable).
+    public var cancellation: QueryCancellation?
 
     /// Creates options; nil arguments take the defaults.
     public init(memoryLimit: Int? = nil, threads: Int? = nil, spillDirectory: String? = nil,
-                maxSpillBytes: Int64? = nil) {
+                maxSpillBytes: Int64? = nil, cancellation: QueryCancellation? = nil) {
+        self.cancellation = cancellation
         self.memoryLimit = memoryLimit ?? ExecutionOptions.defaultMemoryLimit
         self.threads = max(1, threads ?? ExecutionOptions.coreCount)
         self.spillDirectory = spillDirectory

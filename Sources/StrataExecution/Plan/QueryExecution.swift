@@ -100,8 +100,7 @@ package final class QueryExecution: Sendable {
     }
 
     /// Runs the query; `sink` receives the result batches in order (for ORDER BY) or as they are ready.
-    package func run(cancellation: CancellationToken = CancellationToken(),
-                     sink: @escaping @Sendable (Batch) throws(StrataError) -> Void) throws(StrataError)
+    package func run(sink: @escaping @Sendable (Batch) throws(StrataError) -> Void) throws(StrataError)
         -> QueryStatistics {
         AllocatorTuning.apply()
         let clock = ContinuousClock()
@@ -109,7 +108,7 @@ package final class QueryExecution: Sendable {
         defer { spill.cleanup() }
         let graph = try buildGraph(sink: sink)
         let scheduler = Scheduler(threads: options.threads, pool: pool)
-        let run = try scheduler.run(graph, cancellation: cancellation)
+        let run = try scheduler.run(graph, cancellation: options.cancellation?.token ?? CancellationToken())
         var statistics = QueryStatistics()
         statistics.seconds = Double((clock.now - start).components.attoseconds) / 1e18
             + Double((clock.now - start).components.seconds)
