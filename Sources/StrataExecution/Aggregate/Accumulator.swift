@@ -23,7 +23,7 @@ package protocol Accumulator: AnyObject {
     /// Adds input rows `rows` of `arguments`; row `rows.lowerBound + i` belongs to group `groupIds[i]`.
     func update(_ arguments: [Column], rows: Range<Int>, groupIds: UnsafePointer<UInt32>) throws(StrataError)
     /// The state columns of `groups` (all when nil).
-    func states(_ groups: [Int]?) -> [Column]
+    func states(_ groups: [Int]?) throws(StrataError) -> [Column]
     /// Merges state rows `rows` of `states`; row `rows.lowerBound + i` belongs to group `groupIds[i]`.
     func merge(states: ArraySlice<Column>, rows: Range<Int>, groupIds: UnsafePointer<UInt32>) throws(StrataError)
     /// Removes and returns the held values and their groups (holistic accumulators only).

@@ -234,7 +234,9 @@ package final class HashAggregation: @unchecked Sendable {
         let groupSchema = self.groupSchema
         try banded(groupCount, { Int(groupPartition[$0]) }) { (p, groups) throws(StrataError) in
             try emit(p, .groups, groups) { (chunk) throws(StrataError) in
-                try Batch(schema: groupSchema, columns: try table.keyColumns(chunk) + fixed.flatMap { $0.states(chunk) })
+                var columns = try table.keyColumns(chunk)
+                for accumulator in fixed { columns += try accumulator.states(chunk) }
+                return try Batch(schema: groupSchema, columns: columns)
             }
         }
         for (a, accumulator) in accumulators.enumerated() {

@@ -126,13 +126,13 @@ final class MinMaxAccumulator: Accumulator {
         }
     }
 
-    func states(_ groups: [Int]?) -> [Column] {
+    func states(_ groups: [Int]?) throws(StrataError) -> [Column] {
         let indices = groups ?? Array(0..<seen.count)
         let valid = indices.map { seen[$0] }
-        return [makeColumn(type, data(for: indices), valid: valid)]
+        return [makeColumn(type, try data(for: indices), valid: valid)]
     }
 
-    private func data(for indices: [Int]) -> ColumnData {
+    private func data(for indices: [Int]) throws(StrataError) -> ColumnData {
         switch type {
         case .bool: return .bool(indices.map { ints[$0] != 0 })
         case .int32, .date: return .int32(indices.map { Int32(truncatingIfNeeded: ints[$0]) })
@@ -142,8 +142,12 @@ final class MinMaxAccumulator: Accumulator {
         case .string:
             var buffer = StringBuffer()
             for g in indices {
-                // The values came from string columns, so they fit one again.
-                strings[g].withUnsafeBytes { try? buffer.append($0) }
+                // More than 2 GiB of text in one column fails here rather than losing a value.
+                let failure = strings[g].withUnsafeBytes { bytes -> StrataError? in
+                    do throws(StrataError) { try buffer.append(bytes) } catch { return error }
+                    return nil
+                }
+                if let failure { throw failure }
             }
             return .string(buffer)
         }
@@ -159,7 +163,7 @@ final class MinMaxAccumulator: Accumulator {
     func finalize(groups: Int) throws(StrataError) -> Column {
         resize(groups: groups)
         let indices = Array(0..<groups)
-        return makeColumn(type, data(for: indices), valid: Array(seen.prefix(groups)))
+        return makeColumn(type, try data(for: indices), valid: Array(seen.prefix(groups)))
     }
 
     func reset() {
