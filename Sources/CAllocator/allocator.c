@@ -14,9 +14,3 @@ int strata_tune_allocator(int mmap_threshold, int trim_threshold, int arena_max)
     return 0;
 #endif
 }
-
-void strata_trim_allocator(void) {
-#if defined(__GLIBC__)
-    malloc_trim(0);
-#endif
-}

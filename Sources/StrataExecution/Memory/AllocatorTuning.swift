@@ -14,7 +14,4 @@ package enum AllocatorTuning {
     /// Applies the settings once per process; returns whether the allocator accepted them.
     @discardableResult
     package static func apply() -> Bool { applied }
-
-    /// Returns free heap memory at the top of the arenas to the system (after a phase freed a lot).
-    package static func trim() { strata_trim_allocator() }
 }

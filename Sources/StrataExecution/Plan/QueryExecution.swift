@@ -110,8 +110,8 @@ package final class QueryExecution: Sendable {
         let scheduler = Scheduler(threads: options.threads, pool: pool)
         let run = try scheduler.run(graph, cancellation: options.cancellation?.token ?? CancellationToken())
         var statistics = QueryStatistics()
-        statistics.seconds = Double((clock.now - start).components.attoseconds) / 1e18
-            + Double((clock.now - start).components.seconds)
+        let elapsed = (clock.now - start).components
+        statistics.seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
         statistics.rows = delivery.withLock { $0.emitted }
         statistics.rowGroupsScanned = units.count
         statistics.rowGroupsPruned = totalRowGroups - units.count
