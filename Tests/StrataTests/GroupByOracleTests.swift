@@ -43,7 +43,7 @@ import Testing
                 let result = try query.collect(options: options)
                 try fixture.check(result, context: "\(name), \(configuration)")
             }
-            let left = (try? FileManager.default.contentsOfDirectory(atPath: spillDirectory.path)) ?? []
+            let left = GroupByFixtures.entries(of: spillDirectory)
             #expect(left.isEmpty, "\(name), \(configuration): spill files left: \(left)")
         }
     }
@@ -212,6 +212,11 @@ enum GroupByFixtures {
                     select: (json["select"]?.arrayValue ?? []).compactMap(\.stringValue), order: order,
                     limit: limit, schema: schema, expectError: json["expect_error"]?.boolValue ?? false,
                     expected: expected)
+    }
+
+    /// What a spill directory holds after a query (nothing, when the query cleaned up).
+    static func entries(of directory: TempDirectory) -> [String] {
+        (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
     }
 
     // MARK: Datasets

@@ -24,7 +24,7 @@ import Testing
             #expect(error.message.contains("ORDER BY"), "\(error)")
             #expect(error.message.contains("memory limit"), "\(error)")
         }
-        let left = (try? FileManager.default.contentsOfDirectory(atPath: spillDirectory.path)) ?? []
+        let left = GroupByFixtures.entries(of: spillDirectory)
         #expect(left.isEmpty, "spill files left: \(left)")
     }
 
@@ -43,7 +43,7 @@ import Testing
             #expect(error.code == .outOfMemory)
             #expect(error.message.contains("spill limit"), "\(error)")
         }
-        let left = (try? FileManager.default.contentsOfDirectory(atPath: spillDirectory.path)) ?? []
+        let left = GroupByFixtures.entries(of: spillDirectory)
         #expect(left.isEmpty, "spill files left: \(left)")
     }
 
@@ -81,7 +81,7 @@ import Testing
         } catch let error as StrataError {
             #expect(error.code == .cancelled)
         }
-        let left = (try? FileManager.default.contentsOfDirectory(atPath: spillDirectory.path)) ?? []
+        let left = GroupByFixtures.entries(of: spillDirectory)
         #expect(left.isEmpty, "spill files left: \(left)")
     }
 

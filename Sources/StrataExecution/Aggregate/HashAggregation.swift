@@ -145,29 +145,47 @@ package final class HashAggregation: @unchecked Sendable {
 
     private func consumeSlice(_ worker: Worker, keys: [Column], arguments: [[Column]],
                               rows: Range<Int>) throws(StrataError) {
-        let n = rows.count
-        encoder.encode(keys, rows: rows, into: worker.scratch)
-        if worker.groupIds.count < n { worker.groupIds = [UInt32](repeating: 0, count: n) }
-        var needed = projected(worker.table, worker.accumulators, worker.scratch, rows: n) + worker.groupIds.capacity * 4
-        if !worker.reservation.resize(to: needed) {
-            if worker.table.count > 0 {
-                try flush(worker.table, worker.accumulators, level: 0) { partition, input in
-                    self.inputs.withLock { $0[partition].append(input) }
-                }
-                stats.withLock { $0.spills += 1 }
+        try aggregateSlice(keys: keys, rows: rows, worker.table, worker.accumulators, worker.scratch,
+                           &worker.groupIds, worker.reservation, makeRoom: { () throws(StrataError) in
+            guard worker.table.count > 0 else { return }
+            try flush(worker.table, worker.accumulators, level: 0) { partition, input in
+                self.inputs.withLock { $0[partition].append(input) }
             }
-            needed = projected(worker.table, worker.accumulators, worker.scratch, rows: n) + worker.groupIds.capacity * 4
-            if !worker.reservation.resize(to: needed) { worker.reservation.forceGrow(by: needed - worker.reservation.bytes) }
-        }
-        try worker.groupIds.withUnsafeMutableBufferPointer { (ids) throws(StrataError) in
-            guard let base = ids.baseAddress else { return }
-            worker.table.findOrInsert(worker.scratch, groupIds: base)
+            stats.withLock { $0.spills += 1 }
+        }, apply: { (ids) throws(StrataError) in
             for (a, accumulator) in worker.accumulators.enumerated() {
-                accumulator.resize(groups: worker.table.count)
-                try accumulator.update(arguments[a], rows: rows, groupIds: base)
+                try accumulator.update(arguments[a], rows: rows, groupIds: ids)
             }
+        })
+    }
+
+    /// One step of aggregation, shared by the consume and merge phases:
+    /// 1. encode the keys of `rows`;
+    /// 2. reserve the worst case the slice can add; when refused, call `makeRoom` (which may flush the table) and
+    ///    try again, then force the bytes (a slice is bounded);
+    /// 3. find or insert the groups, size the accumulators, and hand the group ids to `apply`;
+    /// 4. shrink the reservation to what the table and accumulators hold.
+    private func aggregateSlice(keys: [Column], rows: Range<Int>, _ table: GroupHashTable,
+                                _ accumulators: [any Accumulator], _ scratch: EncodedKeys,
+                                _ groupIds: inout [UInt32], _ reservation: MemoryReservation,
+                                makeRoom: () throws(StrataError) -> Void,
+                                apply: (UnsafeMutablePointer<UInt32>) throws(StrataError) -> Void) throws(StrataError) {
+        let n = rows.count
+        encoder.encode(keys, rows: rows, into: scratch)
+        if groupIds.count < n { groupIds = [UInt32](repeating: 0, count: n) }
+        let idBytes = groupIds.capacity * 4
+        if !reservation.resize(to: projected(table, accumulators, scratch, rows: n) + idBytes) {
+            try makeRoom()
+            let needed = projected(table, accumulators, scratch, rows: n) + idBytes
+            if !reservation.resize(to: needed) { reservation.forceGrow(by: needed - reservation.bytes) }
         }
-        worker.reservation.shrink(to: held(worker.table, worker.accumulators, worker.scratch) + worker.groupIds.capacity * 4)
+        try groupIds.withUnsafeMutableBufferPointer { (ids) throws(StrataError) in
+            guard let base = ids.baseAddress else { return }
+            table.findOrInsert(scratch, groupIds: base)
+            for accumulator in accumulators { accumulator.resize(groups: table.count) }
+            try apply(base)
+        }
+        reservation.shrink(to: held(table, accumulators, scratch) + idBytes)
     }
 
     /// Partitions are gathered in this many passes, so the index lists of one pass cover an eighth of the rows.
@@ -318,40 +336,29 @@ package final class HashAggregation: @unchecked Sendable {
                 while start < batch.count {
                     let rows = start..<min(batch.count, start + HashAggregation.sliceRows)
                     start = rows.upperBound
-                    let keys = Array(batch.columns.prefix(keyCount))
-                    encoder.encode(keys, rows: rows, into: scratch)
-                    if groupIds.count < rows.count { groupIds = [UInt32](repeating: 0, count: rows.count) }
-                    var needed = projected(table, accumulators, scratch, rows: rows.count) + groupIds.capacity * 4
-                    if !reservation.resize(to: needed) {
-                        if level < KeyHasher.maxLevel && table.count > 0 {
-                            var parts = children ?? Array(repeating: [], count: KeyHasher.partitionCount)
-                            try flush(table, accumulators, level: level + 1) { p, input in parts[p].append(input) }
-                            children = parts
-                            stats.withLock { $0.spills += 1 }
-                        }
-                        needed = projected(table, accumulators, scratch, rows: rows.count) + groupIds.capacity * 4
-                        if !reservation.resize(to: needed) { reservation.forceGrow(by: needed - reservation.bytes) }
-                    }
-                    try groupIds.withUnsafeMutableBufferPointer { (ids) throws(StrataError) in
-                        guard let base = ids.baseAddress else { return }
-                        table.findOrInsert(scratch, groupIds: base)
+                    try aggregateSlice(keys: Array(batch.columns.prefix(keyCount)), rows: rows, table,
+                                       accumulators, scratch, &groupIds, reservation, makeRoom: { () throws(StrataError) in
+                        guard level < KeyHasher.maxLevel && table.count > 0 else { return }
+                        var parts = children ?? Array(repeating: [], count: KeyHasher.partitionCount)
+                        try flush(table, accumulators, level: level + 1) { p, input in parts[p].append(input) }
+                        children = parts
+                        stats.withLock { $0.spills += 1 }
+                    }, apply: { (ids) throws(StrataError) in
                         var column = keyCount
                         for (a, accumulator) in accumulators.enumerated() {
-                            accumulator.resize(groups: table.count)
                             switch kind {
                             case .groups:
                                 let width = accumulator.stateTypes.count
                                 guard width > 0 else { continue }
                                 try accumulator.merge(states: batch.columns[column..<(column + width)], rows: rows,
-                                                      groupIds: base)
+                                                      groupIds: ids)
                                 column += width
                             case let .values(index):
                                 guard index == a, batch.columns.count > keyCount else { continue }
-                                try accumulator.appendValues(batch.columns[keyCount], rows: rows, groupIds: base)
+                                try accumulator.appendValues(batch.columns[keyCount], rows: rows, groupIds: ids)
                             }
                         }
-                    }
-                    reservation.shrink(to: held(table, accumulators, scratch) + groupIds.capacity * 4)
+                    })
                 }
             }
         }
