@@ -2,7 +2,8 @@
 import PackageDescription
 
 // Modules by layer; dependencies point downward only:
-// StrataCore → StrataCompression → StrataStorage → StrataCSV / StrataExecution → Strata (façade) → strata (CLI).
+// StrataCore → StrataCompression → StrataStorage → StrataCSV / StrataExecution → StrataSQL → Strata (façade)
+// → strata (CLI).
 let package = Package(
     name: "Strata",
     platforms: [.macOS(.v15)],
@@ -26,9 +27,11 @@ let package = Package(
             name: "StrataExecution",
             dependencies: ["StrataCore", "StrataCompression", "StrataStorage", "CAllocator"]
         ),
+        .target(name: "StrataSQL", dependencies: ["StrataCore", "StrataExecution"]),
         .target(
             name: "Strata",
-            dependencies: ["StrataCore", "StrataCompression", "StrataStorage", "StrataCSV", "StrataExecution"]
+            dependencies: ["StrataCore", "StrataCompression", "StrataStorage", "StrataCSV", "StrataExecution",
+                           "StrataSQL"]
         ),
         .executableTarget(
             name: "StrataCLI",
@@ -41,6 +44,7 @@ let package = Package(
         .testTarget(name: "StrataStorageTests", dependencies: ["StrataStorage", "StrataTestSupport"]),
         .testTarget(name: "StrataCSVTests", dependencies: ["StrataCSV"]),
         .testTarget(name: "StrataExecutionTests", dependencies: ["StrataExecution", "StrataTestSupport"]),
+        .testTarget(name: "StrataSQLTests", dependencies: ["StrataSQL", "StrataExecution"]),
         .testTarget(name: "StrataTests", dependencies: ["Strata", "StrataTestSupport", "StrataCompression"]),
     ],
     swiftLanguageModes: [.v6]

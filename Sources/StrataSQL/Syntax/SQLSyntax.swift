@@ -1,0 +1,185 @@
+import StrataCore
+import StrataExecution
+
+// The syntax tree the parser produces and the binder consumes. Names are kept as written (the binder matches
+// them case-insensitively, like DuckDB); every node carries a location for error messages: its operator's for infix
+// and postfix forms (`a + b`, `x IS NULL`, `x IN (…)`, `x BETWEEN …`, `x LIKE …`, `x::t`), its first token's otherwise.
+
+/// A position in the statement text: 1-based line and column (in characters) and the 0-based UTF-8 offset.
+public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
+    /// 1-based line.
+    public var line: Int
+    /// 1-based column, in characters.
+    public var column: Int
+    /// 0-based UTF-8 byte offset.
+    public var offset: Int
+
+    /// Creates a location.
+    public init(line: Int, column: Int, offset: Int) {
+        self.line = line
+        self.column = column
+        self.offset = offset
+    }
+
+    public var description: String { "line \(line), column \(column)" }
+}
+
+/// One parsed SQL statement.
+package enum SQLStatement: Sendable, Hashable {
+    /// A query.
+    case select(SQLSelect)
+    /// `EXPLAIN query` (`analyze`: `EXPLAIN ANALYZE query`, which runs it).
+    case explain(SQLSelect, analyze: Bool, SourceLocation)
+}
+
+/// `[WITH …] SELECT [DISTINCT] … [FROM …] [WHERE …] [GROUP BY …] [HAVING …] [ORDER BY …] [LIMIT n [OFFSET m]]`.
+package struct SQLSelect: Sendable, Hashable {
+    /// Common table expressions, in order (each may use the ones before it).
+    package var ctes: [SQLCommonTableExpr] = []
+    /// `SELECT DISTINCT`.
+    package var distinct = false
+    /// The select list.
+    package var items: [SQLSelectItem] = []
+    /// The FROM source; nil for `SELECT 1 + 1`.
+    package var from: SQLTableRef?
+    /// WHERE.
+    package var whereClause: SQLExpr?
+    /// GROUP BY items (expressions, output aliases or 1-based ordinals as integer literals).
+    package var groupBy: [SQLExpr] = []
+    /// HAVING.
+    package var having: SQLExpr?
+    /// ORDER BY items.
+    package var orderBy: [SQLOrderItem] = []
+    /// LIMIT (an expression that must fold to a non-negative integer).
+    package var limit: SQLExpr?
+    /// OFFSET.
+    package var offset: SQLExpr?
+    /// Where `SELECT` (or `WITH`) starts.
+    package var location: SourceLocation
+
+    /// An empty select at `location`.
+    package init(location: SourceLocation) { self.location = location }
+}
+
+/// `name [(col, …)] AS (query)` in a WITH clause.
+package struct SQLCommonTableExpr: Sendable, Hashable {
+    /// The CTE's name.
+    package var name: String
+    /// Column renames, if given.
+    package var columns: [String]?
+    /// Its query.
+    package var query: SQLSelect
+    /// Where its name is.
+    package var location: SourceLocation
+
+    /// Creates a CTE.
+    package init(name: String, columns: [String]?, query: SQLSelect, location: SourceLocation) {
+        self.name = name
+        self.columns = columns
+        self.query = query
+        self.location = location
+    }
+}
+
+/// One entry of a select list.
+package enum SQLSelectItem: Sendable, Hashable {
+    /// `*` or `t.*`.
+    case star(qualifier: String?, SourceLocation)
+    /// `expr [AS alias]`.
+    case expr(SQLExpr, alias: String?)
+}
+
+/// A FROM source.
+package indirect enum SQLTableRef: Sendable, Hashable {
+    /// A store table or a CTE: `name [AS alias]`.
+    case table(name: String, alias: String?, SourceLocation)
+    /// A table function: `read_parquet('glob') [AS alias]`, `read_csv('path', …)`.
+    case function(name: String, arguments: [SQLExpr], alias: String?, SourceLocation)
+    /// `(SELECT …) [AS alias]`.
+    case subquery(SQLSelect, alias: String?, SourceLocation)
+}
+
+/// One ORDER BY item.
+package struct SQLOrderItem: Sendable, Hashable {
+    /// The key: an expression, an output alias or a 1-based ordinal.
+    package var expr: SQLExpr
+    /// ASC (default) or DESC.
+    package var ascending: Bool
+    /// NULLS FIRST / NULLS LAST when written; nil takes the default (NULLS LAST, as in DuckDB).
+    package var nullsFirst: Bool?
+
+    /// Creates an ORDER BY item.
+    package init(expr: SQLExpr, ascending: Bool, nullsFirst: Bool?) {
+        self.expr = expr
+        self.ascending = ascending
+        self.nullsFirst = nullsFirst
+    }
+}
+
+/// A literal as written.
+package enum SQLLiteral: Sendable, Hashable {
+    /// NULL.
+    case null
+    /// TRUE / FALSE.
+    case bool(Bool)
+    /// An integer literal (digits only; too large for Int64 is a syntax error).
+    case integer(Int64)
+    /// A number with a fraction or exponent (`1.5`, `2e3`, `.5`): a double.
+    case decimal(Double)
+    /// `'text'` (with `''` unescaped).
+    case string(String)
+    /// `DATE 'yyyy-mm-dd'`, `TIMESTAMP '…'`: a typed string, checked by the binder.
+    case typed(DataType, String)
+}
+
+/// One `WHEN condition THEN result` of a CASE.
+package struct SQLWhen: Sendable, Hashable {
+    /// The condition (or, in `CASE operand WHEN value`, the value compared with the operand).
+    package var condition: SQLExpr
+    /// The result.
+    package var result: SQLExpr
+
+    /// Creates a branch.
+    package init(condition: SQLExpr, result: SQLExpr) {
+        self.condition = condition
+        self.result = result
+    }
+}
+
+/// A scalar (or aggregate) expression as written.
+package indirect enum SQLExpr: Sendable, Hashable {
+    /// `name` or `qualifier.name`.
+    case column(qualifier: String?, name: String, SourceLocation)
+    /// A literal.
+    case literal(SQLLiteral, SourceLocation)
+    /// A parameter: `?` (numbered 1, 2, … left to right) or `$n`.
+    case parameter(Int, SourceLocation)
+    /// `-e`, `+e` (dropped by the parser) and `NOT e`.
+    case unary(Expr.UnaryOperator, SQLExpr, SourceLocation)
+    /// Arithmetic, comparison, AND, OR. (`!=` parses as `<>`; `a || b` parses as `concat(a, b)`.)
+    case binary(Expr.BinaryOperator, SQLExpr, SQLExpr, SourceLocation)
+    /// `e IS [NOT] NULL`.
+    case isNull(SQLExpr, negated: Bool, SourceLocation)
+    /// `e [NOT] IN (a, b, …)`.
+    case inList(SQLExpr, [SQLExpr], negated: Bool, SourceLocation)
+    /// `e [NOT] BETWEEN low AND high`.
+    case between(SQLExpr, low: SQLExpr, high: SQLExpr, negated: Bool, SourceLocation)
+    /// `e [NOT] LIKE pattern`, `e [NOT] ILIKE pattern`.
+    case like(SQLExpr, pattern: SQLExpr, negated: Bool, caseInsensitive: Bool, SourceLocation)
+    /// `CAST(e AS type)` or `e::type`; the type name as written (`BIGINT`, `varchar`, `DOUBLE`, …).
+    case cast(SQLExpr, typeName: String, SourceLocation)
+    /// `name(args)`, `name(DISTINCT args)`, `name(*)` (`star`, with no arguments).
+    case function(name: String, arguments: [SQLExpr], distinct: Bool, star: Bool, SourceLocation)
+    /// `CASE [operand] WHEN … THEN … [ELSE …] END`.
+    case caseWhen(operand: SQLExpr?, branches: [SQLWhen], otherwise: SQLExpr?, SourceLocation)
+
+    /// Where the expression starts.
+    package var location: SourceLocation {
+        switch self {
+        case let .column(_, _, l), let .literal(_, l), let .parameter(_, l), let .unary(_, _, l),
+             let .binary(_, _, _, l), let .isNull(_, _, l), let .inList(_, _, _, l), let .between(_, _, _, _, l),
+             let .like(_, _, _, _, l), let .cast(_, _, l), let .function(_, _, _, _, l), let .caseWhen(_, _, _, l):
+            return l
+        }
+    }
+}
