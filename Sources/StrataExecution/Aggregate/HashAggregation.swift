@@ -18,6 +18,9 @@ import Synchronization
 /// Every spill run is deleted as soon as it has been merged; the caller's ``SpillManager`` removes anything left
 /// after an error or a cancellation.
 package final class HashAggregation: @unchecked Sendable {
+    /// The memory consumer name of aggregate tables.
+    package static let consumer = "hash aggregate"
+
     /// Where a partition's data waits for its merge.
     enum MergeInput: @unchecked Sendable {
         /// What the rows of an input are.
@@ -104,7 +107,7 @@ package final class HashAggregation: @unchecked Sendable {
         let encoder = self.encoder
         self.workers = (0..<max(1, workers)).map { _ in
             Worker(table: GroupHashTable(encoder: encoder), accumulators: aggregates.map { $0.makeAccumulator() },
-                   reservation: pool.reservation(for: "hash aggregate"))
+                   reservation: pool.reservation(for: HashAggregation.consumer))
         }
         inputs = Mutex(Array(repeating: [], count: KeyHasher.partitionCount))
     }
@@ -282,7 +285,7 @@ package final class HashAggregation: @unchecked Sendable {
         let worker = workers[index]
         let pool = self.pool
         try flush(worker.table, worker.accumulators, level: 0, memory: { batch in
-            let reservation = pool.reservation(for: "hash aggregate")
+            let reservation = pool.reservation(for: HashAggregation.consumer)
             return reservation.tryGrow(by: batch.byteCount) ? reservation : nil
         }, into: { partition, input in
             self.inputs.withLock { $0[partition].append(input) }
@@ -323,7 +326,7 @@ package final class HashAggregation: @unchecked Sendable {
         stats.withLock { $0.maxLevel = max($0.maxLevel, level) }
         let table = GroupHashTable(encoder: encoder)
         let accumulators = specs.map { $0.makeAccumulator() }
-        let reservation = pool.reservation(for: "hash aggregate")
+        let reservation = pool.reservation(for: HashAggregation.consumer)
         let scratch = EncodedKeys()
         var groupIds: [UInt32] = []
         var children: [[MergeInput]]?

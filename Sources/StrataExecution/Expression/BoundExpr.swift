@@ -29,6 +29,8 @@ package struct BoundExpr: Sendable {
         case dynamicLike(BoundExpr, pattern: BoundExpr, negated: Bool, caseInsensitive: Bool)
         case cast(BoundExpr, text: String)
         case function(ScalarFunction, [BoundExpr], text: String)
+        /// CASE: (condition, result) pairs and the ELSE result (nil: NULL), results already of the CASE's type.
+        case caseWhen([(BoundExpr, BoundExpr)], otherwise: BoundExpr?)
     }
 
     /// Evaluates the expression over `batch`; the result has `batch.count` rows.
@@ -95,6 +97,9 @@ package struct BoundExpr: Sendable {
             var values: [Vector] = []
             for arg in args { values.append(try arg.vector(batch)) }
             return try function.evaluate(values, type: type, count: count, text: text)
+        case let .caseWhen(branches, otherwise):
+            return Vector(column: try CaseWhen.evaluate(branches, otherwise: otherwise, type: type, batch: batch),
+                          isConstant: false)
         }
     }
 }

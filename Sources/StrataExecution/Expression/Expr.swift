@@ -25,8 +25,26 @@ public indirect enum Expr: Sendable, Hashable, CustomStringConvertible {
     case like(Expr, pattern: Expr, negated: Bool, caseInsensitive: Bool)
     /// `CAST(e AS type)`; a value that does not convert is an error.
     case cast(Expr, DataType)
-    /// A scalar function by name: `lower`, `upper`, `length`, `substr`, `abs`, `round`, `year`, `month`, `day`.
+    /// A scalar function by name: `lower`, `upper`, `length`, `substr`, `abs`, `round`, `pow`, `sqrt`, `year`,
+    /// `month`, `day`, `concat` (NULL arguments skipped) and `||` (NULL if any argument is).
     case function(String, [Expr])
+    /// `CASE WHEN c1 THEN r1 … [ELSE e] END`: the result of the first branch whose condition is TRUE, else `e`
+    /// (NULL when absent). Each result is evaluated only on the rows that choose it.
+    case caseWhen([WhenThen], otherwise: Expr?)
+
+    /// One `WHEN condition THEN result` branch of ``Expr/caseWhen(_:otherwise:)``.
+    public struct WhenThen: Sendable, Hashable {
+        /// The condition (a bool expression).
+        public var when: Expr
+        /// The value for rows whose condition is TRUE.
+        public var then: Expr
+
+        /// Creates a branch.
+        public init(when: Expr, then: Expr) {
+            self.when = when
+            self.then = then
+        }
+    }
 
     /// Unary operators.
     public enum UnaryOperator: String, Sendable, Hashable {
@@ -63,7 +81,12 @@ public indirect enum Expr: Sendable, Hashable, CustomStringConvertible {
         case let .like(e, pattern, negated, ci):
             return "(\(e) \(negated ? "NOT " : "")\(ci ? "ILIKE" : "LIKE") \(pattern))"
         case let .cast(e, type): return "CAST(\(e) AS \(type.name))"
-        case let .function(name, args): return "\(name)(\(args.map(\.description).joined(separator: ", ")))"
+        case let .function(name, args):
+            if name == "||", args.count == 2 { return "(\(args[0]) || \(args[1]))" }
+            return "\(name)(\(args.map(\.description).joined(separator: ", ")))"
+        case let .caseWhen(branches, otherwise):
+            let body = branches.map { "WHEN \($0.when) THEN \($0.then)" }.joined(separator: " ")
+            return "CASE \(body)" + (otherwise.map { " ELSE \($0)" } ?? "") + " END"
         }
     }
 
@@ -80,6 +103,12 @@ public indirect enum Expr: Sendable, Hashable, CustomStringConvertible {
             case let .between(a, low, high, _): visit(a); visit(low); visit(high)
             case let .like(a, pattern, _, _): visit(a); visit(pattern)
             case let .function(_, args): args.forEach(visit)
+            case let .caseWhen(branches, otherwise):
+                for branch in branches {
+                    visit(branch.when)
+                    visit(branch.then)
+                }
+                if let otherwise { visit(otherwise) }
             }
         }
         visit(self)

@@ -86,9 +86,69 @@ struct ExprBinder {
             for (i, arg) in args.enumerated() {
                 bound.append(try bind(arg, defaultType: ExprBinder.argumentDefault(name, position: i)))
             }
+            if ScalarFunction.takesText(name) {
+                bound = try bound.map { (arg) throws(StrataError) in
+                    guard arg.type != .string else { return arg }
+                    return BoundExpr(type: .string, node: .cast(arg, text: text))
+                }
+            }
             let (function, type) = try ScalarFunction.bind(name, bound.map(\.type), text: text)
             return BoundExpr(type: type, node: .function(function, bound, text: text))
+        case let .caseWhen(branches, otherwise):
+            return try bindCase(branches, otherwise: otherwise, text: text)
         }
+    }
+
+    /// Binds a CASE: conditions must be bool; results are cast to their common type (numbers widen to the widest,
+    /// a date meets a timestamp as a timestamp, NULLs take the others' type).
+    private func bindCase(_ branches: [Expr.WhenThen], otherwise: Expr?, text: String) throws(StrataError) -> BoundExpr {
+        var conditions: [BoundExpr] = []
+        for branch in branches {
+            let condition = try bind(branch.when, defaultType: .bool)
+            guard condition.type == .bool else {
+                throw mismatch("a CASE condition must be bool, not \(condition.type)", text)
+            }
+            conditions.append(condition)
+        }
+        let resultExprs = branches.map(\.then) + (otherwise.map { [$0] } ?? [])
+        var typed: [BoundExpr?] = []
+        var common: DataType?
+        for e in resultExprs {
+            guard !e.isUntypedNull else {
+                typed.append(nil)
+                continue
+            }
+            let bound = try bind(e)
+            typed.append(bound)
+            guard let current = common else {
+                common = bound.type
+                continue
+            }
+            guard let merged = ExprBinder.commonType(current, bound.type) else {
+                throw mismatch("CASE results of types \(current) and \(bound.type) do not mix", text)
+            }
+            common = merged
+        }
+        let type = common ?? .bool
+        let results = typed.map { (bound) -> BoundExpr in
+            guard let bound else { return ExprBinder.constant(.null, type: type) }
+            return bound.type == type ? bound : BoundExpr(type: type, node: .cast(bound, text: text))
+        }
+        let pairs = Array(zip(conditions, results.prefix(branches.count)))
+        return BoundExpr(type: type, node: .caseWhen(pairs, otherwise: otherwise == nil ? nil : results.last))
+    }
+
+    /// The type two values meet in (CASE results, COALESCE arguments), or nil when they do not mix.
+    package static func commonType(_ a: DataType, _ b: DataType) -> DataType? {
+        if a == b { return a }
+        let numbers: [DataType] = [.int32, .int64, .float, .double]
+        if let i = numbers.firstIndex(of: a), let j = numbers.firstIndex(of: b) {
+            // int64 and float meet as double (a float cannot hold every int64).
+            if Set([a, b]) == [.int64, .float] { return .double }
+            return numbers[max(i, j)]
+        }
+        if Set([a, b]) == [.date, .timestamp] { return .timestamp }
+        return nil
     }
 
     /// Binds `expr`, giving an untyped NULL the type `defaultType`.
@@ -102,6 +162,7 @@ struct ExprBinder {
         case "lower", "upper", "length", "substr", "substring": position == 0 ? .string : .int64
         case "year", "month", "day": .date
         case "round": position == 0 ? .double : .int32
+        case "concat", "||": .string
         default: .double
         }
     }

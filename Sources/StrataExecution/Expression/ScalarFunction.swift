@@ -23,6 +23,13 @@ import StrataCore
 /// A built-in scalar function.
 enum ScalarFunction: String, Sendable {
     case lower, upper, length, substr, abs, round, pow, sqrt, year, month, day
+    /// `concat(a, …)`: NULL arguments skipped.
+    case concat
+    /// `a || b`: NULL when either is.
+    case concatStrict = "||"
+
+    /// Whether the function takes text arguments, to which the binder casts any other type.
+    static func takesText(_ name: String) -> Bool { ["concat", "||"].contains(name.lowercased()) }
 
     /// The function called `name` (any case) applied to arguments of `types`, with its result type.
     static func bind(_ name: String, _ types: [DataType], text: String) throws(StrataError) -> (ScalarFunction, DataType) {
@@ -44,6 +51,7 @@ enum ScalarFunction: String, Sendable {
         case (.pow, 2): type = types.allSatisfy(numbers.contains) ? .double : nil
         case (.sqrt, 1): type = numbers.contains(types[0]) ? .double : nil
         case (.year, 1), (.month, 1), (.day, 1): type = types[0] == .date || types[0] == .timestamp ? .int64 : nil
+        case (.concat, 1...), (.concatStrict, 2): type = types.allSatisfy { $0 == .string } ? .string : nil
         default:
             throw StrataError(.invalidArgument, "\(function.rawValue) does not take \(types.count) arguments in \(text)")
         }
@@ -56,6 +64,9 @@ enum ScalarFunction: String, Sendable {
 
     /// Evaluates the function over `args` (already type-checked) into `type`.
     func evaluate(_ args: [Vector], type: DataType, count: Int, text: String) throws(StrataError) -> Vector {
+        if self == .concat || self == .concatStrict {
+            return try Concat.evaluate(args, strict: self == .concatStrict, count: count)
+        }
         if args.contains(where: \.isNullConstant) { return .null(type) }
         let constant = args.allSatisfy(\.isConstant)
         let rows = constant ? 1 : count
@@ -80,6 +91,8 @@ enum ScalarFunction: String, Sendable {
         case .sqrt:
             return mapValues(SquareRoot(), try x.doubleOperand(), count: rows, words: words)
                 .vector(.double, constant: constant)
+        case .concat, .concatStrict:
+            return try Concat.evaluate(args, strict: self == .concatStrict, count: count)
         case .year, .month, .day:
             let part = self == .year ? 0 : (self == .month ? 1 : 2)
             if x.type == .date {

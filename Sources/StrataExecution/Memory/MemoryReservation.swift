@@ -17,12 +17,12 @@ package final class MemoryReservation: @unchecked Sendable {
         self.consumer = consumer
     }
 
-    deinit { pool.release(bytes) }
+    deinit { pool.release(bytes, consumer: consumer) }
 
     /// Adds `delta` bytes if the pool has room; returns whether it did.
     package func tryGrow(by delta: Int) -> Bool {
         guard delta > 0 else { return true }
-        guard pool.tryReserve(delta) else { return false }
+        guard pool.tryReserve(delta, consumer: consumer) else { return false }
         bytes += delta
         return true
     }
@@ -41,7 +41,7 @@ package final class MemoryReservation: @unchecked Sendable {
     /// Adds `delta` bytes even over the limit (for bounded, unavoidable working memory).
     package func forceGrow(by delta: Int) {
         guard delta > 0 else { return }
-        pool.forceReserve(delta)
+        pool.forceReserve(delta, consumer: consumer)
         bytes += delta
     }
 
@@ -59,7 +59,7 @@ package final class MemoryReservation: @unchecked Sendable {
     package func shrink(to target: Int) {
         let keep = max(0, target)
         guard keep < bytes else { return }
-        pool.release(bytes - keep)
+        pool.release(bytes - keep, consumer: consumer)
         bytes = keep
     }
 

@@ -11,6 +11,9 @@ import Synchronization
 /// 3. At the end the rows are concatenated, their sort keys evaluated, an index permutation sorted with a
 ///    comparator over the typed key columns (NULLs placed per key, last by default), and the rows gathered.
 package final class SortBuffer: Sendable {
+    /// The memory consumer name of sort buffers.
+    package static let consumer = "ORDER BY"
+
     private let keys: [(BoundExpr, SortKey)]
     private let schema: Schema
     private let keep: Int?
@@ -27,7 +30,7 @@ package final class SortBuffer: Sendable {
         self.keys = keys
         self.schema = schema
         self.keep = keep
-        state = Mutex(State(reservation: pool.reservation(for: "ORDER BY")))
+        state = Mutex(State(reservation: pool.reservation(for: SortBuffer.consumer)))
     }
 
     /// Adds a batch.

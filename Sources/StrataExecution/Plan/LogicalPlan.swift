@@ -2,12 +2,18 @@ import StrataCore
 
 /// A query as a tree of relational operators, from a table scan up to the result.
 ///
-/// Plans are built by the Swift API (``Strata/Query``) and, later, by SQL. The executor runs plans of the shape
-/// scan → (filter | project)* → [aggregate → (filter | project)*] → [sort] → [limit]; other shapes are rejected
-/// with an `.unsupported` error.
+/// Plans are built by the Swift API (``Strata/Query``) and by SQL. One pipeline runs the shape
+/// source → (filter | project)* → [aggregate → (filter | project)*] → [sort] → [limit] → [project]; any other
+/// operator below (an aggregate over an aggregate, a sort or limit in a subquery) first materialises its input
+/// into scratch Parquet files, which the rest of the plan then scans.
 public indirect enum LogicalPlan: Sendable, Hashable {
     /// All rows of a table (`columns` narrows the columns; nil keeps them all).
     case scan(table: String, columns: [String]?)
+    /// All rows of Parquet files read directly (`read_parquet`); their schemas must agree. `label` names the
+    /// source in EXPLAIN output.
+    case parquet(paths: [String], label: String)
+    /// Rows given in the plan; `SELECT 1 + 1` scans one row of a one-column table.
+    case values(Schema, [[Value]])
     /// The rows for which `predicate` is TRUE.
     case filter(Expr, LogicalPlan)
     /// New columns computed from each row.

@@ -4,9 +4,10 @@ import StrataStorage
 /// A ``LogicalPlan`` bound to a table snapshot and to types: what the executor runs.
 ///
 /// Compilation:
-/// 1. Peel LIMIT and ORDER BY off the top.
-/// 2. Walk down through filters and projections to an optional aggregate, and below it to the scan; everything
-///    else is unsupported.
+/// 1. Peel a final projection, LIMIT and ORDER BY off the top.
+/// 2. Walk down through filters and projections to an optional aggregate, and below it to the source. Anything
+///    else met on the way (a second aggregate, a sort or limit) is compiled as a plan of its own whose result is
+///    materialised and becomes this plan's source.
 /// 3. Bind the operators bottom-up, each against the schema its input produces.
 /// 4. Work out which table columns anything reads (projection pushdown) and which filters right above the scan
 ///    can prune row groups by their statistics (predicate pushdown).
@@ -27,8 +28,8 @@ package struct PhysicalPlan: Sendable {
         package var keyNames: [NamedExpr]
     }
 
-    /// The table version scanned.
-    package let snapshot: TableSnapshot
+    /// Where the scanned rows come from.
+    package let source: ScanSource
     /// Table columns read, in table order.
     package let scanColumns: [String]
     /// The schema of scanned batches.
@@ -45,6 +46,8 @@ package struct PhysicalPlan: Sendable {
     package let sort: [(BoundExpr, SortKey)]
     /// LIMIT / OFFSET.
     package let limit: (count: Int, offset: Int)?
+    /// A projection applied last, after ORDER BY and LIMIT (it drops sort keys that are not selected).
+    package let finalProjection: StreamOperator?
     /// The result schema.
     package let outputSchema: Schema
 
@@ -53,6 +56,15 @@ package struct PhysicalPlan: Sendable {
         var node = plan
         var limit: (Int, Int)?
         var sortKeys: [SortKey] = []
+        var final: [NamedExpr]?
+        if case let .project(named, inner) = node {
+            switch inner {
+            case .sort, .limit:
+                final = named
+                node = inner
+            default: break
+            }
+        }
         if case let .limit(count, offset, inner) = node {
             guard count >= 0, offset >= 0 else {
                 throw StrataError(.invalidArgument, "LIMIT and OFFSET must not be negative")
@@ -68,30 +80,46 @@ package struct PhysicalPlan: Sendable {
         var upper: [LogicalPlan] = []
         var lower: [LogicalPlan] = []
         var aggregateNode: (keys: [NamedExpr], calls: [AggregateCall])?
-        var table = ""
+        var source: ScanSource?
         var tableColumns: [String]?
         walk: while true {
             switch node {
             case let .filter(_, inner), let .project(_, inner):
                 if aggregateNode == nil { upper.append(node) } else { lower.append(node) }
                 node = inner
-            case let .aggregate(keys, calls, inner):
-                guard aggregateNode == nil else {
-                    throw StrataError(.unsupported, "a query may aggregate only once")
-                }
+            case let .aggregate(keys, calls, inner) where aggregateNode == nil:
                 aggregateNode = (keys, calls)
                 node = inner
             case let .scan(name, columns):
-                table = name
+                source = ScanSource(snapshot: try resolve(name))
                 tableColumns = columns
                 break walk
-            case .sort, .limit:
-                throw StrataError(.unsupported, "ORDER BY and LIMIT are supported only at the top of a query")
+            case let .parquet(paths, label):
+                source = try ScanSource(parquetFiles: paths, name: label)
+                break walk
+            case let .values(schema, rows):
+                var builders = schema.fields.map { ColumnBuilder(type: $0.type, capacity: rows.count) }
+                for row in rows {
+                    guard row.count == builders.count else {
+                        throw StrataError(.invalidArgument, "a VALUES row has \(row.count) values, expected \(builders.count)")
+                    }
+                    for (i, value) in row.enumerated() { try builders[i].append(value) }
+                }
+                source = ScanSource(name: "values (\(rows.count) rows)", schema: schema,
+                                    kind: .rows(try Batch(schema: schema, columns: builders.map { $0.finish() })))
+                break walk
+            case .aggregate, .sort, .limit:
+                let child = try PhysicalPlan(node, resolve: resolve)
+                source = ScanSource(name: "materialized subquery", schema: child.outputSchema,
+                                    kind: .materialized(child))
+                break walk
             }
         }
         if aggregateNode == nil { swap(&upper, &lower) }
-        snapshot = try resolve(table)
-        let tableSchema = snapshot.schema
+        guard let source else { throw StrataError(.internal, "a plan without a source") }
+        self.source = source
+        let tableSchema = source.schema
+        let table = source.name
         var visible = tableSchema
         if let tableColumns {
             var fields: [Field] = []
@@ -159,7 +187,25 @@ package struct PhysicalPlan: Sendable {
         let sortInput = schema
         sort = try sortKeys.map { key in (try key.expr.bind(to: sortInput), key) }
         self.limit = limit.map { (count: $0.0, offset: $0.1) }
+        if let final {
+            let ops = try PhysicalPlan.bind([.project(final, .values(schema, []))], schema: &schema)
+            finalProjection = ops.first
+        } else {
+            finalProjection = nil
+        }
         outputSchema = schema
+    }
+
+    /// The schema of the rows ORDER BY and LIMIT see (before the final projection).
+    package var sortSchema: Schema {
+        if let aggregate {
+            var schema = Schema(unchecked: aggregate.keyFields + aggregate.specs.map { Field($0.name, $0.resultType) })
+            for op in postOperators { if case let .project(_, s, _) = op { schema = s } }
+            return schema
+        }
+        var schema = scanSchema
+        for op in preOperators { if case let .project(_, s, _) = op { schema = s } }
+        return schema
     }
 
     private static func narrowest(_ schema: Schema) -> String {
@@ -190,7 +236,14 @@ package struct PhysicalPlan: Sendable {
 
     /// The operator tree, one operator per line, the result at the top.
     package func describe(rowGroups: (kept: Int, total: Int)? = nil) -> String {
+        operatorLines(rowGroups: rowGroups).enumerated()
+            .map { String(repeating: "  ", count: $0.offset) + $0.element }.joined(separator: "\n")
+    }
+
+    /// One line per operator, the result first (EXPLAIN indents them; EXPLAIN ANALYZE appends figures).
+    package func operatorLines(rowGroups: (kept: Int, total: Int)? = nil) -> [String] {
         var lines: [String] = []
+        if let finalProjection { lines.append(finalProjection.description) }
         if let limit { lines.append("Limit \(limit.count)" + (limit.offset > 0 ? " offset \(limit.offset)" : "")) }
         if !sort.isEmpty { lines.append("Sort " + sort.map(\.1.description).joined(separator: ", ")) }
         for op in postOperators.reversed() { lines.append(op.description) }
@@ -200,11 +253,11 @@ package struct PhysicalPlan: Sendable {
             lines.append("HashAggregate keys [\(keys)] aggregates [\(calls)]")
         }
         for op in preOperators.reversed() { lines.append(op.description) }
-        var scan = "Scan \(snapshot.name) v\(snapshot.version) columns [\(scanColumns.joined(separator: ", "))]"
+        var scan = "Scan \(source.name) columns [\(scanColumns.joined(separator: ", "))]"
         if let pruning { scan += " prune \(pruning)" }
         if let rowGroups { scan += " row groups \(rowGroups.kept) of \(rowGroups.total)" }
         lines.append(scan)
-        return lines.enumerated().map { String(repeating: "  ", count: $0.offset) + $0.element }
-            .joined(separator: "\n")
+        if case let .materialized(child) = source.kind { lines += child.operatorLines() }
+        return lines
     }
 }

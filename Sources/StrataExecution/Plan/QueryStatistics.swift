@@ -1,3 +1,5 @@
+import StrataCore
+
 /// What a query did, for EXPLAIN ANALYZE and for callers that report progress.
 public struct QueryStatistics: Sendable, CustomStringConvertible {
     /// Result rows.
@@ -26,6 +28,8 @@ public struct QueryStatistics: Sendable, CustomStringConvertible {
     public var spillRuns = 0
     /// Deepest recursive repartitioning level of the aggregate merge.
     public var repartitionLevel = 0
+    /// Per operator, the result first (then, for a materialised subquery, its operators).
+    public var operators: [OperatorStatistics] = []
 
     public var description: String {
         var lines = [
@@ -38,10 +42,34 @@ public struct QueryStatistics: Sendable, CustomStringConvertible {
         return lines.joined(separator: "\n")
     }
 
+    /// The operator tree with each operator's figures, as EXPLAIN ANALYZE prints it.
+    public var analyzedPlan: String {
+        operators.enumerated().map { index, op in
+            var figures = "rows \(op.rows), \(QueryStatistics.fixed(op.seconds)) s"
+            if op.peakReservedBytes > 0 { figures += ", peak reserved \(ByteCount.format(op.peakReservedBytes))" }
+            if op.spilledBytes > 0 { figures += ", spilled \(ByteCount.format(Int(op.spilledBytes)))" }
+            return String(repeating: "  ", count: index) + op.name + "  (" + figures + ")"
+        }.joined(separator: "\n")
+    }
+
     /// `x` with three decimals.
     static func fixed(_ x: Double) -> String {
         let millis = Int((x * 1000).rounded())
         let fraction = String(millis % 1000)
         return "\(millis / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
     }
+}
+
+/// What one operator of a query did.
+public struct OperatorStatistics: Sendable, Hashable {
+    /// The operator as EXPLAIN shows it.
+    public var name: String
+    /// Rows it produced.
+    public var rows: Int
+    /// Busy time summed over workers, in seconds.
+    public var seconds: Double
+    /// The most bytes its memory reservations held at once (0 for operators that reserve nothing).
+    public var peakReservedBytes: Int
+    /// Bytes it spilled to disk.
+    public var spilledBytes: Int64
 }

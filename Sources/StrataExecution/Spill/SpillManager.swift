@@ -30,6 +30,7 @@ package final class SpillManager: Sendable {
         var peakBytesOnDisk: Int64 = 0
         var totalBytesWritten: Int64 = 0
         var runsCreated = 0
+        var scratchFiles = 0
     }
 
     /// Creates a manager; nothing is created on disk until the first run.
@@ -86,6 +87,22 @@ package final class SpillManager: Sendable {
         } catch {
             release(path)
             throw StrataError(.io, "cannot create spill file for \"\(label)\": \(Self.reason(error))", path: path)
+        }
+    }
+
+    /// A fresh path in the spill directory for a scratch file the caller writes itself (materialised subquery
+    /// results); it is deleted with the directory by `cleanup()`.
+    package func scratchPath(label: String, suffix: String) throws(StrataError) -> String {
+        try state.withLock { state throws(StrataError) -> String in
+            let directory: String
+            if let existing = state.directory {
+                directory = existing
+            } else {
+                directory = try createDirectory()
+                state.directory = directory
+            }
+            state.scratchFiles += 1
+            return "\(directory)/scratch-\(state.scratchFiles)-\(Self.fileNamePart(label)).\(suffix)"
         }
     }
 

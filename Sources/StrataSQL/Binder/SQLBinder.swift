@@ -1,0 +1,375 @@
+import StrataCore
+import StrataExecution
+
+// Binding a SELECT into a logical plan.
+//
+// 1. FROM: a CTE, a store table, a table function (read_parquet, read_csv) or a subquery becomes the source plan
+//    and the scope of visible columns (no FROM: one row of no visible columns).
+// 2. WHERE is translated over that scope (aggregates are refused there).
+// 3. The query aggregates when it has GROUP BY or an aggregate call anywhere in SELECT, HAVING or ORDER BY.
+//    GROUP BY items may be expressions, output aliases or 1-based ordinals. Then every select, HAVING and ORDER BY
+//    expression is rewritten over the aggregate's output: aggregate calls become columns (equal calls shared),
+//    expressions equal to a group key become that key, and any other source column is an error.
+// 4. The select list becomes a projection with unique plan names; users see the names they wrote (or DuckDB-style
+//    defaults such as `sum(v1)`).
+// 5. DISTINCT groups by every output column.
+// 6. ORDER BY items may be ordinals, output aliases or expressions; an expression that is not an output is
+//    computed as a hidden column, sorted on and dropped by a final projection.
+// 7. LIMIT / OFFSET must fold to non-negative integers.
+// Each translated expression is bound against its input schema at once, so type errors point into the SQL.
+
+/// Turns parsed statements into logical plans, resolving names and types against a catalog.
+package struct SQLBinder {
+    private let sql: String
+    private let catalog: any SQLCatalog
+    private let expressions: ExpressionBinder
+
+    /// A binder for statement text `sql` with parameter values `parameters`.
+    package init(sql: String, parameters: [Value] = [], catalog: any SQLCatalog) {
+        self.sql = sql
+        self.catalog = catalog
+        expressions = ExpressionBinder(sql: sql, parameters: parameters)
+    }
+
+    /// Binds `statement`.
+    package func bind(_ statement: SQLStatement) throws -> BoundStatement {
+        switch statement {
+        case let .select(select):
+            let relation = try bindSelect(select, ctes: [:])
+            return BoundStatement(plan: relation.plan, action: .query, columnNames: relation.scope.columns.map(\.name))
+        case let .explain(select, analyze, _):
+            let relation = try bindSelect(select, ctes: [:])
+            return BoundStatement(plan: relation.plan, action: analyze ? .explainAnalyze : .explain,
+                                  columnNames: relation.scope.columns.map(\.name))
+        }
+    }
+
+    /// A bound query: its plan and its output columns (unqualified).
+    struct Relation {
+        var plan: LogicalPlan
+        var scope: BindScope
+    }
+
+    // MARK: - SELECT
+
+    private func bindSelect(_ select: SQLSelect, ctes outer: [String: Relation]) throws -> Relation {
+        var ctes = outer
+        for cte in select.ctes {
+            var relation = try bindSelect(cte.query, ctes: ctes)
+            if let names = cte.columns {
+                guard names.count <= relation.scope.columns.count else {
+                    throw expressions.error("\(cte.name) names \(names.count) columns but its query has "
+                        + "\(relation.scope.columns.count)", at: cte.location)
+                }
+                for (i, name) in names.enumerated() { relation.scope.columns[i].name = name }
+            }
+            relation.scope.label = "CTE \(cte.name)"
+            ctes[cte.name.lowercased()] = relation
+        }
+        // 1.
+        let source = try bindFrom(select.from, ctes: ctes)
+        var plan = source.plan
+        let scope = source.scope
+        // 2.
+        if let condition = select.whereClause {
+            let predicate = try expressions.translate(condition, scope: scope, clause: "WHERE")
+            try requireBool(predicate, against: scope.schema, at: condition.location, clause: "WHERE")
+            plan = .filter(predicate, plan)
+        }
+        // 3.
+        let items = select.items
+        let aggregating = !select.groupBy.isEmpty
+            || items.contains { if case let .expr(e, _) = $0 { return ExpressionBinder.containsAggregate(e) }; return false }
+            || (select.having.map(ExpressionBinder.containsAggregate) ?? false)
+            || select.orderBy.contains { ExpressionBinder.containsAggregate($0.expr) }
+        var collector: AggregateCollector?
+        var projectionInput = scope.schema
+        if aggregating {
+            let aggregate = AggregateCollector(expressions: expressions, source: scope)
+            for item in select.groupBy {
+                let keyExpr = try groupKeyExpression(item, items: items, scope: scope)
+                try aggregate.addKey(keyExpr)
+            }
+            collector = aggregate
+        } else if let having = select.having {
+            throw expressions.error("HAVING needs GROUP BY or an aggregate", at: having.location)
+        }
+        // Select items, expanded.
+        var outputs: [(sql: SQLExpr, name: String)] = []
+        for item in items {
+            switch item {
+            case let .star(qualifier, location):
+                let columns = scope.columns.filter { column in
+                    qualifier.map { column.qualifier?.lowercased() == $0.lowercased() } ?? true
+                }
+                if columns.isEmpty {
+                    if let qualifier { throw expressions.error("table \"\(qualifier)\" not found in FROM", at: location) }
+                    throw expressions.error("SELECT * with no FROM clause", at: location)
+                }
+                for column in columns {
+                    outputs.append((.column(qualifier: column.qualifier, name: column.name, location), column.name))
+                }
+            case let .expr(e, alias):
+                outputs.append((e, alias ?? e.displayText))
+            }
+        }
+        func translateOutput(_ e: SQLExpr, clause: String) throws -> Expr {
+            if let collector {
+                return try expressions.translate(e, scope: scope, clause: clause, hook: collector.hook(clause: clause))
+            }
+            return try expressions.translate(e, scope: scope, clause: clause)
+        }
+        var projected: [Expr] = []
+        for output in outputs { projected.append(try translateOutput(output.sql, clause: "SELECT")) }
+        var having: Expr?
+        if let condition = select.having { having = try translateOutput(condition, clause: "HAVING") }
+        // ORDER BY keys that are not outputs are translated now, so their aggregates join the aggregate step.
+        enum OrderTarget { case output(Int), hidden(Expr), overOutput(SQLExpr) }
+        var orderTargets: [OrderTarget] = []
+        for item in select.orderBy {
+            if case let .literal(.integer(k), location) = item.expr {
+                guard k >= 1, k <= outputs.count else {
+                    throw expressions.error("ORDER BY position \(k) is not in the select list (1…\(outputs.count))",
+                                            at: location)
+                }
+                orderTargets.append(.output(Int(k) - 1))
+                continue
+            }
+            if case let .column(nil, name, _) = item.expr {
+                let byAlias = outputs.indices.filter { outputs[$0].name == name }
+                let byAliasCI = outputs.indices.filter { outputs[$0].name.lowercased() == name.lowercased() }
+                let matches = byAlias.isEmpty ? byAliasCI : byAlias
+                if let first = matches.first, matches.allSatisfy({ projected[$0] == projected[first] }) {
+                    orderTargets.append(.output(first))
+                    continue
+                }
+            }
+            do {
+                let expr = try translateOutput(item.expr, clause: "ORDER BY")
+                if let index = projected.firstIndex(of: expr) {
+                    orderTargets.append(.output(index))
+                } else if select.distinct {
+                    throw expressions.error("for SELECT DISTINCT, ORDER BY expressions must appear in the select list",
+                                            at: item.expr.location)
+                } else {
+                    orderTargets.append(.hidden(expr))
+                }
+            } catch let error as StrataError where error.code == .notFound {
+                // An expression over output aliases (`ORDER BY total * 2`).
+                orderTargets.append(.overOutput(item.expr))
+            }
+        }
+        if let collector {
+            plan = try collector.plan(over: plan)
+            projectionInput = collector.outputSchema
+            if let having, let condition = select.having {
+                try requireBool(having, against: projectionInput, at: condition.location, clause: "HAVING")
+                plan = .filter(having, plan)
+            }
+        }
+        // 4.
+        var names = UniqueNames()
+        var columns: [BindScope.Column] = []
+        var named: [NamedExpr] = []
+        for (output, expr) in zip(outputs, projected) {
+            let type = try expressions.check(expr, against: projectionInput, at: output.sql.location)
+            let planName = names.make(output.name)
+            columns.append(BindScope.Column(qualifier: nil, name: output.name, planName: planName, type: type))
+            named.append(NamedExpr(expr, as: planName))
+        }
+        let visibleCount = named.count
+        var sortKeys: [SortKey] = []
+        var outputScope = BindScope(columns: columns, label: "the select list")
+        for (target, item) in zip(orderTargets, select.orderBy) {
+            let key: Expr
+            switch target {
+            case let .output(index):
+                key = .column(named[index].name)
+            case let .hidden(expr):
+                let type = try expressions.check(expr, against: projectionInput, at: item.expr.location)
+                let planName = names.make("__order\(sortKeys.count)")
+                named.append(NamedExpr(expr, as: planName))
+                outputScope.columns.append(BindScope.Column(qualifier: nil, name: planName, planName: planName,
+                                                            type: type))
+                key = .column(planName)
+            case let .overOutput(e):
+                key = try expressions.translate(e, scope: outputScope, clause: "ORDER BY")
+            }
+            sortKeys.append(SortKey(key, ascending: item.ascending, nullsFirst: item.nullsFirst ?? false))
+        }
+        plan = .project(named, plan)
+        // 5.
+        if select.distinct {
+            plan = .aggregate(keys: named.map { NamedExpr.column($0.name) }, aggregates: [], plan)
+        }
+        // 6.
+        if !sortKeys.isEmpty {
+            for (key, item) in zip(sortKeys, select.orderBy) {
+                try expressions.check(key.expr, against: outputScope.schema, at: item.expr.location)
+            }
+            plan = .sort(sortKeys, plan)
+        }
+        // 7.
+        if select.limit != nil || select.offset != nil {
+            let count = try select.limit.map { try constantInteger($0, clause: "LIMIT") } ?? Int(Int64.max)
+            let offset = try select.offset.map { try constantInteger($0, clause: "OFFSET") } ?? 0
+            plan = .limit(count: count, offset: offset, plan)
+        }
+        if named.count > visibleCount {
+            plan = .project(named.prefix(visibleCount).map { NamedExpr.column($0.name) }, plan)
+        }
+        return Relation(plan: plan, scope: BindScope(columns: columns, label: "the subquery"))
+    }
+
+    /// The source expression a GROUP BY item stands for.
+    private func groupKeyExpression(_ item: SQLExpr, items: [SQLSelectItem], scope: BindScope) throws -> (Expr, SourceLocation) {
+        var target = item
+        if case let .literal(.integer(k), location) = item {
+            guard k >= 1, k <= items.count, case let .expr(e, _) = items[Int(k) - 1] else {
+                throw expressions.error("GROUP BY position \(k) is not an expression of the select list", at: location)
+            }
+            target = e
+        } else if case let .column(nil, name, _) = item, scope.find(name, qualifier: nil).isEmpty {
+            for case let .expr(e, alias?) in items where alias.lowercased() == name.lowercased() {
+                target = e
+                break
+            }
+        }
+        if ExpressionBinder.containsAggregate(target) {
+            throw expressions.error("aggregate functions are not allowed in GROUP BY", at: target.location)
+        }
+        let expr = try expressions.translate(target, scope: scope, clause: "GROUP BY")
+        try expressions.check(expr, against: scope.schema, at: target.location)
+        return (expr, target.location)
+    }
+
+    private func requireBool(_ e: Expr, against schema: Schema, at location: SourceLocation, clause: String) throws {
+        let type = try expressions.check(e, against: schema, at: location)
+        guard type == .bool else {
+            throw expressions.error("\(clause) needs a boolean condition, not \(type)", at: location)
+        }
+    }
+
+    private func constantInteger(_ e: SQLExpr, clause: String) throws -> Int {
+        let expr = try expressions.translate(e, scope: BindScope(columns: [], label: clause), clause: clause)
+        switch expr {
+        case let .literal(.int32(v)) where v >= 0: return Int(v)
+        case let .literal(.int64(v)) where v >= 0: return Int(v)
+        default: throw expressions.error("\(clause) must be a non-negative integer constant", at: e.location)
+        }
+    }
+
+    // MARK: - FROM
+
+    private func bindFrom(_ ref: SQLTableRef?, ctes: [String: Relation]) throws -> Relation {
+        guard let ref else {
+            let schema = Schema(unchecked: [Field("__row", .bool)])
+            return Relation(plan: .values(schema, [[.bool(true)]]), scope: BindScope(columns: [], label: "no FROM"))
+        }
+        switch ref {
+        case let .table(name, alias, location):
+            if let cte = ctes[name.lowercased()] {
+                return requalified(cte, as: alias ?? name)
+            }
+            var tableName = name
+            var schema = try catalog.tableSchema(name)
+            let all = try catalog.tableNames()
+            if schema == nil, let match = all.first(where: { $0.lowercased() == name.lowercased() }) {
+                tableName = match
+                schema = try catalog.tableSchema(match)
+            }
+            guard let schema else {
+                var message = "table \"\(name)\" does not exist"
+                if let hint = BindScope.closest(to: name, among: all + ctes.keys.sorted()) {
+                    message += "; did you mean \"\(hint)\"?"
+                }
+                throw expressions.error(message, at: location, code: .notFound)
+            }
+            let columns = schema.fields.map {
+                BindScope.Column(qualifier: alias ?? tableName, name: $0.name, planName: $0.name, type: $0.type)
+            }
+            return Relation(plan: .scan(table: tableName, columns: nil),
+                            scope: BindScope(columns: columns, label: "table \(tableName)"))
+        case let .function(name, arguments, alias, location):
+            return try bindTableFunction(name, arguments, alias: alias, at: location)
+        case let .subquery(select, alias, _):
+            var relation = try bindSelect(select, ctes: ctes)
+            relation.scope.label = alias.map { "subquery \($0)" } ?? "the subquery"
+            return requalified(relation, as: alias)
+        }
+    }
+
+    private func requalified(_ relation: Relation, as qualifier: String?) -> Relation {
+        var copy = relation
+        for i in copy.scope.columns.indices { copy.scope.columns[i].qualifier = qualifier }
+        return copy
+    }
+
+    private func bindTableFunction(_ name: String, _ arguments: [SQLExpr], alias: String?,
+                                   at location: SourceLocation) throws -> Relation {
+        let lowered = name.lowercased()
+        var positional: [Value] = []
+        var options: [String: Value] = [:]
+        for argument in arguments {
+            if case let .binary(.equal, .column(nil, key, _), value, _) = argument {
+                options[key.lowercased()] = try constant(value)
+            } else {
+                positional.append(try constant(argument))
+            }
+        }
+        guard positional.count == 1, case let .string(path) = positional[0] else {
+            throw expressions.error("\(lowered) needs one path string argument", at: location)
+        }
+        let files: (paths: [String], schema: Schema)
+        let label = "\(lowered)('\(path)')"
+        do {
+            switch lowered {
+            case "read_parquet", "parquet_scan":
+                guard options.isEmpty else {
+                    throw expressions.error("read_parquet takes no options", at: location)
+                }
+                files = try catalog.parquetFiles(path)
+            case "read_csv", "read_csv_auto":
+                files = try catalog.csvFile(path, options: options)
+            default:
+                throw expressions.error("unknown table function \(name); use read_parquet or read_csv", at: location,
+                                        code: .notFound)
+            }
+        } catch let error as StrataError where error.line == nil {
+            throw expressions.error(error.description, at: location, code: error.code)
+        }
+        let columns = files.schema.fields.map {
+            BindScope.Column(qualifier: alias ?? lowered, name: $0.name, planName: $0.name, type: $0.type)
+        }
+        return Relation(plan: .parquet(paths: files.paths, label: label),
+                        scope: BindScope(columns: columns, label: label))
+    }
+
+    /// A constant argument's value.
+    private func constant(_ e: SQLExpr) throws -> Value {
+        let expr = try expressions.translate(e, scope: BindScope(columns: [], label: "table function arguments"),
+                                             clause: "table function arguments")
+        switch expr {
+        case let .literal(value): return value
+        case .cast(.literal(.null), _): return .null
+        default: throw expressions.error("table function arguments must be constants", at: e.location)
+        }
+    }
+}
+
+/// Unique plan names for output columns: the user's name when free, else `name_1`, `name_2`, ….
+struct UniqueNames {
+    private var used = Set<String>()
+
+    /// A name not handed out before, based on `name`.
+    mutating func make(_ name: String) -> String {
+        var candidate = name.isEmpty ? "column" : name
+        var n = 0
+        while used.contains(candidate) {
+            n += 1
+            candidate = "\(name)_\(n)"
+        }
+        used.insert(candidate)
+        return candidate
+    }
+}

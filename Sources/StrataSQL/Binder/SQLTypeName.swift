@@ -1,0 +1,24 @@
+import StrataCore
+
+/// SQL type names (DuckDB's spellings and common aliases) and the Strata types they mean.
+package enum SQLTypeName {
+    /// The type `name` stands for, or nil.
+    package static func type(_ name: String) -> DataType? {
+        let words = name.lowercased().split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" })
+            .joined(separator: " ")
+        switch words {
+        case "boolean", "bool", "logical": return .bool
+        case "integer", "int", "int4", "int32", "signed", "smallint", "int2", "int16", "tinyint", "int1":
+            return .int32
+        case "bigint", "int8", "int64", "long": return .int64
+        case "real", "float", "float4", "float32": return .float
+        case "double", "double precision", "float8", "float64": return .double
+        case "varchar", "text", "string", "char", "bpchar": return .string
+        case "date": return .date
+        case "timestamp", "datetime", "timestamp without time zone": return .timestamp
+        default:
+            if words.hasPrefix("varchar(") || words.hasPrefix("char(") { return .string }
+            return nil
+        }
+    }
+}
