@@ -10,6 +10,7 @@ let package = Package(
     products: [
         .library(name: "Strata", targets: ["Strata"]),
         .executable(name: "strata", targets: ["StrataCLI"]),
+        .executable(name: "strata-example", targets: ["StrataExample"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -37,6 +38,8 @@ let package = Package(
             name: "StrataCLI",
             dependencies: ["Strata", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        // A tiny app embedding the library (imports a CSV, runs a group-by, prints it); built in CI.
+        .executableTarget(name: "StrataExample", dependencies: ["Strata"], path: "Examples/EmbedStrata"),
         // Helpers shared by the test targets (JSON, the canonical value form of the interop fixtures).
         .target(name: "StrataTestSupport", dependencies: ["StrataCore"], path: "Tests/StrataTestSupport"),
         .testTarget(name: "StrataCoreTests", dependencies: ["StrataCore"]),

@@ -14,18 +14,23 @@ import StrataStorage
 /// A `Database` is immutable and `Sendable`; share it between threads freely. Appends to one table are serialised
 /// by a file lock (also across processes); readers never block and always see a committed version.
 public final class Database: Sendable {
-    private let store: Store
+    let store: Store
 
     /// The store directory.
     public var path: String { store.path }
+
+    /// How queries run (memory limit, threads, spill directory).
+    public let configuration: Configuration
 
     /// Opens the store at `path`.
     /// - Parameters:
     ///   - path: The store directory.
     ///   - createIfMissing: Create an empty store when nothing exists at `path`.
+    ///   - configuration: How queries run.
     /// - Throws: ``StrataError`` with code `.notFound` when there is no store and `createIfMissing` is false.
-    public init(path: String, createIfMissing: Bool = false) throws {
+    public init(path: String, createIfMissing: Bool = false, configuration: Configuration = Configuration()) throws {
         store = try Store.open(at: path, create: createIfMissing)
+        self.configuration = configuration
     }
 
     /// The current version of table `name`.

@@ -116,7 +116,7 @@ extension Database {
     public func table(_ name: String) -> Query { Query(database: self, plan: .scan(table: name, columns: nil)) }
 
     private func execution(_ plan: LogicalPlan, options: ExecutionOptions) throws -> QueryExecution {
-        let physical = try PhysicalPlan(plan) { name in try snapshot(of: name) }
+        let physical = try PhysicalPlan(plan.optimized()) { name in try snapshot(of: name) }
         return try QueryExecution(plan: physical, options: options)
     }
 

@@ -17,8 +17,10 @@ struct StrataCommand: ParsableCommand {
               strata import more.csv.gz --store my.store --table events --append
               strata import events.parquet --store my.store --table parquet_events
               strata info my.store
+              strata sql my.store "SELECT vendor, count(*) FROM events GROUP BY vendor"
+              strata shell my.store
             """,
-        subcommands: [ImportCommand.self, InfoCommand.self]
+        subcommands: [ImportCommand.self, InfoCommand.self, SQLCommand.self, ShellCommand.self]
     )
 }
 

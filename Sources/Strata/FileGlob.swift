@@ -1,0 +1,91 @@
+import Foundation
+
+// Expanding a `read_parquet` path pattern.
+//
+// 1. A pattern without wildcards names a file, or a directory whose `*.parquet` files (recursively) are read.
+// 2. Otherwise it is split into path components; the fixed leading components form the start directory.
+// 3. Each remaining component is matched against directory entries: `*` any run of characters other than `/`,
+//    `?` one character, `**` any number of directories (including none).
+// 4. The matching regular files are returned sorted.
+
+/// Path patterns with `*`, `?` and `**`.
+enum FileGlob {
+    /// The files matching `pattern`, sorted.
+    static func expand(_ pattern: String) throws -> [String] {
+        let manager = FileManager.default
+        guard pattern.contains(where: { $0 == "*" || $0 == "?" }) else {
+            var isDirectory: ObjCBool = false
+            guard manager.fileExists(atPath: pattern, isDirectory: &isDirectory) else {
+                throw StrataError(.notFound, "no such file", path: pattern)
+            }
+            guard isDirectory.boolValue else { return [pattern] }
+            return try expand(pattern + "/**/*.parquet")
+        }
+        let absolute = pattern.hasPrefix("/")
+        let parts = pattern.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        var fixed: [String] = []
+        var rest = parts[...]
+        while let first = rest.first, !first.contains(where: { $0 == "*" || $0 == "?" }) {
+            fixed.append(first)
+            rest = rest.dropFirst()
+        }
+        let start = (absolute ? "/" : "") + fixed.joined(separator: "/")
+        var results: [String] = []
+        match(Array(rest), in: start.isEmpty ? "." : start, prefix: start, into: &results)
+        return results.sorted()
+    }
+
+    private static func match(_ components: [String], in directory: String, prefix: String,
+                              into results: inout [String]) {
+        guard let head = components.first else { return }
+        let manager = FileManager.default
+        let entries = ((try? manager.contentsOfDirectory(atPath: directory)) ?? []).sorted()
+        func join(_ name: String) -> String { prefix.isEmpty ? name : (prefix.hasSuffix("/") ? prefix + name : prefix + "/" + name) }
+        func isDirectory(_ path: String) -> Bool {
+            var flag: ObjCBool = false
+            return manager.fileExists(atPath: path, isDirectory: &flag) && flag.boolValue
+        }
+        if head == "**" {
+            // Zero directories…
+            match(Array(components.dropFirst()), in: directory, prefix: prefix, into: &results)
+            // …or one more, keeping `**`.
+            for entry in entries where !entry.hasPrefix(".") {
+                let path = join(entry)
+                if isDirectory(path) { match(components, in: path, prefix: path, into: &results) }
+            }
+            return
+        }
+        for entry in entries where matches(Array(entry.utf8), Array(head.utf8)) {
+            let path = join(entry)
+            if components.count == 1 {
+                if !isDirectory(path) { results.append(path) }
+            } else if isDirectory(path) {
+                match(Array(components.dropFirst()), in: path, prefix: path, into: &results)
+            }
+        }
+    }
+
+    /// Whether `name` matches `pattern` (`*` and `?` wildcards), by backtracking over bytes.
+    static func matches(_ name: [UInt8], _ pattern: [UInt8]) -> Bool {
+        var n = 0, p = 0
+        var star = -1, mark = 0
+        while n < name.count {
+            if p < pattern.count, pattern[p] == UInt8(ascii: "?") || pattern[p] == name[n] {
+                n += 1
+                p += 1
+            } else if p < pattern.count, pattern[p] == UInt8(ascii: "*") {
+                star = p
+                mark = n
+                p += 1
+            } else if star >= 0 {
+                p = star + 1
+                mark += 1
+                n = mark
+            } else {
+                return false
+            }
+        }
+        while p < pattern.count, pattern[p] == UInt8(ascii: "*") { p += 1 }
+        return p == pattern.count
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import Synchronization
+
+/// A single pass over the result batches of a statement; the query runs on background threads while you read.
+///
+/// ```swift
+/// let cursor = try db.query("SELECT id1, sum(v1) AS v1 FROM x GROUP BY id1")
+/// while let batch = try cursor.next() {
+///     let sums = batch.columns[1]   // typed buffers: see Column.data
+/// }
+/// print(cursor.statistics?.seconds ?? 0)
+/// ```
+/// Nothing runs until the first ``next()``. Closing the cursor (``cancel()``, or dropping it) stops the query and
+/// frees its memory and spill files. A cursor may be read from one thread at a time.
+public final class ResultCursor: Sendable {
+    /// The schema of the batches (column names made unique).
+    public let schema: Schema
+    /// The result's column names as written in the query (they may repeat).
+    public let columnNames: [String]
+
+    private let source: Source
+    private let cancellation: QueryCancellation
+    private let started = Atomic<Bool>(false)
+    private let ready = Mutex<[Batch]>([])
+    private let finalStatistics = Mutex<QueryStatistics?>(nil)
+
+    private enum Source: Sendable {
+        /// Rows computed already (EXPLAIN).
+        case rows
+        /// A query to run, the channel it delivers through, and what must live as long as it runs.
+        case query(QueryExecution, BatchChannel, keepAlive: any Sendable)
+    }
+
+    /// A cursor over a query that starts on the first `next()`.
+    init(execution: QueryExecution, columnNames: [String], cancellation: QueryCancellation, keepAlive: any Sendable) {
+        schema = execution.plan.outputSchema
+        self.columnNames = columnNames
+        self.cancellation = cancellation
+        source = .query(execution, BatchChannel(), keepAlive: keepAlive)
+    }
+
+    /// A cursor over ready rows.
+    init(batches: [Batch], columnNames: [String], statistics: QueryStatistics?) {
+        schema = batches.first?.schema ?? Schema(unchecked: [])
+        self.columnNames = columnNames
+        cancellation = QueryCancellation()
+        source = .rows
+        ready.withLock { $0 = batches }
+        finalStatistics.withLock { $0 = statistics }
+    }
+
+    deinit { cancel() }
+
+    /// The next batch, or nil after the last one.
+    /// - Throws: ``StrataError`` when the query fails (`.outOfMemory`, `.cancelled`, `.io`, …).
+    public func next() throws -> Batch? {
+        switch source {
+        case .rows:
+            return ready.withLock { $0.isEmpty ? nil : $0.removeFirst() }
+        case let .query(execution, channel, keepAlive):
+            if !started.exchange(true, ordering: .acquiringAndReleasing) {
+                let thread = Thread {
+                    let result = Result { () throws(StrataError) -> QueryStatistics in
+                        _ = keepAlive
+                        return try execution.run { (batch) throws(StrataError) in try channel.send(batch) }
+                    }
+                    channel.finish(result)
+                }
+                thread.stackSize = 8 << 20
+                thread.start()
+            }
+            return try channel.receive()
+        }
+    }
+
+    /// Whether this is the text of an EXPLAIN (one `explain` column, a row per line) rather than query rows.
+    public var isExplain: Bool {
+        if case .rows = source { return true }
+        return false
+    }
+
+    /// What the query did; available once ``next()`` has returned nil.
+    public var statistics: QueryStatistics? {
+        switch source {
+        case .rows: return finalStatistics.withLock { $0 }
+        case let .query(_, channel, _): return channel.statistics
+        }
+    }
+
+    /// Stops the query; a later ``next()`` fails with `.cancelled` (or returns nil if the query had already ended).
+    public func cancel() {
+        cancellation.cancel()
+        if case let .query(_, channel, _) = source { channel.close() }
+    }
+
+    /// Reads every remaining batch.
+    public func collect() throws -> [Batch] {
+        var batches: [Batch] = []
+        while let batch = try next() { batches.append(batch) }
+        return batches
+    }
+}

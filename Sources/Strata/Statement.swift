@@ -1,0 +1,112 @@
+import StrataSQL
+
+/// A parsed SQL statement, run any number of times with different parameter values (`?` or `$1` placeholders).
+///
+/// ```swift
+/// let statement = try db.prepare("SELECT id1, sum(v1) AS v1 FROM x WHERE v2 > ? GROUP BY id1")
+/// let rows = try statement.fetchAll([.int64(3)])
+/// ```
+/// Statements are immutable and `Sendable`; each execution binds names against the tables' current versions.
+public final class Statement: Sendable {
+    /// The database the statement reads.
+    public let database: Database
+    /// The SQL text.
+    public let sql: String
+    /// How many parameter values each execution needs.
+    public let parameterCount: Int
+    private let parsed: SQLStatement
+
+    /// Parses `sql`.
+    /// - Throws: ``StrataError`` `.invalidArgument` with line, column and a caret for a syntax error.
+    init(database: Database, sql: String) throws {
+        self.database = database
+        self.sql = sql
+        (parsed, parameterCount) = try SQLParser.parseWithParameters(sql)
+    }
+
+    /// Starts the statement; read its batches from the returned cursor.
+    /// - Parameters:
+    ///   - arguments: Values for the parameters, in order.
+    ///   - cancellation: A handle that stops the query from another thread.
+    public func execute(_ arguments: [Value] = [], cancellation: QueryCancellation = QueryCancellation()) throws
+        -> ResultCursor
+    {
+        guard arguments.count == parameterCount else {
+            throw StrataError(.invalidArgument, "the statement has \(parameterCount) parameters but "
+                + "\(arguments.count) values were given")
+        }
+        let catalog = StoreCatalog(database: database)
+        let bound = try SQLBinder(sql: sql, parameters: arguments, catalog: catalog).bind(parsed)
+        let plan = bound.plan.optimized()
+        let options = database.configuration.executionOptions(cancellation: cancellation)
+        let physical = try PhysicalPlan(plan) { name in try catalog.snapshot(of: name) }
+        let execution = try QueryExecution(plan: physical, options: options)
+        switch bound.action {
+        case .query:
+            return ResultCursor(execution: execution, columnNames: bound.columnNames, cancellation: cancellation,
+                                keepAlive: catalog)
+        case .explain:
+            let text = "Logical plan:\n" + plan.description.indented + "\n\nPhysical plan:\n"
+                + (try execution.explain()).indented
+            return try Statement.textResult(text, statistics: nil)
+        case .explainAnalyze:
+            let statistics = try execution.run { _ in }
+            let text = "Physical plan, as run:\n" + statistics.analyzedPlan.indented + "\n\n" + statistics.description
+            return try Statement.textResult(text, statistics: statistics)
+        }
+    }
+
+    /// Runs the statement and returns every row.
+    public func fetchAll(_ arguments: [Value] = []) throws -> [Row] {
+        let cursor = try execute(arguments)
+        var rows: [Row] = []
+        while let batch = try cursor.next() {
+            for i in 0..<batch.count { rows.append(Row(columnNames: cursor.columnNames, values: batch.row(i))) }
+        }
+        return rows
+    }
+
+    /// Runs the statement and returns its first row (nil when there is none); the rest of the query is stopped.
+    public func fetchOne(_ arguments: [Value] = []) throws -> Row? {
+        let cursor = try execute(arguments)
+        defer { cursor.cancel() }
+        while let batch = try cursor.next() {
+            if batch.count > 0 { return Row(columnNames: cursor.columnNames, values: batch.row(0)) }
+        }
+        return nil
+    }
+
+    /// EXPLAIN's output as a one-column result, a row per line.
+    private static func textResult(_ text: String, statistics: QueryStatistics?) throws -> ResultCursor {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let schema = Schema(unchecked: [Field("explain", .string)])
+        let batch = try Batch(schema: schema, columns: [try Column(type: .string, values: lines.map { .string($0) })])
+        return ResultCursor(batches: [batch], columnNames: ["explain"], statistics: statistics)
+    }
+}
+
+private extension String {
+    var indented: String {
+        split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n")
+    }
+}
+
+extension Database {
+    /// Parses `sql` into a reusable statement.
+    public func prepare(_ sql: String) throws -> Statement { try Statement(database: self, sql: sql) }
+
+    /// Runs `sql` with `arguments` for its parameters; read the result from the cursor.
+    public func query(_ sql: String, _ arguments: [Value] = []) throws -> ResultCursor {
+        try prepare(sql).execute(arguments)
+    }
+
+    /// Runs `sql` and returns every row.
+    public func fetchAll(_ sql: String, _ arguments: [Value] = []) throws -> [Row] {
+        try prepare(sql).fetchAll(arguments)
+    }
+
+    /// Runs `sql` and returns its first row.
+    public func fetchOne(_ sql: String, _ arguments: [Value] = []) throws -> Row? {
+        try prepare(sql).fetchOne(arguments)
+    }
+}

@@ -1,0 +1,67 @@
+import ArgumentParser
+import Foundation
+import Strata
+import StrataSQL
+
+/// `strata sql`: runs SQL over a store and streams the result as a table, CSV, JSON lines or Parquet.
+struct SQLCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sql",
+        abstract: "Run SQL over a store and print or save the result.",
+        discussion: """
+            Tables of the store are named directly; files can be queried without importing them, with \
+            read_parquet('path/*.parquet') and read_csv('file.csv'). Results stream: csv, json (one object per \
+            line) and parquet never hold the whole result; table shows the first and last 20 rows. Queries stay \
+            within --memory-limit, spilling to disk when needed. Several statements may be given, separated by ';'. \
+            See docs/sql.md for the SQL dialect.
+
+            Examples:
+              strata sql taxi.store "SELECT vendor, count(*) AS trips, avg(fare) FROM trips GROUP BY vendor ORDER BY trips DESC"
+              strata sql taxi.store "SELECT * FROM trips WHERE fare > 50" --format csv --output big_fares.csv
+              strata sql taxi.store "SELECT id3, sum(v3) FROM x GROUP BY id3" --memory-limit 1GB --threads 4
+              strata sql s "SELECT kind, count(*) FROM read_parquet('events/*.parquet') GROUP BY kind"
+              strata sql s "EXPLAIN ANALYZE SELECT id1, sum(v1) FROM x GROUP BY id1"
+              echo "SELECT 42 AS answer" | strata sql s --format json
+            """
+    )
+
+    @Argument(help: "The store directory.")
+    var store: String
+
+    @Argument(help: "The SQL (one or more statements separated by ';'); read from standard input when omitted or -.")
+    var sql: String?
+
+    @OptionGroup var query: QueryOptions
+
+    @Option(help: "Output format: table, csv, json (one object per line) or parquet (needs --output).")
+    var format: ResultFormat = .table
+
+    @Option(help: "Write the result to this file instead of standard output.")
+    var output: String?
+
+    @Flag(help: "Print each statement's run time and statistics to standard error.")
+    var timer = false
+
+    func run() throws {
+        try runReportingErrors {
+            let database = try Database(path: store, configuration: try query.configuration())
+            var text = sql ?? "-"
+            if text == "-" {
+                text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+            }
+            var splitter = StatementSplitter()
+            var statements: [String] = []
+            for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+                statements += splitter.append(line: String(line))
+            }
+            if splitter.hasPendingInput { statements.append(splitter.pending()) }
+            if statements.isEmpty { statements = [text] }  // lets the parser report the empty statement
+            if output != nil, statements.count > 1 {
+                throw StrataError(.invalidArgument, "--output takes a single statement, not \(statements.count)")
+            }
+            let runner = StatementRunner(database: database, format: format, output: output.map { .file($0) } ?? .standardOutput,
+                                         timer: timer)
+            for statement in statements { try runner.run(statement) }
+        }
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+import Strata
+
+/// Runs one SQL statement and streams its result to an output in a format (shared by `sql` and `shell`).
+struct StatementRunner {
+    /// The database.
+    let database: Database
+    /// The output format.
+    var format: ResultFormat
+    /// Where results go.
+    var output: OutputTarget = .standardOutput
+    /// Whether to print the run time and statistics to standard error after each statement.
+    var timer = false
+
+    /// Runs `sql`.
+    func run(_ sql: String) throws {
+        let start = ContinuousClock.now
+        let cursor = try database.query(sql)
+        if cursor.isExplain, format == .table, output == .standardOutput {
+            var text = ""
+            while let batch = try cursor.next() {
+                for i in 0..<batch.count { text += "\(batch.columns[0].value(at: i))\n" }
+            }
+            FileHandle.standardOutput.write(Data(text.utf8))
+            return
+        }
+        let writer = try makeResultWriter(format: format, output: output)
+        let fields = zip(cursor.columnNames, cursor.schema.fields).map { Field($0, $1.type) }
+        try writer.begin(schema: Schema(unchecked: fields))
+        while let batch = try cursor.next() { try writer.write(batch) }
+        try writer.finish()
+        if timer {
+            let elapsed = (ContinuousClock.now - start).components
+            let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
+            var line = "Run Time: " + String(format: "%.3f", seconds) + " s"
+            if let statistics = cursor.statistics {
+                line += "; \(statistics.rows) rows; peak reserved \(ByteCount.format(statistics.peakReservedBytes))"
+                if statistics.spilledBytes > 0 { line += "; spilled \(ByteCount.format(Int(statistics.spilledBytes)))" }
+            }
+            FileHandleOutput.standardError(line + "\n")
+        }
+    }
+}
