@@ -24,6 +24,9 @@ import StrataCore
         #expect(try cast(.timestamp(1_577_880_000_500_000), .string) == .string("2020-01-01 12:00:00.5"))
         #expect(try cast(.timestamp(1_577_836_800_000_000), .string) == .string("2020-01-01 00:00:00"))
         #expect(try cast(.timestamp(-1), .string) == .string("1969-12-31 23:59:59.999999"))
+        // DuckDB: DATE '-0044-03-15'::VARCHAR and TIMESTAMP '0000-01-01 10:00:00'::VARCHAR (years before 1 as BC).
+        #expect(try cast(.date(-735_525), .string) == .string("0045-03-15 (BC)"))
+        #expect(try cast(.timestamp(-62_167_183_200_000_000), .string) == .string("0001-01-01 (BC) 10:00:00"))
     }
 
     @Test func stringsParse() throws {

@@ -113,6 +113,7 @@ enum Cast {
             switch column.value(at: i) {
             case let .double(v): text = ValueText.format(v)
             case let .float(v): text = ValueText.format(v)
+            case let .date(v): text = ValueText.format(date: v)
             case let .timestamp(v): text = ValueText.format(timestamp: v)
             case let other: text = other.description
             }

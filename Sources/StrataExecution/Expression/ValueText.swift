@@ -5,23 +5,24 @@ import StrataCore
 // Formatting doubles: Swift's `description` is the shortest text that round-trips; it already uses DuckDB's (and
 // Python's) spelling except that it switches to an exponent from 2^53 (2^24 for floats) where DuckDB stays
 // positional up to 10^16. Those cases are re-spelled: the mantissa digits are shifted by the exponent and ".0"
-// appended. NaN is "nan", infinities "inf"/"-inf".
+// appended. NaN is "nan", infinities "inf"/"-inf". Dates before year 1 are spelled as DuckDB does, `0045-03-15 (BC)`
+// for the proleptic year -44.
 //
 // Parsing: surrounding spaces are trimmed. Integers accept a sign and digits; other numeric text that parses as
 // a double is rounded half away from zero (DuckDB's '1.5'::INTEGER = 2). Dates are [-]Y…Y-MM-DD; timestamps a
 // date optionally followed by ' ' or 'T' and HH:MM[:SS[.ffffff]] (fraction digits beyond six are cut).
 
 /// Formatting and parsing of values as text.
-enum ValueText {
+package enum ValueText {
     /// DuckDB's text of a double.
-    static func format(_ x: Double) -> String {
+    package static func format(_ x: Double) -> String {
         if x.isNaN { return "nan" }
         if x.isInfinite { return x < 0 ? "-inf" : "inf" }
         return respell(x.description)
     }
 
     /// DuckDB's text of a float.
-    static func format(_ x: Float) -> String {
+    package static func format(_ x: Float) -> String {
         if x.isNaN { return "nan" }
         if x.isInfinite { return x < 0 ? "-inf" : "inf" }
         return respell(x.description)
@@ -31,23 +32,85 @@ enum ValueText {
     private static func respell(_ text: String) -> String {
         guard let e = text.firstIndex(of: "e"), let exponent = Int(text[text.index(after: e)...]),
               exponent >= 0, exponent < 16 else { return text }
-        var mantissa = String(text[..<e])
-        let negative = mantissa.hasPrefix("-")
-        if negative { mantissa.removeFirst() }
-        let parts = mantissa.split(separator: ".", omittingEmptySubsequences: false)
-        var digits = String(parts[0]) + (parts.count > 1 ? String(parts[1]) : "")
-        let point = parts[0].count + exponent
-        while digits.count < point { digits += "0" }
-        let whole = String(digits.prefix(point))
-        var fraction = String(digits.dropFirst(point))
-        if fraction.isEmpty { fraction = "0" }
-        return (negative ? "-" : "") + whole + "." + fraction
+        let (negative, digits, point) = decimalDigits(text)
+        return positional(negative: negative, digits: digits, point: point)
     }
 
-    /// `YYYY-MM-DD HH:MM:SS[.ffffff]` (trailing zeros of the fraction dropped), as DuckDB prints timestamps.
-    static func format(timestamp micros: Int64) -> String {
-        // CivilDate gives the ISO form `…T…Z`; DuckDB separates with a space and has no zone suffix.
-        String(CivilDate.format(micros: micros).dropLast().map { $0 == "T" ? " " : $0 })
+    /// The significant digits of the shortest text that round-trips the finite `x` and where its decimal point
+    /// goes: `x = ±0.d₁d₂… × 10^point`. Zero has no digits.
+    package static func decimalDigits(_ x: Double) -> (negative: Bool, digits: [UInt8], point: Int) {
+        decimalDigits(x.description)
+    }
+
+    /// The digits of a Swift `description` of a finite number (`[-]ddd.ddd[e±XX]`).
+    private static func decimalDigits(_ text: String) -> (negative: Bool, digits: [UInt8], point: Int) {
+        var negative = false, digits: [UInt8] = [], point = 0, exponent = 0, seenPoint = false
+        var bytes = Array(text.utf8)[...]
+        if bytes.first == UInt8(ascii: "-") {
+            negative = true
+            bytes = bytes.dropFirst()
+        }
+        if let e = bytes.firstIndex(of: UInt8(ascii: "e")) {
+            exponent = Int(String(decoding: bytes[(e + 1)...], as: UTF8.self)) ?? 0
+            bytes = bytes[..<e]
+        }
+        for b in bytes {
+            if b == UInt8(ascii: ".") {
+                seenPoint = true
+            } else if digits.isEmpty && b == UInt8(ascii: "0") {
+                if seenPoint { point -= 1 }  // a leading zero after the point moves it right
+            } else {
+                digits.append(b)
+                if !seenPoint { point += 1 }
+            }
+        }
+        while digits.last == UInt8(ascii: "0") { digits.removeLast() }
+        return (negative, digits, digits.isEmpty ? 0 : point + exponent)
+    }
+
+    /// `±0.d₁d₂… × 10^point` without an exponent: `ddd.ddd`, `ddd000.0` or `0.000ddd` (zero is `0.0`).
+    package static func positional(negative: Bool, digits: [UInt8], point: Int) -> String {
+        var out: [UInt8] = negative ? [UInt8(ascii: "-")] : []
+        if point <= 0 {
+            out.append(contentsOf: "0.".utf8)
+            out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: -point))
+            out.append(contentsOf: digits.isEmpty ? [UInt8(ascii: "0")] : digits)
+        } else if point >= digits.count {
+            out.append(contentsOf: digits)
+            out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: point - digits.count))
+            out.append(contentsOf: ".0".utf8)
+        } else {
+            out.append(contentsOf: digits[..<point])
+            out.append(UInt8(ascii: "."))
+            out.append(contentsOf: digits[point...])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `YYYY-MM-DD`, as DuckDB prints dates: years before 1 as the year BC with a suffix (year 0 is
+    /// `0001-01-01 (BC)`), years past 9999 with more digits.
+    package static func format(date days: Int32) -> String {
+        let (year, month, day) = CivilDate.civil(days: Int(days))
+        let text = pad(year > 0 ? year : 1 - year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2)
+        return year > 0 ? text : text + " (BC)"
+    }
+
+    /// `YYYY-MM-DD HH:MM:SS[.ffffff]` (trailing zeros of the fraction dropped), as DuckDB prints timestamps; the
+    /// date part as ``format(date:)`` spells it.
+    package static func format(timestamp micros: Int64) -> String {
+        let perDay: Int64 = 86_400_000_000
+        let (quotient, remainder) = micros.quotientAndRemainder(dividingBy: perDay)
+        let days = remainder < 0 ? quotient - 1 : quotient
+        // CivilDate gives the ISO form `…THH:MM:SS[.f]Z`; its time of day is DuckDB's.
+        let iso = CivilDate.format(micros: micros)
+        let time = iso.firstIndex(of: "T").map { iso[iso.index(after: $0)...].dropLast() } ?? ""
+        return format(date: Int32(truncatingIfNeeded: days)) + " " + time
+    }
+
+    /// `value` with at least `width` digits.
+    private static func pad(_ value: Int, _ width: Int) -> String {
+        let digits = String(value)
+        return digits.count < width ? String(repeating: "0", count: width - digits.count) + digits : digits
     }
 
     /// The bytes without leading and trailing spaces.

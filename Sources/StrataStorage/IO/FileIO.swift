@@ -49,10 +49,21 @@ package final class FileIO: @unchecked Sendable {
     }
 
     /// Wraps a duplicate of standard input, named `path` in errors.
-    package init(standardInputNamed path: String) throws {
+    package convenience init(standardInputNamed path: String) throws {
+        try self.init(duplicating: STDIN_FILENO, named: path)
+    }
+
+    /// Wraps a duplicate of standard output, named `path` in errors. Writing after the reader went away (`| head`)
+    /// fails with "output closed" once SIGPIPE is ignored.
+    package convenience init(standardOutputNamed path: String) throws {
+        try self.init(duplicating: STDOUT_FILENO, named: path)
+    }
+
+    /// Wraps a duplicate of the open descriptor `descriptor`, named `path` in errors.
+    private init(duplicating descriptor: Int32, named path: String) throws {
         self.path = path
-        let duplicate = dup(0)
-        guard duplicate >= 0 else { throw FileIO.error("cannot read standard input", path: path) }
+        let duplicate = dup(descriptor)
+        guard duplicate >= 0 else { throw FileIO.error("cannot duplicate descriptor \(descriptor)", path: path) }
         fd = duplicate
     }
 
@@ -143,9 +154,11 @@ package final class FileIO: @unchecked Sendable {
         guard result == 0 else { throw FileIO.error("cannot close", path: path) }
     }
 
-    /// A ``StrataError`` of code `.io` describing the current `errno`.
+    /// A ``StrataError`` of code `.io` describing the current `errno`; a write to a pipe whose reader has gone
+    /// (EPIPE) is "output closed", which callers may take as a reason to stop quietly.
     package static func error(_ action: String, path: String, offset: Int64? = nil) -> StrataError {
         let code = errno
+        if code == EPIPE { return StrataError(.io, "output closed", path: path, offset: offset) }
         let reason = String(cString: strerror(code))
         let kind: StrataError.Code = code == ENOENT ? .notFound : .io
         return StrataError(kind, "\(action): \(reason)", path: path, offset: offset)
