@@ -44,7 +44,7 @@ final class StoreCatalog: SQLCatalog, Sendable {
     func parquetFiles(_ pattern: String) throws -> (paths: [String], schema: Schema) {
         let paths = try FileGlob.expand(pattern)
         guard let first = paths.first else {
-            throw StrataError(.notFound, "no Parquet files match \(pattern)", path: pattern)
+            throw StrataError(.notFound, "no files match \(pattern)", path: pattern)
         }
         return (paths, try ParquetFileReader(path: first).schema)
     }

@@ -38,7 +38,7 @@ public struct StrataError: Error, Sendable, Hashable, CustomStringConvertible {
     public var path: String?
     /// A byte offset within `path`, if known.
     public var offset: Int64?
-    /// A 1-based line number within `path`, if known.
+    /// A 1-based line number within `path` (or, for SQL errors, within the statement, whose message shows it), if known.
     public var line: Int?
     /// The column involved, if any.
     public var column: String?
@@ -74,8 +74,6 @@ public struct StrataError: Error, Sendable, Hashable, CustomStringConvertible {
             text += path
             if let line { text += ":\(line)" }
             text += ": "
-        } else if let line {
-            text += "line \(line): "
         }
         if let column { text += "column \"\(column)\": " }
         text += message

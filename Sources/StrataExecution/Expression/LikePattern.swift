@@ -9,8 +9,9 @@ import StrataCore
 //
 // 1. Compile: a pattern without `_` is classified by where its `%` signs are: none (exact), only at the end
 //    (prefix), only at the start (suffix), at both ends with none inside (infix; `%` alone matches everything);
-//    anything else is general. ILIKE folds the pattern to lower case (ASCII letters only; other characters must
-//    match exactly).
+//    anything else is general. ILIKE folds the pattern to lower case (Unicode lower case for non-ASCII text);
+//    a text value with non-ASCII bytes is folded the same way before matching (ASCII-only text is folded byte by
+//    byte while matching, without a copy).
 // 2. The fast paths compare bytes with memcmp (or a folding byte loop for ILIKE); infix scans for the first byte
 //    and compares from there.
 // 3. The general matcher is the classic two-pointer wildcard walk: literal bytes advance both sides, `_` consumes
@@ -30,7 +31,10 @@ struct LikePattern: Sendable {
 
     /// Compiles `pattern`.
     init(_ pattern: UnsafeRawBufferPointer, caseInsensitive: Bool) {
-        let folded = caseInsensitive ? pattern.map(LikePattern.fold) : Array(pattern)
+        var folded = caseInsensitive ? pattern.map(LikePattern.fold) : Array(pattern)
+        if caseInsensitive, folded.contains(where: { $0 >= 0x80 }) {
+            folded = Array(String(decoding: folded, as: UTF8.self).lowercased().utf8)
+        }
         folding = caseInsensitive
         let percent = UInt8(ascii: "%")
         let underscore = UInt8(ascii: "_")
@@ -60,6 +64,15 @@ struct LikePattern: Sendable {
 
     /// Whether `text` matches.
     func matches(_ text: UnsafeRawBufferPointer) -> Bool {
+        if folding, text.contains(where: { $0 >= 0x80 }) {
+            let lowered = Array(String(decoding: text, as: UTF8.self).lowercased().utf8)
+            return lowered.withUnsafeBytes { matchesFolded($0) }
+        }
+        return matchesFolded(text)
+    }
+
+    /// Whether `text` (ASCII-folded while comparing when ILIKE) matches.
+    private func matchesFolded(_ text: UnsafeRawBufferPointer) -> Bool {
         bytes.withUnsafeBytes { p in
             switch kind {
             case .exact: return text.count == p.count && equal(text, 0, p)

@@ -117,7 +117,7 @@ final class AggregateCollector {
             throw expressions.error("\(name)(*) is not supported; only count(*)", at: location)
         }
         if function != .countStar {
-            if function.arity == 1 { try arity(1) }
+            if function.arity == 1 && function != .quantile { try arity(1) }
             arguments = try args.prefix(function.arity).map(argument)
         }
         var types: [DataType] = []

@@ -129,7 +129,7 @@ package struct SQLBinder {
         for item in select.orderBy {
             if case let .literal(.integer(k), location) = item.expr {
                 guard k >= 1, k <= outputs.count else {
-                    throw expressions.error("ORDER BY position \(k) is not in the select list (1…\(outputs.count))",
+                    throw expressions.error("ORDER BY position \(k) is out of range (the select list has \(outputs.count))",
                                             at: location)
                 }
                 orderTargets.append(.output(Int(k) - 1))
@@ -226,7 +226,8 @@ package struct SQLBinder {
         var target = item
         if case let .literal(.integer(k), location) = item {
             guard k >= 1, k <= items.count, case let .expr(e, _) = items[Int(k) - 1] else {
-                throw expressions.error("GROUP BY position \(k) is not an expression of the select list", at: location)
+                throw expressions.error("GROUP BY position \(k) is out of range or not an expression of the select list",
+                                        at: location)
             }
             target = e
         } else if case let .column(nil, name, _) = item, scope.find(name, qualifier: nil).isEmpty {
