@@ -55,6 +55,13 @@ final class BatchChannel: @unchecked Sendable {
         return nil
     }
 
+    /// Waits until the producer has finished.
+    func waitUntilFinished() {
+        condition.lock()
+        while outcome == nil { condition.wait() }
+        condition.unlock()
+    }
+
     /// Reader: stop; a waiting producer is woken and fails with `.cancelled`.
     func close() {
         condition.lock()

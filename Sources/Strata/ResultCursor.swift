@@ -23,12 +23,14 @@ public final class ResultCursor: Sendable {
     private let started = Atomic<Bool>(false)
     private let ready = Mutex<[Batch]>([])
     private let finalStatistics = Mutex<QueryStatistics?>(nil)
+    /// What must live as long as the cursor (the statement's catalog and its scratch files).
+    private let keepAlive: (any Sendable)?
 
     private enum Source: Sendable {
         /// Rows computed already (EXPLAIN).
         case rows
-        /// A query to run, the channel it delivers through, and what must live as long as it runs.
-        case query(QueryExecution, BatchChannel, keepAlive: any Sendable)
+        /// A query to run and the channel it delivers through.
+        case query(QueryExecution, BatchChannel)
     }
 
     /// A cursor over a query that starts on the first `next()`.
@@ -36,7 +38,8 @@ public final class ResultCursor: Sendable {
         schema = execution.plan.outputSchema
         self.columnNames = columnNames
         self.cancellation = cancellation
-        source = .query(execution, BatchChannel(), keepAlive: keepAlive)
+        source = .query(execution, BatchChannel())
+        self.keepAlive = keepAlive
     }
 
     /// A cursor over ready rows.
@@ -45,6 +48,7 @@ public final class ResultCursor: Sendable {
         self.columnNames = columnNames
         cancellation = QueryCancellation()
         source = .rows
+        keepAlive = nil
         ready.withLock { $0 = batches }
         finalStatistics.withLock { $0 = statistics }
     }
@@ -57,11 +61,10 @@ public final class ResultCursor: Sendable {
         switch source {
         case .rows:
             return ready.withLock { $0.isEmpty ? nil : $0.removeFirst() }
-        case let .query(execution, channel, keepAlive):
+        case let .query(execution, channel):
             if !started.exchange(true, ordering: .acquiringAndReleasing) {
                 let thread = Thread {
                     let result = Result { () throws(StrataError) -> QueryStatistics in
-                        _ = keepAlive
                         return try execution.run { (batch) throws(StrataError) in try channel.send(batch) }
                     }
                     channel.finish(result)
@@ -83,14 +86,18 @@ public final class ResultCursor: Sendable {
     public var statistics: QueryStatistics? {
         switch source {
         case .rows: return finalStatistics.withLock { $0 }
-        case let .query(_, channel, _): return channel.statistics
+        case let .query(_, channel): return channel.statistics
         }
     }
 
     /// Stops the query; a later ``next()`` fails with `.cancelled` (or returns nil if the query had already ended).
+    /// It returns once the query has stopped and released its memory and scratch files.
     public func cancel() {
         cancellation.cancel()
-        if case let .query(_, channel, _) = source { channel.close() }
+        if case let .query(_, channel) = source {
+            channel.close()
+            if started.load(ordering: .acquiring) { channel.waitUntilFinished() }
+        }
     }
 
     /// Reads every remaining batch.
