@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Sets up the machine (see setup.sh) and runs the whole default test suite.
+# Sets up the machine (see setup.sh), runs the whole default test suite, then the embedding example.
 # Slow tests (large data, crash loops) run only with STRATA_SLOW_TESTS=1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 swift build --build-tests
 swift test
+# The embedding example (Examples/EmbedStrata) builds with the tests; run it once on the sample data.
+"$(swift build --show-bin-path)/strata-example" > /dev/null
