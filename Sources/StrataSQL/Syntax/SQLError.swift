@@ -14,7 +14,8 @@ package enum SQLError {
     package static func make(_ code: StrataError.Code, _ kind: String, _ message: String, at location: SourceLocation,
                              in sql: String) -> StrataError {
         var text = "\(kind) at \(location): \(message)"
-        let lines = sql.split(separator: "\n", omittingEmptySubsequences: false)
+        // "\r\n" is one Character, so it must be named to split Windows line ends too (lines count "\n" bytes).
+        let lines = sql.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
         if location.line >= 1, location.line <= lines.count {
             let line = String(lines[location.line - 1]).replacingTabs()
             text += "\n" + line + "\n" + String(repeating: " ", count: max(0, location.column - 1)) + "^"

@@ -32,7 +32,8 @@ package enum SQLStatement: Sendable, Hashable {
     case explain(SQLSelect, analyze: Bool, SourceLocation)
 }
 
-/// `[WITH …] SELECT [DISTINCT] … [FROM …] [WHERE …] [GROUP BY …] [HAVING …] [ORDER BY …] [LIMIT n [OFFSET m]]`.
+/// `[WITH …] SELECT [DISTINCT] … [FROM …] [WHERE …] [GROUP BY …] [HAVING …] [ORDER BY …] [LIMIT n] [OFFSET m]`
+/// (LIMIT and OFFSET in either order).
 package struct SQLSelect: Sendable, Hashable {
     /// Common table expressions, in order (each may use the ones before it).
     package var ctes: [SQLCommonTableExpr] = []
@@ -122,7 +123,8 @@ package enum SQLLiteral: Sendable, Hashable {
     case null
     /// TRUE / FALSE.
     case bool(Bool)
-    /// An integer literal (digits only; too large for Int64 is a syntax error).
+    /// An integer literal (digits only). One too large for Int64 becomes `.decimal` instead, as DuckDB widens it
+    /// (`-9223372036854775808` still is `.integer(Int64.min)`: the minus folds into the literal).
     case integer(Int64)
     /// A number with a fraction or exponent (`1.5`, `2e3`, `.5`): a double.
     case decimal(Double)

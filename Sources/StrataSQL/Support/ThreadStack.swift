@@ -1,0 +1,44 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The calling thread's stack, so that recursive code (the parser, tree walks) can stop with an error before it runs
+/// out: a nesting count alone cannot promise that, as frames are several times larger in unoptimised builds and
+/// threads differ (512 KiB for secondary threads on macOS, 8 MiB for a main thread). Stacks grow down on every
+/// platform Strata runs on.
+package enum ThreadStack {
+    /// The lowest address the calling thread's stack may grow to, or nil where the platform does not tell.
+    package static func lowestAddress() -> UInt? {
+        #if canImport(Darwin)
+        let thread = pthread_self()
+        let top = UInt(bitPattern: pthread_get_stackaddr_np(thread))
+        let size = UInt(pthread_get_stacksize_np(thread))
+        return top > size ? top - size : nil
+        #elseif canImport(Glibc) || canImport(Musl)
+        // pthread_getattr_np is a GNU extension the C module does not declare; both C libraries have it.
+        typealias GetAttributes = @convention(c) (pthread_t, UnsafeMutablePointer<pthread_attr_t>) -> Int32
+        guard let symbol = dlsym(nil, "pthread_getattr_np") else { return nil }
+        let getAttributes = unsafeBitCast(symbol, to: GetAttributes.self)
+        var attributes = pthread_attr_t()
+        guard getAttributes(pthread_self(), &attributes) == 0 else { return nil }
+        defer { pthread_attr_destroy(&attributes) }
+        var base: UnsafeMutableRawPointer?
+        var size = 0
+        guard pthread_attr_getstack(&attributes, &base, &size) == 0, let base else { return nil }
+        return UInt(bitPattern: base)
+        #else
+        return nil
+        #endif
+    }
+
+    /// An address in the caller's frame: how far down the stack the caller is.
+    @inline(never)
+    package static func currentAddress() -> UInt {
+        var marker: UInt8 = 0
+        return withUnsafeMutablePointer(to: &marker) { UInt(bitPattern: $0) }
+    }
+}

@@ -1,0 +1,799 @@
+import StrataCore
+import StrataExecution
+
+// A recursive-descent parser for one SQL statement. Grammar ([x] optional, {x} repeated, | alternatives):
+//
+//   statement  := [EXPLAIN [ANALYZE]] query [";"] end
+//   query      := [WITH cte {"," cte}] select
+//   cte        := name ["(" name {"," name} ")"] AS "(" query ")"
+//   select     := SELECT [DISTINCT | ALL] item {"," item} [FROM source] [WHERE expr]
+//                 [GROUP BY expr {"," expr}] [HAVING expr] [ORDER BY order {"," order}]
+//                 [LIMIT expr [OFFSET expr] | OFFSET expr [LIMIT expr]]
+//   item       := "*" | name "." "*" | expr [[AS] alias]
+//   source     := name [[AS] alias] | name "(" [expr {"," expr}] ")" [[AS] alias] | "(" query ")" [[AS] alias]
+//   order      := expr [ASC | DESC] [NULLS (FIRST | LAST)]
+//   primary    := literal | parameter | name ["." name] | name "(" [args] ")" | CAST "(" expr AS type ")"
+//               | CASE [expr] WHEN expr THEN expr {WHEN expr THEN expr} [ELSE expr] END | "(" expr ")"
+//   literal    := NULL | TRUE | FALSE | number | string | DATE string | TIMESTAMP string
+//   args       := "*" | [DISTINCT | ALL] expr {"," expr}
+//   type       := word {word} ["(" integer ["," integer] ")"]
+//
+// A table function's named argument `header = true` is an ordinary `=` comparison of a column with a value. A bare
+// alias must not be a reserved keyword (SQLKeyword.isReserved). JOIN, comma joins, UNION / INTERSECT / EXCEPT and
+// subqueries in expressions are rejected with a message naming them.
+//
+// Expression operators, lowest precedence first, as in the grammars of Postgres and DuckDB (where IS binds more
+// loosely than the comparisons: `a = b IS NULL` is `(a = b) IS NULL`):
+//
+//   1  OR                                          left
+//   2  AND                                         left
+//   3  NOT                                         prefix
+//   4  IS [NOT] NULL                               postfix
+//   5  =  <>  !=  <  <=  >  >=                     left
+//   6  [NOT] IN (…), [NOT] BETWEEN a AND b,        postfix / infix (BETWEEN's bounds and the LIKE pattern are
+//      [NOT] LIKE, [NOT] ILIKE                     parsed above this level, so `x BETWEEN 1 AND 2 AND y` works)
+//   7  ||   (parsed as concat(a, b))               left
+//   8  +  -                                        left
+//   9  *  /  %                                     left
+//  10  unary -  +                                  prefix (+ is dropped; - of a number literal folds into it)
+//  11  ::type                                      postfix
+//
+// Nesting (parentheses, prefix operators, calls, CASE, subqueries) deeper than `maxNesting` and expression trees
+// higher than `maxExpressionHeight` (long chains such as `a OR b OR …` nest to the left) are errors, which bounds how
+// deep anything walking the tree must recurse. The parser also stops with the same error when the thread's stack
+// runs low (ThreadStack), as a level takes a few hundred bytes of stack optimised but about 2 KiB unoptimised, and
+// secondary threads may have only 512 KiB. For the same reason the functions on the recursive paths are small (one
+// a construct, token tests in helpers), the parser is a class (a struct's `self` is copied at calls in unoptimised
+// code) and errors travel wrapped in a reference (`Failure`) rather than as an 88-byte StrataError.
+
+/// Parses one SQL statement into the syntax tree.
+package final class SQLParser {
+    /// The deepest nesting of parentheses, prefix operators, calls and subqueries accepted.
+    package static let maxNesting = 256
+    /// The highest expression tree accepted, in nodes from the root to the deepest leaf.
+    package static let maxExpressionHeight = 1_000
+    /// The stack kept free below the deepest parse: room for the error path, including freeing partial trees as
+    /// high as `maxExpressionHeight` (under 128 KiB even unoptimised).
+    private static let stackReserve: UInt = 128 * 1024
+
+    /// Parses `sql`, which holds exactly one statement (and at most a trailing `;`).
+    package static func parse(_ sql: String) throws(StrataError) -> SQLStatement {
+        try parseWithParameters(sql).0
+    }
+
+    /// Parses `sql` and counts its parameters: the highest parameter number (`?` are numbered 1, 2, … from the left;
+    /// `$n` is n; a statement may not mix the two).
+    package static func parseWithParameters(_ sql: String) throws(StrataError) -> (SQLStatement,
+                                                                                    parameterCount: Int) {
+        let parser = SQLParser(sql)
+        do throws(Failure) {
+            let statement = try parser.parseStatement()
+            return (statement, parameterCount: parser.parameterCount)
+        } catch {
+            throw error.error
+        }
+    }
+
+    /// A syntax error on its way out of the recursion. A reference, so that the functions on the recursive paths
+    /// need a pointer, not room for a whole StrataError, at each call that can throw.
+    private final class Failure: Error, Sendable {
+        /// The error.
+        let error: StrataError
+
+        /// Wraps `error`.
+        init(_ error: StrataError) { self.error = error }
+    }
+
+    /// An expression with the height of its tree.
+    private typealias Parsed = (expr: SQLExpr, height: Int)
+
+    /// How the statement writes its parameters.
+    private enum ParameterStyle { case none, positional, numbered }
+
+    /// The statement, for error messages.
+    private let sql: String
+    /// Its tokens up to `.end`, or up to where the lexer failed (then the last `.end` stands for `lexerError`).
+    private let tokens: [SQLToken]
+    /// Why the lexer stopped early, if it did: the error of any parse that reaches that point.
+    private let lexerError: StrataError?
+    /// The current token.
+    private var index = 0
+    /// The current nesting, against `maxNesting`.
+    private var nesting = 0
+    /// The parameter style seen so far.
+    private var parameterStyle = ParameterStyle.none
+    /// The highest parameter number so far.
+    private var parameterCount = 0
+    /// Nesting stops with an error when the stack gets below this address (0: where the platform does not tell).
+    private let stackFloor: UInt
+
+    /// A parser at the start of `sql`.
+    private init(_ sql: String) {
+        self.sql = sql
+        var lexer = SQLLexer(sql)
+        var tokens: [SQLToken] = []
+        var lexerError: StrataError?
+        while true {
+            do throws(StrataError) {
+                let token = try lexer.next()
+                tokens.append(token)
+                if token.kind == .end { break }
+            } catch {
+                let location = tokens.last?.location ?? SourceLocation(line: 1, column: 1, offset: 0)
+                tokens.append(SQLToken(.end, "", at: location))
+                lexerError = error
+                break
+            }
+        }
+        self.tokens = tokens
+        self.lexerError = lexerError
+        stackFloor = ThreadStack.lowestAddress().map { $0 + Self.stackReserve } ?? 0
+    }
+
+    // MARK: - Statements
+
+    /// `[EXPLAIN [ANALYZE]] query [;]` and the end of the text.
+    private func parseStatement() throws(Failure) -> SQLStatement {
+        if lexerError == nil, at(.end) || (at(.punctuation(.semicolon)) && next(is: .end)) {
+            throw error("empty statement", at: current.location)
+        }
+        let statement: SQLStatement
+        let start = current.location
+        if accept(.keyword(.explain)) {
+            let analyze = accept(.keyword(.analyze))
+            statement = .explain(try parseQuery(), analyze: analyze, start)
+        } else {
+            statement = .select(try parseQuery())
+        }
+        _ = accept(.punctuation(.semicolon))
+        guard at(.end) else { throw expected("end of statement") }
+        if let lexerError { throw Failure(lexerError) }
+        return statement
+    }
+
+    /// `[WITH cte, …] SELECT …`.
+    private func parseQuery() throws(Failure) -> SQLSelect {
+        try enter("subqueries nested too deeply")
+        defer { nesting -= 1 }
+        let start = current.location
+        let ctes = try parseWith()
+        var select = SQLSelect(location: start)
+        try parseSelect(into: &select)
+        select.ctes = ctes
+        return select
+    }
+
+    /// `WITH cte, …` when present.
+    private func parseWith() throws(Failure) -> [SQLCommonTableExpr] {
+        guard accept(.keyword(.with)) else { return [] }
+        if at(.identifier), current.text.uppercased() == "RECURSIVE", isName(token(after: 1)) {
+            throw error("WITH RECURSIVE is not supported", at: current.location)
+        }
+        var ctes: [SQLCommonTableExpr] = []
+        repeat { ctes.append(try parseCommonTableExpr()) } while accept(.punctuation(.comma))
+        return ctes
+    }
+
+    /// `name [(column, …)] AS (query)`.
+    private func parseCommonTableExpr() throws(Failure) -> SQLCommonTableExpr {
+        let location = current.location
+        let name = try parseName("a name for the WITH query")
+        let columns = try parseColumnNames()
+        try expect(.keyword(.as))
+        let query = try parseParenthesizedQuery()
+        return SQLCommonTableExpr(name: name, columns: columns, query: query, location: location)
+    }
+
+    /// `(name, …)` after a CTE's name, when present.
+    private func parseColumnNames() throws(Failure) -> [String]? {
+        guard accept(.punctuation(.leftParen)) else { return nil }
+        var names: [String] = []
+        repeat { names.append(try parseName("a column name")) } while accept(.punctuation(.comma))
+        try expect(.punctuation(.rightParen))
+        return names
+    }
+
+    /// `(query)`.
+    private func parseParenthesizedQuery() throws(Failure) -> SQLSelect {
+        try expect(.punctuation(.leftParen))
+        guard at(.keyword(.select)) || at(.keyword(.with)) else { throw expected("\"SELECT\"") }
+        let query = try parseQuery()
+        try expect(.punctuation(.rightParen))
+        return query
+    }
+
+    /// `SELECT …` up to its last clause, into `select`.
+    private func parseSelect(into select: inout SQLSelect) throws(Failure) {
+        try parseSelectList(into: &select)
+        if accept(.keyword(.from)) { select.from = try parseFrom() }
+        try parseClauses(into: &select)
+    }
+
+    /// `SELECT [DISTINCT | ALL] item, …`.
+    private func parseSelectList(into select: inout SQLSelect) throws(Failure) {
+        try expect(.keyword(.select))
+        if accept(.keyword(.distinct)) {
+            select.distinct = true
+        } else {
+            _ = accept(.keyword(.all))
+        }
+        repeat { select.items.append(try parseSelectItem()) } while accept(.punctuation(.comma))
+    }
+
+    /// The clauses after FROM (WHERE, GROUP BY, HAVING, ORDER BY, LIMIT, OFFSET), then a check that no UNION,
+    /// INTERSECT or EXCEPT follows.
+    private func parseClauses(into select: inout SQLSelect) throws(Failure) {
+        if accept(.keyword(.where)) { select.whereClause = try parseExpression() }
+        if accept(.keyword(.group)) {
+            try expect(.keyword(.by))
+            select.groupBy = try parseExpressionList()
+        }
+        if accept(.keyword(.having)) { select.having = try parseExpression() }
+        if accept(.keyword(.order)) {
+            try expect(.keyword(.by))
+            repeat { select.orderBy.append(try parseOrderItem()) } while accept(.punctuation(.comma))
+        }
+        if accept(.keyword(.limit)) {
+            select.limit = try parseExpression()
+            if accept(.keyword(.offset)) { select.offset = try parseExpression() }
+        } else if accept(.keyword(.offset)) {
+            select.offset = try parseExpression()
+            if accept(.keyword(.limit)) { select.limit = try parseExpression() }
+        }
+        if case let .keyword(keyword) = current.kind, [.union, .intersect, .except].contains(keyword) {
+            throw error("\(keyword.rawValue) is not supported", at: current.location)
+        }
+    }
+
+    /// `*`, `t.*` or `expr [[AS] alias]`.
+    private func parseSelectItem() throws(Failure) -> SQLSelectItem {
+        let start = current
+        if accept(.operator(.star)) { return .star(qualifier: nil, start.location) }
+        if isName(start), next(is: .punctuation(.dot)), next(is: .operator(.star), after: 2) {
+            index += 3
+            return .star(qualifier: start.text, start.location)
+        }
+        let expr = try parseExpression()
+        return .expr(expr, alias: try parseAlias())
+    }
+
+    /// `[AS] alias` after a select item or a FROM source; nil when there is none.
+    private func parseAlias() throws(Failure) -> String? {
+        if accept(.keyword(.as)) { return try parseName("an alias") }
+        return isName(current) ? advance().text : nil
+    }
+
+    /// The FROM source, which must be the only one.
+    private func parseFrom() throws(Failure) -> SQLTableRef {
+        let source = try parseTableRef()
+        try rejectJoin()
+        return source
+    }
+
+    /// Throws at a join after the FROM source.
+    private func rejectJoin() throws(Failure) {
+        switch current.kind {
+        case .punctuation(.comma):
+            throw error("a second FROM item (a comma join) is not supported", at: current.location)
+        case .keyword(.join):
+            throw error("JOIN is not supported", at: current.location)
+        case let .keyword(keyword) where [.inner, .left, .right, .full, .cross].contains(keyword):
+            throw error("\(keyword.rawValue) JOIN is not supported", at: current.location)
+        default:
+            return
+        }
+    }
+
+    /// A table, a table function or a subquery, with its alias.
+    private func parseTableRef() throws(Failure) -> SQLTableRef {
+        at(.punctuation(.leftParen)) ? try parseSubquerySource() : try parseNamedSource()
+    }
+
+    /// `(query) [[AS] alias]` in FROM.
+    private func parseSubquerySource() throws(Failure) -> SQLTableRef {
+        let location = current.location
+        let query = try parseParenthesizedQuery()
+        return .subquery(query, alias: try parseAlias(), location)
+    }
+
+    /// `name [[AS] alias]` or `name(argument, …) [[AS] alias]` in FROM.
+    private func parseNamedSource() throws(Failure) -> SQLTableRef {
+        let location = current.location
+        let name = try parseName("a table name")
+        guard accept(.punctuation(.leftParen)) else { return .table(name: name, alias: try parseAlias(), location) }
+        var arguments: [SQLExpr] = []
+        if !accept(.punctuation(.rightParen)) {
+            arguments = try parseExpressionList()
+            try expect(.punctuation(.rightParen))
+        }
+        return .function(name: name, arguments: arguments, alias: try parseAlias(), location)
+    }
+
+    /// `expr [ASC | DESC] [NULLS FIRST | NULLS LAST]`.
+    private func parseOrderItem() throws(Failure) -> SQLOrderItem {
+        let expr = try parseExpression()
+        var ascending = true
+        if accept(.keyword(.desc)) {
+            ascending = false
+        } else {
+            _ = accept(.keyword(.asc))
+        }
+        var nullsFirst: Bool?
+        if accept(.keyword(.nulls)) {
+            if accept(.keyword(.first)) {
+                nullsFirst = true
+            } else if accept(.keyword(.last)) {
+                nullsFirst = false
+            } else {
+                throw expected("\"FIRST\" or \"LAST\"")
+            }
+        }
+        return SQLOrderItem(expr: expr, ascending: ascending, nullsFirst: nullsFirst)
+    }
+
+    // MARK: - Expressions
+
+    /// The binding strength of an operator (see the table at the top of the file).
+    private enum Precedence: Int, Comparable {
+        case or = 1, and, not, isNull, comparison, pattern, concat, additive, multiplicative, unary, cast
+
+        /// The next stronger level: the least precedence the right operand of a left-associative operator takes.
+        var next: Precedence { Precedence(rawValue: rawValue + 1) ?? .cast }
+
+        static func < (a: Precedence, b: Precedence) -> Bool { a.rawValue < b.rawValue }
+    }
+
+    /// A whole expression.
+    private func parseExpression() throws(Failure) -> SQLExpr {
+        try parseExpression(above: .or).expr
+    }
+
+    /// `expr, …` (at least one).
+    private func parseExpressionList() throws(Failure) -> [SQLExpr] {
+        var list: [SQLExpr] = []
+        repeat { list.append(try parseExpression()) } while accept(.punctuation(.comma))
+        return list
+    }
+
+    /// `expr, …` (at least one) with the height of the highest.
+    private func parseArguments() throws(Failure) -> (list: [SQLExpr], height: Int) {
+        var list: [SQLExpr] = []
+        var height = 0
+        repeat {
+            let argument = try parseExpression(above: .or)
+            list.append(argument.expr)
+            height = max(height, argument.height)
+        } while accept(.punctuation(.comma))
+        return (list, height)
+    }
+
+    /// An expression whose operators all bind at least as strongly as `minimum` (precedence climbing).
+    private func parseExpression(above minimum: Precedence) throws(Failure) -> Parsed {
+        try enter("expression nested too deeply")
+        defer { nesting -= 1 }
+        var left = try parsePrefix()
+        while let precedence = infixPrecedence(), precedence >= minimum {
+            left = try parseInfix(left, precedence)
+        }
+        return left
+    }
+
+    /// The precedence of the operator at the current token when it continues an expression, or nil.
+    private func infixPrecedence() -> Precedence? {
+        switch current.kind {
+        case .keyword(.or): return .or
+        case .keyword(.and): return .and
+        case .keyword(.is): return .isNull
+        case .keyword(.in), .keyword(.between), .keyword(.like), .keyword(.ilike): return .pattern
+        case .keyword(.not):
+            switch token(after: 1).kind {
+            case .keyword(.in), .keyword(.between), .keyword(.like), .keyword(.ilike): return .pattern
+            default: return nil
+            }
+        case let .operator(op):
+            switch op {
+            case .equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual: return .comparison
+            case .concat: return .concat
+            case .plus, .minus: return .additive
+            case .star, .slash, .percent: return .multiplicative
+            case .doubleColon: return .cast
+            }
+        default: return nil
+        }
+    }
+
+    /// The operator at the current token (of `precedence`) applied to `left`.
+    private func parseInfix(_ left: Parsed, _ precedence: Precedence) throws(Failure) -> Parsed {
+        switch precedence {
+        case .isNull: try parseIsNull(left)
+        case .pattern: try parsePattern(left)
+        case .cast: try parseCastSuffix(left)
+        default: try parseBinary(left, precedence)
+        }
+    }
+
+    /// `IS [NOT] NULL` after `left`.
+    private func parseIsNull(_ left: Parsed) throws(Failure) -> Parsed {
+        let location = advance().location
+        let negated = accept(.keyword(.not))
+        try expect(.keyword(.null))
+        return try node(.isNull(left.expr, negated: negated, location), height: left.height + 1)
+    }
+
+    /// `::type` after `left`.
+    private func parseCastSuffix(_ left: Parsed) throws(Failure) -> Parsed {
+        let location = advance().location
+        let typeName = try parseTypeName(inCast: false)
+        return try node(.cast(left.expr, typeName: typeName, location), height: left.height + 1)
+    }
+
+    /// A left-associative binary operator (of `precedence`) and its right operand after `left`; `||` becomes a call
+    /// of concat.
+    private func parseBinary(_ left: Parsed, _ precedence: Precedence) throws(Failure) -> Parsed {
+        let op = advance()
+        let right = try parseExpression(above: precedence.next)
+        let height = max(left.height, right.height) + 1
+        guard let binary = Self.binaryOperator(op.kind) else {
+            let arguments = [left.expr, right.expr]
+            return try node(.function(name: "concat", arguments: arguments, distinct: false, star: false, op.location),
+                            height: height)
+        }
+        return try node(.binary(binary, left.expr, right.expr, op.location), height: height)
+    }
+
+    /// `[NOT] IN (…)`, `[NOT] BETWEEN a AND b`, `[NOT] LIKE p` or `[NOT] ILIKE p` after `left`; the node takes the
+    /// location of the operator's first token (its NOT when negated).
+    private func parsePattern(_ left: Parsed) throws(Failure) -> Parsed {
+        let location = current.location
+        let negated = accept(.keyword(.not))
+        switch advance().kind {
+        case .keyword(.in):
+            try expect(.punctuation(.leftParen))
+            try rejectSubquery()
+            let list = try parseArguments()
+            try expect(.punctuation(.rightParen))
+            let expr = SQLExpr.inList(left.expr, list.list, negated: negated, location)
+            return try node(expr, height: max(left.height, list.height) + 1)
+        case .keyword(.between):
+            let low = try parseExpression(above: Precedence.pattern.next)
+            try expect(.keyword(.and))
+            let high = try parseExpression(above: Precedence.pattern.next)
+            let expr = SQLExpr.between(left.expr, low: low.expr, high: high.expr, negated: negated, location)
+            return try node(expr, height: max(left.height, low.height, high.height) + 1)
+        case let kind:
+            let pattern = try parseExpression(above: Precedence.pattern.next)
+            let expr = SQLExpr.like(left.expr, pattern: pattern.expr, negated: negated,
+                                    caseInsensitive: kind == .keyword(.ilike), location)
+            return try node(expr, height: max(left.height, pattern.height) + 1)
+        }
+    }
+
+    /// `NOT e`, `-e`, `+e` or a primary expression.
+    private func parsePrefix() throws(Failure) -> Parsed {
+        switch current.kind {
+        case .keyword(.not):
+            return try parseNot()
+        case .operator(.minus):
+            return try parseNegation()
+        case .operator(.plus):
+            advance()
+            return try parseExpression(above: .unary)
+        default:
+            return try parsePrimary()
+        }
+    }
+
+    /// `NOT e`.
+    private func parseNot() throws(Failure) -> Parsed {
+        let location = advance().location
+        let operand = try parseExpression(above: .not)
+        return try node(.unary(.not, operand.expr, location), height: operand.height + 1)
+    }
+
+    /// `-e`; the minus of a number literal folds into it, so `-9223372036854775808` is `Int64.min`.
+    private func parseNegation() throws(Failure) -> Parsed {
+        let location = advance().location
+        if at(.integer), !next(is: .operator(.doubleColon)) {
+            return (.literal(try integerLiteral(advance(), negative: true), location), 1)
+        }
+        let operand = try parseExpression(above: .unary)
+        switch operand.expr {
+        case let .literal(.integer(value), _):
+            return (.literal(value == .min ? .decimal(-Double(value)) : .integer(-value), location), 1)
+        case let .literal(.decimal(value), _):
+            return (.literal(.decimal(-value), location), 1)
+        default:
+            return try node(.unary(.negate, operand.expr, location), height: operand.height + 1)
+        }
+    }
+
+    /// A literal, parameter, column, call, CAST, CASE or parenthesised expression.
+    private func parsePrimary() throws(Failure) -> Parsed {
+        switch current.kind {
+        case .integer, .decimal, .string, .parameter, .keyword(.null), .keyword(.true), .keyword(.false):
+            return (try parseLiteral(), 1)
+        case .keyword(.date) where next(is: .string), .keyword(.timestamp) where next(is: .string):
+            return (try parseLiteral(), 1)
+        case .keyword(.cast):
+            return try parseCast()
+        case .keyword(.case):
+            return try parseCase()
+        case .punctuation(.leftParen):
+            return try parseParenthesized()
+        case .keyword(.left) where next(is: .punctuation(.leftParen)),
+             .keyword(.right) where next(is: .punctuation(.leftParen)):
+            return try parseCall()
+        default:
+            guard isName(current) else { throw expected("an expression") }
+            return next(is: .punctuation(.leftParen)) ? try parseCall() : try parseColumn()
+        }
+    }
+
+    /// A literal or a parameter.
+    private func parseLiteral() throws(Failure) -> SQLExpr {
+        let token = advance()
+        let literal: SQLLiteral
+        switch token.kind {
+        case .integer: literal = try integerLiteral(token, negative: false)
+        case .decimal: literal = .decimal(try double(token, negative: false))
+        case .string: literal = .string(token.text)
+        case .keyword(.null): literal = .null
+        case .keyword(.true): literal = .bool(true)
+        case .keyword(.false): literal = .bool(false)
+        case .keyword(.date): literal = .typed(.date, advance().text)
+        case .keyword(.timestamp): literal = .typed(.timestamp, advance().text)
+        case let .parameter(number): return .parameter(try parameterNumber(number, at: token.location), token.location)
+        default: throw error("expected a literal, found \(token)", at: token.location)
+        }
+        return .literal(literal, token.location)
+    }
+
+    /// `(expr)`.
+    private func parseParenthesized() throws(Failure) -> Parsed {
+        advance()
+        try rejectSubquery()
+        let inner = try parseExpression(above: .or)
+        try expect(.punctuation(.rightParen))
+        return inner
+    }
+
+    /// `name` or `qualifier.name`.
+    private func parseColumn() throws(Failure) -> Parsed {
+        let first = advance()
+        guard accept(.punctuation(.dot)) else { return (.column(qualifier: nil, name: first.text, first.location), 1) }
+        switch current.kind {
+        case .identifier, .quotedIdentifier, .keyword: break
+        default: throw expected("a column name")
+        }
+        return (.column(qualifier: first.text, name: advance().text, first.location), 1)
+    }
+
+    /// `name(…)`: `name(*)`, `name()`, `name([DISTINCT | ALL] expr, …)`.
+    private func parseCall() throws(Failure) -> Parsed {
+        let name = advance()
+        advance()
+        var arguments: (list: [SQLExpr], height: Int) = ([], 0)
+        var distinct = false
+        let star = at(.operator(.star)) && next(is: .punctuation(.rightParen))
+        if star {
+            advance()
+        } else if !at(.punctuation(.rightParen)) {
+            distinct = accept(.keyword(.distinct))
+            if !distinct { _ = accept(.keyword(.all)) }
+            try rejectSubquery()
+            arguments = try parseArguments()
+        }
+        try expect(.punctuation(.rightParen))
+        try rejectWindow()
+        let call = SQLExpr.function(name: name.text, arguments: arguments.list, distinct: distinct, star: star,
+                                    name.location)
+        return try node(call, height: arguments.height + 1)
+    }
+
+    /// Throws at `OVER (…)` or `FILTER (…)` after a call.
+    private func rejectWindow() throws(Failure) {
+        guard at(.identifier), next(is: .punctuation(.leftParen)) else { return }
+        switch current.text.uppercased() {
+        case "OVER": throw error("window functions (OVER) are not supported", at: current.location)
+        case "FILTER": throw error("FILTER is not supported", at: current.location)
+        default: return
+        }
+    }
+
+    /// `CAST(e AS type)`.
+    private func parseCast() throws(Failure) -> Parsed {
+        let location = advance().location
+        try expect(.punctuation(.leftParen))
+        let operand = try parseExpression(above: .or)
+        try expect(.keyword(.as))
+        let typeName = try parseTypeName(inCast: true)
+        try expect(.punctuation(.rightParen))
+        return try node(.cast(operand.expr, typeName: typeName, location), height: operand.height + 1)
+    }
+
+    /// `CASE [operand] WHEN … THEN … [ELSE …] END`.
+    private func parseCase() throws(Failure) -> Parsed {
+        let location = advance().location
+        let bare = at(.keyword(.when)) || at(.keyword(.else)) || at(.keyword(.end))
+        let operand: Parsed? = bare ? nil : try parseExpression(above: .or)
+        var height = operand?.height ?? 0
+        var branches: [SQLWhen] = []
+        while accept(.keyword(.when)) {
+            let branch = try parseWhen()
+            branches.append(branch.when)
+            height = max(height, branch.height)
+        }
+        guard !branches.isEmpty else { throw expected("\"WHEN\"") }
+        var otherwise: Parsed?
+        if accept(.keyword(.else)) {
+            otherwise = try parseExpression(above: .or)
+        } else if !at(.keyword(.end)) {
+            throw expected("\"WHEN\", \"ELSE\" or \"END\"")
+        }
+        try expect(.keyword(.end))
+        let expr = SQLExpr.caseWhen(operand: operand?.expr, branches: branches, otherwise: otherwise?.expr, location)
+        return try node(expr, height: max(height, otherwise?.height ?? 0) + 1)
+    }
+
+    /// `condition THEN result` after a WHEN.
+    private func parseWhen() throws(Failure) -> (when: SQLWhen, height: Int) {
+        let condition = try parseExpression(above: .or)
+        try expect(.keyword(.then))
+        let result = try parseExpression(above: .or)
+        return (SQLWhen(condition: condition.expr, result: result.expr), max(condition.height, result.height))
+    }
+
+    /// A type name: words (`DOUBLE PRECISION`), then `(n)` or `(n, m)`, kept as `DECIMAL(10,2)`. In `CAST(… AS …)`
+    /// every word up to the `)` belongs to it; after `::` only the words that continue a known multi-word type do,
+    /// so `x::int y` still reads `y` as an alias.
+    private func parseTypeName(inCast: Bool) throws(Failure) -> String {
+        guard isTypeWord(current) else { throw expected("a type name") }
+        var text = advance().text
+        while isTypeWord(current), inCast || Self.typeContinuations.contains(current.text.uppercased()) {
+            text += " " + advance().text
+        }
+        guard accept(.punctuation(.leftParen)) else { return text }
+        var numbers: [String] = []
+        repeat {
+            guard at(.integer) else { throw expected("an integer") }
+            numbers.append(advance().text)
+        } while numbers.count < 2 && accept(.punctuation(.comma))
+        try expect(.punctuation(.rightParen))
+        return text + "(" + numbers.joined(separator: ",") + ")"
+    }
+
+    /// The words that continue a type name after `::` (`DOUBLE PRECISION`, `CHARACTER VARYING`,
+    /// `TIMESTAMP WITH TIME ZONE`).
+    private static let typeContinuations: Set<String> = ["PRECISION", "VARYING", "WITH", "WITHOUT", "TIME", "ZONE"]
+
+    /// Whether `token` can be a word of a type name: an unquoted name, or WITH (`TIMESTAMP WITH TIME ZONE`).
+    private func isTypeWord(_ token: SQLToken) -> Bool {
+        token.kind != .quotedIdentifier && (isName(token) || token.kind == .keyword(.with))
+    }
+
+    // MARK: - Literals and parameters
+
+    /// The integer literal `token` (negated when `negative`): an Int64 when it fits, a double otherwise.
+    private func integerLiteral(_ token: SQLToken, negative: Bool) throws(Failure) -> SQLLiteral {
+        if let value = Int64(negative ? "-" + token.text : token.text) { return .integer(value) }
+        return .decimal(try double(token, negative: negative))
+    }
+
+    /// The number `token` as a double (negated when `negative`); an error when it is out of range.
+    private func double(_ token: SQLToken, negative: Bool) throws(Failure) -> Double {
+        guard let value = Double(token.text), value.isFinite else {
+            throw error("number out of range", at: token.location)
+        }
+        return negative ? -value : value
+    }
+
+    /// The number of a parameter: `explicit` for `$n`, the next position for `?`.
+    private func parameterNumber(_ explicit: Int?, at location: SourceLocation) throws(Failure) -> Int {
+        let style: ParameterStyle = explicit == nil ? .positional : .numbered
+        guard parameterStyle == .none || parameterStyle == style else {
+            throw error("cannot mix ? and $n parameters", at: location)
+        }
+        parameterStyle = style
+        let number = explicit ?? parameterCount + 1
+        parameterCount = max(parameterCount, number)
+        return number
+    }
+
+    // MARK: - Tokens
+
+    /// The current token.
+    private var current: SQLToken { tokens[index] }
+
+    /// The token `offset` after the current one (the last, `.end`, past the end).
+    private func token(after offset: Int) -> SQLToken { tokens[min(index + offset, tokens.count - 1)] }
+
+    /// Whether the current token is of `kind`.
+    private func at(_ kind: SQLToken.Kind) -> Bool { tokens[index].kind == kind }
+
+    /// Whether the token `offset` after the current one is of `kind`.
+    private func next(is kind: SQLToken.Kind, after offset: Int = 1) -> Bool { token(after: offset).kind == kind }
+
+    /// Moves past the current token (never past `.end`) and returns it.
+    @discardableResult
+    private func advance() -> SQLToken {
+        let token = tokens[index]
+        if index < tokens.count - 1 { index += 1 }
+        return token
+    }
+
+    /// Moves past the current token when it is of `kind`; whether it was.
+    private func accept(_ kind: SQLToken.Kind) -> Bool {
+        guard at(kind) else { return false }
+        advance()
+        return true
+    }
+
+    /// Moves past the current token, which must be of `kind` (a keyword or a punctuation mark).
+    private func expect(_ kind: SQLToken.Kind) throws(Failure) {
+        guard !accept(kind) else { return }
+        switch kind {
+        case let .keyword(keyword): throw expected("\"\(keyword.rawValue)\"")
+        case let .punctuation(mark): throw expected("\"\(mark.rawValue)\"")
+        default: throw expected("\(kind)")
+        }
+    }
+
+    /// Whether `token` can be a name: an identifier, a quoted identifier or a keyword that is not reserved.
+    private func isName(_ token: SQLToken) -> Bool {
+        switch token.kind {
+        case .identifier, .quotedIdentifier: true
+        case let .keyword(keyword): !keyword.isReserved
+        default: false
+        }
+    }
+
+    /// A name (see `isName`), described as `what` when missing.
+    private func parseName(_ what: String) throws(Failure) -> String {
+        guard isName(current) else { throw expected(what) }
+        return advance().text
+    }
+
+    // MARK: - Errors and limits
+
+    /// One level deeper; an error (`message`) past `maxNesting` or when the thread's stack runs low. Pair with
+    /// `defer { nesting -= 1 }`.
+    private func enter(_ message: String) throws(Failure) {
+        guard nesting < Self.maxNesting, ThreadStack.currentAddress() > stackFloor else {
+            throw error(message, at: current.location)
+        }
+        nesting += 1
+    }
+
+    /// `expr` with the height of its tree; an error when that is above `maxExpressionHeight`.
+    private func node(_ expr: SQLExpr, height: Int) throws(Failure) -> Parsed {
+        guard height <= Self.maxExpressionHeight else { throw error("expression nested too deeply", at: expr.location) }
+        return (expr, height)
+    }
+
+    /// Throws when a subquery starts at the current token (after a `(` in an expression).
+    private func rejectSubquery() throws(Failure) {
+        guard at(.keyword(.select)) || at(.keyword(.with)) else { return }
+        throw error("subqueries in expressions are not supported", at: current.location)
+    }
+
+    /// "expected `what`, found <the current token>".
+    private func expected(_ what: String) -> Failure {
+        error("expected \(what), found \(current)", at: current.location)
+    }
+
+    /// A syntax error; the lexer's own error instead when the parser has reached the point where the lexer failed.
+    private func error(_ message: String, at location: SourceLocation) -> Failure {
+        if let lexerError, index == tokens.count - 1 { return Failure(lexerError) }
+        return Failure(SQLError.syntax(message, at: location, in: sql))
+    }
+
+    /// The arithmetic, comparison or logical operator of `kind`, which is spelled as its token (`!=` is a `<>` token);
+    /// nil for `||` (a call of concat).
+    private static func binaryOperator(_ kind: SQLToken.Kind) -> Expr.BinaryOperator? {
+        switch kind {
+        case let .operator(op): Expr.BinaryOperator(rawValue: op.rawValue)
+        case let .keyword(keyword): Expr.BinaryOperator(rawValue: keyword.rawValue)
+        default: nil
+        }
+    }
+}
