@@ -32,7 +32,7 @@ import StrataExecution
 //   5  =  <>  !=  <  <=  >  >=                     left
 //   6  [NOT] IN (…), [NOT] BETWEEN a AND b,        postfix / infix (BETWEEN's bounds and the LIKE pattern are
 //      [NOT] LIKE, [NOT] ILIKE                     parsed above this level, so `x BETWEEN 1 AND 2 AND y` works)
-//   7  ||   (parsed as concat(a, b))               left
+//   7  ||   (a call of the function named ||)       left
 //   8  +  -                                        left
 //   9  *  /  %                                     left
 //  10  unary -  +                                  prefix (+ is dropped; - of a number literal folds into it)
@@ -435,7 +435,7 @@ package final class SQLParser {
         let height = max(left.height, right.height) + 1
         guard let binary = Self.binaryOperator(op.kind) else {
             let arguments = [left.expr, right.expr]
-            return try node(.function(name: "concat", arguments: arguments, distinct: false, star: false, op.location),
+            return try node(.function(name: "||", arguments: arguments, distinct: false, star: false, op.location),
                             height: height)
         }
         return try node(.binary(binary, left.expr, right.expr, op.location), height: height)
@@ -788,7 +788,7 @@ package final class SQLParser {
     }
 
     /// The arithmetic, comparison or logical operator of `kind`, which is spelled as its token (`!=` is a `<>` token);
-    /// nil for `||` (a call of concat).
+    /// nil for `||` (a call of the function `||`).
     private static func binaryOperator(_ kind: SQLToken.Kind) -> Expr.BinaryOperator? {
         switch kind {
         case let .operator(op): Expr.BinaryOperator(rawValue: op.rawValue)
