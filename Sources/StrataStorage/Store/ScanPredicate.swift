@@ -97,3 +97,16 @@ package indirect enum ScanPredicate: Sendable, Equatable {
         }
     }
 }
+
+extension ScanPredicate: CustomStringConvertible {
+    /// The predicate in SQL-like text, as EXPLAIN shows it.
+    package var description: String {
+        switch self {
+        case let .compare(column, op, value):
+            if case let .string(s) = value { return "\(column) \(op.rawValue) '\(s)'" }
+            return "\(column) \(op.rawValue) \(value)"
+        case let .isNull(column): return "\(column) IS NULL"
+        case let .and(parts): return parts.map(\.description).joined(separator: " AND ")
+        }
+    }
+}
