@@ -40,7 +40,9 @@ enum FileGlob {
         guard let head = components.first else { return }
         let manager = FileManager.default
         let entries = ((try? manager.contentsOfDirectory(atPath: directory)) ?? []).sorted()
-        func join(_ name: String) -> String { prefix.isEmpty ? name : (prefix.hasSuffix("/") ? prefix + name : prefix + "/" + name) }
+        func join(_ name: String) -> String {
+            prefix.isEmpty ? name : (prefix.hasSuffix("/") ? prefix + name : prefix + "/" + name)
+        }
         func isDirectory(_ path: String) -> Bool {
             var flag: ObjCBool = false
             return manager.fileExists(atPath: path, isDirectory: &flag) && flag.boolValue

@@ -59,8 +59,8 @@ struct SQLCommand: ParsableCommand {
             if output != nil, statements.count > 1 {
                 throw StrataError(.invalidArgument, "--output takes a single statement, not \(statements.count)")
             }
-            let runner = StatementRunner(database: database, format: format, output: output.map { .file($0) } ?? .standardOutput,
-                                         timer: timer)
+            let runner = StatementRunner(database: database, format: format,
+                                         output: output.map { .file($0) } ?? .standardOutput, timer: timer)
             for statement in statements { try runner.run(statement) }
         }
     }

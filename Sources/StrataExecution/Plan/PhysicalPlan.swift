@@ -101,7 +101,8 @@ package struct PhysicalPlan: Sendable {
                 var builders = schema.fields.map { ColumnBuilder(type: $0.type, capacity: rows.count) }
                 for row in rows {
                     guard row.count == builders.count else {
-                        throw StrataError(.invalidArgument, "a VALUES row has \(row.count) values, expected \(builders.count)")
+                        throw StrataError(.invalidArgument,
+                                          "a VALUES row has \(row.count) values, expected \(builders.count)")
                     }
                     for (i, value) in row.enumerated() { try builders[i].append(value) }
                 }

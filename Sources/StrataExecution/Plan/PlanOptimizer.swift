@@ -53,7 +53,8 @@ extension Expr {
         case let .isNull(a, negated): return .isNull(s(a), negated: negated)
         case let .inList(a, list, negated): return .inList(s(a), list.map(s), negated: negated)
         case let .between(a, low, high, negated): return .between(s(a), low: s(low), high: s(high), negated: negated)
-        case let .like(a, pattern, negated, ci): return .like(s(a), pattern: s(pattern), negated: negated, caseInsensitive: ci)
+        case let .like(a, pattern, negated, ci):
+            return .like(s(a), pattern: s(pattern), negated: negated, caseInsensitive: ci)
         case let .cast(a, type): return .cast(s(a), type)
         case let .function(name, args): return .function(name, args.map(s))
         case let .caseWhen(branches, otherwise):

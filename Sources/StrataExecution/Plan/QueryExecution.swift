@@ -151,9 +151,7 @@ package final class QueryExecution: Sendable {
             throw QueryExecution.strataError(error)
         }
         do {
-            var childOptions = options
-            childOptions.poolLimitOverride = options.poolLimitOverride
-            let execution = try QueryExecution(plan: child, options: childOptions)
+            let execution = try QueryExecution(plan: child, options: options)
             let statistics = try execution.run { (batch) throws(StrataError) in try table.write(batch) }
             subquery.withLock { $0 = statistics }
             try table.finish()

@@ -69,13 +69,7 @@ package final class SpillManager: Sendable {
     /// Starts a new run file; `label` (e.g. `sort`, `hash aggregate partition 3`) names it in file names and errors.
     package func createRun(label: String) throws(StrataError) -> SpillWriter {
         let path = try state.withLock { state throws(StrataError) -> String in
-            let directory: String
-            if let existing = state.directory {
-                directory = existing
-            } else {
-                directory = try createDirectory()
-                state.directory = directory
-            }
+            let directory = try spillDirectory(&state)
             state.runsCreated += 1
             let path = "\(directory)/run-\(state.runsCreated)-\(Self.fileNamePart(label)).spill"
             state.files[path] = 0
@@ -90,17 +84,19 @@ package final class SpillManager: Sendable {
         }
     }
 
+    /// The spill directory, created on first use (call with the state locked).
+    private func spillDirectory(_ state: inout State) throws(StrataError) -> String {
+        if let existing = state.directory { return existing }
+        let directory = try createDirectory()
+        state.directory = directory
+        return directory
+    }
+
     /// A fresh path in the spill directory for a scratch file the caller writes itself (materialised subquery
     /// results); it is deleted with the directory by `cleanup()`.
     package func scratchPath(label: String, suffix: String) throws(StrataError) -> String {
         try state.withLock { state throws(StrataError) -> String in
-            let directory: String
-            if let existing = state.directory {
-                directory = existing
-            } else {
-                directory = try createDirectory()
-                state.directory = directory
-            }
+            let directory = try spillDirectory(&state)
             state.scratchFiles += 1
             return "\(directory)/scratch-\(state.scratchFiles)-\(Self.fileNamePart(label)).\(suffix)"
         }

@@ -79,7 +79,10 @@ package struct SQLBinder {
         // 3.
         let items = select.items
         let aggregating = !select.groupBy.isEmpty
-            || items.contains { if case let .expr(e, _) = $0 { return ExpressionBinder.containsAggregate(e) }; return false }
+            || items.contains { item in
+                if case let .expr(e, _) = item { return ExpressionBinder.containsAggregate(e) }
+                return false
+            }
             || (select.having.map(ExpressionBinder.containsAggregate) ?? false)
             || select.orderBy.contains { ExpressionBinder.containsAggregate($0.expr) }
         var collector: AggregateCollector?
@@ -103,7 +106,9 @@ package struct SQLBinder {
                     qualifier.map { column.qualifier?.lowercased() == $0.lowercased() } ?? true
                 }
                 if columns.isEmpty {
-                    if let qualifier { throw expressions.error("table \"\(qualifier)\" not found in FROM", at: location) }
+                    if let qualifier {
+                        throw expressions.error("table \"\(qualifier)\" not found in FROM", at: location)
+                    }
                     throw expressions.error("SELECT * with no FROM clause", at: location)
                 }
                 for column in columns {
@@ -129,8 +134,8 @@ package struct SQLBinder {
         for item in select.orderBy {
             if case let .literal(.integer(k), location) = item.expr {
                 guard k >= 1, k <= outputs.count else {
-                    throw expressions.error("ORDER BY position \(k) is out of range (the select list has \(outputs.count))",
-                                            at: location)
+                    throw expressions.error(
+                        "ORDER BY position \(k) is out of range (the select list has \(outputs.count))", at: location)
                 }
                 orderTargets.append(.output(Int(k) - 1))
                 continue
@@ -222,12 +227,13 @@ package struct SQLBinder {
     }
 
     /// The source expression a GROUP BY item stands for.
-    private func groupKeyExpression(_ item: SQLExpr, items: [SQLSelectItem], scope: BindScope) throws -> (Expr, SourceLocation) {
+    private func groupKeyExpression(_ item: SQLExpr, items: [SQLSelectItem],
+                                    scope: BindScope) throws -> (Expr, SourceLocation) {
         var target = item
         if case let .literal(.integer(k), location) = item {
             guard k >= 1, k <= items.count, case let .expr(e, _) = items[Int(k) - 1] else {
-                throw expressions.error("GROUP BY position \(k) is out of range or not an expression of the select list",
-                                        at: location)
+                throw expressions.error(
+                    "GROUP BY position \(k) is out of range or not an expression of the select list", at: location)
             }
             target = e
         } else if case let .column(nil, name, _) = item, scope.find(name, qualifier: nil).isEmpty {
@@ -274,14 +280,14 @@ package struct SQLBinder {
             }
             var tableName = name
             var schema = try catalog.tableSchema(name)
-            let all = try catalog.tableNames()
-            if schema == nil, let match = all.first(where: { $0.lowercased() == name.lowercased() }) {
+            if schema == nil,
+               let match = try catalog.tableNames().first(where: { $0.lowercased() == name.lowercased() }) {
                 tableName = match
                 schema = try catalog.tableSchema(match)
             }
             guard let schema else {
                 var message = "table \"\(name)\" does not exist"
-                if let hint = BindScope.closest(to: name, among: all + ctes.keys.sorted()) {
+                if let hint = BindScope.closest(to: name, among: try catalog.tableNames() + ctes.keys.sorted()) {
                     message += "; did you mean \"\(hint)\"?"
                 }
                 throw expressions.error(message, at: location, code: .notFound)

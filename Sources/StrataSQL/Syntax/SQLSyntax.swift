@@ -158,7 +158,8 @@ package indirect enum SQLExpr: Sendable, Hashable {
     case parameter(Int, SourceLocation)
     /// `-e`, `+e` (dropped by the parser) and `NOT e`.
     case unary(Expr.UnaryOperator, SQLExpr, SourceLocation)
-    /// Arithmetic, comparison, AND, OR. (`!=` parses as `<>`; `a || b` parses as a call of the function named `||`, which is NULL when either side is, unlike `concat`.)
+    /// Arithmetic, comparison, AND, OR. (`!=` parses as `<>`; `a || b` parses as a call of the function named
+    /// `||`, which is NULL when either side is, unlike `concat`.)
     case binary(Expr.BinaryOperator, SQLExpr, SQLExpr, SourceLocation)
     /// `e IS [NOT] NULL`.
     case isNull(SQLExpr, negated: Bool, SourceLocation)
