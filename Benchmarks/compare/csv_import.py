@@ -13,8 +13,9 @@
    "Maximum resident set size"), the engines interleaved so that a change of load on the machine hits all alike:
      strata   strata import CSV --store DIR/store --table g --quiet [--threads N] [--memory-limit SIZE]
      duckdb   COPY (SELECT * FROM read_csv('CSV')) TO 'DIR/duckdb.parquet' (FORMAT parquet, COMPRESSION zstd)
-              (Python package, in-memory database, default threads and settings)
-     polars   pl.scan_csv(CSV).sink_parquet('DIR/polars.parquet', compression='zstd')   (default threads)
+              (Python package, in-memory database, default settings; SET threads = N with --threads)
+     polars   pl.scan_csv(CSV).sink_parquet('DIR/polars.parquet', compression='zstd')
+              (default settings; POLARS_MAX_THREADS = N with --threads)
    Each engine's previous output is deleted before its run; the output's size is recorded.
    Time: Strata's is the wall time of the whole `strata import` process (which fsyncs its files and commits a
    version); DuckDB's and Polars' is the COPY / sink_parquet call alone, timed inside the process (interpreter
@@ -45,8 +46,8 @@ import time
 from pathlib import Path
 
 from measure import (BENCH_DIR, DEFAULT_GENERATOR, ENGINES, NAMES, REPO_DIR, TIME_BIN, ensure_csv, ensure_time_tool,
-                     find_product, fmt, jsonable, last_json_line, machine, peer_modules,
-                     median, parse_count, parse_engines, peak_rss, ratio)
+                     find_product, fmt, last_json_line, machine, peer_modules,
+                     median, parse_count, parse_engines, peak_rss, ratio, write_results)
 
 TABLE = "g"
 EXPECTED_STRATA_TYPES = {"id1": "string", "id2": "string", "id3": "string", "id4": "int64", "id5": "int64",
@@ -73,7 +74,9 @@ def fsync_file(path: str) -> float:
 def child_duckdb(args) -> dict:
     import duckdb
 
-    con = duckdb.connect()  # in-memory database, default threads and memory limit
+    con = duckdb.connect()  # in-memory database, default memory limit
+    if args.threads:
+        con.execute(f"SET threads = {int(args.threads)}")
     threads = con.execute("SELECT current_setting('threads')").fetchone()[0]
     sql = (f"COPY (SELECT * FROM read_csv({sql_str(args.csv)})) TO {sql_str(args.out)} "
            f"(FORMAT parquet, COMPRESSION zstd)")
@@ -101,6 +104,7 @@ def child_main(argv: list[str]) -> None:
     p.add_argument("--child", choices=["duckdb", "polars"], required=True)
     p.add_argument("--csv", required=True)
     p.add_argument("--out", required=True)
+    p.add_argument("--threads", type=int)
     args = p.parse_args(argv)
     result = {"duckdb": child_duckdb, "polars": child_polars}[args.child](args)
     print(json.dumps(result))
@@ -112,11 +116,11 @@ def child_main(argv: list[str]) -> None:
 
 
 
-def run_measured(cmd: list[str], use_time: bool) -> dict:
+def run_measured(cmd: list[str], use_time: bool, env: dict | None = None) -> dict:
     """Runs `cmd` (under /usr/bin/time -v when available); its wall time, peak RSS in bytes and output."""
     full = [TIME_BIN, "-v"] + cmd if use_time else cmd
     start = time.perf_counter()
-    proc = subprocess.run(full, capture_output=True, text=True)
+    proc = subprocess.run(full, capture_output=True, text=True, env=env)
     wall = time.perf_counter() - start
     if proc.returncode != 0:
         sys.exit(f"command failed ({proc.returncode}): {' '.join(cmd)}\n{proc.stdout}\n{proc.stderr}")
@@ -240,35 +244,11 @@ def compare(profiles: dict) -> list[str]:
     return diffs
 
 
-# ---------------------------------------------------------------------------------------------------------------
-# Report
-# ---------------------------------------------------------------------------------------------------------------
-
-
-
-def main() -> None:
-    if "--child" in sys.argv:
-        child_main(sys.argv[1:])
-        return
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--rows", type=parse_count, default=parse_count("1e7"), help="rows of the CSV (1e7, 1e8)")
-    p.add_argument("--k", type=parse_count, default=parse_count("1e2"), help="groups (K) of the generated data")
-    p.add_argument("--engines", default=",".join(ENGINES), help="comma-separated subset of: strata,duckdb,polars")
-    p.add_argument("--repeat", type=int, default=3, help="rounds (one process per engine each); medians reported")
-    p.add_argument("--data", default=str(BENCH_DIR / "data"), help="where the CSV is generated or found")
-    p.add_argument("--dir", help="scratch directory for the outputs (default: DATA/csv_import)")
-    p.add_argument("--generator", default=str(DEFAULT_GENERATOR), help="path of gen_groupby.py")
-    p.add_argument("--no-build", action="store_true", help="use the existing release build of strata")
-    p.add_argument("--strata", help="path of a strata binary to use (no build)")
-    p.add_argument("--threads", type=int, help="passed to strata import (the peers use their defaults)")
-    p.add_argument("--memory-limit", help="passed to strata import, e.g. 512MB")
-    p.add_argument("--keep", action="store_true", help="keep the last run's outputs")
-    args = p.parse_args()
-
-    engines = parse_engines(p, args.engines, ENGINES)
-    if args.repeat < 1:
-        p.error("--repeat must be at least 1")
-
+def run_import(args: argparse.Namespace, engines: list[str]) -> dict:
+    """Steps 1-5 of the module docstring for `engines` (Strata first); `args` carries the command-line options
+    (rows, k, repeat, data, dir, generator, no_build, strata, threads, memory_limit, keep). Returns the results,
+    as written to the JSON file: per engine the medians, every run and DuckDB's profile of the output; `agree`,
+    `differences` and `strata_types_as_expected`."""
     data_dir = Path(args.data).resolve()
     work = Path(args.dir).resolve() if args.dir else data_dir / "csv_import"
     csv, gen_s = ensure_csv(args.rows, args.k, data_dir, Path(args.generator).resolve())
@@ -289,10 +269,12 @@ def main() -> None:
 
     me = [sys.executable, str(Path(__file__).resolve())]
     outputs = {"strata": work / "store", "duckdb": work / "duckdb.parquet", "polars": work / "polars.parquet"}
+    peer_threads = ["--threads", str(args.threads)] if args.threads else []
     commands = {
-        "duckdb": me + ["--child", "duckdb", "--csv", str(csv), "--out", str(outputs["duckdb"])],
-        "polars": me + ["--child", "polars", "--csv", str(csv), "--out", str(outputs["polars"])],
+        "duckdb": me + ["--child", "duckdb", "--csv", str(csv), "--out", str(outputs["duckdb"])] + peer_threads,
+        "polars": me + ["--child", "polars", "--csv", str(csv), "--out", str(outputs["polars"])] + peer_threads,
     }
+    polars_env = dict(os.environ, POLARS_MAX_THREADS=str(args.threads)) if args.threads else None
     if strata is not None:
         cmd = [str(strata), "import", str(csv), "--store", str(outputs["strata"]), "--table", TABLE, "--quiet"]
         if args.threads is not None:
@@ -314,7 +296,7 @@ def main() -> None:
             print(f"round {round_ + 1}/{args.repeat}: {NAMES[engine]}", file=sys.stderr)
             remove(outputs[engine])
             os.sync()
-            run = run_measured(commands[engine], use_time)
+            run = run_measured(commands[engine], use_time, polars_env if engine == "polars" else None)
             if engine == "strata":
                 run["import_s"] = run["process_wall_s"]
                 parts = glob.glob(output_glob("strata", work))
@@ -363,6 +345,7 @@ def main() -> None:
     results["agree"] = not diffs
     results["differences"] = diffs
     results["strata_types_as_expected"] = strata_types_ok
+    results["profiles"] = profiles
     results["expected_strata_types"] = EXPECTED_STRATA_TYPES
 
     s = results["engines"].get("strata")
@@ -376,8 +359,18 @@ def main() -> None:
     if not args.keep:
         for e in engines:
             remove(outputs[e])
+    return results
 
-    # Report
+
+def print_import_report(results: dict) -> None:
+    """The table of medians and ratios, the column types and the agreement verdict."""
+    engines = list(results["engines"])
+    args = argparse.Namespace(rows=results["rows"], repeat=results["repeat"])
+    csv, csv_bytes = Path(results["csv"]), results["csv_bytes"]
+    profiles = results["profiles"]
+    diffs = results["differences"]
+    strata_types_ok = results["strata_types_as_expected"]
+    load_before, load_after = results["loadavg_before"], results["loadavg_after"]
     mib = lambda v: None if v is None else v / 2**20  # noqa: E731
     print(f"\n{csv.name}: {args.rows:,} rows, {csv_bytes / 1e6:.1f} MB of CSV; medians of {args.repeat} "
           f"round(s), one process per run; MB = 1e6 bytes of CSV; RSS = peak resident set, MiB")
@@ -421,15 +414,36 @@ def main() -> None:
         print(f"Strata's column types as expected: {'yes' if strata_types_ok else 'NO'}")
     print(f"load average (1, 5, 15 min): before {load_before}, after {load_after}")
 
-    out_dir = BENCH_DIR / "results"
-    out_dir.mkdir(exist_ok=True)
-    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    out = out_dir / f"csv_import-{stamp}.json"
-    out.write_text(json.dumps(jsonable(results), indent=2) + "\n")
+
+def main() -> None:
+    if "--child" in sys.argv:
+        child_main(sys.argv[1:])
+        return
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--rows", type=parse_count, default=parse_count("1e7"), help="rows of the CSV (1e7, 1e8)")
+    p.add_argument("--k", type=parse_count, default=parse_count("1e2"), help="groups (K) of the generated data")
+    p.add_argument("--engines", default=",".join(ENGINES), help="comma-separated subset of: strata,duckdb,polars")
+    p.add_argument("--repeat", type=int, default=3, help="rounds (one process per engine each); medians reported")
+    p.add_argument("--data", default=str(BENCH_DIR / "data"), help="where the CSV is generated or found")
+    p.add_argument("--dir", help="scratch directory for the outputs (default: DATA/csv_import)")
+    p.add_argument("--generator", default=str(DEFAULT_GENERATOR), help="path of gen_groupby.py")
+    p.add_argument("--no-build", action="store_true", help="use the existing release build of strata")
+    p.add_argument("--strata", help="path of a strata binary to use (no build)")
+    p.add_argument("--threads", type=int, help="threads of every engine (default: each engine's own, one per core)")
+    p.add_argument("--memory-limit", help="passed to strata import, e.g. 512MB")
+    p.add_argument("--keep", action="store_true", help="keep the last run's outputs")
+    args = p.parse_args()
+
+    engines = parse_engines(p, args.engines, ENGINES)
+    if args.repeat < 1:
+        p.error("--repeat must be at least 1")
+    results = run_import(args, engines)
+    print_import_report(results)
+    out = write_results("csv_import", results)
     print(f"results: {out.relative_to(REPO_DIR)}")
-    if diffs:
+    if results["differences"]:
         sys.exit("the outputs disagree")
-    if strata_types_ok is False:
+    if results["strata_types_as_expected"] is False:
         sys.exit("Strata's column types are not the expected ones")
 
 

@@ -37,9 +37,10 @@ The seconds are the query alone, timed inside the process (start-up, imports and
 db-benchmark. Checksums: the sum of every numeric output column (string keys have none). A child that fails (an
 error, out of memory, killed) is reported as failed with its message; one that outlives --timeout as timeout.
 
-Answers: per question, the rows and checksums of Strata and of Polars against DuckDB's (integers exactly, doubles to
-a relative 1e-9): OK or MISMATCH. Prints a Markdown table per run and writes the raw results to
-DATA/groupby-<rows>.json. Exits with status 1 when an answer mismatches.
+Answers: per question, the rows and checksums of every engine against the reference's, DuckDB's (Polars' when DuckDB
+failed, e.g. out of memory under the limit): integers exactly, doubles to a relative 1e-9; OK or MISMATCH. Prints a
+Markdown table per run and writes the raw results to DATA/groupby-<rows>.json. Exits with status 1 when an answer
+mismatches.
 """
 
 from __future__ import annotations
@@ -285,7 +286,7 @@ def same_number(a, b) -> bool:
 
 
 def check_answer(run: dict, ref: dict) -> tuple[str, list[str]]:
-    """OK / MISMATCH / '-' (a run missing) of `run` against DuckDB's `ref`, with the differences."""
+    """OK / MISMATCH / '-' (a run missing) of `run` against the reference answer `ref`, with the differences."""
     if not run or not ref or run.get("status") != "ok" or ref.get("status") != "ok":
         return "-", []
     diffs = []
@@ -307,7 +308,8 @@ def summarize(runs: list[dict]) -> dict:
         return {"status": last["status"], "error": last.get("error"), "seconds": None, "peak_rss": None,
                 "runs": runs}
     return {"status": "ok", "seconds": median(r["seconds"] for r in ok), "peak_rss": median(r["peak_rss"] for r in ok),
-            "rows": ok[-1]["rows"], "checksums": ok[-1]["checksums"], "runs": runs}
+            "process_wall_s": median(r["process_wall_s"] for r in ok), "rows": ok[-1]["rows"],
+            "checksums": ok[-1]["checksums"], "runs": runs}
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -323,6 +325,27 @@ def cell(r: dict | None) -> str:
     return f"{r['seconds']:.3f} s / {rss}"
 
 
+def answers_text(res: dict) -> str:
+    """The verdicts of one question against its reference engine, e.g. "Strata OK, Polars OK (vs DuckDB)"."""
+    if not res["answers"]:
+        return "-"
+    verdicts = ", ".join(f"{NAMES[e]} {v}" for e, v in res["answers"].items())
+    return f"{verdicts} (vs {NAMES[res['reference']]})"
+
+
+def problems(results: dict, engines: list[str]) -> list[str]:
+    """One line per failed run and per answer that differs from the reference."""
+    lines = []
+    for q, res in results["questions"].items():
+        for e in engines:
+            r = res["engines"][e]
+            if r["status"] != "ok":
+                lines.append(f"q{q} {NAMES[e]} {r['status']}: {r.get('error')}")
+        for e, d in res.get("differences", {}).items():
+            lines.append(f"q{q} {NAMES[e]} differs from {NAMES[res['reference']]}: {'; '.join(d)}")
+    return lines
+
+
 def print_report(results: dict, engines: list[str]) -> None:
     rows = results["rows"]
     peers = [e for e in engines if e != "strata"]
@@ -330,7 +353,7 @@ def print_report(results: dict, engines: list[str]) -> None:
     head = ["question"] + [f"{NAMES[e]} s / RSS" for e in engines]
     if has_strata:
         head += [f"time Strata/{NAMES[e]}" for e in peers] + [f"RSS Strata/{NAMES[e]}" for e in peers]
-    head.append("answers vs DuckDB")
+    head.append("answers")
     print(f"\n### {rows:,} rows ({pretty_sci(rows)}), threads {results['threads'] or 'default'}, memory limit "
           f"{results['memory_limit'] or 'none'}, median of {results['repeat']} run(s)\n")
     print("| " + " | ".join(head) + " |")
@@ -348,7 +371,7 @@ def print_report(results: dict, engines: list[str]) -> None:
         if has_strata:
             line += [fmt(ratio(s["seconds"], res["engines"][e]["seconds"]), ".2f") for e in peers]
             line += [fmt(ratio(s["peak_rss"], res["engines"][e]["peak_rss"]), ".2f") for e in peers]
-        line.append(", ".join(f"{NAMES[e]} {v}" for e, v in res["answers"].items()) or "-")
+        line.append(answers_text(res))
         print("| " + " | ".join(line) + " |")
     total = ["total"] + [f"{t[0]:.3f} s / max {t[1] / 2**20:.0f} MiB ({t[2]} done)" for t in totals.values()]
     if has_strata:
@@ -361,45 +384,14 @@ def print_report(results: dict, engines: list[str]) -> None:
     print("\nTimes: the query alone, inside the engine's process. RSS: peak resident set of the whole process "
           "(/usr/bin/time -v). Ratios below 1: Strata faster / smaller. Totals: sums of the questions each engine "
           "completed (ratios only when every engine completed every question).")
-    for q, res in results["questions"].items():
-        for e in engines:
-            r = res["engines"][e]
-            if r["status"] != "ok":
-                print(f"q{q} {NAMES[e]} {r['status']}: {r.get('error')}")
-        for e, d in res.get("differences", {}).items():
-            print(f"q{q} {NAMES[e]} differs from DuckDB: {'; '.join(d)}")
+    for problem in problems(results, engines):
+        print(problem)
 
 
-def main() -> None:
-    if "--child" in sys.argv:
-        child_main(sys.argv[1:])
-        return
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--rows", type=parse_count, default=parse_count("1e7"), help="rows of the data (1e7, 1e8)")
-    p.add_argument("--questions", default=",".join(str(q) for q in QUESTIONS),
-                   help="comma-separated question numbers (default: all nine)")
-    p.add_argument("--engines", default=",".join(ENGINES), help="comma-separated subset of: strata,duckdb,polars")
-    p.add_argument("--memory-limit", help="Strata's and DuckDB's memory limit, e.g. 1GB (Polars has none)")
-    p.add_argument("--threads", type=int, default=2, help="threads of every engine (default 2)")
-    p.add_argument("--repeat", type=int, default=1, help="runs of each (engine, question); medians reported")
-    p.add_argument("--timeout", type=float, default=1800, help="seconds before a child is killed (default 1800)")
-    p.add_argument("--data", default=str(BENCH_DIR / "data"), help="where the CSV, the store and the database live")
-    p.add_argument("--generator", default=str(DEFAULT_GENERATOR), help="path of gen_groupby.py")
-    p.add_argument("--no-build", action="store_true", help="use the existing release builds")
-    p.add_argument("--strata", help="path of the strata CLI used to import the store (no build)")
-    p.add_argument("--questions-bin", help="path of the groupby-questions executable (no build)")
-    args = p.parse_args()
-
-    engines = parse_engines(p, args.engines, ENGINES)
-    try:
-        questions = [int(q) for q in args.questions.split(",") if q.strip()]
-    except ValueError:
-        p.error(f"--questions: expected numbers, got {args.questions!r}")
-    if not questions or any(q not in QUESTIONS for q in questions):
-        p.error(f"--questions: choose among {','.join(str(q) for q in QUESTIONS)}")
-    if args.repeat < 1:
-        p.error("--repeat must be at least 1")
-
+def run_questions(args: argparse.Namespace, engines: list[str], questions: list[int]) -> dict:
+    """Prepares the data and asks `questions` of `engines` (Strata first); `args` carries the command-line options
+    (rows, memory_limit, threads, repeat, timeout, data, generator, no_build, strata, questions_bin). Returns the
+    results as written to the JSON file; `mismatches` counts the answers that differ from the reference."""
     data_dir = Path(args.data).resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
     csv, gen_s = ensure_csv(args.rows, K, data_dir, Path(args.generator).resolve())
@@ -466,24 +458,62 @@ def main() -> None:
                       file=sys.stderr)
         res = {"sql": QUESTIONS[q], "engines": {e: summarize(runs[e]) for e in engines}, "answers": {},
                "differences": {}}
-        ref = res["engines"].get("duckdb")
+        # The reference is DuckDB's answer, or Polars' when DuckDB failed (e.g. out of memory under the limit).
+        ref_engine = next((e for e in ("duckdb", "polars") if e in engines and res["engines"][e]["status"] == "ok"),
+                          None)
+        res["reference"] = ref_engine
         for e in engines:
-            if e != "duckdb" and ref is not None:
-                verdict, diffs = check_answer(res["engines"][e], ref)
+            if ref_engine is not None and e != ref_engine:
+                verdict, diffs = check_answer(res["engines"][e], res["engines"][ref_engine])
                 res["answers"][e] = verdict
                 if diffs:
                     res["differences"][e] = diffs
                 mismatches += verdict == "MISMATCH"
         results["questions"][q] = res
     results["loadavg_after"] = [round(x, 2) for x in os.getloadavg()]
+    results["mismatches"] = mismatches
+    return results
 
+
+
+def main() -> None:
+    if "--child" in sys.argv:
+        child_main(sys.argv[1:])
+        return
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--rows", type=parse_count, default=parse_count("1e7"), help="rows of the data (1e7, 1e8)")
+    p.add_argument("--questions", default=",".join(str(q) for q in QUESTIONS),
+                   help="comma-separated question numbers (default: all nine)")
+    p.add_argument("--engines", default=",".join(ENGINES), help="comma-separated subset of: strata,duckdb,polars")
+    p.add_argument("--memory-limit", help="Strata's and DuckDB's memory limit, e.g. 1GB (Polars has none)")
+    p.add_argument("--threads", type=int, default=2, help="threads of every engine (default 2)")
+    p.add_argument("--repeat", type=int, default=1, help="runs of each (engine, question); medians reported")
+    p.add_argument("--timeout", type=float, default=1800, help="seconds before a child is killed (default 1800)")
+    p.add_argument("--data", default=str(BENCH_DIR / "data"), help="where the CSV, the store and the database live")
+    p.add_argument("--generator", default=str(DEFAULT_GENERATOR), help="path of gen_groupby.py")
+    p.add_argument("--no-build", action="store_true", help="use the existing release builds")
+    p.add_argument("--strata", help="path of the strata CLI used to import the store (no build)")
+    p.add_argument("--questions-bin", help="path of the groupby-questions executable (no build)")
+    args = p.parse_args()
+
+    engines = parse_engines(p, args.engines, ENGINES)
+    try:
+        questions = [int(q) for q in args.questions.split(",") if q.strip()]
+    except ValueError:
+        p.error(f"--questions: expected numbers, got {args.questions!r}")
+    if not questions or any(q not in QUESTIONS for q in questions):
+        p.error(f"--questions: choose among {','.join(str(q) for q in QUESTIONS)}")
+    if args.repeat < 1:
+        p.error("--repeat must be at least 1")
+
+    results = run_questions(args, engines, questions)
     print_report(results, engines)
-    out = data_dir / f"groupby-{pretty_sci(args.rows)}.json"
+    out = Path(args.data).resolve() / f"groupby-{pretty_sci(args.rows)}.json"
     out.write_text(json.dumps(jsonable(results), indent=2) + "\n")
     print(f"\nresults: {out}")
     print(f"load average (1, 5, 15 min): before {results['loadavg_before']}, after {results['loadavg_after']}")
-    if mismatches:
-        sys.exit(f"{mismatches} answer(s) differ from DuckDB's")
+    if results["mismatches"]:
+        sys.exit(f"{results['mismatches']} answer(s) differ from the reference's")
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@ db-benchmark CSV, Swift release builds, machine description, child-process JSON.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import importlib
 import json
 import os
@@ -173,3 +174,13 @@ def parse_engines(parser: argparse.ArgumentParser, text: str, known: tuple) -> l
 def peer_modules(engines: list[str]) -> list[str]:
     """The Python packages whose versions describe a run of `engines` (DuckDB always: it checks the answers)."""
     return ["duckdb"] + (["polars"] if "polars" in engines else [])
+
+
+def write_results(name: str, results: dict) -> Path:
+    """Writes `results` to Benchmarks/results/<name>-<UTC time>.json and returns the path."""
+    out_dir = BENCH_DIR / "results"
+    out_dir.mkdir(exist_ok=True)
+    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    out = out_dir / f"{name}-{stamp}.json"
+    out.write_text(json.dumps(jsonable(results), indent=2) + "\n")
+    return out

@@ -88,12 +88,19 @@ final class Checksums: Sendable {
     var json: String {
         state.withLock { state in
             var parts = state.integers.sorted { $0.key < $1.key }.map { "\"\($0.key)\": \($0.value)" }
-            parts += state.reals.sorted { $0.key < $1.key }.map { "\"\($0.key)\": \($0.value)" }
+            parts += state.reals.sorted { $0.key < $1.key }.map { "\"\($0.key)\": \(Checksums.jsonNumber($0.value))" }
             return "{" + parts.joined(separator: ", ") + "}"
         }
     }
 
     var rows: Int { state.withLock { $0.rows } }
+
+    /// `value` as JSON: a number when finite, otherwise the string Python's `repr` gives ("nan", "inf", "-inf"),
+    /// which is how the comparison scripts write non-finite checksums.
+    static func jsonNumber(_ value: Double) -> String {
+        if value.isFinite { return "\(value)" }
+        return value.isNaN ? "\"nan\"" : (value < 0 ? "\"-inf\"" : "\"inf\"")
+    }
 }
 
 do {
