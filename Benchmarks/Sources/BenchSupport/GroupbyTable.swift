@@ -7,7 +7,7 @@ import Strata
 /// |--------|--------|-----------------------------------------------------------------|
 /// | id1    | string | `id001` … `id<K>` (three digits for K = 100)                    |
 /// | id2    | string | the same                                                        |
-/// | id3    | string | `id0000000001` … (ten digits), `rows / K` distinct values       |
+/// | id3    | string | `id0000000001` … (ten digits), one of `rows / K` values         |
 /// | id4    | int64  | 1 … K                                                           |
 /// | id5    | int64  | 1 … K                                                           |
 /// | id6    | int64  | 1 … rows / K                                                    |
