@@ -1,7 +1,6 @@
 import StrataExecution
 
-/// Measurements of Strata's internals, for the benchmark package; not part of the query API.
-public enum Diagnostics {
+extension Diagnostics {
     /// The dependency structure of the empty-task graph that ``measureSchedulerOverhead(tasks:threads:shape:)``
     /// runs.
     public enum OverheadShape: Sendable, Hashable {
@@ -13,9 +12,30 @@ public enum Diagnostics {
         case fanIn
     }
 
+    /// One timed run of an empty-task graph.
+    public struct SchedulerOverheadRun: Sendable {
+        /// Tasks in the graph.
+        public let tasks: Int
+        /// Tasks the scheduler reports as run (equal to `tasks` when every task ran).
+        public let tasksRun: Int
+        /// Seconds from the start of the graph's construction to the end of the run.
+        public let seconds: Double
+
+        /// The cost per task in seconds.
+        public var secondsPerTask: Double { seconds / Double(tasks) }
+    }
+
     /// The scheduler's cost per task, in seconds: builds a graph of `tasks` empty tasks of `shape` and runs it with
     /// `threads` workers, timing both (end to end: graph construction, worker start-up, scheduling, completion).
     public static func measureSchedulerOverhead(tasks: Int, threads: Int, shape: OverheadShape) throws -> Double {
+        try runSchedulerOverhead(tasks: tasks, threads: threads, shape: shape).secondsPerTask
+    }
+
+    /// Builds a graph of `tasks` empty tasks of `shape`, runs it with `threads` workers and reports the time of both
+    /// and the tasks that ran (see ``measureSchedulerOverhead(tasks:threads:shape:)``).
+    public static func runSchedulerOverhead(tasks: Int, threads: Int, shape: OverheadShape) throws
+        -> SchedulerOverheadRun
+    {
         precondition(tasks > 0, "tasks must be positive")
         let clock = ContinuousClock()
         let start = clock.now
@@ -37,9 +57,9 @@ public enum Diagnostics {
             let feeding = (0..<tasks - 1).map { _ in graph.addTask(leaves) { _ in } }
             graph.addTask(root, dependsOn: feeding) { _ in }
         }
-        try Scheduler(threads: threads, pool: MemoryPool(limit: Int.max)).run(graph)
+        let statistics = try Scheduler(threads: threads, pool: MemoryPool(limit: Int.max)).run(graph)
         let elapsed = clock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-        return seconds / Double(tasks)
+        return SchedulerOverheadRun(tasks: tasks, tasksRun: statistics.tasksRun, seconds: seconds)
     }
 }

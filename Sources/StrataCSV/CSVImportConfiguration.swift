@@ -53,7 +53,7 @@ package struct CSVImportConfiguration: Sendable {
 
     /// Chunk size: small enough that `2 × threads` chunks in flight, each expanding about fivefold while parsed,
     /// take under half the data budget; between 64 KiB and 8 MiB.
-    var effectiveBlockBytes: Int {
+    package var effectiveBlockBytes: Int {
         blockBytes ?? min(8 << 20, max(64 << 10, dataBudget / (20 * max(threads, 1))))
     }
 
@@ -62,7 +62,7 @@ package struct CSVImportConfiguration: Sendable {
     var effectiveRowGroupBytes: Int { min(64 << 20, max(1 << 20, dataBudget / 14)) }
 
     /// The longest record accepted (an eighth of the budget, between 1 and 256 MiB).
-    var maxRecordBytes: Int { min(256 << 20, max(1 << 20, memoryLimit / 8)) }
+    package var maxRecordBytes: Int { min(256 << 20, max(1 << 20, memoryLimit / 8)) }
 
     /// The smallest memory budget accepted.
     package static let minimumMemoryLimit = 64_000_000

@@ -9,7 +9,8 @@ import StrataCore
 ///    a row group (a batch larger than the remaining room is split by rows so groups stay bounded).
 /// 3. A row group is encoded column by column (`ColumnChunkEncoder`) and appended to the file as it is encoded.
 /// 4. `close()` flushes the last row group, writes the footer (schema, row groups, statistics, column orders),
-///    its length and `PAR1`, fsyncs and returns a summary with CRC-32s of the whole file and of the footer.
+///    its length and `PAR1`, fsyncs (unless `syncOnClose` is off) and returns a summary with CRC-32s of the whole
+///    file and of the footer.
 /// 5. `abort()` (or deinit before close) deletes the partial file.
 package final class ParquetFileWriter {
     // Configuration
@@ -84,7 +85,7 @@ package final class ParquetFileWriter {
             let footer = ParquetFooter.encode(metadata)
             let footerCRC = footer.withUnsafeBytes { CRC32.checksum($0) }
             try emit(footer)
-            try file.sync()
+            if options.syncOnClose { try file.sync() }
             try file.close()
             closed = true
             return ParquetFileSummary(rows: rows, fileBytes: offset,

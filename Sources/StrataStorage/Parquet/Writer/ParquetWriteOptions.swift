@@ -16,6 +16,8 @@ package struct ParquetWriteOptions: Sendable {
     package var dictionaryPageLimit = 1 << 20
     /// Write a CRC-32 in every page header (checked by our reader and by others that verify).
     package var pageChecksums = true
+    /// fsync the file when it is closed (off only where durability does not matter, as in measurements).
+    package var syncOnClose = true
     /// A table append starts a new partition file after this many uncompressed bytes (default 1 GiB).
     package var partitionBytes = 1 << 30
     /// The `created_by` string in the footer.
