@@ -32,22 +32,19 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import subprocess
 import sys
 
 import csv_import
 import groupby
-from measure import (BENCH_DIR, DEFAULT_GENERATOR, ENGINES, NAMES, REPO_DIR, find_product, fmt, machine, parse_count,
-                     parse_engines, peer_modules, pretty_sci, ratio, write_results)
+from measure import (BENCH_DIR, DEFAULT_GENERATOR, ENGINES, NAMES, REPO_DIR, find_product, fmt, machine, mib,
+                     parse_count, parse_engines, peer_modules, pretty_sci, ratio, write_results)
 
 PARTS = ("import", "groupby", "limited")
 
 
 def parse_counts(text: str) -> list[int]:
     return [parse_count(t) for t in text.split(",") if t.strip()]
-
-
-def mib(v):
-    return None if v is None else v / 2**20
 
 
 def cell(seconds, rss, status: str = "ok") -> str:
@@ -70,7 +67,7 @@ def import_rows(results: dict, engines: list[str]) -> list[list[str]]:
     es = results["engines"]
     s = es.get("strata")
     line = [f"CSV → ZSTD Parquet, {pretty_sci(results['rows'])} rows ({results['csv_bytes'] / 1e9:.2f} GB)", "import"]
-    line += [cell(es[e]["import_s"], es[e]["peak_rss"]) for e in engines]
+    line += [cell(es[e]["import_s"], es[e]["peak_rss"], es[e]["status"]) for e in engines]
     if s is not None:
         line += [ratio_cell(s["import_s"], s["peak_rss"], es[e]["import_s"], es[e]["peak_rss"])
                  for e in engines if e != "strata"]
@@ -142,6 +139,34 @@ def print_table(summary: dict, engines: list[str]) -> None:
             print(f"{part['title']} {problem[:400]}")
 
 
+def run_parts(args: argparse.Namespace, parts: list[str], engines: list[str], questions: list[int],
+              import_sizes: list[int], common: dict, questions_bin, summary: dict) -> None:
+    """Steps 3-5 of the module docstring; each part's results are appended to summary["parts"] when it ends."""
+    # 3. CSV import.
+    if "import" in parts:
+        for rows in import_sizes:
+            print(f"\n=== import: {pretty_sci(rows)} rows ===", file=sys.stderr)
+            opts = argparse.Namespace(rows=rows, k=groupby.K, dir=None, memory_limit=None, keep=False, **common)
+            res = csv_import.run_import(opts, engines)
+            csv_import.print_import_report(res)
+            summary["parts"].append({"part": "import", "title": f"import {pretty_sci(rows)}", "results": res})
+
+    # 4-5. Group-by questions, unlimited then under the memory limit.
+    runs = []
+    if "groupby" in parts:
+        runs.append(("groupby", args.rows, None))
+    if "limited" in parts:
+        runs.append(("limited", args.limited_rows, args.memory_limit))
+    for part, rows, limit in runs:
+        title = f"group-by {pretty_sci(rows)}" + (f", limit {limit}" if limit else "")
+        print(f"\n=== {title} ===", file=sys.stderr)
+        opts = argparse.Namespace(rows=rows, memory_limit=limit, timeout=args.timeout,
+                                  questions_bin=str(questions_bin) if questions_bin else None, **common)
+        res = groupby.run_questions(opts, engines, questions)
+        groupby.print_report(res, engines)
+        summary["parts"].append({"part": part, "title": title, "results": res})
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--parts", default=",".join(PARTS), help="comma-separated subset of: import,groupby,limited")
@@ -166,54 +191,35 @@ def main() -> None:
         p.error(f"--parts: choose among {','.join(PARTS)}")
     parts = [x for x in PARTS if x in parts]
     engines = parse_engines(p, args.engines, ENGINES)
+    questions = groupby.parse_questions(p, args.questions)
     try:
-        questions = [int(q) for q in args.questions.split(",") if q.strip()]
         import_sizes = parse_counts(args.import_rows)
     except (ValueError, argparse.ArgumentTypeError) as e:
-        p.error(str(e))
-    if not questions or any(q not in groupby.QUESTIONS for q in questions):
-        p.error(f"--questions: choose among {','.join(str(q) for q in groupby.QUESTIONS)}")
+        p.error(f"--import-rows: {e}")
     if args.repeat < 1:
         p.error("--repeat must be at least 1")
 
-    # 1. Release builds, once; the parts then run with no_build.
-    strata_cli = find_product(REPO_DIR, "strata", args.no_build)
-    questions_bin = None
-    if "strata" in engines and ({"groupby", "limited"} & set(parts)):
-        questions_bin = find_product(BENCH_DIR, "groupby-questions", args.no_build)
+    # 1. Release builds, once, when Strata is measured; the parts then run with no_build. (Without Strata, the
+    #    strata CLI is built only if Polars needs a store that is missing.)
+    strata_cli = questions_bin = None
+    if "strata" in engines:
+        strata_cli = find_product(REPO_DIR, "strata", args.no_build)
+        if {"groupby", "limited"} & set(parts):
+            questions_bin = find_product(BENCH_DIR, "groupby-questions", args.no_build)
 
     summary = {"started": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "repeat": args.repeat,
                "threads": args.threads, "engines": engines,
-               "machine": machine(peer_modules(engines),
-                                  swift=True, strata_cli=strata_cli, repo_dir=REPO_DIR),
+               "machine": machine(peer_modules(engines), swift=strata_cli is not None, strata_cli=strata_cli,
+                                  repo_dir=REPO_DIR),
                "loadavg_before": [round(x, 2) for x in os.getloadavg()], "parts": []}
-    common = dict(repeat=args.repeat, data=args.data, generator=args.generator, no_build=True,
-                  strata=str(strata_cli), threads=args.threads)
+    common = dict(repeat=args.repeat, data=args.data, generator=args.generator, no_build=args.no_build,
+                  strata=str(strata_cli) if strata_cli else None, threads=args.threads)
 
-    # 2-3. CSV import.
-    if "import" in parts:
-        for rows in import_sizes:
-            print(f"\n=== import: {pretty_sci(rows)} rows ===", file=sys.stderr)
-            opts = argparse.Namespace(rows=rows, k=groupby.K, dir=None, memory_limit=None, keep=False, **common)
-            res = csv_import.run_import(opts, engines)
-            csv_import.print_import_report(res)
-            summary["parts"].append({"part": "import", "title": f"import {pretty_sci(rows)}", "results": res})
-
-    # 4-5. Group-by questions, unlimited then under the memory limit.
-    runs = []
-    if "groupby" in parts:
-        runs.append(("groupby", args.rows, None))
-    if "limited" in parts:
-        runs.append(("limited", args.limited_rows, args.memory_limit))
-    for part, rows, limit in runs:
-        title = f"group-by {pretty_sci(rows)}" + (f", limit {limit}" if limit else "")
-        print(f"\n=== {title} ===", file=sys.stderr)
-        opts = argparse.Namespace(rows=rows, memory_limit=limit, timeout=args.timeout,
-                                  questions_bin=str(questions_bin) if questions_bin else None, **common)
-        res = groupby.run_questions(opts, engines, questions)
-        groupby.print_report(res, engines)
-        summary["parts"].append({"part": part, "title": title, "results": res})
-
+    try:
+        run_parts(args, parts, engines, questions, import_sizes, common, questions_bin, summary)
+    except (subprocess.CalledProcessError, OSError) as e:  # a build, a data preparation or a launch failed
+        summary["error"] = f"{type(e).__name__}: {e}"
+        print(f"error: {summary['error']}; writing what was measured so far", file=sys.stderr)
     summary["loadavg_after"] = [round(x, 2) for x in os.getloadavg()]
     print_table(summary, engines)
     out = write_results("compare", summary)
@@ -222,6 +228,8 @@ def main() -> None:
     disagreements += sum(x["results"]["mismatches"] for x in summary["parts"] if x["part"] != "import")
     if disagreements:
         sys.exit(f"{disagreements} disagreement(s) between the engines' answers")
+    if "error" in summary:
+        sys.exit(1)
 
 
 if __name__ == "__main__":

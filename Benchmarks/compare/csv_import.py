@@ -46,7 +46,7 @@ import time
 from pathlib import Path
 
 from measure import (BENCH_DIR, DEFAULT_GENERATOR, ENGINES, NAMES, REPO_DIR, TIME_BIN, ensure_csv, ensure_time_tool,
-                     find_product, fmt, last_json_line, machine, peer_modules,
+                     find_product, fmt, last_json_line, machine, mib, peer_modules,
                      median, parse_count, parse_engines, peak_rss, ratio, write_results)
 
 TABLE = "g"
@@ -117,14 +117,19 @@ def child_main(argv: list[str]) -> None:
 
 
 def run_measured(cmd: list[str], use_time: bool, env: dict | None = None) -> dict:
-    """Runs `cmd` (under /usr/bin/time -v when available); its wall time, peak RSS in bytes and output."""
+    """Runs `cmd` (under /usr/bin/time -v when available): status ok or failed (with the end of its output), wall
+    time, peak RSS in bytes and standard output."""
     full = [TIME_BIN, "-v"] + cmd if use_time else cmd
     start = time.perf_counter()
     proc = subprocess.run(full, capture_output=True, text=True, env=env)
     wall = time.perf_counter() - start
+    run = {"status": "ok", "process_wall_s": wall, "peak_rss": peak_rss(proc.stderr), "stdout": proc.stdout}
     if proc.returncode != 0:
-        sys.exit(f"command failed ({proc.returncode}): {' '.join(cmd)}\n{proc.stdout}\n{proc.stderr}")
-    return {"process_wall_s": wall, "peak_rss": peak_rss(proc.stderr), "stdout": proc.stdout}
+        own = proc.stderr
+        for marker in ("Command exited with non-zero status", "Command terminated by signal", "\tCommand being timed:"):
+            own = own.split(marker)[0] if use_time else own
+        run.update(status="failed", error=f"exit status {proc.returncode}: {(proc.stdout + own).strip()[-1500:]}")
+    return run
 
 
 def warm_cache(path: Path) -> float:
@@ -297,6 +302,11 @@ def run_import(args: argparse.Namespace, engines: list[str]) -> dict:
             remove(outputs[engine])
             os.sync()
             run = run_measured(commands[engine], use_time, polars_env if engine == "polars" else None)
+            if run["status"] != "ok":
+                run.pop("stdout")
+                runs[engine].append(run)
+                print(f"  failed: {run['error'][-300:]}", file=sys.stderr)
+                continue
             if engine == "strata":
                 run["import_s"] = run["process_wall_s"]
                 parts = glob.glob(output_glob("strata", work))
@@ -308,7 +318,9 @@ def run_import(args: argparse.Namespace, engines: list[str]) -> dict:
                 out = run.pop("stdout")
                 child = last_json_line(out)
                 if child is None:
-                    sys.exit(f"no JSON result in child output:\n{out}")
+                    run.update(status="failed", error=f"no JSON result in the output: {out[-300:]}")
+                    runs[engine].append(run)
+                    continue
                 run.update(child)
             runs[engine].append(run)
             print(f"  {run['import_s']:.3f} s, peak RSS "
@@ -319,33 +331,40 @@ def run_import(args: argparse.Namespace, engines: list[str]) -> dict:
 
     for engine in engines:
         r = runs[engine]
-        t = median(x["import_s"] for x in r)
+        ok = [x for x in r if x["status"] == "ok"]
+        if not ok:
+            results["engines"][engine] = {"status": "failed", "error": r[-1].get("error"), "import_s": None,
+                                          "process_wall_s": None, "peak_rss": None, "output_bytes": None,
+                                          "input_mb_s": None, "runs": r}
+            continue
+        t = median(x["import_s"] for x in ok)
         results["engines"][engine] = {
+            "status": "ok",
             "import_s": t,
-            "process_wall_s": median(x["process_wall_s"] for x in r),
-            "peak_rss": median(x["peak_rss"] for x in r),
-            "output_bytes": r[-1]["output_bytes"],
+            "process_wall_s": median(x["process_wall_s"] for x in ok),
+            "peak_rss": median(x["peak_rss"] for x in ok),
+            "output_bytes": ok[-1]["output_bytes"],
             "input_mb_s": ratio(csv_bytes / 1e6, t),
             "runs": r,
         }
 
-    # Agreement, on the last run's outputs
+    # Agreement, on the last successful run's outputs
     print("checking agreement: DuckDB aggregates over every output", file=sys.stderr)
     import duckdb
 
+    done = [e for e in engines if results["engines"][e]["status"] == "ok"]
     con = duckdb.connect()
-    profiles = {e: profile(con, output_glob(e, work)) for e in engines}
+    profiles = {e: profile(con, output_glob(e, work)) for e in done}
     con.close()
     diffs = compare(profiles)
     strata_types_ok = None
     if "strata" in profiles:
         strata_types_ok = profiles["strata"]["types"] == EXPECTED_STRATA_TYPES
-    for e in engines:
+    for e in done:
         results["engines"][e]["check"] = profiles[e]
     results["agree"] = not diffs
     results["differences"] = diffs
     results["strata_types_as_expected"] = strata_types_ok
-    results["profiles"] = profiles
     results["expected_strata_types"] = EXPECTED_STRATA_TYPES
 
     s = results["engines"].get("strata")
@@ -365,14 +384,12 @@ def run_import(args: argparse.Namespace, engines: list[str]) -> dict:
 def print_import_report(results: dict) -> None:
     """The table of medians and ratios, the column types and the agreement verdict."""
     engines = list(results["engines"])
-    args = argparse.Namespace(rows=results["rows"], repeat=results["repeat"])
     csv, csv_bytes = Path(results["csv"]), results["csv_bytes"]
-    profiles = results["profiles"]
+    profiles = {e: r["check"] for e, r in results["engines"].items() if "check" in r}
     diffs = results["differences"]
     strata_types_ok = results["strata_types_as_expected"]
     load_before, load_after = results["loadavg_before"], results["loadavg_after"]
-    mib = lambda v: None if v is None else v / 2**20  # noqa: E731
-    print(f"\n{csv.name}: {args.rows:,} rows, {csv_bytes / 1e6:.1f} MB of CSV; medians of {args.repeat} "
+    print(f"\n{csv.name}: {results['rows']:,} rows, {csv_bytes / 1e6:.1f} MB of CSV; medians of {results['repeat']} "
           f"round(s), one process per run; MB = 1e6 bytes of CSV; RSS = peak resident set, MiB")
     header = (f"{'engine':<8} {'wall s':>8} {'peak RSS MiB':>12} {'output MiB':>10} {'input MB/s':>10} "
               f"{'Strata/peer time':>16} {'Strata/peer RSS':>15}")
@@ -382,11 +399,15 @@ def print_import_report(results: dict) -> None:
         r = results["engines"][e]
         rat = r.get("ratios", {})
         print(f"{NAMES[e]:<8} {fmt(r['import_s'], '8.3f')} {fmt(mib(r['peak_rss']), '12.0f')} "
-              f"{r['output_bytes'] / 2**20:10.1f} {fmt(r['input_mb_s'], '10.1f')} "
+              f"{fmt(mib(r['output_bytes']), '10.1f')} {fmt(r['input_mb_s'], '10.1f')} "
               f"{fmt(rat.get('time'), '16.2f') if e != 'strata' else '':>16} "
               f"{fmt(rat.get('peak_rss'), '15.2f') if e != 'strata' else '':>15}")
     print("Strata's time is its whole process (fsyncs included); DuckDB's and Polars' the COPY / sink_parquet call "
           "alone (no fsync).\nA ratio below 1: Strata faster / smaller.")
+    for e in engines:
+        if results["engines"][e]["status"] != "ok":
+            print(f"{NAMES[e]} failed: {results['engines'][e]['error']}")
+    engines = list(profiles)
 
     cols = list(EXPECTED_STRATA_TYPES)
     for e in engines:

@@ -111,6 +111,17 @@ def sql_str(s: str) -> str:
     return "'" + str(s).replace("'", "''") + "'"
 
 
+def parse_questions(parser: argparse.ArgumentParser, text: str) -> list[int]:
+    """--questions: comma-separated question numbers, each one of QUESTIONS."""
+    try:
+        questions = [int(q) for q in text.split(",") if q.strip()]
+    except ValueError:
+        parser.error(f"--questions: expected numbers, got {text!r}")
+    if not questions or any(q not in QUESTIONS for q in questions):
+        parser.error(f"--questions: choose among {','.join(str(q) for q in QUESTIONS)}")
+    return questions
+
+
 def number(v):
     """A checksum as JSON: ints stay ints, NaN and infinities become strings."""
     if v is None or isinstance(v, int):
@@ -463,7 +474,7 @@ def run_questions(args: argparse.Namespace, engines: list[str], questions: list[
                           None)
         res["reference"] = ref_engine
         for e in engines:
-            if ref_engine is not None and e != ref_engine:
+            if ref_engine is not None and e != ref_engine and res["engines"][e]["status"] == "ok":
                 verdict, diffs = check_answer(res["engines"][e], res["engines"][ref_engine])
                 res["answers"][e] = verdict
                 if diffs:
@@ -473,7 +484,6 @@ def run_questions(args: argparse.Namespace, engines: list[str], questions: list[
     results["loadavg_after"] = [round(x, 2) for x in os.getloadavg()]
     results["mismatches"] = mismatches
     return results
-
 
 
 def main() -> None:
@@ -497,12 +507,7 @@ def main() -> None:
     args = p.parse_args()
 
     engines = parse_engines(p, args.engines, ENGINES)
-    try:
-        questions = [int(q) for q in args.questions.split(",") if q.strip()]
-    except ValueError:
-        p.error(f"--questions: expected numbers, got {args.questions!r}")
-    if not questions or any(q not in QUESTIONS for q in questions):
-        p.error(f"--questions: choose among {','.join(str(q) for q in QUESTIONS)}")
+    questions = parse_questions(p, args.questions)
     if args.repeat < 1:
         p.error("--repeat must be at least 1")
 

@@ -52,6 +52,11 @@ def fmt(v, spec: str) -> str:
     return format(v, spec)
 
 
+def mib(v):
+    """Bytes as MiB, None staying None."""
+    return None if v is None else v / 2**20
+
+
 def ratio(a, b):
     return None if a is None or b is None or b == 0 else a / b
 

@@ -43,7 +43,8 @@ import sys
 import time
 from pathlib import Path
 
-from measure import TIME_BIN, ensure_time_tool, find_product, fmt, machine, median, peak_rss, ratio
+from measure import (TIME_BIN, ensure_time_tool, find_product, fmt, machine, median, mib, peak_rss, ratio,
+                     write_results)
 
 BENCH_DIR = Path(__file__).resolve().parent.parent  # Benchmarks/
 REPO_DIR = BENCH_DIR.parent
@@ -274,7 +275,6 @@ def main() -> None:
           f"pq.read_table (one table in memory); pyarrow stream scan = ParquetFile.iter_batches({STREAM_BATCH_ROWS})")
     print(header)
     print("-" * len(header))
-    mib = lambda v: None if v is None else v / 2**20  # noqa: E731
     for codec, c in results["codecs"].items():
         for name, e in c["engines"].items():
             print(f"{name:<{w}} {codec:<5} {fmt(e['write_s'], '8.3f')} {fmt(e['write_mb_s'], '10.1f')} "
@@ -300,11 +300,7 @@ def main() -> None:
     for codec, c in results["codecs"].items():
         print(f"load average (1, 5, 15 min) for {codec}: before {c['loadavg_before']}, after {c['loadavg_after']}")
 
-    out_dir = BENCH_DIR / "results"
-    out_dir.mkdir(exist_ok=True)
-    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    out = out_dir / f"parquet_throughput-{stamp}.json"
-    out.write_text(json.dumps(results, indent=2) + "\n")
+    out = write_results("parquet_throughput", results)
     print(f"results: {out.relative_to(REPO_DIR)}")
     if not all(c["identical"] for c in results["codecs"].values()):
         sys.exit("data mismatch between Strata's files and pyarrow's")

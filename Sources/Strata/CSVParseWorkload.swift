@@ -1,7 +1,7 @@
 // CSV parsing on one thread, measured on the importer's chunk parser.
 //
 // 1. init writes the CSV text to a scratch file and cuts it into chunks with the importer's ChunkReader (chunk size
-//    as `strata import` picks it with its default settings, unless given), then deletes the file: the chunks stay
+//    as `strata import --threads 2` picks it with its default memory limit, unless given), then deletes the file: the chunks stay
 //    in memory.
 // 2. The plan gives every column its name and type, as the sniffer would (types that may widen, parsed strictly).
 // 3. parse() runs the importer's ChunkParser over every chunk in order on the calling thread (tokenizing, checking

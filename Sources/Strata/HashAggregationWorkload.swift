@@ -30,6 +30,9 @@ extension Diagnostics {
             guard let keyIndex = schema.index(of: key), let valueIndex = schema.index(of: value) else {
                 throw StrataError(.invalidArgument, "no column \"\(key)\" or \"\(value)\" in \(schema)")
             }
+            guard batches.allSatisfy({ $0.schema == schema }) else {
+                throw StrataError(.invalidArgument, "the aggregation workload's batches must all have one schema")
+            }
             self.batches = batches
             self.keyIndex = keyIndex
             self.valueIndex = valueIndex

@@ -48,8 +48,6 @@ extension Diagnostics {
             fileBytes = try Self.write(batches, schema: schema, to: decodePath, options: options)
         }
 
-        deinit { scratch.cleanup() }
-
         /// Writes the batches to a new file (the measured operation); returns its size. A file left by the
         /// previous call is deleted first.
         public func encode() throws -> Int64 {

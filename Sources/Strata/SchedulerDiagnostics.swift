@@ -36,7 +36,9 @@ extension Diagnostics {
     public static func runSchedulerOverhead(tasks: Int, threads: Int, shape: OverheadShape) throws
         -> SchedulerOverheadRun
     {
-        precondition(tasks > 0, "tasks must be positive")
+        guard tasks > 0, threads > 0 else {
+            throw StrataError(.invalidArgument, "the scheduler measurement needs at least one task and one thread")
+        }
         let clock = ContinuousClock()
         let start = clock.now
         let graph = TaskGraph()

@@ -35,8 +35,6 @@ extension Diagnostics {
             runBytes = stored.bytes
         }
 
-        deinit { manager.cleanup() }
-
         /// Writes the batches as a new run (the measured operation); returns its size. A run left by the previous
         /// call is deleted first.
         public func write() throws -> Int64 {

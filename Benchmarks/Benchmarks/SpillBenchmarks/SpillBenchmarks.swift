@@ -1,4 +1,4 @@
-// Spill throughput: 1e6 rows of db-benchmark groupby batches (see GroupbyTable in BenchSupport; about 90 MB in
+// Spill throughput: 1e6 rows of db-benchmark groupby batches (see GroupbyTable in BenchSupport; about 82 MB in
 // memory) written as one spill run and read back through the executor's SpillManager, SpillWriter and SpillReader,
 // in a scratch directory below $TMPDIR that is deleted in teardown. Files go through the page cache (no fsync).
 //
