@@ -9,9 +9,9 @@ import StrataStorage
 /// Each batch holds one row group (or less) of one partition; nothing holds the whole table. The cursor reads the
 /// table version that was current when it was created, whatever appends happen meanwhile.
 public struct BatchCursor: ~Copyable {
-    private var scan: TableScan
+    private var scan: SnapshotScan
 
-    init(scan: consuming TableScan) {
+    init(scan: consuming SnapshotScan) {
         self.scan = scan
     }
 

@@ -116,8 +116,7 @@ extension Database {
     public func table(_ name: String) -> Query { Query(database: self, plan: .scan(table: name, columns: nil)) }
 
     private func execution(_ plan: LogicalPlan, options: ExecutionOptions) throws -> QueryExecution {
-        let physical = try PhysicalPlan(plan.optimized()) { name in try snapshot(of: name) }
-        return try QueryExecution(plan: physical, options: options)
+        try QueryExecution(plan: plan, options: options) { name in try self.snapshot(of: name) }
     }
 
     /// Runs `plan`, handing each result batch to `body` (one at a time, in order under ORDER BY).
@@ -140,7 +139,7 @@ extension Database {
         let execution = try execution(plan, options: options)
         let batches = ResultCollector()
         let statistics = try execution.run { batch in batches.append(batch) }
-        return QueryResult(schema: execution.plan.outputSchema, batches: batches.all, statistics: statistics)
+        return QueryResult(schema: execution.schema, batches: batches.all, statistics: statistics)
     }
 
     /// The physical plan of `plan` and its task graph, as text.

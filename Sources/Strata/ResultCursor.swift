@@ -35,7 +35,7 @@ public final class ResultCursor: Sendable {
 
     /// A cursor over a query that starts on the first `next()`.
     init(execution: QueryExecution, columnNames: [String], cancellation: QueryCancellation, keepAlive: any Sendable) {
-        schema = execution.plan.outputSchema
+        schema = execution.schema
         self.columnNames = columnNames
         self.cancellation = cancellation
         source = .query(execution, BatchChannel())

@@ -37,16 +37,16 @@ public final class Statement: Sendable {
         }
         let catalog = StoreCatalog(database: database)
         let bound = try SQLBinder(sql: sql, parameters: arguments, catalog: catalog).bind(parsed)
-        let plan = bound.plan.optimized()
         let options = database.configuration.executionOptions(cancellation: cancellation)
-        let physical = try PhysicalPlan(plan) { name in try catalog.snapshot(of: name) }
-        let execution = try QueryExecution(plan: physical, options: options)
+        let execution = try QueryExecution(plan: bound.plan, options: options) { name in
+            try catalog.snapshot(of: name)
+        }
         switch bound.action {
         case .query:
             return ResultCursor(execution: execution, columnNames: bound.columnNames, cancellation: cancellation,
                                 keepAlive: catalog)
         case .explain:
-            let text = "Logical plan:\n" + plan.description.indented + "\n\nPhysical plan:\n"
+            let text = "Logical plan:\n" + execution.logicalPlan.description.indented + "\n\nPhysical plan:\n"
                 + (try execution.explain()).indented
             return try Statement.textResult(text, statistics: nil)
         case .explainAnalyze:

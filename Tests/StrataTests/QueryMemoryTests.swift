@@ -92,13 +92,15 @@ import Testing
         let query = db.table("x").filter(col("v1") > 2).groupBy("id1").aggregate(.sum(col("v1"), as: "v1"))
             .orderBy(SortKey(col("v1"), ascending: false)).limit(3)
         let text = try query.explain(options: ExecutionOptions(threads: 2))
-        for part in ["Limit 3", "Sort v1 DESC", "HashAggregate keys [id1]", "Filter (v1 > 2)", "Scan x",
-                     "scan", "pipeline", "partition", "merge", "output"] {
+        for part in ["Sort v1 DESC limit 3", "HashAggregate keys [id1]", "Filter (v1 > 2)", "Scan x",
+                     "P1: Scan → Filter → HashAggregate", "P2: HashAggregate → Sort", "P3: Sort → Result",
+                     "P1 source", "P1 combine", "P2 source (HashAggregate → Sort: 64 hash partitions)",
+                     "P3 source"] {
             #expect(text.contains(part), "explain lacks \(part):\n\(text)")
         }
         let dot = try query.dot(options: ExecutionOptions(threads: 2))
         #expect(dot.hasPrefix("digraph"))
-        #expect(dot.contains("merge"))
+        #expect(dot.contains("P2 source"))
         let result = try query.collect(options: ExecutionOptions(threads: 2))
         #expect(result.rowCount == 3)
     }

@@ -27,6 +27,15 @@ package final class EncodedKeys {
         if bytes.count < total { bytes = [UInt8](repeating: 0, count: Swift.max(total, bytes.count * 2)) }
     }
 
+    /// Frees the buffers (they grow again on the next use).
+    func release() {
+        bytes = []
+        offsets = [0]
+        hashes = []
+        cursors = []
+        count = 0
+    }
+
     /// Bytes held by the buffers.
     package var byteCount: Int { bytes.capacity + offsets.capacity * 8 + hashes.capacity * 8 + cursors.capacity * 8 }
 }

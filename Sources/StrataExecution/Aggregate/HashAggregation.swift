@@ -59,6 +59,7 @@ package final class HashAggregation: @unchecked Sendable {
     package static let sliceRows = 16_384
 
     private let encoder: KeyEncoder
+    private let metrics: OperatorMetrics?
     private let pool: MemoryPool
     private let spill: SpillManager
     private let workers: [Worker]
@@ -79,9 +80,10 @@ package final class HashAggregation: @unchecked Sendable {
         package var maxLevel = 0
     }
 
-    /// Creates the aggregation for `workers` workers.
+    /// Creates the aggregation for `workers` workers; its memory and spill files count in `metrics`.
     package init(keys: [Field], aggregates: [AggregateSpec], pool: MemoryPool, spill: SpillManager,
-                 workers: Int) throws(StrataError) {
+                 workers: Int, metrics: OperatorMetrics? = nil) throws(StrataError) {
+        self.metrics = metrics
         keyFields = keys.map { Field($0.name, $0.type) }
         specs = aggregates
         encoder = KeyEncoder(types: keys.map(\.type))
@@ -107,7 +109,7 @@ package final class HashAggregation: @unchecked Sendable {
         let encoder = self.encoder
         self.workers = (0..<max(1, workers)).map { _ in
             Worker(table: GroupHashTable(encoder: encoder), accumulators: aggregates.map { $0.makeAccumulator() },
-                   reservation: pool.reservation(for: HashAggregation.consumer))
+                   reservation: pool.reservation(for: HashAggregation.consumer, metrics: metrics))
         }
         inputs = Mutex(Array(repeating: [], count: KeyHasher.partitionCount))
     }
@@ -130,6 +132,12 @@ package final class HashAggregation: @unchecked Sendable {
             try consumeSlice(worker, keys: keys, arguments: arguments, rows: start..<end)
             start = end
         }
+        // The scratch buffers are sized for the largest slice; between batches they are freed, so a worker whose
+        // table is small (a global aggregate over another operator's output) holds next to nothing while other
+        // operators of the query run.
+        worker.scratch.release()
+        worker.groupIds = []
+        worker.reservation.shrink(to: held(worker.table, worker.accumulators, worker.scratch))
     }
 
     private func projected(_ table: GroupHashTable, _ accumulators: [any Accumulator], _ scratch: EncodedKeys,
@@ -155,6 +163,7 @@ package final class HashAggregation: @unchecked Sendable {
                 self.inputs.withLock { $0[partition].append(input) }
             }
             stats.withLock { $0.spills += 1 }
+            metrics?.spilledOnce()
         }, apply: { (ids) throws(StrataError) in
             for (a, accumulator) in worker.accumulators.enumerated() {
                 try accumulator.update(arguments[a], rows: rows, groupIds: ids)
@@ -239,7 +248,7 @@ package final class HashAggregation: @unchecked Sendable {
                         try sink(p, .batch(batch, kind, reservation))
                         continue
                     }
-                    if writer == nil { writer = try spill.createRun(label: "hash aggregate partition \(p)") }
+                    if writer == nil { writer = try spill.createRun(label: "hash aggregate partition \(p)", metrics: metrics) }
                     try writer?.write(batch)
                 }
                 if let run = try writer?.finish() {
@@ -283,9 +292,9 @@ package final class HashAggregation: @unchecked Sendable {
             return
         }
         let worker = workers[index]
-        let pool = self.pool
+        let pool = self.pool, metrics = self.metrics
         try flush(worker.table, worker.accumulators, level: 0, memory: { batch in
-            let reservation = pool.reservation(for: HashAggregation.consumer)
+            let reservation = pool.reservation(for: HashAggregation.consumer, metrics: metrics)
             return reservation.tryGrow(by: batch.byteCount) ? reservation : nil
         }, into: { partition, input in
             self.inputs.withLock { $0[partition].append(input) }
@@ -324,9 +333,10 @@ package final class HashAggregation: @unchecked Sendable {
     private func merge(_ sources: [MergeInput], level: Int,
                        emit: (Batch) throws(StrataError) -> Void) throws(StrataError) {
         stats.withLock { $0.maxLevel = max($0.maxLevel, level) }
+        metrics?.reachedLevel(level)
         let table = GroupHashTable(encoder: encoder)
         let accumulators = specs.map { $0.makeAccumulator() }
-        let reservation = pool.reservation(for: HashAggregation.consumer)
+        let reservation = pool.reservation(for: HashAggregation.consumer, metrics: metrics)
         let scratch = EncodedKeys()
         var groupIds: [UInt32] = []
         var children: [[MergeInput]]?
@@ -341,11 +351,14 @@ package final class HashAggregation: @unchecked Sendable {
                     start = rows.upperBound
                     try aggregateSlice(keys: Array(batch.columns.prefix(keyCount)), rows: rows, table,
                                        accumulators, scratch, &groupIds, reservation, makeRoom: { () throws(StrataError) in
-                        guard level < KeyHasher.maxLevel && table.count > 0 else { return }
+                        // A table of one group cannot be split by its hash; flushing it would only move it a level
+                        // down (its holistic values are merged whole anyway).
+                        guard level < KeyHasher.maxLevel && table.count > 1 else { return }
                         var parts = children ?? Array(repeating: [], count: KeyHasher.partitionCount)
                         try flush(table, accumulators, level: level + 1) { p, input in parts[p].append(input) }
                         children = parts
                         stats.withLock { $0.spills += 1 }
+                        metrics?.spilledOnce()
                     }, apply: { (ids) throws(StrataError) in
                         var column = keyCount
                         for (a, accumulator) in accumulators.enumerated() {

@@ -74,8 +74,9 @@ package final class MemoryPool: Sendable {
         }
     }
 
-    /// A new, empty reservation for `consumer` (named in out-of-memory errors).
-    package func reservation(for consumer: String) -> MemoryReservation {
-        MemoryReservation(pool: self, consumer: consumer)
+    /// A new, empty reservation for `consumer` (named in out-of-memory errors); `metrics` are those of the operator
+    /// that holds it, which then track its bytes too.
+    package func reservation(for consumer: String, metrics: OperatorMetrics? = nil) -> MemoryReservation {
+        MemoryReservation(pool: self, consumer: consumer, metrics: metrics)
     }
 }

@@ -9,21 +9,28 @@ package final class MemoryReservation: @unchecked Sendable {
     package let pool: MemoryPool
     /// Who holds the bytes (e.g. `hash aggregate`), for error messages.
     package let consumer: String
+    /// The metrics of the operator holding the bytes (their peak is that operator's peak reservation).
+    package let metrics: OperatorMetrics?
     /// Bytes currently held.
     package private(set) var bytes = 0
 
-    init(pool: MemoryPool, consumer: String) {
+    init(pool: MemoryPool, consumer: String, metrics: OperatorMetrics?) {
         self.pool = pool
         self.consumer = consumer
+        self.metrics = metrics
     }
 
-    deinit { pool.release(bytes, consumer: consumer) }
+    deinit {
+        pool.release(bytes, consumer: consumer)
+        metrics?.reservationChanged(by: -bytes)
+    }
 
     /// Adds `delta` bytes if the pool has room; returns whether it did.
     package func tryGrow(by delta: Int) -> Bool {
         guard delta > 0 else { return true }
         guard pool.tryReserve(delta, consumer: consumer) else { return false }
         bytes += delta
+        metrics?.reservationChanged(by: delta)
         return true
     }
 
@@ -43,6 +50,7 @@ package final class MemoryReservation: @unchecked Sendable {
         guard delta > 0 else { return }
         pool.forceReserve(delta, consumer: consumer)
         bytes += delta
+        metrics?.reservationChanged(by: delta)
     }
 
     /// Sets the held bytes to `target`: shrinking always succeeds, growing only when the pool has room.
@@ -60,6 +68,7 @@ package final class MemoryReservation: @unchecked Sendable {
         let keep = max(0, target)
         guard keep < bytes else { return }
         pool.release(bytes - keep, consumer: consumer)
+        metrics?.reservationChanged(by: keep - bytes)
         bytes = keep
     }
 

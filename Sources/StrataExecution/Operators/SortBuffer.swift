@@ -26,11 +26,12 @@ package final class SortBuffer: Sendable {
     }
 
     /// Creates a buffer sorting rows of `schema` by `keys`, keeping only the first `keep` rows when given.
-    package init(keys: [(BoundExpr, SortKey)], schema: Schema, keep: Int?, pool: MemoryPool) {
+    package init(keys: [(BoundExpr, SortKey)], schema: Schema, keep: Int?, pool: MemoryPool,
+                 metrics: OperatorMetrics? = nil) {
         self.keys = keys
         self.schema = schema
         self.keep = keep
-        state = Mutex(State(reservation: pool.reservation(for: SortBuffer.consumer)))
+        state = Mutex(State(reservation: pool.reservation(for: SortBuffer.consumer, metrics: metrics)))
     }
 
     /// Adds a batch.
@@ -45,7 +46,7 @@ package final class SortBuffer: Sendable {
             }
             state.batches.append(batch)
             state.rows += batch.count
-            if let keep, refused || state.rows > max(2 * keep, 65_536) {
+            if let keep, refused || state.rows > max(keep > Int.max / 2 ? Int.max : 2 * keep, 65_536) {
                 let top = try sorted(state.batches, limit: keep)
                 state.batches = [top]
                 state.rows = top.count
@@ -57,8 +58,9 @@ package final class SortBuffer: Sendable {
     /// The rows in order, after skipping `offset` and keeping at most `count` (all when nil).
     package func finish(offset: Int, count: Int?) throws(StrataError) -> Batch {
         let batches = state.withLock { $0.batches }
-        let all = try sorted(batches, limit: count.map { $0 + offset })
-        let end = count.map { min(all.count, offset + $0) } ?? all.count
+        let keep = count.map { $0.addingReportingOverflow(offset).overflow ? Int.max : $0 + offset }
+        let all = try sorted(batches, limit: keep)
+        let end = keep.map { min(all.count, $0) } ?? all.count
         let start = min(offset, end)
         if start == 0 && end == all.count { return all }
         return try all.gather(Array(start..<end))

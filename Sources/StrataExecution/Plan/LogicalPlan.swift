@@ -1,11 +1,10 @@
 import StrataCore
 
-/// A query as a tree of relational operators, from a table scan up to the result.
+/// A query as a tree of relational operators, from table scans up to the result.
 ///
-/// Plans are built by the Swift API (``Strata/Query``) and by SQL. One pipeline runs the shape
-/// source → (filter | project)* → [aggregate → (filter | project)*] → [sort] → [limit] → [project]; any other
-/// operator below (an aggregate over an aggregate, a sort or limit in a subquery) first materialises its input
-/// into scratch Parquet files, which the rest of the plan then scans.
+/// Plans are built by the Swift API (``Strata/Query``) and by SQL, rewritten by the optimizer (filter pushdown, join
+/// order) and compiled by the physical planner into pipelines of operators. Column names must be unique within
+/// every node's output (the SQL binder and the query builder rename where inputs collide).
 public indirect enum LogicalPlan: Sendable, Hashable {
     /// All rows of a table (`columns` narrows the columns; nil keeps them all).
     case scan(table: String, columns: [String]?)
@@ -24,6 +23,51 @@ public indirect enum LogicalPlan: Sendable, Hashable {
     case sort([SortKey], LogicalPlan)
     /// At most `count` rows after skipping `offset`.
     case limit(count: Int, offset: Int, LogicalPlan)
+    /// The rows of `left` and `right` combined as `kind` says, pairing the rows for which `condition` (over the
+    /// columns of both) is TRUE; a nil condition pairs every row with every row (a cross join for `.inner`).
+    /// The output holds the left columns then the right ones; semi and anti joins give the left columns only, a
+    /// mark join the left columns and its mark.
+    case join(JoinKind, LogicalPlan, LogicalPlan, on: Expr?)
+}
+
+/// How a join combines its two inputs.
+public enum JoinKind: Sendable, Hashable, CustomStringConvertible {
+    /// Pairs of matching rows.
+    case inner
+    /// Matching pairs, plus each left row without a match (its right columns NULL).
+    case left
+    /// Matching pairs, plus each right row without a match (its left columns NULL).
+    case right
+    /// Matching pairs, plus the unmatched rows of both sides.
+    case full
+    /// Each left row that has a match, once.
+    case semi
+    /// Each left row that has no match.
+    case anti
+    /// Each left row, with a bool column `column` saying whether it has a match. With `nullAware` the mark follows
+    /// `x IN (subquery)`: NULL instead of FALSE when the left key is NULL (and the right side is not empty) or when
+    /// a right key is NULL.
+    case mark(column: String, nullAware: Bool)
+
+    /// Whether the output holds the right input's columns.
+    public var keepsRightColumns: Bool {
+        switch self {
+        case .inner, .left, .right, .full: true
+        case .semi, .anti, .mark: false
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .inner: "INNER"
+        case .left: "LEFT"
+        case .right: "RIGHT"
+        case .full: "FULL"
+        case .semi: "SEMI"
+        case .anti: "ANTI"
+        case let .mark(column, nullAware): "MARK \(column)\(nullAware ? " (IN semantics)" : "")"
+        }
+    }
 }
 
 /// An expression and the name of the column it produces.

@@ -19,6 +19,7 @@ extension LogicalPlan {
         case let .aggregate(keys, calls, input): return .aggregate(keys: keys, aggregates: calls, input.optimized())
         case let .sort(keys, input): return .sort(keys, input.optimized())
         case let .limit(count, offset, input): return .limit(count: count, offset: offset, input.optimized())
+        case let .join(kind, left, right, condition): return .join(kind, left.optimized(), right.optimized(), on: condition)
         case let .filter(predicate, input):
             let child = input.optimized()
             switch child {
@@ -92,6 +93,10 @@ extension LogicalPlan: CustomStringConvertible {
             case let .limit(count, offset, input):
                 lines.append(pad + "Limit \(count)" + (offset > 0 ? " offset \(offset)" : ""))
                 visit(input, depth + 1)
+            case let .join(kind, left, right, condition):
+                lines.append(pad + "Join \(kind)" + (condition.map { " ON \($0)" } ?? ""))
+                visit(left, depth + 1)
+                visit(right, depth + 1)
             }
         }
         visit(self, 0)

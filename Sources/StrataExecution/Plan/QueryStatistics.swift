@@ -28,7 +28,8 @@ public struct QueryStatistics: Sendable, CustomStringConvertible {
     public var spillRuns = 0
     /// Deepest recursive repartitioning level of the aggregate merge.
     public var repartitionLevel = 0
-    /// Per operator, the result first (then, for a materialised subquery, its operators).
+    /// Per operator, the plan's top first, each followed by its inputs' subtrees (a join: probe side, then build
+    /// side); ``OperatorStatistics/depth`` gives the tree shape.
     public var operators: [OperatorStatistics] = []
 
     public var description: String {
@@ -44,11 +45,17 @@ public struct QueryStatistics: Sendable, CustomStringConvertible {
 
     /// The operator tree with each operator's figures, as EXPLAIN ANALYZE prints it.
     public var analyzedPlan: String {
-        operators.enumerated().map { index, op in
-            var figures = "rows \(op.rows), \(QueryStatistics.fixed(op.seconds)) s"
+        operators.map { op in
+            var figures = "rows \(op.rows)"
+            if let estimate = op.estimatedRows { figures += " (est. \(estimate))" }
+            figures += ", \(QueryStatistics.fixed(op.seconds)) s"
             if op.peakReservedBytes > 0 { figures += ", peak reserved \(ByteCount.format(op.peakReservedBytes))" }
-            if op.spilledBytes > 0 { figures += ", spilled \(ByteCount.format(Int(op.spilledBytes)))" }
-            return String(repeating: "  ", count: index) + op.name + "  (" + figures + ")"
+            if op.spilledBytes > 0 {
+                figures += ", spilled \(ByteCount.format(Int(op.spilledBytes))) in \(op.spillRuns) "
+                    + (op.spillRuns == 1 ? "run" : "runs")
+            }
+            if op.partitions > 0 { figures += ", \(op.partitions) partitions" }
+            return String(repeating: "  ", count: op.depth) + op.name + "  (" + figures + ")"
         }.joined(separator: "\n")
     }
 
@@ -64,12 +71,37 @@ public struct QueryStatistics: Sendable, CustomStringConvertible {
 public struct OperatorStatistics: Sendable, Hashable {
     /// The operator as EXPLAIN shows it.
     public var name: String
+    /// Its depth in the operator tree (0 for the top).
+    public var depth: Int
     /// Rows it produced.
     public var rows: Int
-    /// Busy time summed over workers, in seconds.
+    /// Busy time summed over workers, in seconds (its own work, not that of the operators it feeds).
     public var seconds: Double
     /// The most bytes its memory reservations held at once (0 for operators that reserve nothing).
     public var peakReservedBytes: Int
     /// Bytes it spilled to disk.
     public var spilledBytes: Int64
+    /// Rows it received (for a join, from both inputs).
+    public var rowsIn: Int
+    /// The planner's estimate of its output rows.
+    public var estimatedRows: Int?
+    /// Spill files it wrote.
+    public var spillRuns: Int
+    /// Hash partitions it used.
+    public var partitions: Int
+
+    /// Creates the figures of one operator.
+    public init(name: String, depth: Int, rows: Int, seconds: Double, peakReservedBytes: Int, spilledBytes: Int64,
+                rowsIn: Int = 0, estimatedRows: Int? = nil, spillRuns: Int = 0, partitions: Int = 0) {
+        self.name = name
+        self.depth = depth
+        self.rows = rows
+        self.seconds = seconds
+        self.peakReservedBytes = peakReservedBytes
+        self.spilledBytes = spilledBytes
+        self.rowsIn = rowsIn
+        self.estimatedRows = estimatedRows
+        self.spillRuns = spillRuns
+        self.partitions = partitions
+    }
 }

@@ -4,14 +4,11 @@ import StrataStorage
 /// Where the rows of a plan's scan come from.
 package struct ScanSource: Sendable {
     /// The kinds of input.
-    package indirect enum Kind: Sendable {
+    package enum Kind: Sendable {
         /// Parquet files: a table version's partitions or `read_parquet` files.
         case files([ScanFile])
-        /// Rows held in the plan (`SELECT` without `FROM`).
+        /// Rows held in the plan (`SELECT` without `FROM`, `VALUES`).
         case rows(Batch)
-        /// The result of another plan, written to scratch Parquet files before this one starts (a subquery the
-        /// pipeline cannot run in place, such as an aggregate over an aggregate).
-        case materialized(PhysicalPlan)
     }
 
     /// The name shown by EXPLAIN.

@@ -36,6 +36,7 @@ final class GraphRun: @unchecked Sendable {
     let progress: (@Sendable (Int, Int) -> Void)?
     let stageNames: [String]
     let stageDetails: [String]
+    let stageMetrics: [OperatorMetrics?]
     let taskStages: [Int32]
     let admissionBytes: [Int]
     let bodies: [TaskGraph.Body]
@@ -62,6 +63,7 @@ final class GraphRun: @unchecked Sendable {
         self.progress = progress
         stageNames = graph.stageNames
         stageDetails = graph.stageDetails
+        stageMetrics = graph.stageMetrics
         taskStages = graph.taskStages
         admissionBytes = graph.admissionBytes
         bodies = graph.bodies
@@ -301,7 +303,8 @@ final class GraphRun: @unchecked Sendable {
                 }
                 guard !admissionBlocked else { continue }
                 let bytes = run.admissionBytes[task]
-                let reservation = run.pool.reservation(for: run.stageNames[queue >> 1])
+                let reservation = run.pool.reservation(for: run.stageNames[queue >> 1],
+                                                      metrics: run.stageMetrics[queue >> 1])
                 if !reservation.tryGrow(by: bytes) {
                     if running > 0 {
                         admissionBlocked = true

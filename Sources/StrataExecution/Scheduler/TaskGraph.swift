@@ -30,6 +30,8 @@ package final class TaskGraph: @unchecked Sendable {
         var stageNames: [String] = []
         var stageDetails: [String] = []
         var stageTaskCounts: [Int] = []
+        /// The operator whose metrics count each stage's admission bytes (nil: none).
+        var stageMetrics: [OperatorMetrics?] = []
         /// The stage of each task.
         var taskStages: [Int32] = []
         /// The bytes each task must be admitted with (0: none).
@@ -58,6 +60,7 @@ package final class TaskGraph: @unchecked Sendable {
     var stageNames: [String] { storage.stageNames }
     var stageDetails: [String] { storage.stageDetails }
     var stageTaskCounts: [Int] { storage.stageTaskCounts }
+    var stageMetrics: [OperatorMetrics?] { storage.stageMetrics }
     var taskStages: [Int32] { storage.taskStages }
     var admissionBytes: [Int] { storage.admissionBytes }
     var bodies: [Body] { storage.bodies }
@@ -76,11 +79,13 @@ package final class TaskGraph: @unchecked Sendable {
     /// Adds a stage and returns its id.
     ///
     /// Stages are added in pipeline order; a later stage has higher priority (finish started work first). `detail`
-    /// says what the stage works on (a file, a key, a partition count) in ``explain()`` and ``dot()``.
-    package func addStage(_ name: String, detail: String = "") -> StageID {
+    /// says what the stage works on (a file, a key, a partition count) in ``explain()`` and ``dot()``. The
+    /// admission bytes of the stage's tasks count as reservations of `metrics`' operator.
+    package func addStage(_ name: String, detail: String = "", metrics: OperatorMetrics? = nil) -> StageID {
         storage.stageNames.append(name)
         storage.stageDetails.append(detail)
         storage.stageTaskCounts.append(0)
+        storage.stageMetrics.append(metrics)
         return StageID(index: stageCount - 1)
     }
 

@@ -66,8 +66,9 @@ package final class SpillManager: Sendable {
     /// Number of runs created.
     package var runsCreated: Int { state.withLock { $0.runsCreated } }
 
-    /// Starts a new run file; `label` (e.g. `sort`, `hash aggregate partition 3`) names it in file names and errors.
-    package func createRun(label: String) throws(StrataError) -> SpillWriter {
+    /// Starts a new run file; `label` (e.g. `sort`, `hash aggregate partition 3`) names it in file names and errors;
+    /// its files and bytes also count in `metrics`, the writing operator's.
+    package func createRun(label: String, metrics: OperatorMetrics? = nil) throws(StrataError) -> SpillWriter {
         let path = try state.withLock { state throws(StrataError) -> String in
             let directory = try spillDirectory(&state)
             state.runsCreated += 1
@@ -76,8 +77,10 @@ package final class SpillManager: Sendable {
             return path
         }
         do {
-            return SpillWriter(manager: self, path: path, label: label,
-                               file: try FileIO(path: path, mode: .createNew))
+            let writer = SpillWriter(manager: self, path: path, label: label,
+                                     file: try FileIO(path: path, mode: .createNew), metrics: metrics)
+            metrics?.createdRun()
+            return writer
         } catch {
             release(path)
             throw StrataError(.io, "cannot create spill file for \"\(label)\": \(Self.reason(error))", path: path)

@@ -18,6 +18,7 @@ package final class SpillWriter {
     private let manager: SpillManager
     private let path: String
     private let label: String
+    private let metrics: OperatorMetrics?
     private var file: FileIO?
     private var schema: Schema?
     private var batchCount = 0
@@ -29,11 +30,12 @@ package final class SpillWriter {
     /// Frame header plus compressed payload of the current frame.
     private let frame = SpillBuffer()
 
-    init(manager: SpillManager, path: String, label: String, file: FileIO) {
+    init(manager: SpillManager, path: String, label: String, file: FileIO, metrics: OperatorMetrics?) {
         self.manager = manager
         self.path = path
         self.label = label
         self.file = file
+        self.metrics = metrics
     }
 
     deinit { abandon() }
@@ -147,5 +149,19 @@ package final class SpillWriter {
                               path: path)
         }
         bytes += Int64(raw.count)
+        metrics?.spilled(bytes: raw.count)
     }
+
+    /// Frees the reused frame buffers (they are allocated again by the next write), for writers that stay open
+    /// while little is written to them.
+    package func trimBuffers() {
+        body.free()
+        frame.free()
+    }
+
+    /// Rows written so far.
+    package var rowsWritten: Int { rowCount }
+
+    /// Bytes written so far.
+    package var bytesWritten: Int64 { bytes }
 }

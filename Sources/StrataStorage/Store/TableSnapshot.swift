@@ -40,13 +40,13 @@ package struct TableSnapshot: Sendable {
 
     /// Streams the table's rows as batches, one row group at a time, reading only `columns` (all when nil) and
     /// skipping row groups whose statistics rule out `predicate`.
-    package func scan(columns: [String]? = nil, predicate: ScanPredicate? = nil) throws -> TableScan {
-        try TableScan(snapshot: self, columns: columns, predicate: predicate)
+    package func scan(columns: [String]? = nil, predicate: ScanPredicate? = nil) throws -> SnapshotScan {
+        try SnapshotScan(snapshot: self, columns: columns, predicate: predicate)
     }
 }
 
 /// Streams batches over all partitions of a ``TableSnapshot`` (single pass, one row group in memory at a time).
-package struct TableScan {
+package struct SnapshotScan {
     private let snapshot: TableSnapshot
     private let columnIndices: [Int]
     private let predicate: ScanPredicate?

@@ -142,7 +142,13 @@ struct SLTFile: Sendable, CustomTestStringConvertible {
     var testDescription: String { relativePath }
 
     /// Every `Tests/sql/**/*.slt` of the repository, sorted by path (parsed once).
-    static func all() -> [SLTFile] { discovered }
+    /// Every file, or with `STRATA_SLT_FILTER` set only those whose path contains its value.
+    static func all() -> [SLTFile] {
+        guard let filter = ProcessInfo.processInfo.environment["STRATA_SLT_FILTER"], !filter.isEmpty else {
+            return discovered
+        }
+        return discovered.filter { $0.relativePath.contains(filter) }
+    }
 
     private static let discovered: [SLTFile] = {
         let directory = RepoPaths.root + "/Tests/sql"

@@ -1,0 +1,127 @@
+import StrataCore
+import StrataStorage
+
+/// Reads the rows of a table version, of Parquet files or of rows held in the plan.
+///
+/// 1. When the plan is built, every file is opened (its footer checked) and each row group whose min/max
+///    statistics rule out the pruning predicate is skipped; each remaining row group is a morsel.
+/// 2. A morsel's admission is its decoded size estimate (8 bytes per value plus the compressed and uncompressed
+///    chunk sizes), so scans start only while the memory pool has room for what they decode.
+/// 3. A morsel decodes only the scanned columns of its row group into one batch.
+package final class TableScan: SourceOperator {
+    /// What is read.
+    package let source: ScanSource
+    /// The columns read, in table order.
+    package let columns: [String]
+    /// Their schema: the schema of the batches.
+    package let schema: Schema
+    /// The row-group pruning predicate.
+    package let pruning: ScanPredicate?
+    package let metrics: OperatorMetrics
+    /// Row groups kept after pruning, and in all.
+    package let rowGroups: (kept: Int, total: Int)
+    private let units: [Unit]
+
+    /// One morsel.
+    private enum Unit: Sendable {
+        /// A row group, the indices of the scanned columns in the file, and its decoded size estimate.
+        case rowGroup(ParquetFileReader, Int, columns: [Int], estimatedBytes: Int)
+        /// Rows held in memory, already narrowed to the scanned columns.
+        case rows(Batch)
+    }
+
+    /// A scan of `columns` of `source`, pruned by `pruning`; opens the files now.
+    package init(_ source: ScanSource, columns: [String], pruning: ScanPredicate?) throws {
+        self.source = source
+        self.columns = columns
+        self.pruning = pruning
+        var fields: [Field] = []
+        for name in columns {
+            guard let field = source.schema.fields.first(where: { $0.name == name }) else {
+                throw StrataError(.notFound, "column \"\(name)\" not found in \(source.name)", column: name)
+            }
+            fields.append(field)
+        }
+        schema = try Schema(fields)
+        var units: [Unit] = []
+        var total = 0
+        var rows = 0
+        switch source.kind {
+        case let .files(files):
+            for file in files {
+                let reader = try file.open()
+                let indices = try columns.map { name in
+                    guard let column = reader.schema.index(of: name) else {
+                        throw StrataError(.corrupt, "file lacks column \"\(name)\"", path: reader.path, column: name)
+                    }
+                    return column
+                }
+                for rowGroup in 0..<reader.rowGroupCount {
+                    total += 1
+                    if let pruning, !pruning.mayMatch(reader, rowGroup: rowGroup) { continue }
+                    let group = reader.metadata.rowGroups[rowGroup]
+                    var bytes = Int(group.numRows) * 8 * indices.count
+                    for column in indices {
+                        if let meta = group.columns[column].metaData {
+                            bytes += Int(meta.totalUncompressedSize) + Int(meta.totalCompressedSize)
+                        }
+                    }
+                    rows += Int(group.numRows)
+                    units.append(.rowGroup(reader, rowGroup, columns: indices, estimatedBytes: bytes))
+                }
+            }
+        case let .rows(batch):
+            var narrowed: [Column] = []
+            for name in columns {
+                guard let column = batch.column(named: name) else {
+                    throw StrataError(.internal, "rows lack column \"\(name)\"", column: name)
+                }
+                narrowed.append(column)
+            }
+            units.append(.rows(try Batch(schema: schema, columns: narrowed)))
+            rows = batch.count
+        }
+        self.units = units
+        rowGroups = (units.count, total)
+        metrics = OperatorMetrics(estimatedRows: rows)
+    }
+
+    package var label: String {
+        var text = "Scan \(source.name) columns [\(columns.joined(separator: ", "))]"
+        if let pruning { text += " prune \(pruning)" }
+        if case .files = source.kind { text += " row groups \(rowGroups.kept) of \(rowGroups.total)" }
+        return text
+    }
+
+    package var children: [any PhysicalOperator] { [] }
+    package var morselCount: Int { units.count }
+
+    package var morselDetail: String {
+        if case .rows = source.kind { return "rows held in the plan" }
+        return "\(rowGroups.kept) of \(rowGroups.total) row groups"
+    }
+
+    package func admissionBytes(ofMorsel morsel: Int) -> Int {
+        switch units[morsel] {
+        case let .rowGroup(_, _, _, bytes): bytes
+        case let .rows(batch): batch.byteCount
+        }
+    }
+
+    package func produce(morsel: Int, _ context: TaskContext, _ emit: BatchSink) throws(StrataError) {
+        switch units[morsel] {
+        case let .rowGroup(reader, rowGroup, columns, _):
+            let decoded: Batch
+            do {
+                decoded = try reader.readRowGroup(rowGroup, columns: columns)
+            } catch let error as StrataError {
+                throw error
+            } catch {
+                throw StrataError(.io, "cannot read row group \(rowGroup): \(error)", path: reader.path)
+            }
+            try emit(try Batch(schema: schema, columns: decoded.columns))
+        case let .rows(batch):
+            try emit(batch)
+        }
+    }
+}

@@ -1,0 +1,56 @@
+import StrataCore
+
+/// Cuts a tree of physical operators into pipelines at its sinks.
+///
+/// 1. The root sink (the result) gets a meta-pipeline; its pipeline starts at the sink's child.
+/// 2. Walking down from there, streaming operators join the pipeline (nearest to the sink last).
+/// 3. A join joins the pipeline as its probe and the walk continues into its probe child; its build child starts
+///    a new meta-pipeline with the join as sink, which this pipeline depends on.
+/// 4. A blocking operator (aggregate, sort) ends the walk as the pipeline's source; its input starts a new
+///    meta-pipeline with it as sink, which this pipeline depends on. A leaf (a scan) ends the walk too.
+package enum PipelineBuilder {
+    /// The meta-pipeline of `root` with every pipeline below it.
+    package static func build(_ root: any SinkOperator) throws(StrataError) -> MetaPipeline {
+        try metaPipeline(root)
+    }
+
+    private static func metaPipeline(_ sink: any SinkOperator) throws(StrataError) -> MetaPipeline {
+        let meta = MetaPipeline(sink: sink)
+        meta.pipelines.append(try pipeline(into: sink, from: sink.sinkChild))
+        return meta
+    }
+
+    private static func pipeline(into sink: any SinkOperator,
+                                 from top: any PhysicalOperator) throws(StrataError) -> Pipeline {
+        var operators: [any StreamingOperator] = []
+        var dependencies: [MetaPipeline] = []
+        var node = top
+        while true {
+            if let blocking = node as? any SinkOperator, let source = node as? any SourceOperator {
+                dependencies.append(try metaPipeline(blocking))
+                return Pipeline(source: source, operators: operators.reversed(), sink: sink,
+                                dependencies: dependencies)
+            }
+            if let streaming = node as? any StreamingOperator {
+                // A join's probe streams; its build side is a pipeline of its own that must finish first.
+                if let join = node as? any SinkOperator { dependencies.append(try metaPipeline(join)) }
+                operators.append(streaming)
+                guard let child = node.children.first else {
+                    throw StrataError(.internal, "\(node.label) has no input")
+                }
+                node = child
+                continue
+            }
+            if let source = node as? any SourceOperator {
+                return Pipeline(source: source, operators: operators.reversed(), sink: sink,
+                                dependencies: dependencies)
+            }
+            throw StrataError(.internal, "\(node.label) cannot be placed in a pipeline")
+        }
+    }
+
+    /// The first word of an operator's label (`Scan`, `Filter`, `HashJoin`, …).
+    package static func shortName(_ op: any PhysicalOperator) -> String {
+        String(op.label.prefix { $0 != " " })
+    }
+}

@@ -1,0 +1,142 @@
+import StrataCore
+import StrataStorage
+
+/// Compiles an optimized ``LogicalPlan`` into a tree of physical operators, one case per logical node.
+///
+/// 1. The walk goes down with the set of columns the parent needs (nil: all of them), so each scan reads only the
+///    columns something above it uses (projection pushdown) and projections drop outputs nobody reads; a batch
+///    always keeps at least one column, which carries its row count.
+/// 2. Filters directly above a scan become its row-group pruning predicate too (predicate pushdown).
+/// 3. Operators are built bottom-up, each bound against the schema its input produces, with the planner's
+///    estimate of its output rows (a scan knows its rows after pruning; a filter keeps a fifth; an equi-join gives
+///    its larger input; an aggregate at most its input).
+/// 4. LIMIT directly above ORDER BY becomes a top-N sort; a join builds its hash table on the smaller input.
+package struct PhysicalPlanner {
+    /// The query's shared resources.
+    package let context: ExecutionContext
+    /// Resolves a table name to the snapshot the query reads.
+    package let resolve: (String) throws -> TableSnapshot
+
+    /// A planner for one query.
+    package init(context: ExecutionContext, resolve: @escaping (String) throws -> TableSnapshot) {
+        self.context = context
+        self.resolve = resolve
+    }
+
+    /// The operators of `plan`, under the result sink.
+    package func plan(_ plan: LogicalPlan) throws -> ResultSink {
+        ResultSink(try build(plan, required: nil))
+    }
+
+    /// The share of rows a filter is assumed to keep.
+    static let filterSelectivity = 0.2
+
+    private func build(_ node: LogicalPlan, required: Set<String>?) throws -> any PhysicalOperator {
+        switch node {
+        case .scan, .parquet, .values:
+            return try scan(node, required: required, filters: [])
+        case let .filter(predicate, input):
+            var filters = [predicate]
+            var below = input
+            while case let .filter(inner, rest) = below {
+                filters.append(inner)
+                below = rest
+            }
+            let needed = required.map { $0.union(filters.flatMap(\.referencedColumns)) }
+            var child: any PhysicalOperator
+            switch below {
+            case .scan, .parquet, .values: child = try scan(below, required: needed, filters: filters)
+            default: child = try build(below, required: needed)
+            }
+            for filter in filters.reversed() {
+                child = try Filter(filter, over: child, estimatedRows: PhysicalPlanner.filtered(child))
+            }
+            return child
+        case let .project(named, input):
+            var kept = named
+            if let required {
+                kept = named.filter { required.contains($0.name) }
+                if kept.isEmpty, let first = named.first { kept = [first] }
+            }
+            let child = try build(input, required: Set(kept.flatMap(\.expr.referencedColumns)))
+            return try Projection(kept, over: child, estimatedRows: child.metrics.estimatedRows)
+        case let .aggregate(keys, calls, input):
+            var needed = Set(keys.flatMap(\.expr.referencedColumns))
+            for call in calls { needed.formUnion(call.arguments.flatMap(\.referencedColumns)) }
+            let child = try build(input, required: needed)
+            let estimate = keys.isEmpty ? 1 : child.metrics.estimatedRows
+            return try HashAggregate(keys: keys, aggregates: calls, over: child, context: context,
+                                     estimatedRows: estimate)
+        case let .sort(keys, input):
+            return try sort(keys, limit: nil, input, required: required)
+        case let .limit(count, offset, .sort(keys, input)):
+            return try sort(keys, limit: (count, offset), input, required: required)
+        case let .limit(count, offset, input):
+            return try Limit(count: count, offset: offset, over: try build(input, required: required))
+        case .join:
+            throw StrataError(.unsupported, "joins are not supported yet")
+        }
+    }
+
+    private func sort(_ keys: [SortKey], limit: (count: Int, offset: Int)?, _ input: LogicalPlan,
+                      required: Set<String>?) throws -> any PhysicalOperator {
+        let child = try build(input, required: required.map { $0.union(keys.flatMap(\.expr.referencedColumns)) })
+        var estimate = child.metrics.estimatedRows
+        if let limit, let rows = estimate { estimate = min(rows, limit.count) }
+        return try Sort(keys, limit: limit, over: child, context: context, estimatedRows: estimate)
+    }
+
+    /// The scan of a leaf, reading the `required` columns (all when nil) and pruning row groups with `filters`.
+    private func scan(_ leaf: LogicalPlan, required: Set<String>?, filters: [Expr]) throws -> any PhysicalOperator {
+        let source: ScanSource
+        var visible: Schema
+        switch leaf {
+        case let .scan(name, columns):
+            source = ScanSource(snapshot: try resolve(name))
+            visible = source.schema
+            if let columns {
+                var fields: [Field] = []
+                for column in columns {
+                    guard let index = source.schema.index(of: column) else {
+                        throw StrataError(.notFound, "column \"\(column)\" not found in table \(source.name)",
+                                          column: column)
+                    }
+                    fields.append(source.schema.fields[index])
+                }
+                visible = try Schema(fields)
+            }
+        case let .parquet(paths, label):
+            source = try ScanSource(parquetFiles: paths, name: label)
+            visible = source.schema
+        case let .values(schema, rows):
+            var builders = schema.fields.map { ColumnBuilder(type: $0.type, capacity: rows.count) }
+            for row in rows {
+                guard row.count == builders.count else {
+                    throw StrataError(.invalidArgument, "a VALUES row has \(row.count) values, expected \(builders.count)")
+                }
+                for (i, value) in row.enumerated() { try builders[i].append(value) }
+            }
+            source = ScanSource(name: "values (\(rows.count) rows)", schema: schema,
+                                kind: .rows(try Batch(schema: schema, columns: builders.map { $0.finish() })))
+            visible = schema
+        default:
+            throw StrataError(.internal, "not a scan: \(leaf)")
+        }
+        var columns = visible.fields.map(\.name).filter { required?.contains($0) ?? true }
+        // A scan must read at least one column to know its row counts (count(*) reads the narrowest one).
+        if columns.isEmpty, let narrowest = PhysicalPlanner.narrowest(visible) { columns = [narrowest] }
+        let scanSchema = Schema(unchecked: columns.compactMap { name in visible.fields.first { $0.name == name } })
+        return try TableScan(source, columns: columns,
+                             pruning: PruningPredicate.derive(from: filters, schema: scanSchema))
+    }
+
+    private static func narrowest(_ schema: Schema) -> String? {
+        let widths: [DataType: Int] = [.bool: 1, .int32: 4, .date: 4, .float: 4, .int64: 8, .timestamp: 8, .double: 8]
+        return schema.fields.min { (widths[$0.type] ?? 16) < (widths[$1.type] ?? 16) }?.name
+    }
+
+    /// The estimate for a filter over `child`.
+    static func filtered(_ child: any PhysicalOperator) -> Int? {
+        child.metrics.estimatedRows.map { max(1, Int((Double($0) * filterSelectivity).rounded(.up))) }
+    }
+}
