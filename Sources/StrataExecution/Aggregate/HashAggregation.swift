@@ -5,9 +5,9 @@ import Synchronization
 ///
 /// 1. Consume. Each worker aggregates the slices it is given into its own ``GroupHashTable`` and accumulators.
 ///    Before a slice it reserves the worst case the slice could add (every row a new group, buffers doubling).
-///    When the pool refuses, the worker *flushes*: its groups, split by the top 6 bits of their key hash into 64
-///    partitions, are written as spill runs (key columns + state columns; holistic aggregates as key + value
-///    rows), and the table starts empty.
+///    When the pool refuses, the worker *flushes*: its groups, split by the top 6 bits of their key hash into the
+///    64 partitions of its ``PartitionedSpill``, are appended to spill runs (key columns + state columns; holistic
+///    aggregates as key + value rows, a stream each), and the table starts empty.
 /// 2. Finish. Each worker flushes what it still holds into per-partition batches, kept in memory when the pool has
 ///    room and spilled otherwise. (With one worker and nothing spilled the table is finalised as it is.)
 /// 3. Merge. Partition p's batches and runs are folded into a fresh table, merging states group by group. When
@@ -21,31 +21,26 @@ package final class HashAggregation: @unchecked Sendable {
     /// The memory consumer name of aggregate tables.
     package static let consumer = "hash aggregate"
 
-    /// Where a partition's data waits for its merge.
-    enum MergeInput: @unchecked Sendable {
-        /// What the rows of an input are.
-        enum Kind: Sendable {
-            /// One row per group: keys then every fixed-size aggregate's state columns.
-            case groups
-            /// One row per value of holistic aggregate `index`: keys then the value.
-            case values(Int)
-        }
-        case batch(Batch, Kind, MemoryReservation?)
-        case run(SpillRun, Kind)
-    }
+    /// The spill stream of group rows: keys then every fixed-size aggregate's state columns. Stream `1 + a` holds
+    /// the value rows of holistic aggregate `a`: keys then the value.
+    static let groupStream = 0
 
     /// Per-worker partial aggregation state; touched only by the task running on that worker.
     final class Worker {
         let table: GroupHashTable
         let accumulators: [any Accumulator]
         let reservation: MemoryReservation
+        /// Where the worker's flushes go, merged per partition afterwards.
+        let partitions: PartitionedSpill
         let scratch = EncodedKeys()
         var groupIds: [UInt32] = []
 
-        init(table: GroupHashTable, accumulators: [any Accumulator], reservation: MemoryReservation) {
+        init(table: GroupHashTable, accumulators: [any Accumulator], reservation: MemoryReservation,
+             partitions: PartitionedSpill) {
             self.table = table
             self.accumulators = accumulators
             self.reservation = reservation
+            self.partitions = partitions
         }
     }
 
@@ -65,7 +60,6 @@ package final class HashAggregation: @unchecked Sendable {
     private let workers: [Worker]
     private let groupSchema: Schema
     private let valueSchemas: [Int: Schema]
-    private let inputs: Mutex<[[MergeInput]]>
     private let spilledAny = Atomic<Bool>(false)
     private let direct = Atomic<Bool>(false)
     private let stats = Mutex(Statistics())
@@ -109,9 +103,9 @@ package final class HashAggregation: @unchecked Sendable {
         let encoder = self.encoder
         self.workers = (0..<max(1, workers)).map { _ in
             Worker(table: GroupHashTable(encoder: encoder), accumulators: aggregates.map { $0.makeAccumulator() },
-                   reservation: pool.reservation(for: HashAggregation.consumer, metrics: metrics))
+                   reservation: pool.reservation(for: HashAggregation.consumer, metrics: metrics),
+                   partitions: PartitionedSpill(level: 0, spill: spill, label: "hash aggregate", metrics: metrics))
         }
-        inputs = Mutex(Array(repeating: [], count: KeyHasher.partitionCount))
     }
 
     /// Number of merge partitions (tasks of the merge stage).
@@ -159,9 +153,7 @@ package final class HashAggregation: @unchecked Sendable {
         try aggregateSlice(keys: keys, rows: rows, worker.table, worker.accumulators, worker.scratch,
                            &worker.groupIds, worker.reservation, makeRoom: { () throws(StrataError) in
             guard worker.table.count > 0 else { return }
-            try flush(worker.table, worker.accumulators, level: 0) { partition, input in
-                self.inputs.withLock { $0[partition].append(input) }
-            }
+            try flush(worker.table, worker.accumulators, into: worker.partitions)
             stats.withLock { $0.spills += 1 }
             metrics?.spilledOnce()
         }, apply: { (ids) throws(StrataError) in
@@ -200,70 +192,41 @@ package final class HashAggregation: @unchecked Sendable {
         reservation.shrink(to: held(table, accumulators, scratch) + idBytes)
     }
 
-    /// Partitions are gathered in this many passes, so the index lists of one pass cover an eighth of the rows.
-    private static let flushBands = 8
     /// Rows per batch written by a flush.
     private static let flushChunkRows = 65_536
 
-    /// Moves the groups of `table` (and the values of holistic aggregates) into per-partition inputs at `level`,
-    /// then empties the table and accumulators. A flush runs when memory is short, so it works in bounded steps:
-    /// one byte per group for its partition, index lists for one band of 8 partitions at a time, batches of at
-    /// most 64 Ki rows. Each batch is kept in memory when `memory` returns a reservation for it, else appended to
-    /// the partition's spill run.
-    private func flush(_ table: GroupHashTable, _ accumulators: [any Accumulator], level: Int,
-                       memory: ((Batch) -> MemoryReservation?)? = nil,
-                       into sink: (Int, MergeInput) throws(StrataError) -> Void) throws(StrataError) {
-        let parts = KeyHasher.partitionCount
-        let groupCount = table.count
-        var groupPartition = [UInt8](repeating: 0, count: groupCount)
-        for group in 0..<groupCount {
-            groupPartition[group] = UInt8(truncatingIfNeeded: KeyHasher.partition(table.hash(ofGroup: group), level: level))
-        }
-        /// Calls `body(partition, items)` for every partition with items, a band of partitions at a time.
-        func banded(_ count: Int, _ partitionOf: (Int) -> Int,
-                    _ body: (Int, [Int]) throws(StrataError) -> Void) throws(StrataError) {
-            let bandSize = parts / HashAggregation.flushBands
-            for band in 0..<HashAggregation.flushBands {
-                var lists = [[Int]](repeating: [], count: bandSize)
-                for item in 0..<count {
-                    let p = partitionOf(item)
-                    if p / bandSize == band { lists[p - band * bandSize].append(item) }
-                }
-                for (offset, list) in lists.enumerated() where !list.isEmpty {
-                    try body(band * bandSize + offset, list)
-                }
-            }
-        }
+    /// Moves the groups of `table` (and the values of holistic aggregates) into `target`'s partitions, then
+    /// empties the table and accumulators. A flush runs when memory is short, so it works in bounded steps: one
+    /// byte per group for its partition, index lists for one band of 8 partitions at a time, batches of at most
+    /// 64 Ki rows. Each batch is kept in memory when `memory` returns a reservation for it, else appended to the
+    /// partition's spill run.
+    private func flush(_ table: GroupHashTable, _ accumulators: [any Accumulator], into target: PartitionedSpill,
+                       memory: ((Batch) -> MemoryReservation?)? = nil) throws(StrataError) {
         /// Emits `items` of partition `p` in chunks built by `makeBatch`.
-        func emit(_ p: Int, _ kind: MergeInput.Kind, _ items: [Int],
+        func emit(_ p: Int, _ stream: Int, _ items: [Int],
                   _ makeBatch: ([Int]) throws(StrataError) -> Batch) throws(StrataError) {
-            var writer: SpillWriter?
-            do throws(StrataError) {
-                var start = 0
-                while start < items.count {
-                    let end = min(items.count, start + HashAggregation.flushChunkRows)
-                    let batch = try makeBatch(Array(items[start..<end]))
-                    start = end
-                    if writer == nil, let memory, let reservation = memory(batch) {
-                        try sink(p, .batch(batch, kind, reservation))
-                        continue
-                    }
-                    if writer == nil { writer = try spill.createRun(label: "hash aggregate partition \(p)", metrics: metrics) }
-                    try writer?.write(batch)
-                }
-                if let run = try writer?.finish() {
+            var start = 0
+            while start < items.count {
+                let end = min(items.count, start + HashAggregation.flushChunkRows)
+                let batch = try makeBatch(Array(items[start..<end]))
+                start = end
+                if let memory, let reservation = memory(batch) {
+                    target.keep(batch, in: p, stream: stream, reservation: reservation)
+                } else {
+                    try target.write(batch, to: p, stream: stream)
                     spilledAny.store(true, ordering: .relaxed)
-                    try sink(p, .run(run, kind))
                 }
-            } catch {
-                writer?.abandon()
-                throw error
             }
         }
         let fixed = accumulators.filter { !$0.stateTypes.isEmpty }
         let groupSchema = self.groupSchema
-        try banded(groupCount, { Int(groupPartition[$0]) }) { (p, groups) throws(StrataError) in
-            try emit(p, .groups, groups) { (chunk) throws(StrataError) in
+        var groupPartition = [UInt8](repeating: 0, count: table.count)
+        for group in 0..<table.count {
+            groupPartition[group] = UInt8(truncatingIfNeeded: target.partition(of: table.hash(ofGroup: group)))
+        }
+        try HashPartitioner.forEachPartition(table.count, partitions: target.partitionCount,
+                                             partitionOf: { Int(groupPartition[$0]) }) { (p, groups) throws(StrataError) in
+            try emit(p, HashAggregation.groupStream, groups) { (chunk) throws(StrataError) in
                 var columns = try table.keyColumns(chunk)
                 for accumulator in fixed { columns += try accumulator.states(chunk) }
                 return try Batch(schema: groupSchema, columns: columns)
@@ -271,8 +234,10 @@ package final class HashAggregation: @unchecked Sendable {
         }
         for (a, accumulator) in accumulators.enumerated() {
             guard let schema = valueSchemas[a], let (ids, values) = accumulator.takeValues() else { continue }
-            try banded(ids.count, { Int(groupPartition[Int(ids[$0])]) }) { (p, rows) throws(StrataError) in
-                try emit(p, .values(a), rows) { (chunk) throws(StrataError) in
+            try HashPartitioner.forEachPartition(ids.count, partitions: target.partitionCount,
+                                                 partitionOf: { Int(groupPartition[Int(ids[$0])]) }) {
+                (p, rows) throws(StrataError) in
+                try emit(p, 1 + a, rows) { (chunk) throws(StrataError) in
                     try Batch(schema: schema,
                               columns: try table.keyColumns(chunk.map { Int(ids[$0]) }) + [values.gather(chunk)])
                 }
@@ -293,12 +258,11 @@ package final class HashAggregation: @unchecked Sendable {
         }
         let worker = workers[index]
         let pool = self.pool, metrics = self.metrics
-        try flush(worker.table, worker.accumulators, level: 0, memory: { batch in
+        try flush(worker.table, worker.accumulators, into: worker.partitions, memory: { batch in
             let reservation = pool.reservation(for: HashAggregation.consumer, metrics: metrics)
             return reservation.tryGrow(by: batch.byteCount) ? reservation : nil
-        }, into: { partition, input in
-            self.inputs.withLock { $0[partition].append(input) }
         })
+        try worker.partitions.finishWriters()
         worker.reservation.release()
     }
 
@@ -321,16 +285,12 @@ package final class HashAggregation: @unchecked Sendable {
             try finalize(worker.table, worker.accumulators, reservation: worker.reservation, emit: emit)
             return
         }
-        let mine = inputs.withLock { all -> [MergeInput] in
-            let taken = all[partition]
-            all[partition] = []
-            return taken
-        }
+        let mine = workers.flatMap { $0.partitions.take(partition) }
         guard !mine.isEmpty else { return }
         try merge(mine, level: 0, emit: emit)
     }
 
-    private func merge(_ sources: [MergeInput], level: Int,
+    private func merge(_ sources: [SpillChunk], level: Int,
                        emit: (Batch) throws(StrataError) -> Void) throws(StrataError) {
         stats.withLock { $0.maxLevel = max($0.maxLevel, level) }
         metrics?.reachedLevel(level)
@@ -339,12 +299,13 @@ package final class HashAggregation: @unchecked Sendable {
         let reservation = pool.reservation(for: HashAggregation.consumer, metrics: metrics)
         let scratch = EncodedKeys()
         var groupIds: [UInt32] = []
-        var children: [[MergeInput]]?
+        var children: PartitionedSpill?
         let keyCount = keyFields.count
         var remaining = sources
         remaining.reverse()
         while let source = remaining.popLast() {
-            try forEachBatch(source) { (batch, kind) throws(StrataError) in
+            let stream = source.stream
+            try source.consume { (batch) throws(StrataError) in
                 var start = 0
                 while start < batch.count {
                     let rows = start..<min(batch.count, start + HashAggregation.sliceRows)
@@ -354,23 +315,22 @@ package final class HashAggregation: @unchecked Sendable {
                         // A table of one group cannot be split by its hash; flushing it would only move it a level
                         // down (its holistic values are merged whole anyway).
                         guard level < KeyHasher.maxLevel && table.count > 1 else { return }
-                        var parts = children ?? Array(repeating: [], count: KeyHasher.partitionCount)
-                        try flush(table, accumulators, level: level + 1) { p, input in parts[p].append(input) }
+                        let parts = children ?? PartitionedSpill(level: level + 1, spill: spill,
+                                                                 label: "hash aggregate", metrics: metrics)
+                        try flush(table, accumulators, into: parts)
                         children = parts
                         stats.withLock { $0.spills += 1 }
                         metrics?.spilledOnce()
                     }, apply: { (ids) throws(StrataError) in
                         var column = keyCount
                         for (a, accumulator) in accumulators.enumerated() {
-                            switch kind {
-                            case .groups:
+                            if stream == HashAggregation.groupStream {
                                 let width = accumulator.stateTypes.count
                                 guard width > 0 else { continue }
                                 try accumulator.merge(states: batch.columns[column..<(column + width)], rows: rows,
                                                       groupIds: ids)
                                 column += width
-                            case let .values(index):
-                                guard index == a, batch.columns.count > keyCount else { continue }
+                            } else if stream == 1 + a, batch.columns.count > keyCount {
                                 try accumulator.appendValues(batch.columns[keyCount], rows: rows, groupIds: ids)
                             }
                         }
@@ -378,28 +338,16 @@ package final class HashAggregation: @unchecked Sendable {
                 }
             }
         }
-        guard var parts = children else {
+        guard let parts = children else {
             try finalize(table, accumulators, reservation: reservation, emit: emit)
             return
         }
-        try flush(table, accumulators, level: level + 1) { p, input in parts[p].append(input) }
+        try flush(table, accumulators, into: parts)
+        try parts.finishWriters()
         reservation.release()
-        for part in parts where !part.isEmpty {
-            try merge(part, level: level + 1, emit: emit)
-        }
-    }
-
-    /// Calls `body` with every batch of `source`, then frees the source (its run file or its memory).
-    private func forEachBatch(_ source: MergeInput,
-                              _ body: (Batch, MergeInput.Kind) throws(StrataError) -> Void) throws(StrataError) {
-        switch source {
-        case let .batch(batch, kind, reservation):
-            try body(batch, kind)
-            reservation?.release()
-        case let .run(run, kind):
-            let reader = try run.open()
-            while let batch = try reader.next() { try body(batch, kind) }
-            run.delete()
+        for p in 0..<parts.partitionCount {
+            let part = parts.take(p)
+            if !part.isEmpty { try merge(part, level: level + 1, emit: emit) }
         }
     }
 
