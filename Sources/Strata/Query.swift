@@ -56,6 +56,92 @@ public struct Query: Sendable {
         Query(database: database, plan: .limit(count: count, offset: offset, plan))
     }
 
+    /// Joins this query (the left input) with `other`, pairing the rows for which `condition` is TRUE; a condition
+    /// of equalities between the two sides (`col("id1") == col("id1_right")`) runs as a hash join, anything else is
+    /// checked on the pairs. Columns of `other` whose names this query already has are renamed with `suffix`
+    /// (`id4` → `id4_right`), and the condition sees the renamed names. Semi, anti and mark joins return this
+    /// query's columns (plus the mark).
+    ///
+    /// ```swift
+    /// let joined = try db.table("x").join(db.table("small"), on: col("id1") == col("id1_right"), kind: .left)
+    /// ```
+    public func join(_ other: Query, on condition: Expr, kind: JoinKind = .inner,
+                     suffix: String = "_right") throws -> Query {
+        let (right, _) = try renamed(other, suffix: suffix)
+        return Query(database: database, plan: .join(kind, plan, right, on: condition))
+    }
+
+    /// Joins on equal values of `columns`, which both inputs have: they come out once, in this query's position
+    /// (taken from the left input, from the right one for `.right`, the first non-NULL of both for `.full`),
+    /// followed by the other columns of both sides (the right side's renamed with `suffix` where they collide).
+    public func join(_ other: Query, using columns: [String], kind: JoinKind = .inner,
+                     suffix: String = "_right") throws -> Query {
+        let (right, names) = try renamed(other, suffix: suffix)
+        let leftNames = try self.columnNames()
+        var condition: Expr?
+        for column in columns {
+            guard leftNames.contains(column), let renamed = names[column] else {
+                throw StrataError(.notFound, "USING column \"\(column)\" is not in both inputs", column: column)
+            }
+            let equal = Expr.binary(.equal, .column(column), .column(renamed))
+            condition = condition.map { .binary(.and, $0, equal) } ?? equal
+        }
+        let joined = LogicalPlan.join(kind, plan, right, on: condition)
+        guard kind.keepsRightColumns else { return Query(database: database, plan: joined) }
+        var output: [NamedExpr] = []
+        for name in leftNames {
+            guard columns.contains(name), let renamed = names[name] else {
+                output.append(.column(name))
+                continue
+            }
+            switch kind {
+            case .right: output.append(NamedExpr(.column(renamed), as: name))
+            case .full:
+                output.append(NamedExpr(.caseWhen([Expr.WhenThen(when: .isNull(.column(name), negated: true),
+                                                                 then: .column(name))],
+                                                  otherwise: .column(renamed)), as: name))
+            default: output.append(.column(name))
+            }
+        }
+        for original in try other.columnNames() where !columns.contains(original) {
+            if let name = names[original] { output.append(.column(name)) }
+        }
+        return Query(database: database, plan: .project(output, joined))
+    }
+
+    /// Pairs every row of this query with every row of `other` (a cross product; columns renamed as by
+    /// ``join(_:on:kind:suffix:)``).
+    public func crossJoin(_ other: Query, suffix: String = "_right") throws -> Query {
+        let (right, _) = try renamed(other, suffix: suffix)
+        return Query(database: database, plan: .join(.inner, plan, right, on: nil))
+    }
+
+    /// The names of the columns the query produces.
+    public func columnNames() throws -> [String] {
+        try plan.columnNames { try database.schema(of: $0) }
+    }
+
+    /// `other`'s plan with the columns this query also has renamed with `suffix`, and each original name's new one.
+    private func renamed(_ other: Query, suffix: String) throws -> (LogicalPlan, [String: String]) {
+        var taken = Set(try columnNames())
+        let names = try other.columnNames()
+        var mapping: [String: String] = [:]
+        var changed = false
+        for name in names {
+            var candidate = name
+            var n = 1
+            while taken.contains(candidate) {
+                candidate = name + suffix + (n == 1 ? "" : "_\(n)")
+                n += 1
+            }
+            taken.insert(candidate)
+            mapping[name] = candidate
+            changed = changed || candidate != name
+        }
+        guard changed else { return (other.plan, mapping) }
+        return (.project(names.map { NamedExpr(.column($0), as: mapping[$0] ?? $0) }, other.plan), mapping)
+    }
+
     /// Runs the query and returns all result rows.
     public func collect(options: ExecutionOptions = ExecutionOptions()) throws -> QueryResult {
         try database.collect(plan, options: options)

@@ -29,3 +29,114 @@ extension Batch {
         try Batch(schema: schema, columns: columns.map { $0.gather(indices) })
     }
 }
+
+/// The row index that stands for NULL in ``Column/gather(rows:)``.
+package let nullRow = UInt32.max
+
+extension Column {
+    /// The rows at `rows`, in that order, as a new column; an index equal to ``nullRow`` gives a NULL. Every other
+    /// index must be in `0..<count`.
+    ///
+    /// One pass per buffer over raw pointers: values are copied row by row (strings: their total size is summed
+    /// first so the byte buffer is allocated once), validity is rebuilt only when the column has nulls or an index
+    /// asks for one.
+    package func gather(rows: UnsafeBufferPointer<UInt32>) throws(StrataError) -> Column {
+        let n = rows.count
+        var asksNull = false
+        for row in rows where row == nullRow {
+            asksNull = true
+            break
+        }
+        func pick<T>(_ values: [T], _ zero: T) -> [T] {
+            values.withUnsafeBufferPointer { v in
+                [T](unsafeUninitializedCapacity: n) { out, initialized in
+                    for i in 0..<n {
+                        let row = rows[i]
+                        out.initializeElement(at: i, to: row == nullRow ? zero : v[Int(row)])
+                    }
+                    initialized = n
+                }
+            }
+        }
+        let gathered: ColumnData
+        switch data {
+        case let .bool(v): gathered = .bool(pick(v, false))
+        case let .int32(v): gathered = .int32(pick(v, 0))
+        case let .int64(v): gathered = .int64(pick(v, 0))
+        case let .float(v): gathered = .float(pick(v, 0))
+        case let .double(v): gathered = .double(pick(v, 0))
+        case let .string(buffer): gathered = .string(try buffer.gather(rows: rows))
+        }
+        guard validity != nil || asksNull else {
+            return Column(unchecked: type, data: gathered, validity: nil)
+        }
+        var words = [UInt64](repeating: 0, count: (n + 63) >> 6)
+        for i in 0..<n {
+            let row = rows[i]
+            if row != nullRow && !isNull(Int(row)) { words[i >> 6] |= 1 << UInt64(i & 63) }
+        }
+        return Column(unchecked: type, data: gathered, validity: ValidityMask(words: words, count: n))
+    }
+
+    /// A column of `count` NULLs of `type`.
+    package static func nulls(_ type: DataType, count: Int) -> Column {
+        let data: ColumnData
+        switch type {
+        case .bool: data = .bool([Bool](repeating: false, count: count))
+        case .int32, .date: data = .int32([Int32](repeating: 0, count: count))
+        case .int64, .timestamp: data = .int64([Int64](repeating: 0, count: count))
+        case .float: data = .float([Float](repeating: 0, count: count))
+        case .double: data = .double([Double](repeating: 0, count: count))
+        case .string:
+            // Empty values: all offsets 0 and no bytes, which always agree.
+            data = .string((try? StringBuffer(offsets: [Int32](repeating: 0, count: count + 1), bytes: []))
+                ?? StringBuffer())
+        }
+        return Column(unchecked: type, data: data, validity: ValidityMask(count: count, allValid: false))
+    }
+}
+
+extension StringBuffer {
+    /// Values `rows` (``nullRow`` gives an empty value), in that order; throws when they exceed 2 GiB.
+    package func gather(rows: UnsafeBufferPointer<UInt32>) throws(StrataError) -> StringBuffer {
+        let n = rows.count
+        var total = 0
+        offsets.withUnsafeBufferPointer { o in
+            for row in rows where row != nullRow { total += Int(o[Int(row) + 1] - o[Int(row)]) }
+        }
+        guard total <= Int(Int32.max) else {
+            throw StrataError(.outOfMemory, "a string column exceeds 2 GiB in one batch")
+        }
+        var newOffsets = [Int32](repeating: 0, count: n + 1)
+        var newBytes = [UInt8](repeating: 0, count: total)
+        offsets.withUnsafeBufferPointer { o in
+            bytes.withUnsafeBytes { source in
+                newBytes.withUnsafeMutableBytes { target in
+                    var at = 0
+                    for i in 0..<n {
+                        let row = rows[i]
+                        if row != nullRow {
+                            let start = Int(o[Int(row)]), length = Int(o[Int(row) + 1]) - start
+                            if length > 0, let from = source.baseAddress, let to = target.baseAddress {
+                                (to + at).copyMemory(from: from + start, byteCount: length)
+                            }
+                            at += length
+                        }
+                        newOffsets[i + 1] = Int32(truncatingIfNeeded: at)
+                    }
+                }
+            }
+        }
+        return try StringBuffer(offsets: newOffsets, bytes: newBytes)
+    }
+}
+
+extension Batch {
+    /// The rows at `rows` (``nullRow`` gives NULLs), in that order, as a new batch under `schema`.
+    package func gather(rows: UnsafeBufferPointer<UInt32>) throws(StrataError) -> Batch {
+        var gathered: [Column] = []
+        gathered.reserveCapacity(columns.count)
+        for column in columns { gathered.append(try column.gather(rows: rows)) }
+        return try Batch(schema: schema, columns: gathered)
+    }
+}

@@ -56,6 +56,12 @@ public struct StringBuffer: Sendable, Hashable {
         offsets.append(Int32(truncatingIfNeeded: bytes.count))
     }
 
+    /// Appends raw bytes and the offsets of the values they hold (each already rebased onto this buffer).
+    mutating func appendRaw<Offsets: Sequence<Int32>>(bytes more: [UInt8], offsets ends: Offsets) {
+        bytes.append(contentsOf: more)
+        offsets.append(contentsOf: ends)
+    }
+
     /// Appends an empty string (the placeholder for a null row).
     public mutating func appendEmpty() {
         offsets.append(Int32(truncatingIfNeeded: bytes.count))

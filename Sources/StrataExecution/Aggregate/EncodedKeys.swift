@@ -24,7 +24,10 @@ package final class EncodedKeys {
 
     /// Makes `bytes` at least `total` long.
     func ensureByteCapacity(_ total: Int) {
-        if bytes.count < total { bytes = [UInt8](repeating: 0, count: Swift.max(total, bytes.count * 2)) }
+        // At least one byte, so keys of no columns (a cross join's) still have an address to hash.
+        if bytes.count < Swift.max(1, total) {
+            bytes = [UInt8](repeating: 0, count: Swift.max(total, bytes.count * 2, 8))
+        }
     }
 
     /// Frees the buffers (they grow again on the next use).

@@ -18,6 +18,7 @@ package final class ResultSink: SinkOperator {
     }
 
     package var label: String { "Result" }
+    package var isMemoryIntensive: Bool { false }
     package var schema: Schema { child.schema }
     package var children: [any PhysicalOperator] { [child] }
     package var sinkChild: any PhysicalOperator { child }

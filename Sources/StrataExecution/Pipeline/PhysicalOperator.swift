@@ -73,9 +73,12 @@ package protocol SinkOperator: PhysicalOperator {
     func combine(worker: Int) throws(StrataError)
     /// Runs once, after every combine.
     func finalize() throws(StrataError)
+    /// Whether the sink holds memory that grows with its input (the result sink does not).
+    var isMemoryIntensive: Bool { get }
 }
 
 extension SinkOperator {
+    package var isMemoryIntensive: Bool { true }
     package var combinesPerWorker: Bool { false }
     package func combine(worker: Int) throws(StrataError) {}
     package func finalize() throws(StrataError) {}

@@ -20,8 +20,19 @@ package enum PipelineBuilder {
         return meta
     }
 
+    /// The pipeline from `top` down into `sink`; the joins in it share the memory pool with each other and with a
+    /// memory-intensive sink (each gets an equal share for its resident table).
     private static func pipeline(into sink: any SinkOperator,
                                  from top: any PhysicalOperator) throws(StrataError) -> Pipeline {
+        let pipeline = try walk(into: sink, from: top)
+        let joins = pipeline.operators.compactMap { $0 as? HashJoin }
+        let consumers = joins.count + (sink.isMemoryIntensive ? 1 : 0)
+        for join in joins { join.memoryShare = 1 / Double(max(1, consumers)) }
+        return pipeline
+    }
+
+    private static func walk(into sink: any SinkOperator,
+                             from top: any PhysicalOperator) throws(StrataError) -> Pipeline {
         var operators: [any StreamingOperator] = []
         var dependencies: [MetaPipeline] = []
         var node = top

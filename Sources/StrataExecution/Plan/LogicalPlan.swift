@@ -112,3 +112,22 @@ public struct SortKey: Sendable, Hashable, CustomStringConvertible {
         "\(expr) \(ascending ? "ASC" : "DESC")\(nullsFirst ? " NULLS FIRST" : "")"
     }
 }
+
+extension LogicalPlan {
+    /// The names of the columns the plan produces, in order; `schema(of:)` gives a table's schema.
+    package func columnNames(schema: (String) throws -> Schema) throws -> [String] {
+        switch self {
+        case let .scan(name, columns): return try columns ?? schema(name).fields.map(\.name)
+        case let .parquet(paths, label): return try ScanSource(parquetFiles: paths, name: label).schema.fields.map(\.name)
+        case let .values(rows, _): return rows.fields.map(\.name)
+        case let .filter(_, input), let .sort(_, input), let .limit(_, _, input): return try input.columnNames(schema: schema)
+        case let .project(named, _): return named.map(\.name)
+        case let .aggregate(keys, calls, _): return keys.map(\.name) + calls.map(\.name)
+        case let .join(kind, left, right, _):
+            var names = try left.columnNames(schema: schema)
+            if kind.keepsRightColumns { names += try right.columnNames(schema: schema) }
+            if case let .mark(column, _) = kind { names.append(column) }
+            return names
+        }
+    }
+}

@@ -73,9 +73,124 @@ package struct PhysicalPlanner {
             return try sort(keys, limit: (count, offset), input, required: required)
         case let .limit(count, offset, input):
             return try Limit(count: count, offset: offset, over: try build(input, required: required))
-        case .join:
-            throw StrataError(.unsupported, "joins are not supported yet")
+        case let .join(kind, left, right, condition):
+            return try join(kind, left, right, condition, required: required)
         }
+    }
+
+    /// A hash join: equality conjuncts between the two sides become its keys (cast to common types), the rest its
+    /// residual condition; the smaller input (by estimate) is hashed, except for semi, anti and mark joins, which
+    /// hash their right input; only the columns something needs are carried.
+    private func join(_ kind: JoinKind, _ left: LogicalPlan, _ right: LogicalPlan, _ condition: Expr?,
+                      required: Set<String>?) throws -> any PhysicalOperator {
+        let leftNames = try columns(of: left), rightNames = try columns(of: right)
+        let leftSet = Set(leftNames), rightSet = Set(rightNames)
+        var leftKeys: [Expr] = [], rightKeys: [Expr] = [], rest: [Expr] = []
+        for conjunct in condition.map(PlanOptimizer.conjuncts) ?? [] {
+            if case let .binary(.equal, a, b) = conjunct {
+                let ra = Set(a.referencedColumns), rb = Set(b.referencedColumns)
+                if !ra.isEmpty, !rb.isEmpty, ra.isSubset(of: leftSet), rb.isSubset(of: rightSet) {
+                    leftKeys.append(a)
+                    rightKeys.append(b)
+                    continue
+                }
+                if !ra.isEmpty, !rb.isEmpty, rb.isSubset(of: leftSet), ra.isSubset(of: rightSet) {
+                    leftKeys.append(b)
+                    rightKeys.append(a)
+                    continue
+                }
+            }
+            rest.append(conjunct)
+        }
+        let residual = rest.isEmpty ? nil : rest.dropFirst().reduce(rest[0]) { .binary(.and, $0, $1) }
+        let keepsRight = kind.keepsRightColumns
+        var outputLeft = leftNames.filter { required?.contains($0) ?? true }
+        let outputRight = keepsRight ? rightNames.filter { required?.contains($0) ?? true } : []
+        var markName: String?
+        if case let .mark(column, _) = kind { markName = column }
+        if outputLeft.isEmpty && outputRight.isEmpty && markName == nil, let first = leftNames.first {
+            outputLeft = [first]
+        }
+        let residualColumns = residual?.referencedColumns ?? []
+        var needLeft = Set(outputLeft).union(leftKeys.flatMap(\.referencedColumns))
+        needLeft.formUnion(residualColumns.filter(leftSet.contains))
+        var needRight = Set(outputRight).union(rightKeys.flatMap(\.referencedColumns))
+        needRight.formUnion(residualColumns.filter(rightSet.contains))
+        let l = try build(left, required: needLeft), r = try build(right, required: needRight)
+        // Keys of both sides in one type, so equal values encode to equal bytes.
+        for i in leftKeys.indices {
+            let a = try leftKeys[i].bind(to: l.schema).type, b = try rightKeys[i].bind(to: r.schema).type
+            guard a != b else { continue }
+            guard let common = PhysicalPlanner.commonKeyType(a, b) else {
+                throw StrataError(.invalidArgument, "cannot join on \(leftKeys[i]) = \(rightKeys[i]): \(a) and \(b) do not compare")
+            }
+            if a != common { leftKeys[i] = .cast(leftKeys[i], common) }
+            if b != common { rightKeys[i] = .cast(rightKeys[i], common) }
+        }
+        let leftRows = l.metrics.estimatedRows ?? Int.max, rightRows = r.metrics.estimatedRows ?? Int.max
+        let buildIsLeft: Bool
+        switch kind {
+        case .semi, .anti, .mark: buildIsLeft = false
+        default: buildIsLeft = leftRows < rightRows
+        }
+        let (probe, hashed) = buildIsLeft ? (r, l) : (l, r)
+        let (probeKeys, buildKeys) = buildIsLeft ? (rightKeys, leftKeys) : (leftKeys, rightKeys)
+        let buildNames = hashed.schema.fields.map(\.name)
+        let buildOutput = buildIsLeft ? outputLeft : outputRight
+        var payload: [Int] = []
+        for (index, name) in buildNames.enumerated()
+            where buildOutput.contains(name) || residualColumns.contains(name) { payload.append(index) }
+        func source(_ name: String, fromLeft: Bool) throws -> JoinOutputColumn {
+            if fromLeft != buildIsLeft {
+                guard let index = probe.schema.index(of: name) else {
+                    throw StrataError(.internal, "join input lacks column \(name)")
+                }
+                return .probe(index)
+            }
+            guard let index = buildNames.firstIndex(of: name), let position = payload.firstIndex(of: index) else {
+                throw StrataError(.internal, "join input lacks column \(name)")
+            }
+            return .build(buildKeys.count + position)
+        }
+        var output: [JoinOutputColumn] = []
+        for name in outputLeft { output.append(try source(name, fromLeft: true)) }
+        for name in outputRight { output.append(try source(name, fromLeft: false)) }
+        if markName != nil { output.append(.mark) }
+        var estimate: Int?
+        if leftRows != Int.max, rightRows != Int.max {
+            switch kind {
+            case .semi, .anti, .mark: estimate = leftRows
+            default:
+                estimate = leftKeys.isEmpty ? leftRows.multipliedReportingOverflow(by: rightRows).partialValue
+                    : max(leftRows, rightRows)
+            }
+        }
+        let keysText = zip(leftKeys, rightKeys).map { "\($0) = \($1)" }
+        var text = "\(kind)"
+        if !keysText.isEmpty { text += " keys [\(keysText.joined(separator: ", "))]" }
+        if let residual { text += " on \(residual)" }
+        if keysText.isEmpty && residual == nil { text += " (cross product)" }
+        text += ", build \(buildIsLeft ? "left" : "right")"
+        return try HashJoin(probe: probe, build: hashed, semantics: JoinSemantics(kind, buildIsLeft: buildIsLeft),
+                            probeKeys: probeKeys, buildKeys: buildKeys, payload: payload, residual: residual,
+                            output: output, names: outputLeft + outputRight + (markName.map { [$0] } ?? []),
+                            description: text, context: context, estimatedRows: estimate)
+    }
+
+    /// The type both sides of a join key are cast to, or nil when they do not compare.
+    static func commonKeyType(_ a: DataType, _ b: DataType) -> DataType? {
+        if a == b { return a }
+        let integers: Set<DataType> = [.int32, .int64]
+        let numbers: Set<DataType> = [.int32, .int64, .float, .double]
+        if integers.contains(a) && integers.contains(b) { return .int64 }
+        if numbers.contains(a) && numbers.contains(b) { return .double }
+        if Set([a, b]) == [.date, .timestamp] { return .timestamp }
+        return nil
+    }
+
+    /// The output column names of `node`.
+    private func columns(of node: LogicalPlan) throws -> [String] {
+        try node.columnNames { try resolve($0).schema }
     }
 
     private func sort(_ keys: [SortKey], limit: (count: Int, offset: Int)?, _ input: LogicalPlan,

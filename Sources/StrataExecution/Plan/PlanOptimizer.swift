@@ -42,6 +42,15 @@ extension LogicalPlan {
     }
 }
 
+/// Rewrites that need more than one node at a time.
+enum PlanOptimizer {
+    /// The AND-ed parts of `expr`.
+    static func conjuncts(_ expr: Expr) -> [Expr] {
+        if case let .binary(.and, a, b) = expr { return conjuncts(a) + conjuncts(b) }
+        return [expr]
+    }
+}
+
 extension Expr {
     /// The expression with each column named in `map` replaced by its expression.
     func substituting(_ map: [String: Expr]) -> Expr {

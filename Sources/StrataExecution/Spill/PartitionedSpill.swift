@@ -274,6 +274,31 @@ package enum HashPartitioner {
     }
 }
 
+extension HashPartitioner {
+    /// Items `0..<count` grouped by partition with one counting sort: `rows[starts[p]..<starts[p + 1]]` are the items
+    /// of partition `p`, in order. Items whose `partitionOf` is outside `0..<partitions` are left out.
+    package static func group(_ count: Int, partitions: Int,
+                              partitionOf: (Int) -> Int) -> (rows: [UInt32], starts: [Int]) {
+        var starts = [Int](repeating: 0, count: partitions + 1)
+        var of = [Int32](repeating: -1, count: count)
+        for item in 0..<count {
+            let p = partitionOf(item)
+            guard p >= 0, p < partitions else { continue }
+            of[item] = Int32(truncatingIfNeeded: p)
+            starts[p + 1] += 1
+        }
+        for p in 0..<partitions { starts[p + 1] += starts[p] }
+        var fill = starts
+        var rows = [UInt32](repeating: 0, count: starts[partitions])
+        for item in 0..<count where of[item] >= 0 {
+            let p = Int(of[item])
+            rows[fill[p]] = UInt32(truncatingIfNeeded: item)
+            fill[p] += 1
+        }
+        return (rows, starts)
+    }
+}
+
 private extension Array {
     /// The elements for which `belongs` holds, and the others, both in order.
     func partitioned(_ belongs: (Element) -> Bool) -> ([Element], [Element]) {
