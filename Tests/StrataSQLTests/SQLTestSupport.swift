@@ -102,6 +102,15 @@ extension SQLTableRef {
             return "\(name)(\(arguments.map(\.rendered).joined(separator: ", ")))" + (alias.map { " AS \($0)" } ?? "")
         case let .subquery(query, alias, _):
             return "(\(query.rendered))" + (alias.map { " AS \($0)" } ?? "")
+        case let .join(join):
+            var text = "(" + join.left.rendered + (join.natural ? " NATURAL" : "") + " \(join.kind.rawValue) JOIN "
+                + join.right.rendered
+            switch join.condition {
+            case let .on(condition): text += " ON " + condition.rendered
+            case let .using(names): text += " USING (" + names.map(\.0).joined(separator: ", ") + ")"
+            case nil: break
+            }
+            return text + ")"
         }
     }
 }

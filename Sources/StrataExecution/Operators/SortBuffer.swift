@@ -4,7 +4,8 @@ import Synchronization
 /// ORDER BY [LIMIT]: collects the result batches, then emits them sorted.
 ///
 /// 1. Batches are kept as they arrive, each reserved from the memory pool; ORDER BY sorts in memory, so a result
-///    larger than the budget fails with an out-of-memory error naming the sort.
+///    larger than the budget fails with an out-of-memory error naming the sort (one within an eighth of the pool
+///    is kept even when other operators hold the rest for now).
 /// 2. With a LIMIT, whenever the kept rows pass twice `offset + limit` (and 64 Ki), or the pool refuses the next
 ///    batch, they are sorted and cut back to the first `offset + limit` — a top-N that never holds much more than
 ///    N rows.
@@ -38,10 +39,12 @@ package final class SortBuffer: Sendable {
     package func add(_ batch: Batch) throws(StrataError) {
         guard batch.count > 0 else { return }
         try state.withLock { (state) throws(StrataError) in
-            // Without a LIMIT every row must be kept; with one, a refusal is answered by cutting back to the top.
+            // Without a LIMIT every row must be kept; with one, a refusal is answered by cutting back to the top. A
+            // small sort (an eighth of the pool) is not failed because other operators hold the pool for now.
             let refused = !state.reservation.tryGrow(by: batch.byteCount)
             if refused {
-                guard keep != nil else { try state.reservation.grow(by: batch.byteCount); return }
+                let small = state.reservation.bytes + batch.byteCount <= state.reservation.pool.limit / 8
+                guard keep != nil || small else { try state.reservation.grow(by: batch.byteCount); return }
                 state.reservation.forceGrow(by: batch.byteCount)
             }
             state.batches.append(batch)

@@ -103,12 +103,17 @@ package struct PhysicalPlanner {
             rest.append(conjunct)
         }
         let residual = rest.isEmpty ? nil : rest.dropFirst().reduce(rest[0]) { .binary(.and, $0, $1) }
+        if case .mark(_, true) = kind, leftKeys.count != 1 || residual != nil {
+            throw StrataError(.unsupported, "a mark join with IN semantics needs one equality and nothing else")
+        }
         let keepsRight = kind.keepsRightColumns
         var outputLeft = leftNames.filter { required?.contains($0) ?? true }
         let outputRight = keepsRight ? rightNames.filter { required?.contains($0) ?? true } : []
         var markName: String?
         if case let .mark(column, _) = kind { markName = column }
-        if outputLeft.isEmpty && outputRight.isEmpty && markName == nil, let first = leftNames.first {
+        // Something must carry the row count: a column read anyway for the keys when there is one.
+        if outputLeft.isEmpty && outputRight.isEmpty && markName == nil,
+           let first = leftKeys.flatMap(\.referencedColumns).first ?? leftNames.first {
             outputLeft = [first]
         }
         let residualColumns = residual?.referencedColumns ?? []

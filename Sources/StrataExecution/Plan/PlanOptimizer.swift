@@ -1,32 +1,119 @@
+import Foundation
 import StrataCore
+import StrataStorage
 
 // Rule-based rewrites of a logical plan before it is compiled.
 //
-// 1. Children are optimised first (bottom-up).
-// 2. A filter above a projection moves below it, with the projection's expressions substituted for the columns
-//    the predicate reads, so it reaches the scan (where it can prune row groups by their statistics).
-// 3. A filter above an aggregate that reads only group keys moves below it (the keys' expressions substituted).
-// 4. Adjacent filters are left as a chain: the pipeline applies them in turn and prunes with all of them.
-// Filters never move below a sort or a limit (that would change which rows a LIMIT keeps).
-// Projection pushdown (reading only the columns used) happens when the plan is compiled.
+// 1. Sorts whose order nobody sees are dropped: a sort below an aggregate or a join (and not under a LIMIT).
+// 2. Filters move down, children first (bottom-up):
+//    - below a projection, with the projection's expressions substituted for the columns the predicate reads, so
+//      they reach the scan (where they can prune row groups by their statistics);
+//    - below an aggregate when they read only group keys (the keys' expressions substituted);
+//    - into a join: a conjunct that reads one side only moves into that side when the join keeps that side's rows
+//      as they are (either side of an inner join, the left of a left, semi, anti or mark join, the right of a
+//      right join); over an inner join, a conjunct that reads both sides becomes part of the join condition (so
+//      `FROM a, b WHERE a.k = b.k` is an equi-join, not a cross product);
+//    - out of a join condition: a conjunct of one side moves into that side where that keeps the answer (either
+//      side of an inner join, the right of a left join, the left of a right join, both of a semi join, the right
+//      of an anti or mark join).
+//    Filters never move below a sort or a limit (that would change which rows a LIMIT keeps).
+// 3. Join order: a tree of three or more inner joins is flattened into its inputs and conditions and rebuilt
+//    greedily: each step joins the pair of inputs that a condition connects with the smallest estimated result
+//    (an equi-join is estimated at its larger input, as for a key/foreign-key join); inputs no condition connects
+//    are crossed only when nothing else is left, smallest first. Each condition goes to the lowest join that has
+//    its columns, and a projection restores the original column order.
+// Estimates: a table's row count from its manifest (a Parquet file's from its footer), a fifth per filter
+// conjunct, an aggregate at most its input, a LIMIT its count. Projection pushdown (reading only the columns used)
+// and the build side of each join are decided when the plan is compiled.
 
 extension LogicalPlan {
-    /// The plan after the rewrites above; the result is the same.
+    /// The plan after the rewrites that need no catalog (sorts dropped, filters pushed down where no join is
+    /// involved); the result is the same.
     public func optimized() -> LogicalPlan {
-        switch self {
-        case .scan, .parquet, .values: return self
-        case let .project(named, input): return .project(named, input.optimized())
-        case let .aggregate(keys, calls, input): return .aggregate(keys: keys, aggregates: calls, input.optimized())
-        case let .sort(keys, input): return .sort(keys, input.optimized())
-        case let .limit(count, offset, input): return .limit(count: count, offset: offset, input.optimized())
-        case let .join(kind, left, right, condition): return .join(kind, left.optimized(), right.optimized(), on: condition)
+        PlanOptimizer(catalog: nil).optimize(self)
+    }
+}
+
+/// What the optimizer may know about the tables a plan reads.
+package struct PlanCatalog {
+    /// The schema of a table.
+    package let schema: (String) throws -> Schema
+    /// The rows of a table (nil when unknown).
+    package let rows: (String) throws -> Int?
+
+    /// A catalog over table snapshots.
+    package init(resolve: @escaping (String) throws -> TableSnapshot) {
+        schema = { try resolve($0).schema }
+        rows = { Int(try resolve($0).rowCount) }
+    }
+}
+
+/// Applies the rewrites above.
+package struct PlanOptimizer {
+    /// Schemas and row counts; without it, filters do not move into joins and joins keep their order.
+    package let catalog: PlanCatalog?
+
+    /// An optimizer.
+    package init(catalog: PlanCatalog?) {
+        self.catalog = catalog
+    }
+
+    /// The AND-ed parts of `expr`.
+    static func conjuncts(_ expr: Expr) -> [Expr] {
+        if case let .binary(.and, a, b) = expr { return conjuncts(a) + conjuncts(b) }
+        return [expr]
+    }
+
+    /// The AND of `parts` (nil when there are none).
+    static func conjunction(_ parts: [Expr]) -> Expr? {
+        guard let first = parts.first else { return nil }
+        return parts.dropFirst().reduce(first) { .binary(.and, $0, $1) }
+    }
+
+    /// `plan` rewritten.
+    package func optimize(_ plan: LogicalPlan) -> LogicalPlan {
+        let pushed = pushFilters(dropSorts(plan, orderMatters: true))
+        return catalog == nil ? pushed : reorderJoins(pushed)
+    }
+
+    // MARK: - 1. Sorts nobody sees
+
+    private func dropSorts(_ plan: LogicalPlan, orderMatters: Bool) -> LogicalPlan {
+        switch plan {
+        case .scan, .parquet, .values: return plan
+        case let .filter(p, input): return .filter(p, dropSorts(input, orderMatters: orderMatters))
+        case let .project(named, input): return .project(named, dropSorts(input, orderMatters: orderMatters))
+        case let .aggregate(keys, calls, input):
+            return .aggregate(keys: keys, aggregates: calls, dropSorts(input, orderMatters: false))
+        case let .sort(keys, input):
+            let child = dropSorts(input, orderMatters: true)
+            return orderMatters ? .sort(keys, child) : child
+        case let .limit(count, offset, input):
+            return .limit(count: count, offset: offset, dropSorts(input, orderMatters: true))
+        case let .join(kind, left, right, condition):
+            return .join(kind, dropSorts(left, orderMatters: false), dropSorts(right, orderMatters: false),
+                         on: condition)
+        }
+    }
+
+    // MARK: - 2. Filters down
+
+    private func pushFilters(_ plan: LogicalPlan) -> LogicalPlan {
+        switch plan {
+        case .scan, .parquet, .values: return plan
+        case let .project(named, input): return .project(named, pushFilters(input))
+        case let .aggregate(keys, calls, input): return .aggregate(keys: keys, aggregates: calls, pushFilters(input))
+        case let .sort(keys, input): return .sort(keys, pushFilters(input))
+        case let .limit(count, offset, input): return .limit(count: count, offset: offset, pushFilters(input))
+        case let .join(kind, left, right, condition):
+            return pushOutOfCondition(kind, pushFilters(left), pushFilters(right), condition)
         case let .filter(predicate, input):
-            let child = input.optimized()
+            let child = pushFilters(input)
             switch child {
             case let .project(named, below):
                 var map: [String: Expr] = [:]
                 for item in named { map[item.name] = item.expr }
-                return .project(named, LogicalPlan.filter(predicate.substituting(map), below).optimized())
+                return .project(named, pushFilters(.filter(predicate.substituting(map), below)))
             case let .aggregate(keys, calls, below):
                 var map: [String: Expr] = [:]
                 for key in keys { map[key.name] = key.expr }
@@ -34,26 +121,221 @@ extension LogicalPlan {
                     return .filter(predicate, child)
                 }
                 return .aggregate(keys: keys, aggregates: calls,
-                                  LogicalPlan.filter(predicate.substituting(map), below).optimized())
+                                  pushFilters(.filter(predicate.substituting(map), below)))
+            case let .join(kind, left, right, condition):
+                return pushIntoJoin(predicate, kind, left, right, condition) ?? .filter(predicate, child)
             default:
                 return .filter(predicate, child)
             }
         }
     }
+
+    /// The join with the conjuncts of `predicate` moved into its sides or its condition where the answer stays the
+    /// same, under a filter of the rest; nil when the columns of the sides are unknown.
+    private func pushIntoJoin(_ predicate: Expr, _ kind: JoinKind, _ left: LogicalPlan, _ right: LogicalPlan,
+                              _ condition: Expr?) -> LogicalPlan? {
+        guard let leftColumns = columns(of: left), let rightColumns = columns(of: right) else { return nil }
+        var toLeft: [Expr] = [], toRight: [Expr] = [], toCondition: [Expr] = [], above: [Expr] = []
+        for conjunct in PlanOptimizer.conjuncts(predicate) {
+            let used = Set(conjunct.referencedColumns)
+            if used.isEmpty {
+                above.append(conjunct)
+            } else if used.isSubset(of: leftColumns), [.inner, .left, .semi, .anti].contains(kind) || kind.isMark {
+                toLeft.append(conjunct)
+            } else if used.isSubset(of: rightColumns), [.inner, .right].contains(kind) {
+                toRight.append(conjunct)
+            } else if kind == .inner, used.isSubset(of: leftColumns.union(rightColumns)) {
+                toCondition.append(conjunct)
+            } else {
+                above.append(conjunct)
+            }
+        }
+        guard above.count < PlanOptimizer.conjuncts(predicate).count else { return nil }
+        let newLeft = PlanOptimizer.conjunction(toLeft).map { pushFilters(.filter($0, left)) } ?? left
+        let newRight = PlanOptimizer.conjunction(toRight).map { pushFilters(.filter($0, right)) } ?? right
+        let newCondition = PlanOptimizer.conjunction((condition.map(PlanOptimizer.conjuncts) ?? []) + toCondition)
+        let join = LogicalPlan.join(kind, newLeft, newRight, on: newCondition)
+        return PlanOptimizer.conjunction(above).map { .filter($0, join) } ?? join
+    }
+
+    /// The join with the conjuncts of its condition that read one side only moved into that side where the answer
+    /// stays the same.
+    private func pushOutOfCondition(_ kind: JoinKind, _ left: LogicalPlan, _ right: LogicalPlan,
+                                    _ condition: Expr?) -> LogicalPlan {
+        guard let condition, let leftColumns = columns(of: left), let rightColumns = columns(of: right) else {
+            return .join(kind, left, right, on: condition)
+        }
+        var toLeft: [Expr] = [], toRight: [Expr] = [], kept: [Expr] = []
+        for conjunct in PlanOptimizer.conjuncts(condition) {
+            let used = Set(conjunct.referencedColumns)
+            if !used.isEmpty, used.isSubset(of: leftColumns), [.inner, .right, .semi].contains(kind) {
+                toLeft.append(conjunct)
+            } else if !used.isEmpty, used.isSubset(of: rightColumns),
+                      [.inner, .left, .semi, .anti].contains(kind) || kind.isMark {
+                toRight.append(conjunct)
+            } else {
+                kept.append(conjunct)
+            }
+        }
+        let newLeft = PlanOptimizer.conjunction(toLeft).map { pushFilters(.filter($0, left)) } ?? left
+        let newRight = PlanOptimizer.conjunction(toRight).map { pushFilters(.filter($0, right)) } ?? right
+        return .join(kind, newLeft, newRight, on: PlanOptimizer.conjunction(kept))
+    }
+
+    // MARK: - 3. Join order
+
+    private func reorderJoins(_ plan: LogicalPlan) -> LogicalPlan {
+        switch plan {
+        case .scan, .parquet, .values: return plan
+        case let .filter(p, input): return .filter(p, reorderJoins(input))
+        case let .project(named, input): return .project(named, reorderJoins(input))
+        case let .aggregate(keys, calls, input): return .aggregate(keys: keys, aggregates: calls, reorderJoins(input))
+        case let .sort(keys, input): return .sort(keys, reorderJoins(input))
+        case let .limit(count, offset, input): return .limit(count: count, offset: offset, reorderJoins(input))
+        case let .join(kind, left, right, condition):
+            guard kind == .inner else {
+                return .join(kind, reorderJoins(left), reorderJoins(right), on: condition)
+            }
+            var inputs: [LogicalPlan] = []
+            var conditions: [Expr] = []
+            flatten(plan, into: &inputs, &conditions)
+            guard inputs.count >= 3, let ordered = greedyOrder(inputs, conditions) else {
+                return .join(kind, reorderJoins(left), reorderJoins(right), on: condition)
+            }
+            return ordered
+        }
+    }
+
+    /// The inputs and conditions of a tree of inner joins.
+    private func flatten(_ plan: LogicalPlan, into inputs: inout [LogicalPlan], _ conditions: inout [Expr]) {
+        if case let .join(.inner, left, right, condition) = plan {
+            flatten(left, into: &inputs, &conditions)
+            flatten(right, into: &inputs, &conditions)
+            conditions += condition.map(PlanOptimizer.conjuncts) ?? []
+        } else {
+            inputs.append(reorderJoins(plan))
+        }
+    }
+
+    /// The inputs joined greedily (see step 3), or nil when a column set or an estimate is unknown.
+    private func greedyOrder(_ inputs: [LogicalPlan], _ conditions: [Expr]) -> LogicalPlan? {
+        struct Item {
+            var plan: LogicalPlan
+            var columns: Set<String>
+            var rows: Double
+        }
+        var items: [Item] = []
+        var order: [String] = []
+        for input in inputs {
+            guard let names = try? input.columnNames(schema: { try catalogSchema($0) }) else { return nil }
+            order += names
+            items.append(Item(plan: input, columns: Set(names), rows: estimate(input)))
+        }
+        var pending = conditions
+        /// Removes and returns the pending conditions whose columns `columns` holds.
+        func take(within columns: Set<String>) -> [Expr] {
+            let (fit, rest) = pending.split { Set($0.referencedColumns).isSubset(of: columns) }
+            pending = rest
+            return fit
+        }
+        while items.count > 1 {
+            var best: (i: Int, j: Int, rows: Double, connected: Bool)?
+            for i in items.indices {
+                for j in items.indices where j > i {
+                    let both = items[i].columns.union(items[j].columns)
+                    let connected = pending.contains { condition in
+                        let used = Set(condition.referencedColumns)
+                        return used.isSubset(of: both) && !used.isDisjoint(with: items[i].columns)
+                            && !used.isDisjoint(with: items[j].columns)
+                    }
+                    let rows = connected ? max(items[i].rows, items[j].rows) : items[i].rows * items[j].rows
+                    let better: Bool
+                    if let current = best {
+                        better = connected != current.connected ? connected
+                            : (rows, min(items[i].rows, items[j].rows))
+                                < (current.rows, min(items[current.i].rows, items[current.j].rows))
+                    } else {
+                        better = true
+                    }
+                    if better { best = (i, j, rows, connected) }
+                }
+            }
+            guard let (i, j, rows, _) = best else { return nil }
+            let both = items[i].columns.union(items[j].columns)
+            let joined = LogicalPlan.join(.inner, items[i].plan, items[j].plan,
+                                          on: PlanOptimizer.conjunction(take(within: both)))
+            items[i] = Item(plan: joined, columns: both, rows: rows)
+            items.remove(at: j)
+        }
+        guard var result = items.first?.plan else { return nil }
+        if let rest = PlanOptimizer.conjunction(pending) { result = .filter(rest, result) }
+        if let names = try? result.columnNames(schema: { try catalogSchema($0) }), names != order {
+            result = .project(order.map(NamedExpr.column), result)
+        }
+        return result
+    }
+
+    // MARK: - Catalog and estimates
+
+    private func catalogSchema(_ table: String) throws -> Schema {
+        guard let catalog else { throw StrataError(.internal, "no catalog") }
+        return try catalog.schema(table)
+    }
+
+    /// The column names of `plan`, or nil without a catalog (or when a table cannot be found).
+    private func columns(of plan: LogicalPlan) -> Set<String>? {
+        guard catalog != nil, let names = try? plan.columnNames(schema: { try catalogSchema($0) }) else {
+            return nil
+        }
+        return Set(names)
+    }
+
+    /// The estimated rows of `plan`.
+    func estimate(_ plan: LogicalPlan) -> Double {
+        switch plan {
+        case let .scan(table, _): return Double((try? catalog?.rows(table)) ?? nil ?? 1_000_000)
+        case let .parquet(paths, _):
+            var rows = 0.0
+            for path in paths.prefix(64) { rows += Double((try? ParquetFileReader(path: path).rowCount) ?? 0) }
+            return paths.count > 64 ? rows / 64 * Double(paths.count) : rows
+        case let .values(_, rows): return Double(rows.count)
+        case let .filter(predicate, input):
+            let factor = pow(PhysicalPlanner.filterSelectivity, Double(PlanOptimizer.conjuncts(predicate).count))
+            return max(1, estimate(input) * factor)
+        case let .project(_, input), let .sort(_, input): return estimate(input)
+        case let .aggregate(keys, _, input): return keys.isEmpty ? 1 : estimate(input)
+        case let .limit(count, _, input): return min(Double(count), estimate(input))
+        case let .join(kind, left, right, condition):
+            let l = estimate(left), r = estimate(right)
+            switch kind {
+            case .semi, .anti, .mark: return l
+            case .full: return l + r
+            default: return condition == nil ? l * r : max(l, r)
+            }
+        }
+    }
 }
 
-/// Rewrites that need more than one node at a time.
-enum PlanOptimizer {
-    /// The AND-ed parts of `expr`.
-    static func conjuncts(_ expr: Expr) -> [Expr] {
-        if case let .binary(.and, a, b) = expr { return conjuncts(a) + conjuncts(b) }
-        return [expr]
+extension JoinKind {
+    /// Whether this is a mark join.
+    var isMark: Bool {
+        if case .mark = self { return true }
+        return false
+    }
+}
+
+private extension Array {
+    /// The elements for which `belongs` holds, and the others.
+    func split(_ belongs: (Element) -> Bool) -> ([Element], [Element]) {
+        var yes: [Element] = [], no: [Element] = []
+        for element in self { if belongs(element) { yes.append(element) } else { no.append(element) } }
+        return (yes, no)
     }
 }
 
 extension Expr {
     /// The expression with each column named in `map` replaced by its expression.
-    func substituting(_ map: [String: Expr]) -> Expr {
+    package func substituting(_ map: [String: Expr]) -> Expr {
         func s(_ e: Expr) -> Expr { e.substituting(map) }
         switch self {
         case let .column(name): return map[name] ?? self

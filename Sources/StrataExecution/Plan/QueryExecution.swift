@@ -29,7 +29,7 @@ package final class QueryExecution: Sendable {
         }
         self.options = options
         context = ExecutionContext(options: options)
-        logicalPlan = plan.optimized()
+        logicalPlan = PlanOptimizer(catalog: PlanCatalog(resolve: resolve)).optimize(plan)
         root = try PhysicalPlanner(context: context, resolve: resolve).plan(logicalPlan)
         pipelines = try PipelineBuilder.build(root)
     }

@@ -13,6 +13,10 @@ struct BindScope {
         var planName: String
         /// Its type.
         var type: DataType
+        /// Reachable only with its qualifier (a USING column's per-side copies: `a.k`, `b.k`).
+        var qualifiedOnly = false
+        /// Left out of an unqualified `*` (it is included in `t.*`).
+        var hiddenFromStar = false
     }
 
     /// The columns, in order.
@@ -27,7 +31,7 @@ struct BindScope {
     /// Throws when the name is ambiguous.
     func find(_ name: String, qualifier: String?) -> [Column] {
         let candidates = columns.filter { column in
-            guard let qualifier else { return true }
+            guard let qualifier else { return !column.qualifiedOnly }
             return column.qualifier?.lowercased() == qualifier.lowercased()
         }
         let exact = candidates.filter { $0.name == name }

@@ -152,7 +152,14 @@ struct ExpressionBinder {
             if let hint = scope.suggestion(for: name) { message += "; did you mean \"\(hint)\"?" }
             throw error(message, at: location, code: .notFound)
         }
-        throw error("column reference \"\(written)\" is ambiguous", at: location)
+        var tables: [String] = []
+        for match in matches { if let q = match.qualifier, !tables.contains(q) { tables.append(q) } }
+        var message = "column reference \"\(written)\" is ambiguous"
+        if tables.count > 1 {
+            let listed = tables.dropLast().joined(separator: ", ") + " and " + (tables.last ?? "")
+            message += ": it is in \(listed) (write " + tables.map { "\($0).\(name)" }.joined(separator: " or ") + ")"
+        }
+        throw error(message, at: location)
     }
 
     /// A literal's expression.
@@ -190,6 +197,33 @@ struct ExpressionBinder {
             return try expr.bind(to: schema).type
         } catch {
             throw self.error(error.message, at: location, code: error.code)
+        }
+    }
+
+    /// Binds `expr` (over `scope`'s plan names) for its type; a type error names the columns as the user wrote
+    /// them (`p.name`, not a plan name such as `name_1`) and points at `location`.
+    @discardableResult
+    func check(_ expr: Expr, in scope: BindScope, at location: SourceLocation) throws -> DataType {
+        do {
+            return try expr.bind(to: scope.schema).type
+        } catch {
+            var names: [String: Expr] = [:]
+            var fields: [Field] = []
+            var uses: [String: Int] = [:]
+            for column in scope.columns { uses[column.name.lowercased(), default: 0] += 1 }
+            for column in scope.columns where names[column.planName] == nil {
+                let unique = uses[column.name.lowercased()] == 1
+                let shown = unique ? column.name : column.qualifier.map { "\($0).\(column.name)" } ?? column.name
+                names[column.planName] = .column(shown)
+                fields.append(Field(shown, column.type))
+            }
+            var message = error.message
+            do {
+                _ = try expr.substituting(names).bind(to: Schema(unchecked: fields))
+            } catch let shown {
+                if shown.code == error.code { message = shown.message }
+            }
+            throw self.error(message, at: location, code: error.code)
         }
     }
 

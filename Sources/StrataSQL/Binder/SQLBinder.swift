@@ -4,7 +4,12 @@ import StrataExecution
 // Binding a SELECT into a logical plan.
 //
 // 1. FROM: a CTE, a store table, a table function (read_parquet, read_csv) or a subquery becomes the source plan
-//    and the scope of visible columns (no FROM: one row of no visible columns).
+//    and the scope of visible columns (no FROM: one row of no visible columns). A subquery's or CTE's duplicate
+//    column names get DuckDB's `_1`, `_2` suffixes. Joins combine two scopes: the right side's plan names are
+//    renamed where they collide with the left's (so every plan name stays unique), ON is translated over both,
+//    USING and NATURAL compare same-named columns and show each once (from the left input, the right one for
+//    RIGHT JOIN, the first non-NULL for FULL JOIN) while `a.k` and `b.k` still reach each side's own; commas are
+//    cross joins, which the optimizer turns into equi-joins with the WHERE conditions.
 // 2. WHERE is translated over that scope (aggregates are refused there).
 // 3. The query aggregates when it has GROUP BY or an aggregate call anywhere in SELECT, HAVING or ORDER BY.
 //    GROUP BY items may be expressions, output aliases or 1-based ordinals. Then every select, HAVING and ORDER BY
@@ -73,7 +78,10 @@ package struct SQLBinder {
         // 2.
         if let condition = select.whereClause {
             let predicate = try expressions.translate(condition, scope: scope, clause: "WHERE")
-            try requireBool(predicate, against: scope.schema, at: condition.location, clause: "WHERE")
+            let type = try expressions.check(predicate, in: scope, at: condition.location)
+            guard type == .bool else {
+                throw expressions.error("WHERE needs a boolean condition, not \(type)", at: condition.location)
+            }
             plan = .filter(predicate, plan)
         }
         // 3.
@@ -103,7 +111,7 @@ package struct SQLBinder {
             switch item {
             case let .star(qualifier, location):
                 let columns = scope.columns.filter { column in
-                    qualifier.map { column.qualifier?.lowercased() == $0.lowercased() } ?? true
+                    qualifier.map { column.qualifier?.lowercased() == $0.lowercased() } ?? !column.hiddenFromStar
                 }
                 if columns.isEmpty {
                     if let qualifier {
@@ -303,12 +311,136 @@ package struct SQLBinder {
             var relation = try bindSelect(select, ctes: ctes)
             relation.scope.label = alias.map { "subquery \($0)" } ?? "the subquery"
             return requalified(relation, as: alias)
+        case let .join(join):
+            return try bindJoin(join, ctes: ctes)
         }
     }
 
+    /// Binds `left JOIN right` (see step 1).
+    private func bindJoin(_ join: SQLJoin, ctes: [String: Relation]) throws -> Relation {
+        let left = try bindFrom(join.left, ctes: ctes)
+        var right = try bindFrom(join.right, ctes: ctes)
+        let leftTables = Set(left.scope.columns.compactMap { $0.qualifier?.lowercased() })
+        for column in right.scope.columns {
+            guard let qualifier = column.qualifier, leftTables.contains(qualifier.lowercased()) else { continue }
+            throw expressions.error("duplicate alias \"\(qualifier)\" in FROM; give one of the tables another name "
+                + "with AS", at: join.location)
+        }
+        // Unique plan names across both sides.
+        var names = UniqueNames()
+        for column in left.scope.columns { _ = names.make(column.planName) }
+        var renamed = false
+        var projection: [NamedExpr] = []
+        for i in right.scope.columns.indices {
+            let old = right.scope.columns[i].planName
+            let new = names.make(old)
+            renamed = renamed || new != old
+            projection.append(NamedExpr(.column(old), as: new))
+            right.scope.columns[i].planName = new
+        }
+        if renamed { right.plan = .project(projection, right.plan) }
+        let kind: JoinKind = switch join.kind {
+        case .inner, .cross: .inner
+        case .left: .left
+        case .right: .right
+        case .full: .full
+        }
+        var combined = BindScope(columns: left.scope.columns + right.scope.columns,
+                                 label: "\(left.scope.label), \(right.scope.label)")
+        var using: [(String, SourceLocation)]?
+        if join.natural {
+            let rightNames = Set(right.scope.columns.filter { !$0.qualifiedOnly }.map { $0.name.lowercased() })
+            using = left.scope.columns.filter { !$0.qualifiedOnly && rightNames.contains($0.name.lowercased()) }
+                .map { ($0.name, join.location) }
+        } else if case let .using(names) = join.condition {
+            using = names
+        }
+        guard let using else {
+            var condition: Expr?
+            if case let .on(e) = join.condition {
+                let translated = try expressions.translate(e, scope: combined, clause: "ON")
+                let type = try expressions.check(translated, in: combined, at: e.location)
+                guard type == .bool else {
+                    throw expressions.error("ON needs a boolean condition, not \(type)", at: e.location)
+                }
+                condition = translated
+            }
+            return Relation(plan: .join(kind, left.plan, right.plan, on: condition), scope: combined)
+        }
+        // USING / NATURAL.
+        var condition: Expr?
+        var merged: [(left: String, right: String, column: BindScope.Column)] = []
+        for (name, location) in using {
+            func side(_ scope: BindScope, _ which: String) throws -> BindScope.Column {
+                let found = scope.find(name, qualifier: nil)
+                guard found.count == 1, let column = found.first else {
+                    throw expressions.error(found.isEmpty
+                        ? "column \"\(name)\" named in USING is not in the \(which) side of the join"
+                        : "column \"\(name)\" named in USING is ambiguous in the \(which) side of the join",
+                        at: location, code: found.isEmpty ? .notFound : .invalidArgument)
+                }
+                return column
+            }
+            let l = try side(left.scope, "left"), r = try side(right.scope, "right")
+            let equal = Expr.binary(.equal, .column(l.planName), .column(r.planName))
+            try expressions.check(equal, in: combined, at: location)
+            condition = condition.map { .binary(.and, $0, equal) } ?? equal
+            merged.append((l.planName, r.planName, l))
+        }
+        var plan = LogicalPlan.join(kind, left.plan, right.plan, on: condition)
+        var extra: [NamedExpr] = []
+        var columns: [BindScope.Column] = []
+        let usingLeft = Set(merged.map(\.left)), usingRight = Set(merged.map(\.right))
+        for column in left.scope.columns {
+            if usingLeft.contains(column.planName), let entry = merged.first(where: { $0.left == column.planName }) {
+                var shown = entry.column
+                shown.qualifier = nil
+                switch kind {
+                case .right:
+                    shown.planName = entry.right
+                case .full:
+                    let value = Expr.caseWhen([Expr.WhenThen(when: .isNull(.column(entry.left), negated: true),
+                                                             then: .column(entry.left))],
+                                              otherwise: .column(entry.right))
+                    shown.planName = names.make("__using_\(column.name)")
+                    shown.type = try expressions.check(value, against: combined.schema, at: join.location)
+                    extra.append(NamedExpr(value, as: shown.planName))
+                default:
+                    break
+                }
+                columns.append(shown)
+                var own = column
+                own.qualifiedOnly = true
+                own.hiddenFromStar = true
+                columns.append(own)
+            } else {
+                columns.append(column)
+            }
+        }
+        for column in right.scope.columns {
+            var own = column
+            if usingRight.contains(column.planName) {
+                own.qualifiedOnly = true
+                own.hiddenFromStar = true
+            }
+            columns.append(own)
+        }
+        if !extra.isEmpty {
+            plan = .project(combined.columns.map { NamedExpr.column($0.planName) } + extra, plan)
+        }
+        combined.columns = columns
+        return Relation(plan: plan, scope: combined)
+    }
+
+    /// `relation` as a FROM source called `qualifier`: its columns reached as `qualifier.name`, duplicate names
+    /// made unique as DuckDB does (`k`, `k_1`).
     private func requalified(_ relation: Relation, as qualifier: String?) -> Relation {
         var copy = relation
-        for i in copy.scope.columns.indices { copy.scope.columns[i].qualifier = qualifier }
+        var names = UniqueNames()
+        for i in copy.scope.columns.indices {
+            copy.scope.columns[i].qualifier = qualifier
+            copy.scope.columns[i].name = names.make(copy.scope.columns[i].name)
+        }
         return copy
     }
 

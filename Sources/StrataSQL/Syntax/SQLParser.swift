@@ -10,7 +10,11 @@ import StrataExecution
 //                 [GROUP BY expr {"," expr}] [HAVING expr] [ORDER BY order {"," order}]
 //                 [LIMIT expr [OFFSET expr] | OFFSET expr [LIMIT expr]]
 //   item       := "*" | name "." "*" | expr [[AS] alias]
+//   from       := joined {"," joined}
+//   joined     := source {[NATURAL] [INNER | LEFT [OUTER] | RIGHT [OUTER] | FULL [OUTER]] JOIN source
+//                         [ON expr | USING "(" name {"," name} ")"] | CROSS JOIN source}
 //   source     := name [[AS] alias] | name "(" [expr {"," expr}] ")" [[AS] alias] | "(" query ")" [[AS] alias]
+//               | "(" joined ")"
 //   order      := expr [ASC | DESC] [NULLS (FIRST | LAST)]
 //   primary    := literal | parameter | name ["." name] | name "(" [args] ")" | CAST "(" expr AS type ")"
 //               | CASE [expr] WHEN expr THEN expr {WHEN expr THEN expr} [ELSE expr] END | "(" expr ")"
@@ -19,8 +23,9 @@ import StrataExecution
 //   type       := word {word} ["(" integer ["," integer] ")"]
 //
 // A table function's named argument `header = true` is an ordinary `=` comparison of a column with a value. A bare
-// alias must not be a reserved keyword (SQLKeyword.isReserved). JOIN, comma joins, UNION / INTERSECT / EXCEPT and
-// subqueries in expressions are rejected with a message naming them.
+// alias must not be a reserved keyword (SQLKeyword.isReserved). JOIN binds more tightly than the comma (`a, b JOIN c
+// ON …` joins b and c first). UNION / INTERSECT / EXCEPT and subqueries in expressions are rejected with a message
+// naming them.
 //
 // Expression operators, lowest precedence first, as in the grammars of Postgres and DuckDB (where IS binds more
 // loosely than the comparisons: `a = b IS NULL` is `(a = b) IS NULL`):
@@ -263,30 +268,79 @@ package final class SQLParser {
         return isName(current) ? advance().text : nil
     }
 
-    /// The FROM source, which must be the only one.
+    /// The FROM sources: joined sources separated by commas (each comma a cross join).
     private func parseFrom() throws(Failure) -> SQLTableRef {
-        let source = try parseTableRef()
-        try rejectJoin()
+        var source = try parseJoined()
+        while at(.punctuation(.comma)) {
+            let location = advance().location
+            source = .join(SQLJoin(left: source, right: try parseJoined(), kind: .cross, natural: false,
+                                   condition: nil, location: location))
+        }
         return source
     }
 
-    /// Throws at a join after the FROM source.
-    private func rejectJoin() throws(Failure) {
-        switch current.kind {
-        case .punctuation(.comma):
-            throw error("a second FROM item (a comma join) is not supported", at: current.location)
-        case .keyword(.join):
-            throw error("JOIN is not supported", at: current.location)
-        case let .keyword(keyword) where [.inner, .left, .right, .full, .cross].contains(keyword):
-            throw error("\(keyword.rawValue) JOIN is not supported", at: current.location)
-        default:
-            return
+    /// A source followed by any number of JOIN clauses, joined left to right.
+    private func parseJoined() throws(Failure) -> SQLTableRef {
+        var source = try parseTableRef()
+        while let (kind, natural, location) = try parseJoinKeywords() {
+            let right = try parseTableRef()
+            var condition: SQLJoin.Condition?
+            if kind != .cross && !natural {
+                if accept(.keyword(.on)) {
+                    condition = .on(try parseExpression())
+                } else if accept(.keyword(.using)) {
+                    try expect(.punctuation(.leftParen))
+                    var names: [(String, SourceLocation)] = []
+                    repeat {
+                        let at = current.location
+                        names.append((try parseName("a column name"), at))
+                    } while accept(.punctuation(.comma))
+                    try expect(.punctuation(.rightParen))
+                    condition = .using(names)
+                } else {
+                    throw expected("ON or USING after \(kind.rawValue) JOIN")
+                }
+            }
+            source = .join(SQLJoin(left: source, right: right, kind: kind, natural: natural, condition: condition,
+                                   location: location))
         }
+        return source
     }
 
-    /// A table, a table function or a subquery, with its alias.
+    /// `[NATURAL] [INNER | LEFT [OUTER] | RIGHT [OUTER] | FULL [OUTER] | CROSS] JOIN`, or nil when no join follows.
+    private func parseJoinKeywords() throws(Failure) -> (SQLJoin.Kind, Bool, SourceLocation)? {
+        let location = current.location
+        let natural = accept(.keyword(.natural))
+        var kind = SQLJoin.Kind.inner
+        switch current.kind {
+        case .keyword(.join): break
+        case .keyword(.inner): advance()
+        case .keyword(.cross):
+            guard !natural else { throw error("NATURAL CROSS JOIN is not a join", at: current.location) }
+            advance()
+            kind = .cross
+        case let .keyword(keyword) where [.left, .right, .full].contains(keyword):
+            advance()
+            _ = accept(.keyword(.outer))
+            kind = SQLJoin.Kind(rawValue: keyword.rawValue) ?? .inner
+        default:
+            if natural { throw expected("JOIN after NATURAL") }
+            return nil
+        }
+        try expect(.keyword(.join))
+        return (kind, natural, location)
+    }
+
+    /// A table, a table function, a subquery or a parenthesized join, with its alias.
     private func parseTableRef() throws(Failure) -> SQLTableRef {
-        at(.punctuation(.leftParen)) ? try parseSubquerySource() : try parseNamedSource()
+        guard at(.punctuation(.leftParen)) else { return try parseNamedSource() }
+        if next(is: .keyword(.select)) || next(is: .keyword(.with)) { return try parseSubquerySource() }
+        advance()
+        try enter("FROM nested too deeply")
+        defer { nesting -= 1 }
+        let joined = try parseJoined()
+        try expect(.punctuation(.rightParen))
+        return joined
     }
 
     /// `(query) [[AS] alias]` in FROM.

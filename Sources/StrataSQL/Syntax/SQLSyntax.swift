@@ -98,6 +98,64 @@ package indirect enum SQLTableRef: Sendable, Hashable {
     case function(name: String, arguments: [SQLExpr], alias: String?, SourceLocation)
     /// `(SELECT …) [AS alias]`.
     case subquery(SQLSelect, alias: String?, SourceLocation)
+    /// Two sources joined: `a [NATURAL] [INNER | LEFT | RIGHT | FULL] JOIN b [ON … | USING (…)]`, `a CROSS JOIN b`
+    /// or `a, b`.
+    case join(SQLJoin)
+}
+
+/// A join in FROM.
+package struct SQLJoin: Sendable, Hashable {
+    /// The join types of the syntax.
+    package enum Kind: String, Sendable, Hashable {
+        case inner = "INNER", left = "LEFT", right = "RIGHT", full = "FULL", cross = "CROSS"
+    }
+
+    /// How the rows pair.
+    package enum Condition: Sendable, Hashable {
+        /// `ON condition`.
+        case on(SQLExpr)
+        /// `USING (a, b)`: the names and where each is written.
+        case using([(String, SourceLocation)])
+
+        package static func == (a: Condition, b: Condition) -> Bool {
+            switch (a, b) {
+            case let (.on(x), .on(y)): x == y
+            case let (.using(x), .using(y)): x.map(\.0) == y.map(\.0) && x.map(\.1) == y.map(\.1)
+            default: false
+            }
+        }
+
+        package func hash(into hasher: inout Hasher) {
+            switch self {
+            case let .on(e): hasher.combine(e)
+            case let .using(names): for (name, location) in names { hasher.combine(name); hasher.combine(location) }
+            }
+        }
+    }
+
+    /// The left source.
+    package var left: SQLTableRef
+    /// The right source.
+    package var right: SQLTableRef
+    /// The join type (`CROSS` also for a comma).
+    package var kind: Kind
+    /// `NATURAL` (USING every column name both sides have).
+    package var natural: Bool
+    /// The condition, when written.
+    package var condition: Condition?
+    /// Where the join is written (its first keyword, or the comma).
+    package var location: SourceLocation
+
+    /// Creates a join.
+    package init(left: SQLTableRef, right: SQLTableRef, kind: Kind, natural: Bool, condition: Condition?,
+                 location: SourceLocation) {
+        self.left = left
+        self.right = right
+        self.kind = kind
+        self.natural = natural
+        self.condition = condition
+        self.location = location
+    }
 }
 
 /// One ORDER BY item.

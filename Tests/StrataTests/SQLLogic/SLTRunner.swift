@@ -7,6 +7,12 @@ protocol SLTEngine {
     func load(table: String, parquetPath: String) throws
     /// Runs `sql` to the end: the result's schema and all its batches.
     func query(_ sql: String) throws -> (schema: Schema, batches: [Batch])
+    /// Files a statement left in the engine's spill directory (there must be none once it has ended).
+    func leftoverSpillFiles() -> [String]
+}
+
+extension SLTEngine {
+    func leftoverSpillFiles() -> [String] { [] }
 }
 
 /// Makes the engine of one configuration: `threads` worker threads and an operator memory pool of `pool` bytes (nil:
@@ -87,6 +93,8 @@ struct SLTRunner {
             if let message = try check(record, engine: engine) {
                 failures.append(failure(record.line, message))
             }
+            let left = engine.leftoverSpillFiles()
+            if !left.isEmpty { failures.append(failure(record.line, "spill files left behind: \(left)")) }
         }
         return failures
     }

@@ -1,3 +1,4 @@
+import Foundation
 import Strata
 
 /// The engine the SQL logic tests run against: Strata's SQL API with `threads` worker threads and an operator pool
@@ -27,5 +28,9 @@ final class StrataSLTEngine: SLTEngine {
     func query(_ sql: String) throws -> (schema: Schema, batches: [Batch]) {
         let cursor = try database.query(sql)
         return (cursor.schema, try cursor.collect())
+    }
+
+    func leftoverSpillFiles() -> [String] {
+        (try? FileManager.default.contentsOfDirectory(atPath: spill.path)) ?? []
     }
 }
