@@ -3,12 +3,14 @@ import PackageDescription
 
 // Modules by layer; dependencies point downward only:
 // StrataCore → StrataCompression → StrataStorage → StrataCSV / StrataExecution → StrataSQL → Strata (façade)
-// → strata (CLI).
+// → strata (CLI); StrataDiagnostics (benchmark hooks) sits beside the CLI, on the façade.
 let package = Package(
     name: "Strata",
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "Strata", targets: ["Strata"]),
+        // Measurements of the engine's internals for the benchmark package; not part of the embedding API.
+        .library(name: "StrataDiagnostics", targets: ["StrataDiagnostics"]),
         .executable(name: "strata", targets: ["StrataCLI"]),
         .executable(name: "strata-example", targets: ["StrataExample"]),
     ],
@@ -34,6 +36,10 @@ let package = Package(
             dependencies: ["StrataCore", "StrataCompression", "StrataStorage", "StrataCSV", "StrataExecution",
                            "StrataSQL"]
         ),
+        .target(
+            name: "StrataDiagnostics",
+            dependencies: ["Strata", "StrataCore", "StrataCompression", "StrataStorage", "StrataCSV", "StrataExecution"]
+        ),
         .executableTarget(
             name: "StrataCLI",
             dependencies: ["Strata", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -48,7 +54,8 @@ let package = Package(
         .testTarget(name: "StrataCSVTests", dependencies: ["StrataCSV"]),
         .testTarget(name: "StrataExecutionTests", dependencies: ["StrataExecution", "StrataTestSupport"]),
         .testTarget(name: "StrataSQLTests", dependencies: ["StrataSQL", "StrataExecution"]),
-        .testTarget(name: "StrataTests", dependencies: ["Strata", "StrataTestSupport", "StrataCompression"]),
+        .testTarget(name: "StrataTests",
+                    dependencies: ["Strata", "StrataDiagnostics", "StrataTestSupport", "StrataCompression"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -14,7 +14,7 @@ import PackageDescription
 //
 // ordo-one/benchmark suites (`swift package benchmark`), one executable target per area, each reporting wall clock,
 // peak resident memory and its throughput (MB/s, krows/s or ns/task) measured on Strata's own code paths through
-// the `Diagnostics` hooks:
+// the `Diagnostics` hooks (the StrataDiagnostics library):
 //   ParquetBenchmarks         Parquet.{write,scan,encode,decode}.{zstd,lz4}.1e6
 //   CompressionBenchmarks     {LZ4,ZSTD}.{compress,decompress}.16MiB
 //   CSVBenchmarks             CSV.parse.{groupby,quoted}.1e6
@@ -56,7 +56,8 @@ let package = Package(
         ),
         .executableTarget(
             name: "SchedulerOverhead",
-            dependencies: [.product(name: "Strata", package: "Strata")]
+            dependencies: [.product(name: "Strata", package: "Strata"),
+                           .product(name: "StrataDiagnostics", package: "Strata")]
         ),
         .target(
             name: "BenchMetrics",
@@ -69,6 +70,7 @@ let package = Package(
                 "BenchSupport",
                 "BenchMetrics",
                 .product(name: "Strata", package: "Strata"),
+                .product(name: "StrataDiagnostics", package: "Strata"),
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/" + suite,

@@ -22,7 +22,8 @@ public enum Codec: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    var compressionCodec: CompressionCodec {
+    /// The Parquet codec this stands for.
+    package var compressionCodec: CompressionCodec {
         switch self {
         case let .zstd(level): .zstd(level: level)
         case .lz4: .lz4Raw

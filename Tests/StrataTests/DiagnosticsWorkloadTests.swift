@@ -1,6 +1,7 @@
 import Foundation
 import Strata
 import StrataCore
+import StrataDiagnostics
 import Testing
 
 /// The `Diagnostics` workloads the benchmark package measures: each does its work and reports what it did, on

@@ -10,6 +10,7 @@ import Benchmark
 import BenchMetrics
 import BenchSupport
 import Strata
+import StrataDiagnostics
 
 private let rows = 1_000_000
 private let cases: [(name: String, quoted: Bool)] = [("groupby", false), ("quoted", true)]

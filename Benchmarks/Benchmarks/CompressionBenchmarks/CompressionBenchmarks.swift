@@ -11,6 +11,7 @@ import Benchmark
 import BenchMetrics
 import BenchSupport
 import Strata
+import StrataDiagnostics
 
 private let inputBytes = 16 << 20
 // 2^18 rows encode to at least 2 MiB per column, so every column gives two full pieces.

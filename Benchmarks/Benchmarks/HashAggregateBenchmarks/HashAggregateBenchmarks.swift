@@ -11,6 +11,7 @@ import Benchmark
 import BenchMetrics
 import BenchSupport
 import Strata
+import StrataDiagnostics
 
 private let rows = 10_000_000
 private let cases: [(name: String, groups: Int)] = [("lowCardinality", 100), ("highCardinality", 1_000_000)]

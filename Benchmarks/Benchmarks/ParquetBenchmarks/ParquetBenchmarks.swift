@@ -15,6 +15,7 @@ import Benchmark
 import BenchMetrics
 import BenchSupport
 import Strata
+import StrataDiagnostics
 
 private let rows = 1_000_000
 private let codecs = ["zstd", "lz4"]

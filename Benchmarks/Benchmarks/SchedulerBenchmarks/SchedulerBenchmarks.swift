@@ -10,6 +10,7 @@
 import Benchmark
 import BenchMetrics
 import Strata
+import StrataDiagnostics
 
 private let tasks = 100_000
 private let threads = 2

@@ -10,6 +10,7 @@
 // and 2 threads.
 import Foundation
 import Strata
+import StrataDiagnostics
 
 var repeats = 3
 var arguments = CommandLine.arguments.dropFirst()

@@ -1,5 +1,5 @@
 /// Where a ``ResultWriter`` sends its output.
-public enum OutputTarget: Sendable, Hashable {
+package enum OutputTarget: Sendable, Hashable {
     /// The process's standard output.
     case standardOutput
     /// A file at this path, created or truncated (Parquet output replaces it only once complete).

@@ -1,5 +1,5 @@
 /// Output formats of query results (the CLI's --format).
-public enum ResultFormat: String, CaseIterable, Sendable {
+package enum ResultFormat: String, CaseIterable, Sendable {
     /// An aligned box for a terminal, like DuckDB's shell (first and last 20 rows of long results).
     case table
     /// Comma-separated values with a header line, as DuckDB's `COPY … TO 'x.csv'` writes them.

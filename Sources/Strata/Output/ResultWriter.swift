@@ -2,7 +2,7 @@
 ///
 /// Call ``begin(schema:)`` once, ``write(_:)`` for every batch, then ``finish()``. Text output dropped before
 /// `finish()` may be cut short (what was still buffered is lost); the Parquet writer deletes its partial file.
-public protocol ResultWriter: AnyObject {
+package protocol ResultWriter: AnyObject {
     /// Starts the output for batches of `schema`; called once before any batch.
     func begin(schema: Schema) throws
     /// Writes one batch (its column types must be the schema's); called zero or more times.
@@ -15,7 +15,7 @@ public protocol ResultWriter: AnyObject {
 ///
 /// Throws `.invalidArgument` for Parquet to standard output ("parquet output needs --output PATH") and `.io`
 /// when the output file cannot be created.
-public func makeResultWriter(format: ResultFormat, output: OutputTarget) throws -> any ResultWriter {
+package func makeResultWriter(format: ResultFormat, output: OutputTarget) throws -> any ResultWriter {
     switch format {
     case .table: return TableResultWriter(sink: try ByteSink(output))
     case .csv: return LineResultWriter(sink: try ByteSink(output), format: CSVLineFormat())

@@ -9,6 +9,7 @@
 // 4. decode() opens the file of step 1 with ParquetFileReader and reads every column of every row group (chunks
 //    decoded in parallel, as a scan does); it returns the rows read.
 // 5. Scratch files live in a private directory below `directory` that goes with the workload.
+import Strata
 import StrataExecution
 import StrataStorage
 

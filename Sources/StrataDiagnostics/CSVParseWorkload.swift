@@ -7,6 +7,7 @@
 // 3. parse() runs the importer's ChunkParser over every chunk in order on the calling thread (tokenizing, checking
 //    and converting into typed columns) and returns the rows; a row error or a widening is thrown, as the importer
 //    does without `--skip-bad-rows`.
+import Strata
 import StrataCSV
 import StrataExecution
 import StrataStorage

@@ -7,6 +7,7 @@
 // 4. read() reads the run of step 1 back with a SpillReader (read, CRC check, LZ4, decode) and returns the
 //    in-memory bytes of the batches it produced.
 // 5. The runs live in the manager's private directory below `directory`, which goes with the workload.
+import Strata
 import StrataExecution
 
 extension Diagnostics {

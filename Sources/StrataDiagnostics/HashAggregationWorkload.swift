@@ -5,6 +5,7 @@
 //    an unlimited memory pool (so it never spills), every batch consumed in order, the worker finished, then every
 //    hash partition merged and finalised into result batches.
 // 3. It returns the number of groups, after checking that the counts add up to the rows consumed.
+import Strata
 import StrataExecution
 
 extension Diagnostics {

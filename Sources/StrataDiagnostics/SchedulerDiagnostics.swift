@@ -1,3 +1,4 @@
+import Strata
 import StrataExecution
 
 extension Diagnostics {

@@ -7,6 +7,7 @@
 // 2. compress() compresses every piece into one reused buffer, as the writer compresses a page body.
 // 3. decompress() decompresses every stored piece into its preallocated buffer, as the reader does a page.
 // 4. decompressedMatchesInput compares those buffers with the pieces.
+import Strata
 import StrataCompression
 import StrataStorage
 
