@@ -58,6 +58,7 @@ import sys
 import time
 from pathlib import Path
 
+import measure
 from measure import (BENCH_DIR, DEFAULT_GENERATOR, ENGINES, NAMES, REPO_DIR, TIME_BIN, ensure_csv, ensure_time_tool,
                      find_product, fmt, jsonable, last_json_line, machine, peer_modules,
                      median, parse_count, parse_engines, peak_rss, pretty_sci, ratio)
@@ -173,21 +174,7 @@ def child_polars(args) -> dict:
 
 
 def child_main(argv: list[str]) -> None:
-    p = argparse.ArgumentParser()
-    p.add_argument("--child", choices=["duckdb", "polars"], required=True)
-    p.add_argument("--question", type=int, required=True)
-    p.add_argument("--db")
-    p.add_argument("--files", help="JSON file listing the Parquet files (polars)")
-    p.add_argument("--threads")
-    p.add_argument("--memory-limit")
-    p.add_argument("--temp-dir")
-    args = p.parse_args(argv)
-    try:
-        result = {"duckdb": child_duckdb, "polars": child_polars}[args.child](args)
-    except Exception as e:  # reported by the driver as a failed run, with the message
-        print(json.dumps({"question": args.question, "error": f"{type(e).__name__}: {e}"}))
-        sys.exit(1)
-    print(json.dumps(result))
+    measure.child_main(argv, {"duckdb": child_duckdb, "polars": child_polars}, ())
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -310,6 +297,23 @@ def check_answer(run: dict, ref: dict) -> tuple[str, list[str]]:
         elif not same_number(a[col], b[col]):
             diffs.append(f"{col}: {a[col]!r} != {b[col]!r}")
     return ("MISMATCH" if diffs else "OK"), diffs
+
+
+def judge(res: dict, runs: dict, engines: list[str]) -> dict:
+    """`res` completed with each engine's summary of `runs`, the reference engine (DuckDB, or Polars when DuckDB
+    failed, e.g. out of memory under the limit), each other engine's verdict against it and the differences;
+    `mismatch_count` counts the answers that differ."""
+    res.update(engines={e: summarize(runs[e]) for e in engines}, answers={}, differences={}, mismatch_count=0)
+    ref_engine = next((e for e in ("duckdb", "polars") if e in engines and res["engines"][e]["status"] == "ok"), None)
+    res["reference"] = ref_engine
+    for e in engines:
+        if ref_engine is not None and e != ref_engine and res["engines"][e]["status"] == "ok":
+            verdict, diffs = check_answer(res["engines"][e], res["engines"][ref_engine])
+            res["answers"][e] = verdict
+            if diffs:
+                res["differences"][e] = diffs
+            res["mismatch_count"] += verdict == "MISMATCH"
+    return res
 
 
 def summarize(runs: list[dict]) -> dict:
@@ -467,19 +471,8 @@ def run_questions(args: argparse.Namespace, engines: list[str], questions: list[
                 rss = fmt(None if run["peak_rss"] is None else run["peak_rss"] / 2**20, ".0f")
                 print(f"q{q} round {round_ + 1}/{args.repeat} {NAMES[engine]}: {what}, peak RSS {rss} MiB",
                       file=sys.stderr)
-        res = {"sql": QUESTIONS[q], "engines": {e: summarize(runs[e]) for e in engines}, "answers": {},
-               "differences": {}}
-        # The reference is DuckDB's answer, or Polars' when DuckDB failed (e.g. out of memory under the limit).
-        ref_engine = next((e for e in ("duckdb", "polars") if e in engines and res["engines"][e]["status"] == "ok"),
-                          None)
-        res["reference"] = ref_engine
-        for e in engines:
-            if ref_engine is not None and e != ref_engine and res["engines"][e]["status"] == "ok":
-                verdict, diffs = check_answer(res["engines"][e], res["engines"][ref_engine])
-                res["answers"][e] = verdict
-                if diffs:
-                    res["differences"][e] = diffs
-                mismatches += verdict == "MISMATCH"
+        res = judge({"sql": QUESTIONS[q]}, runs, engines)
+        mismatches += res["mismatch_count"]
         results["questions"][q] = res
     results["loadavg_after"] = [round(x, 2) for x in os.getloadavg()]
     results["mismatches"] = mismatches
@@ -494,14 +487,8 @@ def main() -> None:
     p.add_argument("--rows", type=parse_count, default=parse_count("1e7"), help="rows of the data (1e7, 1e8)")
     p.add_argument("--questions", default=",".join(str(q) for q in QUESTIONS),
                    help="comma-separated question numbers (default: all nine)")
-    p.add_argument("--engines", default=",".join(ENGINES), help="comma-separated subset of: strata,duckdb,polars")
-    p.add_argument("--memory-limit", help="Strata's and DuckDB's memory limit, e.g. 1GB (Polars has none)")
-    p.add_argument("--threads", type=int, default=2, help="threads of every engine (default 2)")
-    p.add_argument("--repeat", type=int, default=1, help="runs of each (engine, question); medians reported")
-    p.add_argument("--timeout", type=float, default=1800, help="seconds before a child is killed (default 1800)")
-    p.add_argument("--data", default=str(BENCH_DIR / "data"), help="where the CSV, the store and the database live")
+    measure.add_run_options(p, limit_example="1GB")
     p.add_argument("--generator", default=str(DEFAULT_GENERATOR), help="path of gen_groupby.py")
-    p.add_argument("--no-build", action="store_true", help="use the existing release builds")
     p.add_argument("--strata", help="path of the strata CLI used to import the store (no build)")
     p.add_argument("--questions-bin", help="path of the groupby-questions executable (no build)")
     args = p.parse_args()

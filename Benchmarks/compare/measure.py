@@ -189,3 +189,32 @@ def write_results(name: str, results: dict) -> Path:
     out = out_dir / f"{name}-{stamp}.json"
     out.write_text(json.dumps(jsonable(results), indent=2) + "\n")
     return out
+
+
+def child_main(argv: list[str], runners: dict, extra: tuple = ()) -> None:
+    """The entry of a comparison script run as a child (`--child ENGINE --question N …`): runs `runners[ENGINE]`
+    with the parsed options (--db, --files, --threads, --memory-limit, --temp-dir and `extra`) and prints its result
+    as one JSON line, or the error as {"question", "error"} with exit status 1."""
+    p = argparse.ArgumentParser()
+    p.add_argument("--child", choices=sorted(runners), required=True)
+    p.add_argument("--question", type=int, required=True)
+    for name in ("--db", "--files", "--threads", "--memory-limit", "--temp-dir") + tuple(extra):
+        p.add_argument(name)
+    args = p.parse_args(argv)
+    try:
+        result = runners[args.child](args)
+    except Exception as e:  # reported by the driver as a failed run, with the message
+        print(json.dumps({"question": args.question, "error": f"{type(e).__name__}: {e}"}))
+        sys.exit(1)
+    print(json.dumps(result))
+
+
+def add_run_options(p: argparse.ArgumentParser, limit_example: str) -> None:
+    """The options every comparison script shares: engines, memory limit, threads, repeat, timeout, data, no-build."""
+    p.add_argument("--engines", default=",".join(ENGINES), help="comma-separated subset of: strata,duckdb,polars")
+    p.add_argument("--memory-limit", help=f"Strata's and DuckDB's memory limit, e.g. {limit_example} (Polars has none)")
+    p.add_argument("--threads", type=int, default=2, help="threads of every engine (default 2)")
+    p.add_argument("--repeat", type=int, default=1, help="runs of each (engine, question); medians reported")
+    p.add_argument("--timeout", type=float, default=1800, help="seconds before a child is killed (default 1800)")
+    p.add_argument("--data", default=str(BENCH_DIR / "data"), help="where the data, stores and databases live")
+    p.add_argument("--no-build", action="store_true", help="use the existing release builds")

@@ -1,4 +1,6 @@
 #include "CAllocator.h"
+// <stdlib.h> first: it defines __GLIBC__ (through <features.h>) on glibc systems; without it the test below is false.
+#include <stdlib.h>
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
@@ -14,3 +16,12 @@ int strata_tune_allocator(int mmap_threshold, int trim_threshold, int arena_max)
     return 0;
 #endif
 }
+
+int strata_trim_allocator(void) {
+#if defined(__GLIBC__)
+    return malloc_trim(0);
+#else
+    return 0;
+#endif
+}
+

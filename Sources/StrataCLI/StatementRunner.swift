@@ -24,7 +24,8 @@ struct StatementRunner {
             FileHandle.standardOutput.write(Data(text.utf8))
             return
         }
-        let writer = try makeResultWriter(format: format, output: output)
+        let writer = try makeResultWriter(format: format, output: output,
+                                          memoryLimit: database.configuration.memoryLimit)
         let fields = zip(cursor.columnNames, cursor.schema.fields).map { Field($0, $1.type) }
         try writer.begin(schema: Schema(unchecked: fields))
         while let batch = try cursor.next() { try writer.write(batch) }

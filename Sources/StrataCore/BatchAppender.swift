@@ -8,10 +8,12 @@ package struct BatchAppender {
     /// Rows appended so far.
     package private(set) var count = 0
 
-    /// An appender expecting about `rows` rows.
-    package init(schema: Schema, rows: Int) {
+    /// An appender expecting about `rows` rows and, per column, `stringBytes` bytes of strings (nil: unknown).
+    package init(schema: Schema, rows: Int, stringBytes: [Int]? = nil) {
         self.schema = schema
-        columns = schema.fields.map { ColumnAppender(type: $0.type, rows: rows) }
+        columns = schema.fields.enumerated().map { i, field in
+            ColumnAppender(type: field.type, rows: rows, stringBytes: stringBytes?[i] ?? 0)
+        }
     }
 
     /// Appends every row of `batch`, which must have the appender's column types.
@@ -29,36 +31,38 @@ package struct BatchAppender {
     }
 }
 
-/// One column of a ``BatchAppender``.
+/// One column of a ``BatchAppender``: one typed array per buffer kind (only the column's own is used), appended to
+/// in place.
 private struct ColumnAppender {
     let type: DataType
-    var data: ColumnData
-    var validity: ValidityMask?
+    private var bools: [Bool] = []
+    private var ints32: [Int32] = []
+    private var ints64: [Int64] = []
+    private var floats: [Float] = []
+    private var doubles: [Double] = []
+    private var strings = StringBuffer()
+    private var validity: ValidityMask?
+    private var count = 0
 
-    init(type: DataType, rows: Int) {
+    init(type: DataType, rows: Int, stringBytes: Int) {
         self.type = type
-        func reserved<T>(_ zero: [T]) -> [T] {
-            var array = zero
-            array.reserveCapacity(rows)
-            return array
-        }
         switch type {
-        case .bool: data = .bool(reserved([]))
-        case .int32, .date: data = .int32(reserved([]))
-        case .int64, .timestamp: data = .int64(reserved([]))
-        case .float: data = .float(reserved([]))
-        case .double: data = .double(reserved([]))
-        case .string:
-            var buffer = StringBuffer()
-            buffer.reserve(count: rows, byteCount: 0)
-            data = .string(buffer)
+        case .bool: bools.reserveCapacity(rows)
+        case .int32, .date: ints32.reserveCapacity(rows)
+        case .int64, .timestamp: ints64.reserveCapacity(rows)
+        case .float: floats.reserveCapacity(rows)
+        case .double: doubles.reserveCapacity(rows)
+        case .string: strings.reserve(count: rows, byteCount: stringBytes)
         }
     }
 
     mutating func append(_ column: Column) throws(StrataError) {
-        let before = data.count
+        guard column.type == type || column.data.matches(type) else {
+            throw StrataError(.schemaMismatch, "a \(column.type) column appended to a \(type) column")
+        }
         if column.validity != nil || validity != nil {
-            var mask = validity ?? ValidityMask(count: before, allValid: true)
+            var mask = validity ?? ValidityMask(count: count, allValid: true)
+            validity = nil
             if let part = column.validity {
                 mask.append(contentsOf: part)
             } else {
@@ -66,38 +70,28 @@ private struct ColumnAppender {
             }
             validity = mask
         }
-        switch (data, column.data) {
-        case (.bool(var a), let .bool(b)):
-            data = .bool([])
-            a.append(contentsOf: b)
-            data = .bool(a)
-        case (.int32(var a), let .int32(b)):
-            data = .int32([])
-            a.append(contentsOf: b)
-            data = .int32(a)
-        case (.int64(var a), let .int64(b)):
-            data = .int64([])
-            a.append(contentsOf: b)
-            data = .int64(a)
-        case (.float(var a), let .float(b)):
-            data = .float([])
-            a.append(contentsOf: b)
-            data = .float(a)
-        case (.double(var a), let .double(b)):
-            data = .double([])
-            a.append(contentsOf: b)
-            data = .double(a)
-        case (.string(var a), let .string(b)):
-            data = .string(StringBuffer())
-            try a.append(contentsOf: b)
-            data = .string(a)
-        default:
-            throw StrataError(.schemaMismatch, "a \(column.type) column appended to a \(type) column")
+        switch column.data {
+        case let .bool(v): bools.append(contentsOf: v)
+        case let .int32(v): ints32.append(contentsOf: v)
+        case let .int64(v): ints64.append(contentsOf: v)
+        case let .float(v): floats.append(contentsOf: v)
+        case let .double(v): doubles.append(contentsOf: v)
+        case let .string(v): try strings.append(contentsOf: v)
         }
+        count += column.count
     }
 
     func finish(rows: Int) -> Column {
-        Column(unchecked: type, data: data, validity: validity)
+        let data: ColumnData
+        switch type {
+        case .bool: data = .bool(bools)
+        case .int32, .date: data = .int32(ints32)
+        case .int64, .timestamp: data = .int64(ints64)
+        case .float: data = .float(floats)
+        case .double: data = .double(doubles)
+        case .string: data = .string(strings)
+        }
+        return Column(unchecked: type, data: data, validity: validity)
     }
 }
 

@@ -62,6 +62,18 @@ public struct StringBuffer: Sendable, Hashable {
         offsets.append(contentsOf: ends)
     }
 
+    /// Removes the values from index `n` on and returns them as a buffer of their own (self keeps the first `n`).
+    package mutating func removeSuffix(from n: Int) -> StringBuffer {
+        let n = Swift.max(0, Swift.min(n, count))
+        let cut = Int(offsets[n])
+        var rest = StringBuffer()
+        rest.bytes = Array(bytes[cut...])
+        rest.offsets = offsets[n...].map { $0 - Int32(truncatingIfNeeded: cut) }
+        bytes.removeLast(bytes.count - cut)
+        offsets.removeLast(offsets.count - n - 1)
+        return rest
+    }
+
     /// Appends an empty string (the placeholder for a null row).
     public mutating func appendEmpty() {
         offsets.append(Int32(truncatingIfNeeded: bytes.count))

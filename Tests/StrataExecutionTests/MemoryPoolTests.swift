@@ -3,6 +3,29 @@ import Testing
 import StrataCore
 
 @Suite struct MemoryPoolTests {
+    #if os(Linux)
+    /// The allocator settings the memory contract relies on really reach glibc (they once compiled to nothing).
+    @Test func theAllocatorIsTuned() {
+        #expect(AllocatorTuning.apply())
+    }
+    #endif
+
+    /// A reservation tracks its bytes in the holding operator's metrics, whose peak survives the release.
+    @Test func reservationsReportToTheirOperator() {
+        let pool = MemoryPool(limit: 1000)
+        let metrics = OperatorMetrics()
+        let a = pool.reservation(for: "a", metrics: metrics)
+        let b = pool.reservation(for: "b", metrics: metrics)
+        #expect(a.tryGrow(by: 300) && b.tryGrow(by: 200))
+        a.shrink(to: 100)
+        b.forceGrow(by: 50)
+        #expect(metrics.peakReservedBytes == 500)
+        a.release()
+        b.release()
+        #expect(metrics.peakReservedBytes == 500)
+        #expect(pool.reserved == 0)
+    }
+
     @Test func reservationsGrowUpToTheLimitAndReturnTheirBytes() throws {
         let pool = MemoryPool(limit: 1000)
         let a = pool.reservation(for: "a")

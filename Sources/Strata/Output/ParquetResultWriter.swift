@@ -15,11 +15,13 @@ package final class ParquetResultWriter: ResultWriter {
     private var phase = ResultWriterPhase()
     private var writer: ParquetFileWriter?
 
-    /// A writer of `path` compressing pages with `codec`.
-    package init(path: String, codec: Codec = .default) {
+    /// A writer of `path` compressing pages with `codec`; under a `memoryLimit` a row group (which is buffered,
+    /// then encoded) holds at most a sixteenth of it, and at least 1 MiB.
+    package init(path: String, codec: Codec = .default, memoryLimit: Int? = nil) {
         self.path = path
         var options = ParquetWriteOptions()
         options.codec = codec.compressionCodec
+        if let memoryLimit { options.rowGroupBytes = max(1 << 20, min(options.rowGroupBytes, memoryLimit / 16)) }
         self.options = options
         temporaryPath = path + ".tmp-" + FileSystem.randomHex(12)
     }

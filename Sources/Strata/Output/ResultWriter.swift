@@ -11,11 +11,13 @@ package protocol ResultWriter: AnyObject {
     func finish() throws
 }
 
-/// A writer of `format` sending its output to `output`.
+/// A writer of `format` sending its output to `output`; `memoryLimit` (the query's, nil: none) bounds its buffers
+/// (a Parquet row group holds at most a sixteenth of it).
 ///
 /// Throws `.invalidArgument` for Parquet to standard output ("parquet output needs --output PATH") and `.io`
 /// when the output file cannot be created.
-package func makeResultWriter(format: ResultFormat, output: OutputTarget) throws -> any ResultWriter {
+package func makeResultWriter(format: ResultFormat, output: OutputTarget,
+                              memoryLimit: Int? = nil) throws -> any ResultWriter {
     switch format {
     case .table: return TableResultWriter(sink: try ByteSink(output))
     case .csv: return LineResultWriter(sink: try ByteSink(output), format: CSVLineFormat())
@@ -24,6 +26,6 @@ package func makeResultWriter(format: ResultFormat, output: OutputTarget) throws
         guard case let .file(path) = output else {
             throw StrataError(.invalidArgument, "parquet output needs --output PATH")
         }
-        return ParquetResultWriter(path: path)
+        return ParquetResultWriter(path: path, memoryLimit: memoryLimit)
     }
 }

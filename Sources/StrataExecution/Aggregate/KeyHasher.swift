@@ -44,9 +44,9 @@ package enum KeyHasher {
     /// Deepest level: below it the hash has no fresh bits left for partitioning.
     package static let maxLevel = 5
 
-    /// The partition of `hash` at recursion `level` (0 = the first split).
+    /// The partition of `hash` at recursion `level` (0 = the first split), `bits` hash bits a level.
     @inline(__always)
-    package static func partition(_ hash: UInt64, level: Int) -> Int {
-        Int(truncatingIfNeeded: (hash >> UInt64(64 - partitionBits * (level + 1))) & UInt64(partitionCount - 1))
+    package static func partition(_ hash: UInt64, level: Int, bits: Int = partitionBits) -> Int {
+        Int(truncatingIfNeeded: (hash >> UInt64(64 - bits * (level + 1))) & ((1 << UInt64(bits)) - 1))
     }
 }

@@ -6,10 +6,17 @@ import Synchronization
 package final class ResultSink: SinkOperator {
     package let child: any PhysicalOperator
     package let metrics: OperatorMetrics
-    private let consumer = Mutex<BatchConsumer?>(nil)
+    // The consumer sits in a class box: a closure stored directly in a Mutex would be re-abstracted on every
+    // `withLock` (its inout access), growing a chain of thunks one level per batch until the stack overflows.
+    private let consumer = Mutex<Consumer?>(nil)
 
     /// Receives result batches.
     package typealias BatchConsumer = @Sendable (Batch) throws(StrataError) -> Void
+
+    private final class Consumer: Sendable {
+        let deliver: BatchConsumer
+        init(_ deliver: @escaping BatchConsumer) { self.deliver = deliver }
+    }
 
     /// The result of `child`.
     package init(_ child: any PhysicalOperator) {
@@ -25,13 +32,14 @@ package final class ResultSink: SinkOperator {
 
     /// Sets where the batches go (before the query runs).
     package func deliver(to consumer: @escaping BatchConsumer) {
-        self.consumer.withLock { $0 = consumer }
+        let box = Consumer(consumer)
+        self.consumer.withLock { $0 = box }
     }
 
     package func sink(_ batch: Batch, _ context: TaskContext) throws(StrataError) {
         try consumer.withLock { (consumer) throws(StrataError) in
             metrics.produced(batch.count)
-            try consumer?(batch)
+            try consumer?.deliver(batch)
         }
     }
 }

@@ -5,9 +5,12 @@ import StrataStorage
 ///
 /// 1. When the plan is built, every file is opened (its footer checked) and each row group whose min/max
 ///    statistics rule out the pruning predicate is skipped; each remaining row group is a morsel.
-/// 2. A morsel's admission is its decoded size estimate (8 bytes per value plus the compressed and uncompressed
-///    chunk sizes), so scans start only while the memory pool has room for what they decode.
-/// 3. A morsel decodes only the scanned columns of its row group into one batch.
+/// 2. A morsel decodes only the scanned columns of its row group, ``sliceRows`` rows at a time: it reads the
+///    compressed column chunks, then hands out one batch per slice, so a large row group never sits decoded in
+///    memory whole.
+/// 3. A morsel's admission is what it holds at once: the compressed chunks plus one slice's decoded size estimate
+///    (8 bytes per value plus the uncompressed chunk sizes, pro rata), so scans start only while the memory pool has
+///    room for them.
 package final class TableScan: SourceOperator {
     /// What is read.
     package let source: ScanSource
@@ -21,6 +24,9 @@ package final class TableScan: SourceOperator {
     /// Row groups kept after pruning, and in all.
     package let rowGroups: (kept: Int, total: Int)
     private let units: [Unit]
+
+    /// Rows per batch a row group is decoded in.
+    package static let sliceRows = 131_072
 
     /// One morsel.
     private enum Unit: Sendable {
@@ -60,12 +66,16 @@ package final class TableScan: SourceOperator {
                     total += 1
                     if let pruning, !pruning.mayMatch(reader, rowGroup: rowGroup) { continue }
                     let group = reader.metadata.rowGroups[rowGroup]
-                    var bytes = Int(group.numRows) * 8 * indices.count
+                    let groupRows = max(1, Int(group.numRows))
+                    var decoded = groupRows * 8 * indices.count
+                    var compressed = 0
                     for column in indices {
                         if let meta = group.columns[column].metaData {
-                            bytes += Int(meta.totalUncompressedSize) + Int(meta.totalCompressedSize)
+                            decoded += Int(meta.totalUncompressedSize)
+                            compressed += Int(meta.totalCompressedSize)
                         }
                     }
+                    let bytes = compressed + decoded / groupRows * min(groupRows, TableScan.sliceRows)
                     rows += Int(group.numRows)
                     units.append(.rowGroup(reader, rowGroup, columns: indices, estimatedBytes: bytes))
                 }
@@ -111,15 +121,16 @@ package final class TableScan: SourceOperator {
     package func produce(morsel: Int, _ context: TaskContext, _ emit: BatchSink) throws(StrataError) {
         switch units[morsel] {
         case let .rowGroup(reader, rowGroup, columns, _):
-            let decoded: Batch
+            let schema = self.schema
             do {
-                decoded = try reader.readRowGroup(rowGroup, columns: columns)
+                try reader.readRowGroup(rowGroup, columns: columns, sliceRows: TableScan.sliceRows) { decoded in
+                    try emit(try Batch(schema: schema, columns: decoded.columns))
+                }
             } catch let error as StrataError {
                 throw error
             } catch {
                 throw StrataError(.io, "cannot read row group \(rowGroup): \(error)", path: reader.path)
             }
-            try emit(try Batch(schema: schema, columns: decoded.columns))
         case let .rows(batch):
             try emit(batch)
         }

@@ -41,11 +41,12 @@ public struct ExecutionOptions: Sendable {
     /// The smallest memory limit a query accepts.
     public static let minimumMemoryLimit = 32 << 20
 
-    /// Memory the process needs beside the operators' reservations, which the pool leaves out of the limit: 32 MiB
-    /// for code, runtime, thread stacks and I/O buffers, plus an eighth of the limit for what the C allocator keeps
-    /// resident beyond the live blocks (measured: about 120 MiB over the reservations at a 1 GB limit); at most a
-    /// quarter of the limit.
-    package var fixedOverhead: Int { min(memoryLimit / 4, (32 << 20) + memoryLimit / 8) }
+    /// Memory the process needs beside the operators' reservations, which the pool leaves out of the limit: 48 MiB
+    /// for code, runtime, thread stacks and the per-worker scratch no operator reserves (decompression buffers,
+    /// encoded keys), plus an eighth of the limit for what the C allocator keeps resident beyond the live blocks and
+    /// for result writers' buffers; at most a third of the limit. (Measured at 256 MB: about 90 MiB over the
+    /// reservations while a hash join builds its table.)
+    package var fixedOverhead: Int { min(memoryLimit / 3, (48 << 20) + memoryLimit / 8) }
 
     /// The operators' share of the limit.
     package var poolLimit: Int { poolLimitOverride ?? (memoryLimit - fixedOverhead) }

@@ -88,8 +88,10 @@ package struct SpillChunk: @unchecked Sendable {
 package final class PartitionedSpill: Sendable {
     /// The number of partitions.
     package let partitionCount: Int
-    /// The level whose hash bits route rows here (see ``KeyHasher/partition(_:level:)``).
+    /// The level whose hash bits route rows here (see ``KeyHasher/partition(_:level:bits:)``).
     package let level: Int
+    /// Hash bits a level (`partitionCount` is 2 to this power).
+    private let bits: Int
     private let spill: SpillManager
     private let label: String
     private let metrics: OperatorMetrics?
@@ -101,10 +103,12 @@ package final class PartitionedSpill: Sendable {
         var writers: [Int: SpillWriter] = [:]
     }
 
-    /// Partitions at `level`, whose runs are created in `spill`, named after `label` and counted in `metrics`.
+    /// `partitions` partitions (a power of two) at `level`, whose runs are created in `spill`, named after `label` and
+    /// counted in `metrics`.
     package init(level: Int, spill: SpillManager, label: String, metrics: OperatorMetrics?,
                  partitions: Int = KeyHasher.partitionCount) {
         partitionCount = partitions
+        bits = max(1, partitions.trailingZeroBitCount)
         self.level = level
         self.spill = spill
         self.label = label
@@ -120,7 +124,7 @@ package final class PartitionedSpill: Sendable {
     }
 
     /// The partition a row with key hash `hash` belongs to.
-    package func partition(of hash: UInt64) -> Int { KeyHasher.partition(hash, level: level) }
+    package func partition(of hash: UInt64) -> Int { KeyHasher.partition(hash, level: level, bits: bits) }
 
     /// Keeps `batch` in memory in partition `p`; `reservation` pays for it and is released when the chunk is read.
     package func keep(_ batch: Batch, in p: Int, stream: Int = 0, reservation: MemoryReservation?) {

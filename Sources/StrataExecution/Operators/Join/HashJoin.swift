@@ -5,18 +5,18 @@ import Synchronization
 /// for keys too frequent to split.
 ///
 /// ```
-///   build input ──▶ [sink: rows by hash into 64 partitions, spilling the largest under pressure]
+///   build input ──▶ [sink: rows by hash into 16 partitions, spilling the largest under pressure]
 ///                        │ finalize: the partitions that fit the join's share of the pool → one hash table
 ///                        ▼           the others → spill runs
 ///   probe input ──▶ [probe: rows of resident partitions match now; rows of spilled partitions → spill runs]──▶
 ///                        │ tail 0: unmatched rows of the resident table (right/full joins), table freed
 ///                        ▼ tail p: partition p again: build its table and replay its probe rows, or split both
-///                                  sides by the next 6 hash bits, or, when one key holds the partition, build it
+///                                  sides by the next 4 hash bits, or, when one key holds the partition, build it
 ///                                  in chunks and replay the probe rows for each chunk
 /// ```
 ///
 /// 1. Sink (build side, per worker): evaluate the key expressions, store the keys and the payload columns, and
-///    route each row to partition `top 6 bits of its key hash`. A batch for a partition is kept in memory when
+///    route each row to one of 16 partitions by the top 4 bits of its key hash. A batch for a partition is kept in memory when
 ///    the pool grants its bytes; when refused, the worker's largest partition goes to disk and the partition is
 ///    marked spilled (its later rows go straight to its run). Rows with a NULL key are dropped unless the join
 ///    returns unmatched build rows.
@@ -29,7 +29,7 @@ import Synchronization
 ///    on the candidate pairs, and emit pairs, unmatched rows, semi/anti rows or marks.
 /// 5. Tails, after all probe input: tail 0 emits the resident table's unmatched build rows and frees it; tail
 ///    `1 + p` joins spilled partition p: its build rows and probe rows are read back; if its table fits, it is
-///    built and the probe rows replayed; if not, both sides split into 64 sub-partitions by the next hash bits and
+///    built and the probe rows replayed; if not, both sides split into 16 sub-partitions by the next hash bits and
 ///    each is joined alone (recursively); a split that leaves every build row in one sub-partition means one key
 ///    (or colliding keys) holds the partition: its build rows are then loaded a memory-sized chunk at a time and
 ///    the probe rows replayed for each chunk, with a bitmap of matched probe rows for the outer, semi, anti and
@@ -44,6 +44,10 @@ package final class HashJoin: SinkOperator, StreamingOperator, @unchecked Sendab
     static let chunkPairs = 32_768
     /// Probe rows encoded per step.
     static let sliceRows = 16_384
+    /// Hash bits a level of partitioning uses, and the partitions they make: 16, so that each holds a sizeable
+    /// share of a batch (many tiny chunks would cost the allocator more than they hold).
+    static let partitionBits = 4
+    static let partitions = 1 << partitionBits
     /// The least memory a chunk of a skewed partition gets, even over the pool's limit.
     static let minimumChunkBytes = 1 << 20
 
@@ -179,13 +183,13 @@ package final class HashJoin: SinkOperator, StreamingOperator, @unchecked Sendab
         self.context = context
         builders = (0..<context.threads).map { _ in
             BuildWorker(partitions: PartitionedSpill(level: 0, spill: context.spill, label: "hash join build",
-                                                     metrics: metrics))
+                                                     metrics: metrics, partitions: HashJoin.partitions))
         }
         probers = (0..<context.threads).map { _ in
             ProbeWorker(partitions: PartitionedSpill(level: 0, spill: context.spill, label: "hash join probe",
-                                                     metrics: metrics))
+                                                     metrics: metrics, partitions: HashJoin.partitions))
         }
-        metrics.usedPartitions(KeyHasher.partitionCount)
+        metrics.usedPartitions(HashJoin.partitions)
     }
 
     package var label: String { "HashJoin \(description)" }
@@ -204,11 +208,11 @@ package final class HashJoin: SinkOperator, StreamingOperator, @unchecked Sendab
         if let nulls, nulls.contains(true) { buildHasNullKey.store(true, ordering: .relaxed) }
         let keepNulls = semantics.keepsUnmatchedBuild
         let hashes = HashJoin.hashes(of: keys, rows: batch.count, encoder: encoder, scratch: worker.scratch)
-        let groups = HashPartitioner.group(batch.count, partitions: KeyHasher.partitionCount) { row in
+        let groups = HashPartitioner.group(batch.count, partitions: HashJoin.partitions) { row in
             if !keepNulls, let nulls, nulls[row] { return -1 }
-            return KeyHasher.partition(hashes[row], level: 0)
+            return KeyHasher.partition(hashes[row], level: 0, bits: HashJoin.partitionBits)
         }
-        for p in 0..<KeyHasher.partitionCount where groups.starts[p] < groups.starts[p + 1] {
+        for p in 0..<HashJoin.partitions where groups.starts[p] < groups.starts[p + 1] {
             let part = try groups.rows[groups.starts[p]..<groups.starts[p + 1]].withUnsafeBufferPointer {
                 (rows) throws(StrataError) in try stored.gather(rows: rows)
             }
@@ -226,7 +230,7 @@ package final class HashJoin: SinkOperator, StreamingOperator, @unchecked Sendab
                 worker.partitions.keep(part, in: p, reservation: reservation)
                 return
             }
-            let largest = (0..<KeyHasher.partitionCount).max {
+            let largest = (0..<HashJoin.partitions).max {
                 worker.partitions.memoryBytes(of: $0) < worker.partitions.memoryBytes(of: $1)
             } ?? p
             spilledMask.bitwiseOr(1 << UInt64(largest), ordering: .relaxed)
@@ -251,7 +255,7 @@ package final class HashJoin: SinkOperator, StreamingOperator, @unchecked Sendab
     // MARK: - Finalize
 
     package func finalize() throws(StrataError) {
-        let count = KeyHasher.partitionCount
+        let count = HashJoin.partitions
         var chunks = (0..<count).map { p in builders.flatMap { $0.partitions.take(p) } }
         let rows = chunks.map { $0.reduce(0) { $0 + $1.rows } }
         let bytes = chunks.map { $0.reduce(0) { $0 + $1.dataBytes } }
@@ -260,9 +264,12 @@ package final class HashJoin: SinkOperator, StreamingOperator, @unchecked Sendab
             bytes[p] + JoinHashTable.indexBytes(rows: rows[p], keyBytes: rows[p] * encoder.fixedWidth,
                                                 variableWidth: encoder.hasStrings, tracksMatches: tracks)
         }
-        // Smallest first, as many as fit the join's share of the pool.
-        let budget = Int(Double(context.pool.limit) * memoryShare)
-        var resident: UInt64 = 0
+        // Smallest first, as many as fit half the join's share of the pool (the other half is for the probe
+        // pipeline: its scans, output batches and spill buffers; and building the table needs its partitions' chunks
+        // and the concatenated rows at once).
+        let budget = Int(Double(context.pool.limit) * memoryShare / 2)
+        // The bits past the last partition are set, so "every partition resident" is all ones.
+        var resident: UInt64 = ~((1 << UInt64(count)) - 1)
         var planned = 0
         for p in (0..<count).sorted(by: { bytes[$0] < bytes[$1] }) {
             if rows[p] == 0 || planned + estimate(p) <= budget {
@@ -271,7 +278,8 @@ package final class HashJoin: SinkOperator, StreamingOperator, @unchecked Sendab
             }
         }
         // The others' memory goes to disk first, which frees room for the table.
-        let disk = PartitionedSpill(level: 0, spill: context.spill, label: "hash join build", metrics: metrics)
+        let disk = PartitionedSpill(level: 0, spill: context.spill, label: "hash join build", metrics: metrics,
+                                    partitions: count)
         for p in 0..<count where resident & (1 << UInt64(p)) == 0 {
             for chunk in chunks[p] {
                 guard case let .memory(batch, reservation) = chunk.storage else { continue }
@@ -292,7 +300,9 @@ package final class HashJoin: SinkOperator, StreamingOperator, @unchecked Sendab
         let residentRows = (0..<count).filter { resident & (1 << UInt64($0)) != 0 }.reduce(0) { $0 + rows[$1] }
         if residentRows > 0 {
             reservation.forceGrow(by: planned)
-            var appender = BatchAppender(schema: storedSchema, rows: residentRows)
+            let residentChunks = (0..<count).filter { resident & (1 << UInt64($0)) != 0 }.flatMap { chunks[$0] }
+            var appender = BatchAppender(schema: storedSchema, rows: residentRows,
+                                         stringBytes: HashJoin.stringBytes(residentChunks, storedSchema))
             for p in 0..<count where resident & (1 << UInt64(p)) != 0 {
                 for chunk in chunks[p] {
                     try chunk.consume { (batch) throws(StrataError) in try appender.append(batch) }
@@ -306,6 +316,7 @@ package final class HashJoin: SinkOperator, StreamingOperator, @unchecked Sendab
         spilledMask.store(~resident, ordering: .relaxed)
         let result = Built(table: table, resident: resident, spilled: spilled, reservation: reservation)
         self.built.withLock { $0 = result }
+        AllocatorTuning.trim()
     }
 
     // MARK: - Probe
@@ -335,7 +346,7 @@ package final class HashJoin: SinkOperator, StreamingOperator, @unchecked Sendab
             if resident != UInt64.max {
                 let hashes = worker.scratch.hashes
                 for i in 0..<rows.count where classes[i] == 0 {
-                    if resident & (1 << UInt64(KeyHasher.partition(hashes[i], level: 0))) == 0 { classes[i] = 2 }
+                    if resident & (1 << UInt64(KeyHasher.partition(hashes[i], level: 0, bits: HashJoin.partitionBits))) == 0 { classes[i] = 2 }
                 }
                 try spillProbeRows(batch, rows: rows, classes: classes, worker)
             }
@@ -347,10 +358,10 @@ package final class HashJoin: SinkOperator, StreamingOperator, @unchecked Sendab
     private func spillProbeRows(_ batch: Batch, rows: Range<Int>, classes: [UInt8],
                                 _ worker: ProbeWorker) throws(StrataError) {
         let hashes = worker.scratch.hashes
-        let groups = HashPartitioner.group(rows.count, partitions: KeyHasher.partitionCount) { i in
-            classes[i] == 2 ? KeyHasher.partition(hashes[i], level: 0) : -1
+        let groups = HashPartitioner.group(rows.count, partitions: HashJoin.partitions) { i in
+            classes[i] == 2 ? KeyHasher.partition(hashes[i], level: 0, bits: HashJoin.partitionBits) : -1
         }
-        for p in 0..<KeyHasher.partitionCount where groups.starts[p] < groups.starts[p + 1] {
+        for p in 0..<HashJoin.partitions where groups.starts[p] < groups.starts[p + 1] {
             let absolute = groups.rows[groups.starts[p]..<groups.starts[p + 1]].map {
                 UInt32(truncatingIfNeeded: rows.lowerBound) &+ $0
             }
@@ -561,7 +572,7 @@ package final class HashJoin: SinkOperator, StreamingOperator, @unchecked Sendab
 
     // MARK: - Tails: the spilled partitions
 
-    package var tailMorselCount: Int { 1 + KeyHasher.partitionCount }
+    package var tailMorselCount: Int { 1 + HashJoin.partitions }
 
     package func produceTail(morsel: Int, _ context: TaskContext, _ emit: BatchSink) throws(StrataError) {
         guard let result = built.withLock({ $0 }) else { return }
@@ -629,13 +640,13 @@ package final class HashJoin: SinkOperator, StreamingOperator, @unchecked Sendab
         metrics.spilledOnce()
         let scratch = EncodedKeys()
         let buildParts = PartitionedSpill(level: level + 1, spill: context.spill, label: "hash join build",
-                                          metrics: metrics)
+                                          metrics: metrics, partitions: HashJoin.partitions)
         try PartitionedSpill.repartition(build, into: buildParts) { (batch) throws(StrataError) in
             HashJoin.hashes(of: Array(batch.columns.prefix(buildKeys.count)), rows: batch.count, encoder: encoder,
                             scratch: scratch)
         }
         let probeParts = PartitionedSpill(level: level + 1, spill: context.spill, label: "hash join probe",
-                                          metrics: metrics)
+                                          metrics: metrics, partitions: HashJoin.partitions)
         try PartitionedSpill.repartition(probe, into: probeParts) { (batch) throws(StrataError) in
             var keys: [Column] = []
             for key in probeKeys { keys.append(try key.evaluate(batch)) }
@@ -722,7 +733,8 @@ package final class HashJoin: SinkOperator, StreamingOperator, @unchecked Sendab
 
     /// Scratch buffers for replaying probe rows in a tail.
     private func replayWorker() -> ProbeWorker {
-        ProbeWorker(partitions: PartitionedSpill(level: 0, spill: context.spill, label: "hash join probe", metrics: nil))
+        ProbeWorker(partitions: PartitionedSpill(level: 0, spill: context.spill, label: "hash join probe", metrics: nil,
+                                                 partitions: HashJoin.partitions))
     }
 
     /// Matches one replayed probe batch of a spilled partition against `table` (nil: the partition has no build
@@ -741,9 +753,30 @@ package final class HashJoin: SinkOperator, StreamingOperator, @unchecked Sendab
         }
     }
 
+    /// Per column of `schema`, the string bytes `chunks` hold: exact for batches in memory, extrapolated from their
+    /// bytes per row for runs (0 when no batch is in memory: the column then grows by doubling).
+    static func stringBytes(_ chunks: [SpillChunk], _ schema: Schema) -> [Int] {
+        var bytes = [Int](repeating: 0, count: schema.count)
+        var memoryRows = 0, runRows = 0
+        for chunk in chunks {
+            switch chunk.storage {
+            case let .memory(batch, _):
+                memoryRows += batch.count
+                for (i, column) in batch.columns.enumerated() {
+                    if case let .string(buffer) = column.data { bytes[i] += buffer.bytes.count }
+                }
+            case let .run(run):
+                runRows += run.rowCount
+            }
+        }
+        guard memoryRows > 0 else { return bytes }
+        return bytes.map { $0 + Int(Double($0) / Double(memoryRows) * Double(runRows)) }
+    }
+
     /// Reads a partition's build chunks into one table (freeing each chunk as it is appended).
     private func load(_ chunks: [SpillChunk], rows: Int) throws(StrataError) -> JoinHashTable {
-        var appender = BatchAppender(schema: storedSchema, rows: rows)
+        var appender = BatchAppender(schema: storedSchema, rows: rows,
+                                     stringBytes: HashJoin.stringBytes(chunks, storedSchema))
         for chunk in chunks { try chunk.consume { (batch) throws(StrataError) in try appender.append(batch) } }
         return JoinHashTable(try appender.finish(), keyCount: buildKeys.count, encoder: encoder,
                              tracksMatches: semantics.keepsUnmatchedBuild)

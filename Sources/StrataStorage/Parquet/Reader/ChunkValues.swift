@@ -40,6 +40,41 @@ struct ChunkValues {
         validity.append(contentsOf: mask)
     }
 
+    /// Removes the first `n` rows (at most ``count``) and returns them as values of their own. The buffers move to
+    /// the result; only the rows after `n` (at most the rest of the last page decoded) are copied.
+    mutating func take(_ n: Int, physicalType: PhysicalType) -> ChunkValues {
+        let n = min(n, count)
+        var rest = ChunkValues()
+        func tail<T>(_ array: inout [T]) -> [T] {
+            let suffix = Array(array[n...])
+            array.removeLast(array.count - n)
+            return suffix
+        }
+        switch physicalType {
+        case .boolean: rest.bools = tail(&bools)
+        case .int32: rest.ints32 = tail(&ints32)
+        case .int64, .int96: rest.ints64 = tail(&ints64)
+        case .float: rest.floats = tail(&floats)
+        case .double: rest.doubles = tail(&doubles)
+        case .byteArray, .fixedLenByteArray: rest.strings = strings.removeSuffix(from: n)
+        }
+        var headMask = ValidityMask(count: 0, allValid: true)
+        if hasNulls {
+            headMask.reserveCapacity(n)
+            for i in 0..<n { headMask.append(validity.isValid(i)) }
+            for i in n..<count { rest.validity.append(validity.isValid(i)) }
+            rest.hasNulls = rest.validity.nullCount > 0
+        } else {
+            headMask.append(repeating: true, count: n)
+            rest.validity.append(repeating: true, count: count - n)
+        }
+        var head = self
+        head.validity = headMask
+        head.hasNulls = headMask.nullCount > 0
+        self = rest
+        return head
+    }
+
     /// The finished Strata column of `leaf`.
     func finish(_ leaf: ParquetSchemaMapping.Leaf, path: String) throws -> Column {
         let data: ColumnData

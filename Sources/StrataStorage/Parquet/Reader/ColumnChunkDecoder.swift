@@ -14,6 +14,9 @@ import StrataCore
 /// 5. Values are decoded by encoding (PLAIN, dictionary indices, RLE booleans, DELTA_*, BYTE_STREAM_SPLIT) into
 ///    dense arrays, then spread over the page's rows around the nulls.
 /// 6. After the last page, the chunk must hold exactly the row group's row count.
+///
+/// ``decode(_:estimatedBytes:)`` decodes a whole chunk at once; ``decodePages(_:into:untilRows:)`` resumes where it
+/// stopped, whole pages at a time, so a row group can be read in slices (see ``RowGroupSlicer``).
 struct ColumnChunkDecoder {
     let leaf: ParquetSchemaMapping.Leaf
     let codec: CompressionCodec
@@ -21,6 +24,23 @@ struct ColumnChunkDecoder {
     let path: String
     /// File offset of the chunk's first byte (for error messages).
     let baseOffset: Int64
+    // Where decoding stands.
+    /// The next page's offset in the chunk.
+    private var position = 0
+    /// The dictionary page's entries, once read.
+    private var dictionary: ChunkValues?
+    /// Decompression scratch, reused page after page.
+    private var scratch: [UInt8] = []
+    /// Rows decoded so far (whatever the caller took out of the values since).
+    private(set) var decodedRows = 0
+
+    init(leaf: ParquetSchemaMapping.Leaf, codec: CompressionCodec, rows: Int, path: String, baseOffset: Int64) {
+        self.leaf = leaf
+        self.codec = codec
+        self.rows = rows
+        self.path = path
+        self.baseOffset = baseOffset
+    }
 
     /// Pages larger than this (uncompressed) are refused as corrupt rather than allocated.
     private static let maxPageBytes = 1 << 30
@@ -28,15 +48,23 @@ struct ColumnChunkDecoder {
     private var name: String { leaf.field.name }
 
     /// Decodes the chunk; `estimatedBytes` (the chunk's uncompressed size) sizes the string buffer up front.
-    func decode(_ chunk: UnsafeRawBufferPointer, estimatedBytes: Int = 0) throws -> Column {
+    mutating func decode(_ chunk: UnsafeRawBufferPointer, estimatedBytes: Int = 0) throws -> Column {
         var values = ChunkValues()
         values.reserve(rows: rows, physicalType: leaf.physicalType, bytes: estimatedBytes)
-        var dictionary: ChunkValues?
-        var position = 0
-        var scratch: [UInt8] = []
-        while values.count < rows {
+        try decodePages(chunk, into: &values, untilRows: rows)
+        return try values.finish(leaf, path: path)
+    }
+
+    /// Decodes whole pages of `chunk`, appending their rows to `values`, until at least `target` rows (at most the
+    /// chunk's) have been decoded since the first call.
+    mutating func decodePages(_ chunk: UnsafeRawBufferPointer, into values: inout ChunkValues,
+                              untilRows target: Int) throws {
+        let dictionary = self.dictionary
+        var scratch = self.scratch
+        defer { self.scratch = scratch }
+        while decodedRows < min(target, rows) {
             guard position < chunk.count else {
-                throw corrupt("column chunk ends after \(values.count) of \(rows) rows", at: position)
+                throw corrupt("column chunk ends after \(decodedRows) of \(rows) rows", at: position)
             }
             var reader = ThriftCompactReader(UnsafeRawBufferPointer(rebasing: chunk[position...]),
                                              baseOffset: baseOffset + Int64(position))
@@ -75,12 +103,15 @@ struct ColumnChunkDecoder {
                     var decoder = PlainDecoder(plain)
                     try decodePlain(&decoder, count: entries, into: &entryValues)
                 }
-                dictionary = entryValues
+                self.dictionary = entryValues
+                position = bodyStart + stored
+                return try decodePages(chunk, into: &values, untilRows: target)
             case .dataPage:
                 guard let pageHeader = header.dataPageHeader else {
                     throw corrupt("data page without a data page header", at: position)
                 }
-                let count = try pageRows(pageHeader.numValues, decoded: values.count, at: position)
+                let count = try pageRows(pageHeader.numValues, decoded: decodedRows, at: position)
+                decodedRows += count
                 try withDecompressed(body, size: uncompressed, scratch: &scratch) { page in
                     var rest = page
                     var mask: ValidityMask?
@@ -103,7 +134,8 @@ struct ColumnChunkDecoder {
                 guard let pageHeader = header.dataPageHeaderV2 else {
                     throw corrupt("data page without a V2 header", at: position)
                 }
-                let count = try pageRows(pageHeader.numValues, decoded: values.count, at: position)
+                let count = try pageRows(pageHeader.numValues, decoded: decodedRows, at: position)
+                decodedRows += count
                 let repeatBytes = Int(pageHeader.repetitionLevelsByteLength)
                 let defineBytes = Int(pageHeader.definitionLevelsByteLength)
                 guard repeatBytes >= 0, defineBytes >= 0, repeatBytes + defineBytes <= stored,
@@ -118,21 +150,20 @@ struct ColumnChunkDecoder {
                 }
                 let valuesSection = UnsafeRawBufferPointer(rebasing: body[(repeatBytes + defineBytes)...])
                 let valuesSize = uncompressed - repeatBytes - defineBytes
-                let decodeSection = { (section: UnsafeRawBufferPointer) throws in
-                    try decodeValues(section, encoding: pageHeader.encoding, rows: count, mask: mask,
-                                     valid: count - nulls, dictionary: dictionary, into: &values)
-                }
                 if pageHeader.isCompressed && codec != .uncompressed && !valuesSection.isEmpty {
-                    try withDecompressed(valuesSection, size: valuesSize, scratch: &scratch, decodeSection)
+                    try withDecompressed(valuesSection, size: valuesSize, scratch: &scratch) { section in
+                        try decodeValues(section, encoding: pageHeader.encoding, rows: count, mask: mask,
+                                         valid: count - nulls, dictionary: dictionary, into: &values)
+                    }
                 } else {
-                    try decodeSection(valuesSection)
+                    try decodeValues(valuesSection, encoding: pageHeader.encoding, rows: count, mask: mask,
+                                     valid: count - nulls, dictionary: dictionary, into: &values)
                 }
             case .indexPage:
                 break
             }
             position = bodyStart + stored
         }
-        return try values.finish(leaf, path: path)
     }
 
     // MARK: - Pages

@@ -121,6 +121,59 @@ package final class ParquetFileReader: @unchecked Sendable {
         return try Batch(schema: Schema(unchecked: columns.map { leaves[$0].field }), columns: decoded)
     }
 
+    /// Decodes `columns` of row group `index` at most `sliceRows` rows at a time, handing each slice to `body`
+    /// before decoding the next: the row group's compressed chunks are read at once, but only about one slice of
+    /// decoded values (plus the rest of a page per column) is held, whatever the row group's size. A row group no
+    /// larger than a slice is decoded whole, its columns in parallel.
+    package func readRowGroup(_ index: Int, columns: [Int], sliceRows: Int,
+                              _ body: (Batch) throws -> Void) throws {
+        guard index >= 0, index < rowGroupCount else {
+            throw StrataError(.invalidArgument, "row group \(index) does not exist", path: path)
+        }
+        let group = metadata.rowGroups[index]
+        let rows = Int(group.numRows)
+        guard rows > max(1, sliceRows) else { return try body(try readRowGroup(index, columns: columns)) }
+        for column in columns where column < 0 || column >= leaves.count {
+            throw StrataError(.invalidArgument, "column \(column) does not exist", path: path)
+        }
+        var chunks: [[UInt8]] = []
+        var decoders: [ColumnChunkDecoder] = []
+        for column in columns {
+            let leaf = leaves[column]
+            guard let meta = group.columns[column].metaData else {
+                throw StrataError(.corrupt, "column chunk has no metadata", path: path, column: leaf.field.name)
+            }
+            guard let codec = CompressionCodec(parquetCode: meta.codec.rawValue) else {
+                throw StrataError(.unsupported, "compression codec \(meta.codec) is not supported", path: path,
+                                  column: leaf.field.name)
+            }
+            let (start, length) = chunkRange(meta)
+            chunks.append(try file.read(count: length, at: start))
+            decoders.append(ColumnChunkDecoder(leaf: leaf, codec: codec, rows: rows, path: path, baseOffset: start))
+        }
+        let schema = Schema(unchecked: columns.map { leaves[$0].field })
+        var pending = [ChunkValues](repeating: ChunkValues(), count: columns.count)
+        var emitted = 0
+        while emitted < rows {
+            let n = min(sliceRows, rows - emitted)
+            var decoded: [Column] = []
+            for i in columns.indices {
+                let leaf = leaves[columns[i]]
+                try chunks[i].withUnsafeBytes { raw in
+                    try decoders[i].decodePages(raw, into: &pending[i], untilRows: emitted + n)
+                }
+                let part = pending[i].take(n, physicalType: leaf.physicalType)
+                guard part.count == n else {
+                    throw StrataError(.corrupt, "column chunk ends after \(emitted + part.count) of \(rows) rows",
+                                      path: path, column: leaf.field.name)
+                }
+                decoded.append(try part.finish(leaf, path: path))
+            }
+            emitted += n
+            try body(try Batch(schema: schema, columns: decoded))
+        }
+    }
+
     // MARK: - Chunks
 
     private func readChunk(_ chunk: ColumnChunk, leaf: ParquetSchemaMapping.Leaf, rows: Int) throws -> Column {
@@ -133,7 +186,7 @@ package final class ParquetFileReader: @unchecked Sendable {
         }
         let (start, length) = chunkRange(meta)
         let bytes = try file.read(count: length, at: start)
-        let decoder = ColumnChunkDecoder(leaf: leaf, codec: codec, rows: rows, path: path, baseOffset: start)
+        var decoder = ColumnChunkDecoder(leaf: leaf, codec: codec, rows: rows, path: path, baseOffset: start)
         let estimate = Int(clamping: min(meta.totalUncompressedSize, 256 << 20))
         return try bytes.withUnsafeBytes { try decoder.decode($0, estimatedBytes: estimate) }
     }
