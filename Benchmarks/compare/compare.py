@@ -2,8 +2,9 @@
 """Strata against DuckDB and Polars, side by side, in one run: the one command behind docs/benchmarks.md.
 
     python3 Benchmarks/compare/compare.py [--import-rows 1e7,1e8] [--rows 1e7] [--limited-rows 1e8]
-        [--memory-limit 1GB] [--threads 2] [--repeat 3] [--parts import,groupby,limited]
-        [--engines strata,duckdb,polars] [--questions 1,2,3,4,5,6,7,9,10] [--no-build] [--timeout 1800]
+        [--memory-limit 1GB] [--join-rows 1e7] [--join-memory-limit 256MB] [--threads 2] [--repeat 3]
+        [--parts import,groupby,limited,join,join-limited] [--engines strata,duckdb,polars]
+        [--questions 1,2,3,4,5,6,7,9,10] [--no-build] [--timeout 1800]
 
 1. Builds the release binaries (unless --no-build): `swift build -c release --product strata` and
    `swift build -c release --package-path Benchmarks --product groupby-questions`.
@@ -19,6 +20,9 @@
    DuckDB SET memory_limit (spilling to a temp directory), Polars' streaming engine (it has no memory limit).
    Answers are checked against DuckDB's (Polars' where DuckDB failed): row counts and the sums of every numeric
    output column, doubles to 1e-9 relative.
+6. Part `join` (join.py): the five db-benchmark join questions over x of --join-rows rows, each engine writing the
+   whole result as ZSTD Parquet, with its default memory limit; part `join-limited`: the same under
+   --join-memory-limit for Strata and DuckDB (Polars has no limit). Answers: rows and the sums of v1 and v2.
 Every measurement is its own process under `/usr/bin/time -v` (wall time and peak RSS), --repeat rounds with the
 engines interleaved, medians reported; every engine gets --threads threads. Times: Strata's import is its whole
 process (fsyncs and commit included); every other time is the operation alone, timed inside the engine's process
@@ -37,10 +41,11 @@ import sys
 
 import csv_import
 import groupby
+import join
 from measure import (BENCH_DIR, DEFAULT_GENERATOR, ENGINES, NAMES, REPO_DIR, find_product, fmt, machine, mib,
                      parse_count, parse_engines, peer_modules, pretty_sci, ratio, write_results)
 
-PARTS = ("import", "groupby", "limited")
+PARTS = ("import", "groupby", "limited", "join", "join-limited")
 
 
 def parse_counts(text: str) -> list[int]:
@@ -76,29 +81,34 @@ def import_rows(results: dict, engines: list[str]) -> list[list[str]]:
 
 
 def groupby_rows(results: dict, engines: list[str], title: str) -> list[list[str]]:
-    """Table lines of one group-by run: a line per question and a total over the questions every engine did."""
+    """Table lines of one question run (group-by or join): a line per question and a total over the questions every
+    engine did; an engine the run left out (Polars under a memory limit it does not have) shows as "-"."""
     lines = []
     done_by_all = []
+    ran = [e for e in engines if e in results["engines"]]
+    missing = {"status": "-", "seconds": None, "peak_rss": None}
     for q, res in results["questions"].items():
         es = res["engines"]
-        line = [title, f"q{q}"] + [cell(es[e]["seconds"], es[e]["peak_rss"], es[e]["status"]) for e in engines]
+        line = [title, f"q{q}"]
+        line += [cell(es.get(e, missing)["seconds"], es.get(e, missing)["peak_rss"], es.get(e, missing)["status"])
+                 for e in engines]
         if "strata" in engines:
-            s = es["strata"]
-            line += [ratio_cell(s["seconds"], s["peak_rss"], es[e]["seconds"], es[e]["peak_rss"])
-                     for e in engines if e != "strata"]
+            s = es.get("strata", missing)
+            line += [ratio_cell(s["seconds"], s["peak_rss"], es.get(e, missing)["seconds"],
+                                es.get(e, missing)["peak_rss"]) for e in engines if e != "strata"]
         line.append(groupby.answers_text(res))
         lines.append(line)
-        if all(es[e]["status"] == "ok" for e in engines):
+        if all(es[e]["status"] == "ok" for e in ran):
             done_by_all.append(q)
     total = {e: (sum(results["questions"][q]["engines"][e]["seconds"] for q in done_by_all),
                  max((results["questions"][q]["engines"][e]["peak_rss"] or 0 for q in done_by_all), default=None))
-             for e in engines}
+             for e in ran}
     n = len(results["questions"])
     what = "total" if len(done_by_all) == n else f"total of the {len(done_by_all)} every engine completed"
-    line = [title, what] + [cell(total[e][0], total[e][1]) if done_by_all else "-" for e in engines]
+    line = [title, what] + [cell(*total[e]) if done_by_all and e in total else "-" for e in engines]
     if "strata" in engines:
         line += [ratio_cell(total["strata"][0], total["strata"][1], total[e][0], total[e][1])
-                 for e in engines if e != "strata"]
+                 if "strata" in total and e in total else "-" for e in engines if e != "strata"]
     line.append("")
     lines.append(line)
     return lines
@@ -135,7 +145,7 @@ def print_table(summary: dict, engines: list[str]) -> None:
             for d in part["results"]["differences"]:
                 print(f"{part['title']}: {d}")
             continue
-        for problem in groupby.problems(part["results"], engines):
+        for problem in groupby.problems(part["results"], part["results"]["engines"]):
             print(f"{part['title']} {problem[:400]}")
 
 
@@ -166,15 +176,36 @@ def run_parts(args: argparse.Namespace, parts: list[str], engines: list[str], qu
         groupby.print_report(res, engines)
         summary["parts"].append({"part": part, "title": title, "results": res})
 
+    # 6. Join questions, unlimited (every engine) then under the join memory limit (engines that have one).
+    joins = []
+    if "join" in parts:
+        joins.append(("join", None, engines))
+    if "join-limited" in parts:
+        joins.append(("join-limited", args.join_memory_limit, [e for e in engines if e != "polars"]))
+    for part, limit, part_engines in joins:
+        if not part_engines:
+            continue
+        title = f"join {pretty_sci(args.join_rows)}" + (f", limit {limit}" if limit else "")
+        print(f"\n=== {title} ===", file=sys.stderr)
+        opts = argparse.Namespace(rows=args.join_rows, memory_limit=limit, timeout=args.timeout,
+                                  repeat=common["repeat"], data=common["data"], no_build=True,
+                                  threads=common["threads"])
+        res = join.run_questions(opts, part_engines, list(join.QUESTIONS))
+        join.print_report(res)
+        summary["parts"].append({"part": part, "title": title, "results": res})
+
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--parts", default=",".join(PARTS), help="comma-separated subset of: import,groupby,limited")
+    p.add_argument("--parts", default=",".join(PARTS),
+                   help="comma-separated subset of: import,groupby,limited,join,join-limited")
     p.add_argument("--import-rows", default="1e7,1e8", help="CSV sizes of the import part (default 1e7,1e8)")
     p.add_argument("--rows", type=parse_count, default=parse_count("1e7"), help="rows of the group-by part")
     p.add_argument("--limited-rows", type=parse_count, default=parse_count("1e8"),
                    help="rows of the memory-limited group-by part (default 1e8)")
     p.add_argument("--memory-limit", default="1GB", help="Strata's and DuckDB's limit in the limited part")
+    p.add_argument("--join-rows", type=parse_count, default=parse_count("1e7"), help="rows of x in the join parts")
+    p.add_argument("--join-memory-limit", default="256MB", help="Strata's and DuckDB's limit in join-limited")
     p.add_argument("--threads", type=int, default=2, help="threads of every engine (default 2)")
     p.add_argument("--repeat", type=int, default=3, help="rounds of every measurement; medians (default 3)")
     p.add_argument("--engines", default=",".join(ENGINES), help="comma-separated subset of: strata,duckdb,polars")
