@@ -6,9 +6,16 @@ import StrataCore
     #if os(Linux)
     /// The allocator settings the memory contract relies on really reach glibc (they once compiled to nothing).
     @Test func theAllocatorIsTuned() {
-        #expect(AllocatorTuning.apply())
+        #expect(AllocatorTuning.apply(memoryLimit: 256 << 20))
     }
     #endif
+
+    /// The allocator's mmap threshold is a 256th of the memory limit, between 1 MiB and 32 MiB.
+    @Test func theMmapThresholdScalesWithTheLimit() {
+        #expect(AllocatorTuning.mmapThreshold(memoryLimit: 64 << 20) == 1 << 20)
+        #expect(AllocatorTuning.mmapThreshold(memoryLimit: 1 << 30) == 4 << 20)
+        #expect(AllocatorTuning.mmapThreshold(memoryLimit: 64 << 30) == 32 << 20)
+    }
 
     /// A reservation tracks its bytes in the holding operator's metrics, whose peak survives the release.
     @Test func reservationsReportToTheirOperator() {
