@@ -81,6 +81,27 @@ public struct ValidityMask: Sendable, Hashable {
         for i in 0..<other.count { append(other.isValid(i)) }
     }
 
+    /// Number of valid rows in `range` (whole words by population count).
+    public func validCount(in range: Range<Int>) -> Int {
+        var i = range.lowerBound
+        var count = 0
+        while i < range.upperBound && i & 63 != 0 {
+            if isValid(i) { count += 1 }
+            i += 1
+        }
+        words.withUnsafeBufferPointer { words in
+            while i + 64 <= range.upperBound {
+                count += words[i >> 6].nonzeroBitCount
+                i += 64
+            }
+        }
+        while i < range.upperBound {
+            if isValid(i) { count += 1 }
+            i += 1
+        }
+        return count
+    }
+
     /// Number of null rows.
     public var nullCount: Int {
         count - words.reduce(0) { $0 + $1.nonzeroBitCount }

@@ -61,4 +61,24 @@ import Testing
             #expect(CivilDate.days(year: y, month: m, day: dd) == d)
         }
     }
+
+    /// Gathering strings of every length up to 40 bytes (the 16-byte fast path, memmove beyond it and near the end
+    /// of the source buffer), NULLs and the all-ones padding row gives exactly the picked values.
+    @Test func gatherPicksStringsOfEveryLength() throws {
+        var values: [Value] = []
+        let letters = Array("abcdefghijklmnopqrstuvwxyz")
+        for length in 0...40 {
+            let text = String(repeating: letters[length % letters.count], count: length)
+            values.append(length % 7 == 3 ? .null : .string(text))
+        }
+        let column = try Column(type: .string, values: values)
+        var generator = SystemRandomNumberGenerator()
+        var rows: [UInt32] = (0..<500).map { _ in UInt32.random(in: 0..<UInt32(values.count), using: &generator) }
+        rows += [nullRow, UInt32(values.count - 1), UInt32(values.count - 2), nullRow]
+        let gathered = try rows.withUnsafeBufferPointer { try column.gather(rows: $0) }
+        #expect(gathered.values == rows.map { $0 == nullRow ? .null : values[Int($0)] })
+        let validity = ValidityMask(rows.map { $0 != nullRow && values[Int($0)] != .null })
+        #expect(validity.validCount(in: 0..<rows.count) == gathered.count - gathered.nullCount)
+        #expect(validity.validCount(in: 3..<200) == (3..<200).filter { validity.isValid($0) }.count)
+    }
 }

@@ -21,6 +21,7 @@ package final class ParquetResultWriter: ResultWriter {
         self.path = path
         var options = ParquetWriteOptions()
         options.codec = codec.compressionCodec
+        options.fileChecksum = false
         if let memoryLimit { options.rowGroupBytes = max(1 << 20, min(options.rowGroupBytes, memoryLimit / 16)) }
         self.options = options
         temporaryPath = path + ".tmp-" + FileSystem.randomHex(12)

@@ -19,7 +19,9 @@ package struct RLEHybridEncoder: Sendable {
     /// The bit width of every value (0...32).
     package let bitWidth: Int
     private var output: [UInt8] = []
-    private var buffered: [UInt32] = Array(repeating: 0, count: 8)
+    /// The group of 8 being filled: a tuple, not an array (no uniqueness checks on the per-value path) nor a SIMD
+    /// vector (a one-lane store followed by a whole-vector reload stalls store forwarding).
+    private var buffered: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (0, 0, 0, 0, 0, 0, 0, 0)
     private var bufferedCount = 0
     private var currentValue: UInt32 = 0
     private var repeatCount = 0
@@ -46,7 +48,7 @@ package struct RLEHybridEncoder: Sendable {
             repeatCount = 1
             currentValue = v
         }
-        buffered[bufferedCount] = v
+        setBuffered(bufferedCount, v)
         bufferedCount += 1
         if bufferedCount == 8 { flushBufferedValues() }
     }
@@ -94,7 +96,7 @@ package struct RLEHybridEncoder: Sendable {
                 flushRepeatedRun()
             } else {
                 while bufferedCount != 0 && bufferedCount < 8 {
-                    buffered[bufferedCount] = 0
+                    setBuffered(bufferedCount, 0)
                     bufferedCount += 1
                 }
                 literalCount += bufferedCount
@@ -119,6 +121,13 @@ package struct RLEHybridEncoder: Sendable {
         return encoder.finish()
     }
 
+    @inline(__always)
+    private mutating func setBuffered(_ index: Int, _ value: UInt32) {
+        withUnsafeMutableBytes(of: &buffered) {
+            $0.storeBytes(of: value, toByteOffset: (index & 7) << 2, as: UInt32.self)
+        }
+    }
+
     private mutating func flushBufferedValues() {
         if repeatCount >= 8 {
             bufferedCount = 0
@@ -136,9 +145,10 @@ package struct RLEHybridEncoder: Sendable {
             literalHeaderIndex = output.count
             output.append(0)
         }
-        buffered.withUnsafeBufferPointer { values in
-            BitPacking.pack(UnsafeBufferPointer(rebasing: values[0 ..< bufferedCount]), bitWidth: bitWidth,
-                            into: &output)
+        let count = bufferedCount
+        withUnsafeBytes(of: buffered) { raw in
+            let values = raw.bindMemory(to: UInt32.self)
+            BitPacking.pack(UnsafeBufferPointer(rebasing: values[0 ..< count]), bitWidth: bitWidth, into: &output)
         }
         bufferedCount = 0
         if closing, let index = literalHeaderIndex {

@@ -4,9 +4,10 @@ import StrataCore
 /// Encodes one column of a row group into Parquet pages.
 ///
 /// Algorithm:
-/// 1. Statistics (min, max, null count, NaN count) over the whole chunk.
-/// 2. Unless the type is bool or dictionaries are off, feed the valid values to a `DictionaryBuilder`; if the
+/// 1. Unless the type is bool or dictionaries are off, feed the valid values to a `DictionaryBuilder`; if the
 ///    dictionary page would exceed `dictionaryPageLimit` the builder stops early and the chunk falls back to PLAIN.
+/// 2. Statistics (min, max, null count, NaN count) over the whole chunk: over the dictionary's entries when there
+///    is one (strings and integers), else over the values.
 /// 3. Split the rows into pages of about `pageBytes` encoded bytes (by value width, or by string bytes, or by
 ///    index bit width for dictionary pages).
 /// 4. For each page: RLE definition levels with a 4-byte length (OPTIONAL columns only), then PLAIN values of the
@@ -29,8 +30,6 @@ struct ColumnChunkEncoder {
         let range = range ?? 0..<column.count
         let rows = range.upperBound
         let first = range.lowerBound
-        let statistics = try StatisticsAccumulator.compute(type: column.type, data: column.data,
-                                                           validity: column.validity, range: range)
         var output: [UInt8] = []
         var uncompressed: Int64 = 0
         var encodings: [ParquetEncoding] = [.rle]
@@ -48,10 +47,23 @@ struct ColumnChunkEncoder {
             }
         }
 
-        if var dictionary {
+        // Statistics: strings and integers take their bounds from the dictionary (its distinct values: the same
+        // min and max, far fewer comparisons); floating point needs every value for its NaN count.
+        let entries = dictionary?.dictionary()
+        let statistics: ColumnStatistics
+        if let entries, column.type != .float, column.type != .double {
+            var fromEntries = try StatisticsAccumulator.compute(type: column.type, data: entries, validity: nil,
+                                                                range: 0..<entries.count)
+            fromEntries.nullCount = range.count - validCount(column, rows: range)
+            statistics = fromEntries
+        } else {
+            statistics = try StatisticsAccumulator.compute(type: column.type, data: column.data,
+                                                           validity: column.validity, range: range)
+        }
+
+        if var dictionary, let entries {
             // Dictionary page: PLAIN values of the entries.
             dictionaryPageOffset = 0
-            let entries = dictionary.dictionary()
             PlainEncoder.append(entries, validity: nil, range: 0..<entries.count, to: &body)
             let header = PageHeader(type: .dictionaryPage, uncompressedPageSize: 0, compressedPageSize: 0,
                                     dictionaryPageHeader: DictionaryPageHeader(numValues: Int32(entries.count),
@@ -168,9 +180,7 @@ struct ColumnChunkEncoder {
 
     private func validCount(_ column: Column, rows: Range<Int>) -> Int {
         guard let validity = column.validity else { return rows.count }
-        var count = 0
-        for i in rows where validity.isValid(i) { count += 1 }
-        return count
+        return validity.validCount(in: rows)
     }
 
     /// The end of a PLAIN page starting at `start`: about `pageBytes` of values.

@@ -8,7 +8,7 @@ package struct ParquetFileSummary: Sendable, Equatable {
     package var uncompressedBytes: Int64
     /// Number of row groups.
     package var rowGroups: Int
-    /// CRC-32 of the whole file.
+    /// CRC-32 of the whole file (0 when `ParquetWriteOptions.fileChecksum` is off).
     package var crc32: UInt32
     /// CRC-32 of the footer region (`footerBytes` bytes counted back from the end).
     package var footerCRC32: UInt32

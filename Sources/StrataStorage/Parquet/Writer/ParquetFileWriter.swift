@@ -155,7 +155,7 @@ package final class ParquetFileWriter {
 
     private func emit(_ bytes: [UInt8]) throws {
         try bytes.withUnsafeBytes { raw in
-            crc = CRC32.checksum(raw, seed: crc)
+            if options.fileChecksum { crc = CRC32.checksum(raw, seed: crc) }
             try file.write(raw)
         }
         offset += Int64(bytes.count)

@@ -16,6 +16,9 @@ package struct ParquetWriteOptions: Sendable {
     package var dictionaryPageLimit = 1 << 20
     /// Write a CRC-32 in every page header (checked by our reader and by others that verify).
     package var pageChecksums = true
+    /// CRC-32 the whole file as it is written, for the summary (a table's manifest records it); result files,
+    /// which no manifest lists, turn it off.
+    package var fileChecksum = true
     /// fsync the file when it is closed (off only where durability does not matter, as in measurements).
     package var syncOnClose = true
     /// A table append starts a new partition file after this many uncompressed bytes (default 1 GiB).
