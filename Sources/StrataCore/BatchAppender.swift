@@ -101,6 +101,10 @@ extension StringBuffer {
         guard bytes.count + other.bytes.count <= Int(Int32.max) else {
             throw StrataError(.outOfMemory, "a string column exceeds 2 GiB in one batch")
         }
+        if count == 0 && bytes.isEmpty {
+            self = other  // shares the buffers, no copy
+            return
+        }
         let base = Int32(bytes.count)
         appendRaw(bytes: other.bytes, offsets: other.offsets.dropFirst().lazy.map { $0 + base })
     }

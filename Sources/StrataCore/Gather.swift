@@ -107,41 +107,37 @@ extension StringBuffer {
         guard total <= Int(Int32.max) else {
             throw StrataError(.outOfMemory, "a string column exceeds 2 GiB in one batch")
         }
-        // Strings of up to 16 bytes move as two 8-byte words instead of a memmove call each; the output keeps
-        // 16 bytes of slack capacity for the overshoot, and sources near the end of their buffer take memmove.
-        let newOffsets = [Int32](unsafeUninitializedCapacity: n + 1) { out, initialized in
-            out.initializeElement(at: 0, to: 0)
-            offsets.withUnsafeBufferPointer { o in
-                var at: Int32 = 0
-                for i in 0..<n {
-                    let row = rows[i]
-                    if row != nullRow { at &+= o[Int(row) + 1] &- o[Int(row)] }
-                    out.initializeElement(at: i + 1, to: at)
-                }
-            }
-            initialized = n + 1
-        }
-        let newBytes = [UInt8](unsafeUninitializedCapacity: total + 16) { target, initialized in
-            offsets.withUnsafeBufferPointer { o in
-                bytes.withUnsafeBytes { source in
-                    guard let from = source.baseAddress, let to = target.baseAddress else { return }
-                    let safeEnd = source.count - 16
-                    var at = 0
-                    for i in 0..<n {
-                        let row = rows[i]
-                        guard row != nullRow else { continue }
-                        let start = Int(o[Int(row)]), length = Int(o[Int(row) + 1]) - start
-                        if length <= 16 && start <= safeEnd {
-                            let low = UnsafeRawPointer(from + start).loadUnaligned(as: UInt64.self)
-                            let high = UnsafeRawPointer(from + start + 8).loadUnaligned(as: UInt64.self)
-                            UnsafeMutableRawPointer(to + at).storeBytes(of: low, as: UInt64.self)
-                            UnsafeMutableRawPointer(to + at + 8).storeBytes(of: high, as: UInt64.self)
-                        } else if length > 0 {
-                            UnsafeMutableRawPointer(to + at).copyMemory(from: from + start, byteCount: length)
+        // Strings of up to 16 bytes move as two 8-byte words instead of a memmove call each, while there are 16
+        // bytes of room left in both buffers; offsets and bytes are written in the same pass (the rows' offsets
+        // are random reads of a possibly large buffer: read them as few times as possible).
+        var newOffsets: [Int32] = []
+        let newBytes = [UInt8](unsafeUninitializedCapacity: total) { target, initialized in
+            newOffsets = [Int32](unsafeUninitializedCapacity: n + 1) { ends, written in
+                ends.initializeElement(at: 0, to: 0)
+                offsets.withUnsafeBufferPointer { o in
+                    bytes.withUnsafeBytes { source in
+                        let from = source.baseAddress, to = target.baseAddress
+                        let sourceEnd = source.count - 16, targetEnd = total - 16
+                        var at = 0
+                        for i in 0..<n {
+                            let row = rows[i]
+                            if row != nullRow, let from, let to {
+                                let start = Int(o[Int(row)]), length = Int(o[Int(row) + 1]) - start
+                                if length <= 16 && start <= sourceEnd && at <= targetEnd {
+                                    let low = UnsafeRawPointer(from + start).loadUnaligned(as: UInt64.self)
+                                    let high = UnsafeRawPointer(from + start + 8).loadUnaligned(as: UInt64.self)
+                                    UnsafeMutableRawPointer(to + at).storeBytes(of: low, as: UInt64.self)
+                                    UnsafeMutableRawPointer(to + at + 8).storeBytes(of: high, as: UInt64.self)
+                                } else if length > 0 {
+                                    UnsafeMutableRawPointer(to + at).copyMemory(from: from + start, byteCount: length)
+                                }
+                                at += length
+                            }
+                            ends.initializeElement(at: i + 1, to: Int32(truncatingIfNeeded: at))
                         }
-                        at += length
                     }
                 }
+                written = n + 1
             }
             initialized = total
         }

@@ -12,8 +12,10 @@ import Darwin
 /// 1. Keys are encoded 16 Ki rows at a time (``KeyEncoder``: the same bytes for equal values of the unified key
 ///    types) into one key arena; each row's hash is kept.
 /// 2. A row with a NULL in any key is stored but never linked: SQL's `=` never matches NULL.
-/// 3. Buckets (a power of two, at least twice the rows) hold the first row of a chain, `next` links the rows of
-///    one bucket; rows are linked in reverse so each chain lists its rows in row order.
+/// 3. Buckets (twice as many as rows, at least 16) hold the first row of a chain; a row's bucket is the low 32 bits
+///    of its hash scaled to the bucket count (multiply and shift: no power of two needed, so no bucket array up to
+///    twice too large). `next` links the rows of one bucket; rows are linked in reverse so each chain lists its
+///    rows in row order.
 /// 4. ``probe(_:rows:firstMatchOnly:cursor:probeOut:buildOut:capacity:)`` walks the chain of each probe row,
 ///    comparing stored hashes first and key bytes only when they agree, and writes (probe row, build row) pairs
 ///    until the output buffers are full; a cursor resumes it.
@@ -45,6 +47,15 @@ package final class JoinHashTable: @unchecked Sendable {
     /// Rows encoded per step while building.
     static let sliceRows = 16_384
 
+    /// Buckets for `rows` rows.
+    static func bucketCount(rows: Int) -> Int { max(16, 2 * rows) }
+
+    /// The bucket of a key hash among `scale` buckets: the hash's low 32 bits times `scale`, over 2^32.
+    @inline(__always)
+    static func bucket(_ hash: UInt64, _ scale: UInt64) -> Int {
+        Int(truncatingIfNeeded: ((hash & 0xFFFF_FFFF) &* scale) &>> 32)
+    }
+
     /// Builds the table over `batch`, whose first `keyCount` columns are the keys encoded by `encoder`.
     package init(_ batch: Batch, keyCount: Int, encoder: KeyEncoder, tracksMatches: Bool) {
         self.batch = batch
@@ -60,8 +71,7 @@ package final class JoinHashTable: @unchecked Sendable {
         let hashes = UnsafeMutablePointer<UInt64>.allocate(capacity: max(1, rows))
         let offsets: UnsafeMutablePointer<Int>? = encoder.hasStrings ? .allocate(capacity: rows + 1) : nil
         let next = UnsafeMutablePointer<UInt32>.allocate(capacity: max(1, rows))
-        var count = 16
-        while count < 2 * rows { count <<= 1 }
+        let count = JoinHashTable.bucketCount(rows: rows)
         let buckets = UnsafeMutablePointer<UInt32>.allocate(capacity: count)
         buckets.initialize(repeating: 0, count: count)
         let words = tracksMatches ? (rows + 63) >> 6 : 0
@@ -93,14 +103,14 @@ package final class JoinHashTable: @unchecked Sendable {
         // 2. and 3. Link the rows without NULL keys, last row first.
         let nulls = JoinHashTable.nullKeyFlags(keys, rows: 0..<rows)
         var nullCount = 0
-        let mask = count - 1
+        let scale = UInt64(count)
         var row = rows - 1
         while row >= 0 {
             if let nulls, nulls[row] {
                 nullCount += 1
                 next[row] = 0
             } else {
-                let bucket = Int(truncatingIfNeeded: hashes[row]) & mask
+                let bucket = JoinHashTable.bucket(hashes[row], scale)
                 next[row] = buckets[bucket]
                 buckets[bucket] = UInt32(truncatingIfNeeded: row + 1)
             }
@@ -133,9 +143,7 @@ package final class JoinHashTable: @unchecked Sendable {
     /// Bytes a table over `rows` rows takes beside the stored batch: `keyBytes` of encoded keys (for a fixed-width
     /// encoder, `rows * fixedWidth`), hashes, links, buckets, offsets and match bits.
     package static func indexBytes(rows: Int, keyBytes: Int, variableWidth: Bool, tracksMatches: Bool) -> Int {
-        var buckets = 16
-        while buckets < 2 * rows { buckets <<= 1 }
-        return keyBytes + rows * 12 + buckets * 4 + (variableWidth ? (rows + 1) * 8 : 0)
+        return keyBytes + rows * 12 + bucketCount(rows: rows) * 4 + (variableWidth ? (rows + 1) * 8 : 0)
             + (tracksMatches ? ((rows + 63) >> 6) * 8 : 0)
     }
 
@@ -168,7 +176,7 @@ package final class JoinHashTable: @unchecked Sendable {
                        cursor: inout Cursor, probeOut: UnsafeMutablePointer<UInt32>,
                        buildOut: UnsafeMutablePointer<UInt32>, capacity: Int) -> Int {
         let count = keys.count
-        let mask = bucketCount - 1
+        let scale = UInt64(bucketCount)
         let width = encoder.fixedWidth
         let hashes = self.hashes, next = self.next, buckets = self.buckets, arena = self.arena
         let offsets = self.offsets
@@ -189,7 +197,7 @@ package final class JoinHashTable: @unchecked Sendable {
                             continue
                         }
                         let hash = keyHashes[row]
-                        if chain == 0 { chain = buckets[Int(truncatingIfNeeded: hash) & mask] }
+                        if chain == 0 { chain = buckets[JoinHashTable.bucket(hash, scale)] }
                         let key = probeBase + keyOffsets[row]
                         let length = keyOffsets[row + 1] - keyOffsets[row]
                         while chain != 0 {

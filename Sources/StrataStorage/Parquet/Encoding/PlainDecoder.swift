@@ -91,12 +91,34 @@ package struct PlainDecoder {
             probe.position += length
             total += length
         }
-        // Pass 2: append.
-        out.reserve(count: count, byteCount: total)
-        for _ in 0 ..< count {
-            let length = Int(try cursor.readUInt32LE())
-            try out.append(try cursor.readBytes(length))
+        guard total <= Int(Int32.max) else {
+            throw StrataError(.outOfMemory, "a string column exceeds 2 GiB in one batch")
         }
+        // Pass 2: copy the values into fresh buffers (raw copies, no per-value array appends), then append them.
+        var ends = [Int32](repeating: 0, count: count + 1)
+        var at = 0
+        var failure: StrataError?
+        let bytes = [UInt8](unsafeUninitializedCapacity: total) { target, initialized in
+            ends.withUnsafeMutableBufferPointer { ends in
+                do throws(StrataError) {
+                    for i in 0 ..< count {
+                        let length = Int(try cursor.readUInt32LE())
+                        let value = try cursor.readBytes(length)
+                        guard at + length <= total else { throw StrataError(.corrupt, "PLAIN byte arrays changed") }
+                        if length > 0, let from = value.baseAddress, let to = target.baseAddress {
+                            (to + at).initialize(from: from.assumingMemoryBound(to: UInt8.self), count: length)
+                        }
+                        at += length
+                        ends[i + 1] = Int32(truncatingIfNeeded: at)
+                    }
+                } catch {
+                    failure = error
+                }
+            }
+            initialized = failure == nil ? total : 0
+        }
+        if let failure { throw failure }
+        try out.append(contentsOf: try StringBuffer(offsets: ends, bytes: bytes))
     }
 
     /// Appends `count` INT96 timestamps to `out` as microseconds since the Unix epoch.

@@ -331,15 +331,9 @@ struct ColumnChunkDecoder {
         case .float: gatherFixed(dictionary.floats, &out.floats)
         case .double: gatherFixed(dictionary.doubles, &out.doubles)
         case .byteArray:
-            let entries = dictionary.strings
-            var bytes = 0
-            for index in indices { bytes += entries.range(Int(index)).count }
-            out.strings.reserve(count: count, byteCount: bytes)
-            try entries.bytes.withUnsafeBytes { raw in
-                for index in indices {
-                    try out.strings.append(UnsafeRawBufferPointer(rebasing: raw[entries.range(Int(index))]))
-                }
-            }
+            // In bulk (the indices were checked against the dictionary's size): no per-value appends.
+            let gathered = try indices.withUnsafeBufferPointer { try dictionary.strings.gather(rows: $0) }
+            try out.strings.append(contentsOf: gathered)
         case .fixedLenByteArray: throw unsupported("FIXED_LEN_BYTE_ARRAY")
         }
     }
