@@ -49,9 +49,9 @@ let package = Package(
         // Helpers shared by the test targets (JSON, the canonical value form of the interop fixtures).
         .target(name: "StrataTestSupport", dependencies: ["StrataCore"], path: "Tests/StrataTestSupport"),
         .testTarget(name: "StrataCoreTests", dependencies: ["StrataCore"]),
-        .testTarget(name: "StrataCompressionTests", dependencies: ["StrataCompression"]),
+        .testTarget(name: "StrataCompressionTests", dependencies: ["StrataCompression", "StrataTestSupport"]),
         .testTarget(name: "StrataStorageTests", dependencies: ["StrataStorage", "StrataTestSupport"]),
-        .testTarget(name: "StrataCSVTests", dependencies: ["StrataCSV"]),
+        .testTarget(name: "StrataCSVTests", dependencies: ["StrataCSV", "StrataTestSupport"]),
         .testTarget(name: "StrataExecutionTests", dependencies: ["StrataExecution", "StrataTestSupport"]),
         .testTarget(name: "StrataSQLTests", dependencies: ["StrataSQL", "StrataExecution"]),
         .testTarget(name: "StrataTests",

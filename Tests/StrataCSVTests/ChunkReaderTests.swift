@@ -3,6 +3,7 @@ import StrataCompression
 import StrataCore
 import Testing
 @testable import StrataCSV
+import StrataTestSupport
 
 private let dq = UInt8(ascii: "\"")
 private let bom: [UInt8] = [0xEF, 0xBB, 0xBF]

@@ -1,6 +1,7 @@
 import StrataCore
 import Testing
 @testable import StrataCSV
+import StrataTestSupport
 
 private let allKinds: [ValueKind] = [.null, .bool, .integer, .largeInteger, .double, .date, .timestamp, .string]
 

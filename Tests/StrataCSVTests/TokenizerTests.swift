@@ -1,5 +1,6 @@
 import Testing
 @testable import StrataCSV
+import StrataTestSupport
 
 private let comma = UInt8(ascii: ","), dq = UInt8(ascii: "\"")
 private let Q = CSVTokenizer.quoted | CSVTokenizer.hasQuotes // a field starting with a quote

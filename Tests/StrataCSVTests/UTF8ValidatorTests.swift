@@ -1,5 +1,6 @@
 import Testing
 @testable import StrataCSV
+import StrataTestSupport
 
 /// The reference: the standard library's UTF-8 validation.
 private func reference(_ bytes: [UInt8]) -> Bool {

@@ -2,6 +2,7 @@ import Foundation
 import StrataCore
 import Testing
 @testable import StrataCSV
+import StrataTestSupport
 
 // Every parser is called on an exact-size heap copy of the text (`withExactBytes`), never on a padded buffer.
 

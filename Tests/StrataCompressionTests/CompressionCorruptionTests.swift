@@ -1,6 +1,7 @@
 import StrataCore
 import Testing
 @testable import StrataCompression
+import StrataTestSupport
 
 @Suite struct CompressionCorruptionTests {
     /// Valid compressed data for every codec, with its uncompressed form.
@@ -78,7 +79,7 @@ import Testing
 
     /// Flips random bytes of valid data: decoding may succeed or throw, but must never crash or overrun.
     @Test func randomDamageNeverCrashes() throws {
-        var generator = SeededGenerator(seed: 1234)
+        var generator = SplitMix64(seed: 1234)
         for (codec, packed, original) in try Self.samples() {
             for _ in 0..<300 {
                 var damaged = packed

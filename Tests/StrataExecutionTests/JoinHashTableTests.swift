@@ -1,13 +1,14 @@
 import Testing
 @testable import StrataExecution
 import StrataCore
+import StrataTestSupport
 
 @Suite struct JoinHashTableTests {
     /// Probes every key of a table of 100,000 rows (string and integer keys, duplicates and NULLs) and checks each
     /// probe row's matches, in row order, against a dictionary of the build rows.
     @Test func everyKeyFindsExactlyItsRows() throws {
         let rows = 100_000
-        var generator = SplitMix(seed: 42)
+        var generator = SplitMix64(seed: 42)
         let ints: [Value] = (0..<rows).map { _ in
             let v = Int64(generator.next() % 30_000)
             return v % 97 == 0 ? .null : .int64(v)
@@ -51,18 +52,5 @@ import StrataCore
             }
             start = end
         }
-    }
-}
-
-/// A small deterministic generator (SplitMix64).
-private struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import StrataCore
 @testable import StrataStorage
+import StrataTestSupport
 
 @Suite struct ParquetFooterTests {
     /// A minimal in-memory "file": leading magic, no data, then the footer.

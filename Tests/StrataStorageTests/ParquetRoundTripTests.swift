@@ -3,6 +3,7 @@ import StrataCompression
 import StrataCore
 import Testing
 @testable import StrataStorage
+import StrataTestSupport
 
 /// Strata writes, Strata reads: every value of every type survives every codec and encoding path, the footer
 /// statistics are exact, and statistics-based pruning skips row groups without losing rows.

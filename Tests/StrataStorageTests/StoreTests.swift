@@ -3,6 +3,7 @@ import StrataCompression
 import StrataCore
 import Testing
 @testable import StrataStorage
+import StrataTestSupport
 
 /// Stores, tables and versions: opening, creating, appending, snapshots, aborts, crash leftovers and corruption.
 @Suite struct StoreTests {

@@ -1,4 +1,5 @@
 @testable import StrataStorage
+import StrataTestSupport
 
 /// The seeded generator of the encoding tests (the same SplitMix64 the other suites use).
 typealias SeededRandom = SplitMix64

@@ -1,6 +1,7 @@
 import Foundation
 import Strata
 import Testing
+import StrataTestSupport
 
 /// The CSV import keeps the process's peak RSS under `--memory-limit`, judged by the kernel (`/usr/bin/time`), not
 /// by our own accounting. Opt-in (`STRATA_SLOW_TESTS=1`): it writes a ~150 MB CSV file and, in a debug build, takes a

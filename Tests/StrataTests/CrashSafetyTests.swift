@@ -1,6 +1,7 @@
 import Foundation
 import Strata
 import Testing
+import StrataTestSupport
 
 /// `kill -9` during `strata import` never leaves a store that cannot be opened, a version with partial data, or
 /// (after the next import) files that no version references.

@@ -1,4 +1,5 @@
 import StrataCore
+import StrataTestSupport
 
 extension SplitMix64 {
     /// True with probability `p`.

@@ -269,12 +269,6 @@ enum TestFiles {
 }
 
 extension SplitMix64 {
-    /// True with probability `p`.
-    mutating func chance(_ p: Double) -> Bool { Double(next() >> 11) / Double(1 << 53) < p }
-
-    /// A uniformly chosen element.
-    mutating func pick<T>(_ items: [T]) -> T { items[Int(next() % UInt64(items.count))] }
-
     /// A uniformly chosen integer in `range`.
     mutating func int(_ range: ClosedRange<Int64>) -> Int64 { Int64.random(in: range, using: &self) }
 }
