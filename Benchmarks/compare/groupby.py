@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """The db-benchmark group-by questions: Strata against DuckDB and Polars, in one run.
 
-    python3 Benchmarks/compare/groupby.py --rows 1e7|1e8 [--questions 1,2,3,4,5,6,7,9,10] [--memory-limit 1GB]
+    python3 Benchmarks/compare/groupby.py --rows 1e7|1e8 [--questions 1,2,3,4,5,6,7,8,9,10] [--memory-limit 1GB]
         [--threads 2] [--repeat 1] [--engines strata,duckdb,polars] [--no-build] [--timeout 1800]
 
-Questions (DuckDB SQL over table x; q8, a window query, is not asked):
+Questions (DuckDB SQL over table x):
   q1  SELECT id1, sum(v1) AS v1 FROM x GROUP BY id1
   q2  SELECT id1, id2, sum(v1) AS v1 FROM x GROUP BY id1, id2
   q3  SELECT id3, sum(v1) AS v1, avg(v3) AS v3 FROM x GROUP BY id3
@@ -12,6 +12,8 @@ Questions (DuckDB SQL over table x; q8, a window query, is not asked):
   q5  SELECT id6, sum(v1) AS v1, sum(v2) AS v2, sum(v3) AS v3 FROM x GROUP BY id6
   q6  SELECT id4, id5, median(v3) AS median_v3, stddev_samp(v3) AS sd_v3 FROM x GROUP BY id4, id5
   q7  SELECT id3, max(v1) - min(v2) AS range_v1_v2 FROM x GROUP BY id3
+  q8  SELECT id6, v3 AS largest2_v3 FROM (SELECT id6, v3, row_number() OVER (PARTITION BY id6 ORDER BY v3 DESC)
+      AS order_v3 FROM x WHERE v3 IS NOT NULL) sub_query WHERE order_v3 <= 2
   q9  SELECT id2, id4, pow(corr(v1, v2), 2) AS r2 FROM x GROUP BY id2, id4
   q10 SELECT id1, id2, id3, id4, id5, id6, sum(v3) AS v3, count(*) AS count FROM x GROUP BY id1, id2, id3, id4, id5, id6
 
@@ -77,6 +79,8 @@ QUESTIONS = {
     5: "SELECT id6, sum(v1) AS v1, sum(v2) AS v2, sum(v3) AS v3 FROM x GROUP BY id6",
     6: "SELECT id4, id5, median(v3) AS median_v3, stddev_samp(v3) AS sd_v3 FROM x GROUP BY id4, id5",
     7: "SELECT id3, max(v1) - min(v2) AS range_v1_v2 FROM x GROUP BY id3",
+    8: "SELECT id6, v3 AS largest2_v3 FROM (SELECT id6, v3, row_number() OVER (PARTITION BY id6 ORDER BY v3 DESC) "
+       "AS order_v3 FROM x WHERE v3 IS NOT NULL) sub_query WHERE order_v3 <= 2",
     9: "SELECT id2, id4, pow(corr(v1, v2), 2) AS r2 FROM x GROUP BY id2, id4",
     10: "SELECT id1, id2, id3, id4, id5, id6, sum(v3) AS v3, count(*) AS count FROM x "
         "GROUP BY id1, id2, id3, id4, id5, id6",
@@ -100,6 +104,9 @@ def polars_question(pl, lf, q: int):
                                              pl.col("v3").std(ddof=1).alias("sd_v3"))
     if q == 7:
         return lf.group_by("id3").agg((pl.col("v1").max() - pl.col("v2").min()).alias("range_v1_v2"))
+    if q == 8:
+        return (lf.drop_nulls("v3").sort("v3", descending=True).group_by("id6")
+                .agg(pl.col("v3").head(2).alias("largest2_v3")).explode("largest2_v3"))
     if q == 9:
         return lf.group_by("id2", "id4").agg((pl.corr("v1", "v2", method="pearson") ** 2).alias("r2"))
     if q == 10:

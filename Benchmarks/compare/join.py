@@ -100,6 +100,12 @@ def polars_question(pl, scans: dict, q: int):
 # ---------------------------------------------------------------------------------------------------------------
 
 def child_duckdb(args) -> dict:
+    return duckdb_copy(args, QUESTIONS[args.question])
+
+
+def duckdb_copy(args, sql: str) -> dict:
+    """DuckDB's run of `sql` in a child: the database read-only, SET threads, memory_limit, temp_directory; times
+    COPY (sql) TO args.out as ZSTD Parquet (rows and checksums are read back from the file by the driver)."""
     import duckdb
 
     con = duckdb.connect(args.db, read_only=True)
@@ -108,9 +114,7 @@ def child_duckdb(args) -> dict:
     con.execute(f"SET threads = {int(args.threads)}")
     con.execute(f"SET temp_directory = {groupby.sql_str(args.temp_dir)}")
     start = time.perf_counter()
-    con.execute(f"COPY ({QUESTIONS[args.question]}) TO {groupby.sql_str(args.out)} (FORMAT parquet, "
-                f"COMPRESSION zstd)")
-    # Rows and checksums are read back from the file by the driver.
+    con.execute(f"COPY ({sql}) TO {groupby.sql_str(args.out)} (FORMAT parquet, COMPRESSION zstd)")
     return {"question": args.question, "seconds": time.perf_counter() - start, "rows": None, "checksums": {},
             "version": duckdb.__version__}
 
@@ -196,27 +200,38 @@ def answer(path: Path) -> dict | None:
 # ---------------------------------------------------------------------------------------------------------------
 
 def run_once(engine: str, q: int, args, paths: dict, use_time: bool) -> dict:
+    run = run_engine(engine, QUESTIONS[q], Path(__file__), ["--question", str(q)], args, paths, use_time)
+    return check_output(run, paths["out"], answer)
+
+
+def run_engine(engine: str, sql: str, script: Path, child_args: list[str], args, paths: dict,
+               use_time: bool) -> dict:
+    """One run of `sql` writing paths["out"]: Strata's CLI, or `script` as the child of DuckDB or Polars with
+    `child_args` (which name the question)."""
     out = paths["out"]
     out.unlink(missing_ok=True)
     if engine == "strata":
-        cmd = [str(paths["strata"]), "sql", str(paths["store"]), QUESTIONS[q], "--format", "parquet", "--output",
+        cmd = [str(paths["strata"]), "sql", str(paths["store"]), sql, "--format", "parquet", "--output",
                str(out), "--timer", "--threads", str(args.threads)]
         if args.memory_limit:
             cmd += ["--memory-limit", args.memory_limit]
-        run = run_strata(cmd, use_time, args.timeout)
+        return run_strata(cmd, use_time, args.timeout)
+    me = [sys.executable, str(script.resolve()), "--child", engine] + child_args + [
+        "--out", str(out), "--threads", str(args.threads)]
+    if engine == "duckdb":
+        me += ["--db", str(paths["duckdb"]), "--temp-dir", str(paths["duck_tmp"])]
+        if args.memory_limit:
+            me += ["--memory-limit", args.memory_limit]
     else:
-        me = [sys.executable, str(Path(__file__).resolve()), "--child", engine, "--question", str(q), "--out",
-              str(out), "--threads", str(args.threads)]
-        if engine == "duckdb":
-            me += ["--db", str(paths["duckdb"]), "--temp-dir", str(paths["duck_tmp"])]
-            if args.memory_limit:
-                me += ["--memory-limit", args.memory_limit]
-        else:
-            me += ["--files", str(paths["files"])]
-        env = dict(os.environ, POLARS_MAX_THREADS=str(args.threads)) if engine == "polars" else None
-        run = groupby.run_child(me, use_time, args.timeout, env)
+        me += ["--files", str(paths["files"])]
+    env = dict(os.environ, POLARS_MAX_THREADS=str(args.threads)) if engine == "polars" else None
+    return groupby.run_child(me, use_time, args.timeout, env)
+
+
+def check_output(run: dict, out: Path, read) -> dict:
+    """`run` completed with what `read(out)` finds in its output file (which is then deleted)."""
     if run["status"] == "ok":
-        got = answer(out)
+        got = read(out)
         if got is None:
             run.update(status="failed", error="no output file")
         else:
@@ -323,6 +338,13 @@ def run_questions(args, engines: list[str], questions: list[int]) -> dict:
 
 
 def print_report(results: dict) -> None:
+    print_table(results, f"join, x of {results['rows']:,} rows", lambda q: f"q{q} {TITLES[int(q)]}")
+
+
+def print_table(results: dict, title: str, label) -> None:
+    """The Markdown table of a run: per question (named by `label`) each engine's time and RSS, Strata's time
+    ratios, RSS against the limit and the verdicts; then the failed runs and differing answers. An engine that
+    did not ask a question has an empty cell."""
     engines = results["engines"]
     limit = results["memory_limit"]
     limit_bytes = parse_size(limit) if limit else None
@@ -333,23 +355,29 @@ def print_report(results: dict) -> None:
     if limit_bytes:
         head += [f"{NAMES[e]} RSS / limit" for e in engines if e != "polars"]
     head.append("answers")
-    print(f"\n### join, x of {results['rows']:,} rows, threads {results['threads']}, memory limit {limit or 'none'}, "
+    print(f"\n### {title}, threads {results['threads']}, memory limit {limit or 'none'}, "
           f"median of {results['repeat']} run(s)\n")
     print("| " + " | ".join(head) + " |")
     print("|" + "|".join("---" for _ in head) + "|")
     for q, res in results["questions"].items():
         es = res["engines"]
-        line = [f"q{q} {TITLES[q]}"] + [groupby.cell(es[e]) for e in engines]
+        line = [label(q)] + [groupby.cell(es.get(e)) for e in engines]
         if "strata" in engines:
-            line += [fmt(ratio(es["strata"]["seconds"], es[e]["seconds"]), ".2f") for e in peers]
+            line += [fmt(ratio(es["strata"]["seconds"], es[e]["seconds"]) if e in es else None, ".2f")
+                     for e in peers]
         if limit_bytes:
-            line += [fmt(ratio(es[e]["peak_rss"], limit_bytes), ".2f") for e in engines if e != "polars"]
+            line += [fmt(ratio(es[e]["peak_rss"], limit_bytes) if e in es else None, ".2f")
+                     for e in engines if e != "polars"]
         line.append(groupby.answers_text(res))
         print("| " + " | ".join(line) + " |")
     print("\nTimes: the statement alone (Strata's `Run Time`, DuckDB's COPY, Polars' sink_parquet), each writing the "
           "whole result as ZSTD Parquet. RSS: peak resident set of the whole process (/usr/bin/time -v).")
-    for problem in groupby.problems(results, engines):
-        print(problem)
+    for q, res in results["questions"].items():
+        for e, r in res["engines"].items():
+            if r["status"] != "ok":
+                print(f"{label(q)} {NAMES[e]} {r['status']}: {r.get('error')}")
+        for e, d in res.get("differences", {}).items():
+            print(f"{label(q)} {NAMES[e]} differs from {NAMES[res['reference']]}: {'; '.join(d)}")
 
 
 def parse_size(text: str) -> int:

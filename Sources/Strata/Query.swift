@@ -51,6 +51,12 @@ public struct Query: Sendable {
     /// Orders the rows.
     public func orderBy(_ keys: SortKey...) -> Query { Query(database: database, plan: .sort(keys, plan)) }
 
+    /// Adds one column per window call (`row_number`, `rank`, `lag`, running `sum`, …): each row's result over its
+    /// partition, ordered and framed as the call says. The rows come out in no particular order.
+    public func window(_ calls: WindowCall...) -> Query {
+        Query(database: database, plan: .window(calls, plan))
+    }
+
     /// Keeps at most `count` rows after skipping `offset`.
     public func limit(_ count: Int, offset: Int = 0) -> Query {
         Query(database: database, plan: .limit(count: count, offset: offset, plan))

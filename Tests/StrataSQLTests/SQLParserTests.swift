@@ -289,8 +289,21 @@ import Testing
         expectTrees(cases)
         expectSyntaxError("SELECT count(*, a)", #"expected an expression, found "*""#, line: 1, column: 14)
         expectSyntaxError("SELECT f(a b)", #"expected ")", found identifier "b""#, line: 1, column: 12)
-        expectSyntaxError("SELECT sum(a) OVER (PARTITION BY b) FROM t", "window functions (OVER) are not supported",
-                          line: 1, column: 15)
+        expectTrees([
+            ("sum(a) OVER (PARTITION BY b)", "sum(a) OVER (PARTITION BY b)"),
+            ("row_number() over (partition by a, b order by c desc, d)",
+             "row_number() OVER (PARTITION BY a, b; ORDER BY c DESC, d)"),
+            ("count(*) OVER w", "count(*) OVER (w)"),
+            ("lag(a, 2, 0) OVER (w ORDER BY t)", "lag(a, 2, 0) OVER (w; ORDER BY t)"),
+            ("sum(a) OVER (ORDER BY t ROWS BETWEEN 2 PRECEDING AND CURRENT ROW)",
+             "sum(a) OVER (ORDER BY t; ROWS 2 PRECEDING CURRENT ROW)"),
+            ("min(a) OVER (ORDER BY t RANGE BETWEEN UNBOUNDED PRECEDING AND 1.5 FOLLOWING)",
+             "min(a) OVER (ORDER BY t; RANGE UNBOUNDED PRECEDING 1.5 FOLLOWING)"),
+            ("max(a) OVER (ROWS UNBOUNDED PRECEDING)", "max(a) OVER (ROWS UNBOUNDED PRECEDING CURRENT ROW)"),
+            ("1 + rank() OVER ()", "(+ 1 rank() OVER ())"),
+        ])
+        expectSyntaxError("SELECT sum(a) OVER (ROWS BETWEEN 1 AND 2) FROM t", #"expected "FOLLOWING", found "AND""#,
+                          line: 1, column: 36)
         expectSyntaxError("SELECT count(*) FILTER (WHERE a) FROM t", "FILTER is not supported", line: 1, column: 17)
     }
 

@@ -33,6 +33,30 @@ extension SQLExpr {
         case let .function(name, arguments, distinct, star, _):
             let list = star ? "*" : (distinct ? "DISTINCT " : "") + arguments.map(\.rendered).joined(separator: ", ")
             return "\(name)(\(list))"
+        case let .window(name, arguments, star, spec, _):
+            var over: [String] = []
+            if let base = spec.base { over.append(base) }
+            if !spec.partitionBy.isEmpty {
+                over.append("PARTITION BY " + spec.partitionBy.map(\.rendered).joined(separator: ", "))
+            }
+            if !spec.orderBy.isEmpty {
+                over.append("ORDER BY " + spec.orderBy.map { $0.expr.rendered + ($0.ascending ? "" : " DESC") }
+                    .joined(separator: ", "))
+            }
+            if let frame = spec.frame {
+                func bound(_ b: SQLFrameBound) -> String {
+                    switch b {
+                    case .unboundedPreceding: "UNBOUNDED PRECEDING"
+                    case let .preceding(e): "\(e.rendered) PRECEDING"
+                    case .currentRow: "CURRENT ROW"
+                    case let .following(e): "\(e.rendered) FOLLOWING"
+                    case .unboundedFollowing: "UNBOUNDED FOLLOWING"
+                    }
+                }
+                over.append("\(frame.rows ? "ROWS" : "RANGE") \(bound(frame.start)) \(bound(frame.end))")
+            }
+            let list = star ? "*" : arguments.map(\.rendered).joined(separator: ", ")
+            return "\(name)(\(list)) OVER (\(over.joined(separator: "; ")))"
         case let .caseWhen(operand, branches, otherwise, _):
             var text = "(CASE"
             if let operand { text += " " + operand.rendered }

@@ -47,13 +47,20 @@ func query(_ db: Database, _ question: Int) -> Query {
     case 7:
         return x.groupBy("id3").aggregate(.max(col("v1"), as: "max_v1"), .min(col("v2"), as: "min_v2"))
             .select(.column("id3"), (col("max_v1") - col("min_v2")).named("range_v1_v2"))
+    case 8:
+        // The largest two v3 per id6: row_number over id6's rows by v3 descending, kept where it is at most 2.
+        return x.filter(col("v3").isNotNull())
+            .window(WindowCall(.rowNumber, [], partitionBy: [col("id6")], orderBy: [SortKey(col("v3"), ascending: false)],
+                               as: "order_v3"))
+            .filter(col("order_v3") <= 2)
+            .select(.column("id6"), col("v3").named("largest2_v3"))
     case 9:
         return x.groupBy("id2", "id4").aggregate(.corr(col("v1"), col("v2"), as: "r"))
             .select(.column("id2"), .column("id4"), Expr.function("pow", [col("r"), 2]).named("r2"))
     case 10:
         return x.groupBy("id1", "id2", "id3", "id4", "id5", "id6")
             .aggregate(.sum(col("v3"), as: "v3"), .countStar(as: "count"))
-    default: fail("question \(question) is not one of 1-7, 9, 10")
+    default: fail("question \(question) is not one of 1-10")
     }
 }
 

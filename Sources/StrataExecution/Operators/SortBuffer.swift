@@ -1,23 +1,22 @@
 import StrataCore
 import Synchronization
 
-/// ORDER BY [LIMIT]: collects the result batches, then emits them sorted.
+/// ORDER BY … LIMIT n with a small n: keeps only the top rows as they arrive.
 ///
-/// 1. Batches are kept as they arrive, each reserved from the memory pool; ORDER BY sorts in memory, so a result
-///    larger than the budget fails with an out-of-memory error naming the sort (one within an eighth of the pool
-///    is kept even when other operators hold the rest for now).
-/// 2. With a LIMIT, whenever the kept rows pass twice `offset + limit` (and 64 Ki), or the pool refuses the next
-///    batch, they are sorted and cut back to the first `offset + limit` — a top-N that never holds much more than
-///    N rows.
+/// 1. Batches are kept as they arrive, each reserved from the memory pool (one batch is taken even when the pool
+///    refuses it: it is bounded, and the cut that follows frees more).
+/// 2. Whenever the kept rows pass twice `keep` (and 64 Ki), or the pool refused the last batch, they are sorted
+///    and cut back to the first `keep` rows — a top-N that never holds much more than N rows. When the cut rows
+///    alone take more than half the pool, the sort fails with an out-of-memory error.
 /// 3. At the end the rows are concatenated, their sort keys evaluated, an index permutation sorted with a
 ///    comparator over the typed key columns (NULLs placed per key, last by default), and the rows gathered.
 package final class SortBuffer: Sendable {
     /// The memory consumer name of sort buffers.
-    package static let consumer = "ORDER BY"
+    package static let consumer = "ORDER BY … LIMIT"
 
     private let keys: [(BoundExpr, SortKey)]
     private let schema: Schema
-    private let keep: Int?
+    private let keep: Int
     private let state: Mutex<State>
 
     private struct State: @unchecked Sendable {
@@ -26,8 +25,8 @@ package final class SortBuffer: Sendable {
         var reservation: MemoryReservation
     }
 
-    /// Creates a buffer sorting rows of `schema` by `keys`, keeping only the first `keep` rows when given.
-    package init(keys: [(BoundExpr, SortKey)], schema: Schema, keep: Int?, pool: MemoryPool,
+    /// Creates a buffer sorting rows of `schema` by `keys`, keeping only the first `keep` rows.
+    package init(keys: [(BoundExpr, SortKey)], schema: Schema, keep: Int, pool: MemoryPool,
                  metrics: OperatorMetrics? = nil) {
         self.keys = keys
         self.schema = schema
@@ -39,21 +38,20 @@ package final class SortBuffer: Sendable {
     package func add(_ batch: Batch) throws(StrataError) {
         guard batch.count > 0 else { return }
         try state.withLock { (state) throws(StrataError) in
-            // Without a LIMIT every row must be kept; with one, a refusal is answered by cutting back to the top. A
-            // small sort (an eighth of the pool) is not failed because other operators hold the pool for now.
             let refused = !state.reservation.tryGrow(by: batch.byteCount)
-            if refused {
-                let small = state.reservation.bytes + batch.byteCount <= state.reservation.pool.limit / 8
-                guard keep != nil || small else { try state.reservation.grow(by: batch.byteCount); return }
-                state.reservation.forceGrow(by: batch.byteCount)
-            }
+            if refused { state.reservation.forceGrow(by: batch.byteCount) }
             state.batches.append(batch)
             state.rows += batch.count
-            if let keep, refused || state.rows > max(keep > Int.max / 2 ? Int.max : 2 * keep, 65_536) {
+            if refused || state.rows > max(keep > Int.max / 2 ? Int.max : 2 * keep, 65_536) {
                 let top = try sorted(state.batches, limit: keep)
                 state.batches = [top]
                 state.rows = top.count
                 state.reservation.shrink(to: top.byteCount)
+                let pool = state.reservation.pool
+                if top.byteCount > pool.limit / 2 {
+                    throw StrataError(.outOfMemory, "ORDER BY … LIMIT \(keep) keeps \(ByteCount.format(top.byteCount)) "
+                        + "of rows, more than half the memory limit of \(ByteCount.format(pool.limit))")
+                }
             }
         }
     }

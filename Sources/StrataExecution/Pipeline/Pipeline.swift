@@ -39,6 +39,8 @@ package final class Pipeline: @unchecked Sendable {
 
     /// Runs morsel `morsel` of the source through the pipeline.
     func runSource(morsel: Int, _ context: TaskContext) throws(StrataError) {
+        var context = context
+        context.morsel = morsel
         let metrics = source.metrics
         var start = ContinuousClock.now
         try source.produce(morsel: morsel, context) { (batch) throws(StrataError) in
@@ -52,6 +54,9 @@ package final class Pipeline: @unchecked Sendable {
 
     /// Runs tail morsel `morsel` of operator `index` through the operators above it.
     func runTail(operator index: Int, morsel: Int, _ context: TaskContext) throws(StrataError) {
+        var context = context
+        // Tail morsels follow every source morsel, operator by operator.
+        context.morsel = source.morselCount + (index << 20) + morsel
         let op = operators[index]
         var start = ContinuousClock.now
         try op.produceTail(morsel: morsel, context) { (batch) throws(StrataError) in

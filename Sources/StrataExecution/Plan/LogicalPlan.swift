@@ -23,6 +23,8 @@ public indirect enum LogicalPlan: Sendable, Hashable {
     case sort([SortKey], LogicalPlan)
     /// At most `count` rows after skipping `offset`.
     case limit(count: Int, offset: Int, LogicalPlan)
+    /// The input rows with one more column per window call (their order is not kept).
+    case window([WindowCall], LogicalPlan)
     /// The rows of `left` and `right` combined as `kind` says, pairing the rows for which `condition` (over the
     /// columns of both) is TRUE; a nil condition pairs every row with every row (a cross join for `.inner`).
     /// The output holds the left columns then the right ones; semi and anti joins give the left columns only, a
@@ -123,6 +125,7 @@ extension LogicalPlan {
         case let .filter(_, input), let .sort(_, input), let .limit(_, _, input): return try input.columnNames(schema: schema)
         case let .project(named, _): return named.map(\.name)
         case let .aggregate(keys, calls, _): return keys.map(\.name) + calls.map(\.name)
+        case let .window(calls, input): return try input.columnNames(schema: schema) + calls.map(\.name)
         case let .join(kind, left, right, _):
             var names = try left.columnNames(schema: schema)
             if kind.keepsRightColumns { names += try right.columnNames(schema: schema) }

@@ -10,7 +10,8 @@ import StrataStorage
 /// 3. Operators are built bottom-up, each bound against the schema its input produces, with the planner's
 ///    estimate of its output rows (a scan knows its rows after pruning; a filter keeps a fifth; an equi-join gives
 ///    its larger input; an aggregate at most its input).
-/// 4. LIMIT directly above ORDER BY becomes a top-N sort; a join builds its hash table on the smaller input.
+/// 4. LIMIT directly above ORDER BY becomes a top-N sort; a join builds its hash table on the smaller input;
+///    window calls become one window operator per distinct PARTITION BY and ORDER BY.
 package struct PhysicalPlanner {
     /// The query's shared resources.
     package let context: ExecutionContext
@@ -75,7 +76,36 @@ package struct PhysicalPlanner {
             return try Limit(count: count, offset: offset, over: try build(input, required: required))
         case let .join(kind, left, right, condition):
             return try join(kind, left, right, condition, required: required)
+        case let .window(calls, input):
+            return try window(calls, input, required: required)
         }
+    }
+
+    /// Window calls, one ``Window`` operator per distinct PARTITION BY and ORDER BY (in the order they first
+    /// appear), each passing its input's columns on; calls nobody reads are dropped.
+    private func window(_ calls: [WindowCall], _ input: LogicalPlan,
+                        required: Set<String>?) throws -> any PhysicalOperator {
+        let used = calls.filter { required?.contains($0.name) ?? true }
+        let names = Set(calls.map(\.name))
+        var needed = required.map { $0.subtracting(names) }
+        for call in used {
+            needed?.formUnion(call.arguments.flatMap(\.referencedColumns))
+            needed?.formUnion(call.partitionBy.flatMap(\.referencedColumns))
+            needed?.formUnion(call.orderBy.flatMap(\.expr.referencedColumns))
+        }
+        var child = try build(input, required: needed)
+        var groups: [[WindowCall]] = []
+        for call in used {
+            if let index = groups.firstIndex(where: { $0[0].partitionBy == call.partitionBy && $0[0].orderBy == call.orderBy }) {
+                groups[index].append(call)
+            } else {
+                groups.append([call])
+            }
+        }
+        for group in groups {
+            child = try Window(group, over: child, context: context, estimatedRows: child.metrics.estimatedRows)
+        }
+        return child
     }
 
     /// A hash join: equality conjuncts between the two sides become its keys (cast to common types), the rest its
@@ -145,6 +175,9 @@ package struct PhysicalPlanner {
         var payload: [Int] = []
         for (index, name) in buildNames.enumerated()
             where buildOutput.contains(name) || residualColumns.contains(name) { payload.append(index) }
+        // Without keys or payload the build rows would have no column to be counted by (a cross join whose
+        // right side only multiplies the left rows): carry one.
+        if payload.isEmpty && buildKeys.isEmpty && !buildNames.isEmpty { payload = [0] }
         func source(_ name: String, fromLeft: Bool) throws -> JoinOutputColumn {
             if fromLeft != buildIsLeft {
                 guard let index = probe.schema.index(of: name) else {

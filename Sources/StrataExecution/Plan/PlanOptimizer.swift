@@ -90,6 +90,7 @@ package struct PlanOptimizer {
             return orderMatters ? .sort(keys, child) : child
         case let .limit(count, offset, input):
             return .limit(count: count, offset: offset, dropSorts(input, orderMatters: true))
+        case let .window(calls, input): return .window(calls, dropSorts(input, orderMatters: false))
         case let .join(kind, left, right, condition):
             return .join(kind, dropSorts(left, orderMatters: false), dropSorts(right, orderMatters: false),
                          on: condition)
@@ -105,6 +106,7 @@ package struct PlanOptimizer {
         case let .aggregate(keys, calls, input): return .aggregate(keys: keys, aggregates: calls, pushFilters(input))
         case let .sort(keys, input): return .sort(keys, pushFilters(input))
         case let .limit(count, offset, input): return .limit(count: count, offset: offset, pushFilters(input))
+        case let .window(calls, input): return .window(calls, pushFilters(input))
         case let .join(kind, left, right, condition):
             return pushOutOfCondition(kind, pushFilters(left), pushFilters(right), condition)
         case let .filter(predicate, input):
@@ -124,6 +126,22 @@ package struct PlanOptimizer {
                                   pushFilters(.filter(predicate.substituting(map), below)))
             case let .join(kind, left, right, condition):
                 return pushIntoJoin(predicate, kind, left, right, condition) ?? .filter(predicate, child)
+            case let .window(calls, below):
+                // A filter on columns every call partitions by removes whole partitions: the other rows' results
+                // stay the same.
+                let shared = calls.dropFirst().reduce(Set(calls.first?.partitionBy ?? [])) {
+                    $0.intersection($1.partitionBy)
+                }
+                let keyColumns = Set(shared.compactMap { expr -> String? in
+                    if case let .column(name) = expr { return name }
+                    return nil
+                })
+                let (down, up) = PlanOptimizer.conjuncts(predicate).split {
+                    !$0.referencedColumns.isEmpty && Set($0.referencedColumns).isSubset(of: keyColumns)
+                }
+                guard let pushed = PlanOptimizer.conjunction(down) else { return .filter(predicate, child) }
+                let window = LogicalPlan.window(calls, pushFilters(.filter(pushed, below)))
+                return PlanOptimizer.conjunction(up).map { .filter($0, window) } ?? window
             default:
                 return .filter(predicate, child)
             }
@@ -192,6 +210,7 @@ package struct PlanOptimizer {
         case let .aggregate(keys, calls, input): return .aggregate(keys: keys, aggregates: calls, reorderJoins(input))
         case let .sort(keys, input): return .sort(keys, reorderJoins(input))
         case let .limit(count, offset, input): return .limit(count: count, offset: offset, reorderJoins(input))
+        case let .window(calls, input): return .window(calls, reorderJoins(input))
         case let .join(kind, left, right, condition):
             guard kind == .inner else {
                 return .join(kind, reorderJoins(left), reorderJoins(right), on: condition)
@@ -302,7 +321,7 @@ package struct PlanOptimizer {
         case let .filter(predicate, input):
             let factor = pow(PhysicalPlanner.filterSelectivity, Double(PlanOptimizer.conjuncts(predicate).count))
             return max(1, estimate(input) * factor)
-        case let .project(_, input), let .sort(_, input): return estimate(input)
+        case let .project(_, input), let .sort(_, input), let .window(_, input): return estimate(input)
         case let .aggregate(keys, _, input): return keys.isEmpty ? 1 : estimate(input)
         case let .limit(count, _, input): return min(Double(count), estimate(input))
         case let .join(kind, left, right, condition):
@@ -383,6 +402,9 @@ extension LogicalPlan: CustomStringConvertible {
                 visit(input, depth + 1)
             case let .limit(count, offset, input):
                 lines.append(pad + "Limit \(count)" + (offset > 0 ? " offset \(offset)" : ""))
+                visit(input, depth + 1)
+            case let .window(calls, input):
+                lines.append(pad + "Window " + calls.map { "\($0) AS \($0.name)" }.joined(separator: ", "))
                 visit(input, depth + 1)
             case let .join(kind, left, right, condition):
                 lines.append(pad + "Join \(kind)" + (condition.map { " ON \($0)" } ?? ""))

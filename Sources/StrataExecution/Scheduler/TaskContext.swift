@@ -13,6 +13,9 @@ package struct TaskContext: Sendable {
     /// The body may keep a strong reference to extend its lifetime, e.g. hand it, with the batch it produced, to
     /// the consumer task; otherwise the bytes go back to the pool when the body returns.
     package let admission: MemoryReservation?
+    /// The source morsel the task runs (set by the pipeline; tail morsels count on after the source's), so sinks
+    /// can number rows in input order.
+    package var morsel = 0
 
     /// Whether the query was cancelled.
     package var isCancelled: Bool { cancellation.isCancelled }

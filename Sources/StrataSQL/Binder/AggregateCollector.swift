@@ -47,7 +47,7 @@ final class AggregateCollector {
            star || ExpressionBinder.aggregateFunctions.contains(name.lowercased()) {
             return .column(try aggregate(name.lowercased(), args, distinct: distinct, star: star, at: location))
         }
-        guard !ExpressionBinder.containsAggregate(e) else { return nil }
+        guard !ExpressionBinder.containsAggregate(e), !WindowCollector.containsWindow(e) else { return nil }
         let plain = try expressions.translate(e, scope: source, clause: clause)
         if let key = keys.first(where: { $0.expr == plain }) { return .column(key.name) }
         if plain.referencedColumns.isEmpty { return plain }

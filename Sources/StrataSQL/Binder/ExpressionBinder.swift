@@ -51,6 +51,10 @@ struct ExpressionBinder {
             if aggregateFunctions.contains(name.lowercased()) || star { return true }
             return args.contains(where: containsAggregate)
         case .column, .literal, .parameter: return false
+        case let .window(_, args, _, spec, _):
+            // The call itself is not an aggregate; its parts may hold some (`rank() OVER (ORDER BY sum(x))`).
+            return args.contains(where: containsAggregate) || spec.partitionBy.contains(where: containsAggregate)
+                || spec.orderBy.contains { containsAggregate($0.expr) }
         case let .unary(_, a, _), let .isNull(a, _, _), let .cast(a, _, _): return containsAggregate(a)
         case let .binary(_, a, b, _), let .like(a, b, _, _, _): return containsAggregate(a) || containsAggregate(b)
         case let .inList(a, list, _, _): return containsAggregate(a) || list.contains(where: containsAggregate)
@@ -117,6 +121,8 @@ struct ExpressionBinder {
                 }
                 return fold(.function(lowered, translated))
             }
+        case let .window(name, _, _, _, location):
+            throw error("window function \(name.lowercased()) is not allowed in \(clause)", at: location)
         case let .caseWhen(operand, branches, otherwise, _):
             let subject = try operand.map(sub)
             var whens: [Expr.WhenThen] = []

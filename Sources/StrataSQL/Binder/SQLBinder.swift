@@ -15,6 +15,8 @@ import StrataExecution
 //    GROUP BY items may be expressions, output aliases or 1-based ordinals. Then every select, HAVING and ORDER BY
 //    expression is rewritten over the aggregate's output: aggregate calls become columns (equal calls shared),
 //    expressions equal to a group key become that key, and any other source column is an error.
+// 3b. Window calls (in SELECT, QUALIFY, ORDER BY) become columns of a window step after the aggregate and
+//    HAVING; QUALIFY filters its output.
 // 4. The select list becomes a projection with unique plan names; users see the names they wrote (or DuckDB-style
 //    defaults such as `sum(v1)`).
 // 5. DISTINCT groups by every output column.
@@ -92,6 +94,7 @@ package struct SQLBinder {
                 return false
             }
             || (select.having.map(ExpressionBinder.containsAggregate) ?? false)
+            || (select.qualify.map(ExpressionBinder.containsAggregate) ?? false)
             || select.orderBy.contains { ExpressionBinder.containsAggregate($0.expr) }
         var collector: AggregateCollector?
         var projectionInput = scope.schema
@@ -126,16 +129,39 @@ package struct SQLBinder {
                 outputs.append((e, alias ?? e.displayText))
             }
         }
-        func translateOutput(_ e: SQLExpr, clause: String) throws -> Expr {
+        // 3b. Window calls in SELECT, QUALIFY and ORDER BY become columns of a window step over the aggregate's
+        //     output (or the source), whose arguments are translated like the select list's.
+        let windows = try WindowCollector(expressions: expressions, windows: select.windows)
+        func translateInner(_ e: SQLExpr, clause: String) throws -> Expr {
             if let collector {
                 return try expressions.translate(e, scope: scope, clause: clause, hook: collector.hook(clause: clause))
             }
             return try expressions.translate(e, scope: scope, clause: clause)
         }
+        func translateOutput(_ e: SQLExpr, clause: String) throws -> Expr {
+            let aggregateHook = collector?.hook(clause: clause)
+            return try expressions.translate(e, scope: scope, clause: clause) { node in
+                if case .window = node {
+                    return try windows.add(node, translate: { try translateInner($0, clause: "window functions") },
+                                           check: { expr, location in
+                        try expressions.check(expr, against: collector?.outputSchema ?? scope.schema, at: location)
+                    })
+                }
+                return try aggregateHook?(node)
+            }
+        }
         var projected: [Expr] = []
         for output in outputs { projected.append(try translateOutput(output.sql, clause: "SELECT")) }
         var having: Expr?
-        if let condition = select.having { having = try translateOutput(condition, clause: "HAVING") }
+        if let condition = select.having {
+            if WindowCollector.containsWindow(condition) {
+                throw expressions.error("window functions are not allowed in HAVING; use QUALIFY",
+                                        at: condition.location)
+            }
+            having = try translateOutput(condition, clause: "HAVING")
+        }
+        var qualify: Expr?
+        if let condition = select.qualify { qualify = try translateOutput(condition, clause: "QUALIFY") }
         // ORDER BY keys that are not outputs are translated now, so their aggregates join the aggregate step.
         enum OrderTarget { case output(Int), hidden(Expr), overOutput(SQLExpr) }
         var orderTargets: [OrderTarget] = []
@@ -179,6 +205,17 @@ package struct SQLBinder {
                 try requireBool(having, against: projectionInput, at: condition.location, clause: "HAVING")
                 plan = .filter(having, plan)
             }
+        }
+        if !windows.isEmpty {
+            plan = windows.plan(over: plan)
+            projectionInput = Schema(unchecked: projectionInput.fields + windows.fields)
+        }
+        if let qualify, let condition = select.qualify {
+            guard !windows.isEmpty else {
+                throw expressions.error("QUALIFY needs a window function", at: condition.location)
+            }
+            try requireBool(qualify, against: projectionInput, at: condition.location, clause: "QUALIFY")
+            plan = .filter(qualify, plan)
         }
         // 4.
         var names = UniqueNames()

@@ -31,6 +31,18 @@ extension SQLExpr {
             if star { return "count_star()" }
             if name == "||", args.count == 2 { return "(\(args[0].displayText) || \(args[1].displayText))" }
             return "\(name)(\(distinct ? "DISTINCT " : "")\(args.map(\.displayText).joined(separator: ", ")))"
+        case let .window(name, args, star, spec, _):
+            var over: [String] = []
+            if let base = spec.base { over.append(base) }
+            if !spec.partitionBy.isEmpty {
+                over.append("PARTITION BY " + spec.partitionBy.map(\.displayText).joined(separator: ", "))
+            }
+            if !spec.orderBy.isEmpty {
+                over.append("ORDER BY " + spec.orderBy.map { $0.expr.displayText + ($0.ascending ? "" : " DESC") }
+                    .joined(separator: ", "))
+            }
+            let call = star ? "count_star()" : "\(name)(\(args.map(\.displayText).joined(separator: ", ")))"
+            return "\(call) OVER (\(over.joined(separator: " ")))"
         case let .caseWhen(operand, branches, otherwise, _):
             var text = "CASE"
             if let operand { text += " \(operand.displayText)" }

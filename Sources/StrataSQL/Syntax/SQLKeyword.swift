@@ -10,7 +10,7 @@ package enum SQLKeyword: String, Sendable, Hashable, CaseIterable {
     case union = "UNION", join = "JOIN", on = "ON", inner = "INNER", left = "LEFT", right = "RIGHT", full = "FULL"
     case cross = "CROSS", except = "EXCEPT", intersect = "INTERSECT", `true` = "TRUE", `false` = "FALSE"
     case cast = "CAST", explain = "EXPLAIN", analyze = "ANALYZE", date = "DATE", timestamp = "TIMESTAMP"
-    case outer = "OUTER", using = "USING", natural = "NATURAL"
+    case outer = "OUTER", using = "USING", natural = "NATURAL", window = "WINDOW", qualify = "QUALIFY"
 
     /// Whether the keyword cannot be used as a name without quotes.
     package var isReserved: Bool {

@@ -234,6 +234,14 @@ package final class SQLParser {
             select.groupBy = try parseExpressionList()
         }
         if accept(.keyword(.having)) { select.having = try parseExpression() }
+        if accept(.keyword(.window)) {
+            repeat {
+                let name = try parseName("a window name")
+                try expect(.keyword(.as))
+                select.windows.append(SQLNamedWindow(name: name, spec: try parseWindowSpec()))
+            } while accept(.punctuation(.comma))
+        }
+        if accept(.keyword(.qualify)) { select.qualify = try parseExpression() }
         if accept(.keyword(.order)) {
             try expect(.keyword(.by))
             repeat { select.orderBy.append(try parseOrderItem()) } while accept(.punctuation(.comma))
@@ -638,20 +646,95 @@ package final class SQLParser {
             arguments = try parseArguments()
         }
         try expect(.punctuation(.rightParen))
-        try rejectWindow()
+        if at(.identifier), next(is: .punctuation(.leftParen)), current.text.uppercased() == "FILTER" {
+            throw error("FILTER is not supported", at: current.location)
+        }
+        if atWord("OVER") {
+            advance()
+            if distinct { throw error("DISTINCT is not supported in window functions", at: name.location) }
+            let spec: SQLWindowSpec
+            if at(.punctuation(.leftParen)) {
+                spec = try parseWindowSpec()
+            } else {
+                var named = SQLWindowSpec(location: current.location)
+                named.base = try parseName("a window name or \"(\"")
+                spec = named
+            }
+            let call = SQLExpr.window(name: name.text, arguments: arguments.list, star: star, spec, name.location)
+            return try node(call, height: arguments.height + 1)
+        }
         let call = SQLExpr.function(name: name.text, arguments: arguments.list, distinct: distinct, star: star,
                                     name.location)
         return try node(call, height: arguments.height + 1)
     }
 
-    /// Throws at `OVER (…)` or `FILTER (…)` after a call.
-    private func rejectWindow() throws(Failure) {
-        guard at(.identifier), next(is: .punctuation(.leftParen)) else { return }
-        switch current.text.uppercased() {
-        case "OVER": throw error("window functions (OVER) are not supported", at: current.location)
-        case "FILTER": throw error("FILTER is not supported", at: current.location)
-        default: return
+    /// Whether the current token is the identifier `word` (any letter case): the words of window clauses are not
+    /// keywords.
+    private func atWord(_ word: String) -> Bool {
+        at(.identifier) && current.text.uppercased() == word
+    }
+
+    /// Consumes the identifier `word` or fails.
+    private func expectWord(_ word: String) throws(Failure) {
+        guard atWord(word) else { throw expected("\"\(word)\"") }
+        advance()
+    }
+
+    /// `( [name] [PARTITION BY …] [ORDER BY …] [ROWS | RANGE …] )`.
+    private func parseWindowSpec() throws(Failure) -> SQLWindowSpec {
+        var spec = SQLWindowSpec(location: current.location)
+        try expect(.punctuation(.leftParen))
+        if isName(current), !atWord("PARTITION"), !atWord("ROWS"), !atWord("RANGE") {
+            spec.base = advance().text
         }
+        if atWord("PARTITION") {
+            advance()
+            try expect(.keyword(.by))
+            spec.partitionBy = try parseExpressionList()
+        }
+        if accept(.keyword(.order)) {
+            try expect(.keyword(.by))
+            repeat { spec.orderBy.append(try parseOrderItem()) } while accept(.punctuation(.comma))
+        }
+        if atWord("ROWS") || atWord("RANGE") {
+            let unit = advance()
+            let rows = unit.text.uppercased() == "ROWS"
+            if accept(.keyword(.between)) {
+                let start = try parseFrameBound()
+                try expect(.keyword(.and))
+                spec.frame = SQLWindowFrame(rows: rows, start: start, end: try parseFrameBound(), location: unit.location)
+            } else {
+                spec.frame = SQLWindowFrame(rows: rows, start: try parseFrameBound(), end: .currentRow,
+                                            location: unit.location)
+            }
+        }
+        try expect(.punctuation(.rightParen))
+        return spec
+    }
+
+    /// `UNBOUNDED PRECEDING | UNBOUNDED FOLLOWING | CURRENT ROW | expr PRECEDING | expr FOLLOWING`.
+    private func parseFrameBound() throws(Failure) -> SQLFrameBound {
+        if atWord("UNBOUNDED") {
+            advance()
+            if atWord("PRECEDING") {
+                advance()
+                return .unboundedPreceding
+            }
+            try expectWord("FOLLOWING")
+            return .unboundedFollowing
+        }
+        if atWord("CURRENT") {
+            advance()
+            try expectWord("ROW")
+            return .currentRow
+        }
+        let offset = try parseExpression(above: .comparison).expr
+        if atWord("PRECEDING") {
+            advance()
+            return .preceding(offset)
+        }
+        try expectWord("FOLLOWING")
+        return .following(offset)
     }
 
     /// `CAST(e AS type)`.

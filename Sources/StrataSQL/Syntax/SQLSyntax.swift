@@ -49,6 +49,10 @@ package struct SQLSelect: Sendable, Hashable {
     package var groupBy: [SQLExpr] = []
     /// HAVING.
     package var having: SQLExpr?
+    /// `WINDOW name AS (…)` definitions, in order.
+    package var windows: [SQLNamedWindow] = []
+    /// QUALIFY (a filter on window function results).
+    package var qualify: SQLExpr?
     /// ORDER BY items.
     package var orderBy: [SQLOrderItem] = []
     /// LIMIT (an expression that must fold to a non-negative integer).
@@ -158,6 +162,52 @@ package struct SQLJoin: Sendable, Hashable {
     }
 }
 
+/// `OVER (…)`: the window of a window function call.
+package struct SQLWindowSpec: Sendable, Hashable {
+    /// A named window this one starts from (`OVER w`, `OVER (w ORDER BY …)`).
+    package var base: String?
+    /// PARTITION BY expressions.
+    package var partitionBy: [SQLExpr] = []
+    /// ORDER BY items.
+    package var orderBy: [SQLOrderItem] = []
+    /// The frame clause, when written.
+    package var frame: SQLWindowFrame?
+    /// Where the specification starts.
+    package var location: SourceLocation
+
+    /// An empty specification at `location`.
+    package init(location: SourceLocation) { self.location = location }
+}
+
+/// `ROWS | RANGE [BETWEEN start AND end | start]`.
+package struct SQLWindowFrame: Sendable, Hashable {
+    /// ROWS (true) or RANGE.
+    package var rows: Bool
+    /// The frame's first row.
+    package var start: SQLFrameBound
+    /// Its last row (CURRENT ROW when only a start is written).
+    package var end: SQLFrameBound
+    /// Where ROWS or RANGE is.
+    package var location: SourceLocation
+}
+
+/// One end of a frame as written.
+package enum SQLFrameBound: Sendable, Hashable {
+    case unboundedPreceding
+    case preceding(SQLExpr)
+    case currentRow
+    case following(SQLExpr)
+    case unboundedFollowing
+}
+
+/// `name AS (…)` in a WINDOW clause.
+package struct SQLNamedWindow: Sendable, Hashable {
+    /// The window's name.
+    package var name: String
+    /// Its specification.
+    package var spec: SQLWindowSpec
+}
+
 /// One ORDER BY item.
 package struct SQLOrderItem: Sendable, Hashable {
     /// The key: an expression, an output alias or a 1-based ordinal.
@@ -233,13 +283,16 @@ package indirect enum SQLExpr: Sendable, Hashable {
     case function(name: String, arguments: [SQLExpr], distinct: Bool, star: Bool, SourceLocation)
     /// `CASE [operand] WHEN … THEN … [ELSE …] END`.
     case caseWhen(operand: SQLExpr?, branches: [SQLWhen], otherwise: SQLExpr?, SourceLocation)
+    /// `name(arguments) OVER (…)` (`star`: `count(*)`).
+    case window(name: String, arguments: [SQLExpr], star: Bool, SQLWindowSpec, SourceLocation)
 
     /// Where the expression starts.
     package var location: SourceLocation {
         switch self {
         case let .column(_, _, l), let .literal(_, l), let .parameter(_, l), let .unary(_, _, l),
              let .binary(_, _, _, l), let .isNull(_, _, l), let .inList(_, _, _, l), let .between(_, _, _, _, l),
-             let .like(_, _, _, _, l), let .cast(_, _, l), let .function(_, _, _, _, l), let .caseWhen(_, _, _, l):
+             let .like(_, _, _, _, l), let .cast(_, _, l), let .function(_, _, _, _, l), let .caseWhen(_, _, _, l),
+             let .window(_, _, _, _, l):
             return l
         }
     }

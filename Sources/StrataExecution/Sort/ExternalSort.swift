@@ -1,0 +1,311 @@
+import StrataCore
+import Synchronization
+
+/// Sorts any number of rows within the memory pool: sorted runs in memory as far as the reservation allows,
+/// spilled as LZ4 runs when it does not, then a k-way merge that streams the rows in order.
+///
+/// 1. Add (per worker, in parallel): each batch gets two hidden columns, its normalized sort keys
+///    (``SortKeyEncoder``) and each row's sequence number (morsel << 32 | row in morsel, the tie-breaker that
+///    makes the sort stable), and joins the worker's buffer; the buffer reserves the batch, its keys and the
+///    sort's per-row working memory before it grows. When the pool refuses, the buffer is sorted
+///    (``KeySorter``) and written as one spill run in batches of about `runBatchBytes`, and starts empty again.
+/// 2. Finish (per worker): what is left in the buffer is sorted and kept in memory as a run.
+/// 3. Prepare (once): when anything was spilled, the memory runs are spilled too, and while there are more runs
+///    than the merge can read at once (each open run holds about three of its batches: compressed frame,
+///    decompressed body and decoded batch), the smallest runs are merged into one — as many passes as needed.
+/// 4. Merge: a binary heap of run cursors ordered by key, then sequence, picks the rows in order; every chunk of
+///    picks is gathered from the runs' batches into one output batch. An offset is skipped by advancing the
+///    cursors without gathering; a count stops the merge early.
+package final class ExternalSort: Sendable {
+    /// The memory consumer name of sorts.
+    package static let consumer = "ORDER BY"
+
+    /// The schema of the rows sorted and returned.
+    package let schema: Schema
+    /// The schema of buffered and spilled batches: the rows' columns, then the keys and sequence numbers.
+    let runSchema: Schema
+    private let encoder: SortKeyEncoder
+    private let pool: MemoryPool
+    private let spill: SpillManager
+    private let metrics: OperatorMetrics?
+    /// The bytes a spilled batch and an output batch aim at.
+    let runBatchBytes: Int
+    private let workers: [WorkerSlot]
+    private let state: Mutex<SharedState>
+
+    /// One worker's buffer behind its lock.
+    private final class WorkerSlot: Sendable {
+        let buffer: Mutex<WorkerBuffer>
+        init(_ buffer: WorkerBuffer) { self.buffer = Mutex(buffer) }
+    }
+
+    /// One worker's unsorted rows.
+    private struct WorkerBuffer: @unchecked Sendable {
+        var batches: [Batch] = []
+        var rows = 0
+        var bytes = 0
+        var reservation: MemoryReservation
+        var morsel = -1
+        var nextRow = 0
+    }
+
+    private struct SharedState: @unchecked Sendable {
+        var memoryRuns: [MemoryRun] = []
+        var diskRuns: [DiskRun] = []
+    }
+
+    /// Sorted rows held in memory: batches of the run schema and the order to read them in.
+    final class MemoryRun: @unchecked Sendable {
+        let batches: [Batch]
+        let order: [UInt64]
+        let reservation: MemoryReservation
+
+        init(batches: [Batch], order: [UInt64], reservation: MemoryReservation) {
+            self.batches = batches
+            self.order = order
+            self.reservation = reservation
+        }
+    }
+
+    /// A sorted spill run and the size of its largest batch.
+    struct DiskRun: @unchecked Sendable {
+        let run: SpillRun
+        let maxBatchBytes: Int
+        /// Bytes an open reader holds: compressed frame, decompressed body and decoded batch.
+        var readerBytes: Int { 3 * maxBatchBytes }
+    }
+
+    /// A sort of rows of `schema` by key columns described by `keys` (their values come with each batch).
+    package init(schema: Schema, keys: [SortKeyEncoder.Key], pool: MemoryPool, spill: SpillManager, workers: Int,
+                 metrics: OperatorMetrics? = nil) {
+        self.schema = schema
+        runSchema = Schema(unchecked: schema.fields + [Field("__sort_key", .string), Field("__sort_sequence", .int64)])
+        encoder = SortKeyEncoder(keys)
+        self.pool = pool
+        self.spill = spill
+        self.metrics = metrics
+        runBatchBytes = min(4 << 20, max(256 << 10, pool.limit / 256))
+        self.workers = (0..<max(1, workers)).map { _ in
+            WorkerSlot(WorkerBuffer(reservation: pool.reservation(for: ExternalSort.consumer, metrics: metrics)))
+        }
+        state = Mutex(SharedState())
+    }
+
+    // MARK: - Adding rows
+
+    /// Adds the rows of `batch` with their key columns `keys` (one per sort key), on `worker`, from source
+    /// morsel `morsel` (rows of one morsel arrive in order).
+    package func add(_ batch: Batch, keys: [Column], worker: Int, morsel: Int) throws(StrataError) {
+        guard batch.count > 0 else { return }
+        guard workers.indices.contains(worker) else {
+            throw StrataError(.internal, "sort worker \(worker) out of range")
+        }
+        let encoded = try encoder.encode(keys, rows: batch.count)
+        try workers[worker].buffer.withLock { (buffer) throws(StrataError) in
+            if buffer.morsel != morsel {
+                buffer.morsel = morsel
+                buffer.nextRow = 0
+            }
+            let first = Int64(truncatingIfNeeded: morsel) << 32 | Int64(buffer.nextRow)
+            buffer.nextRow += batch.count
+            var sequence = [Int64](repeating: 0, count: batch.count)
+            for i in sequence.indices { sequence[i] = first + Int64(i) }
+            let row = try Batch(schema: runSchema, columns: batch.columns + [
+                Column(unchecked: .string, data: .string(encoded), validity: nil),
+                Column(unchecked: .int64, data: .int64(sequence), validity: nil),
+            ])
+            let bytes = row.byteCount + batch.count * KeySorter.bytesPerRow
+            if !buffer.reservation.tryGrow(by: bytes) {
+                if buffer.rows > 0 {
+                    try spillBuffer(&buffer)
+                    metrics?.spilledOnce()
+                }
+                // One batch is admitted even when the pool is full: it is bounded, and spilled with the next one.
+                if !buffer.reservation.tryGrow(by: bytes) { buffer.reservation.forceGrow(by: bytes) }
+            }
+            buffer.batches.append(row)
+            buffer.rows += row.count
+            buffer.bytes += row.byteCount
+        }
+    }
+
+    /// Sorts `buffer`'s rows into a spill run and empties it.
+    private func spillBuffer(_ buffer: inout WorkerBuffer) throws(StrataError) {
+        let order = KeySorter.sort(buffer.batches.map(\.keyBuffer))
+        let run = try write(order: order, of: buffer.batches, rowBytes: buffer.bytes / max(1, buffer.rows),
+                            reservation: buffer.reservation)
+        buffer.batches = []
+        buffer.rows = 0
+        buffer.bytes = 0
+        buffer.reservation.release()
+        state.withLock { $0.diskRuns.append(run) }
+    }
+
+    /// The rows per spilled or output batch for rows of `rowBytes` bytes.
+    func chunkRows(rowBytes: Int) -> Int {
+        min(65_536, max(64, runBatchBytes / max(1, rowBytes)))
+    }
+
+    /// Writes the rows of `batches` in `order` as one spill run, gathering a chunk at a time (its bytes held by
+    /// `reservation`, over the limit if need be: a chunk is small and the write frees far more).
+    private func write(order: [UInt64], of batches: [Batch], rowBytes: Int,
+                       reservation: MemoryReservation) throws(StrataError) -> DiskRun {
+        let writer = try spill.createRun(label: "sort", metrics: metrics)
+        let step = chunkRows(rowBytes: rowBytes)
+        var largest = 0
+        var start = 0
+        while start < order.count {
+            let end = min(order.count, start + step)
+            let chunk = try order.withUnsafeBufferPointer { (all) throws(StrataError) -> Batch in
+                let picks = UnsafeBufferPointer(rebasing: all[start..<end])
+                return try MultiSourceGather(sources: batches.count, picks: picks).gather(batches, schema: runSchema)
+            }
+            let working = chunk.byteCount + SpillWriter.estimatedBufferBytes(for: chunk)
+            reservation.forceGrow(by: working)
+            defer { reservation.shrink(to: reservation.bytes - working) }
+            try writer.write(chunk)
+            largest = max(largest, chunk.byteCount)
+            start = end
+        }
+        return DiskRun(run: try writer.finish(), maxBatchBytes: largest)
+    }
+
+    // MARK: - Finishing
+
+    /// Sorts what is left in `worker`'s buffer into a run kept in memory.
+    package func finish(worker: Int) throws(StrataError) {
+        guard workers.indices.contains(worker) else { return }
+        let run: MemoryRun? = workers[worker].buffer.withLock { buffer in
+            guard buffer.rows > 0 else { return nil }
+            let order = KeySorter.sort(buffer.batches.map(\.keyBuffer))
+            // The run keeps the reservation of its batches; the sort's working memory goes back.
+            let held = MemoryRun(batches: buffer.batches, order: order, reservation: buffer.reservation)
+            held.reservation.shrink(to: buffer.bytes + order.count * 8)
+            buffer.batches = []
+            buffer.rows = 0
+            buffer.bytes = 0
+            buffer.reservation = pool.reservation(for: ExternalSort.consumer, metrics: metrics)
+            return held
+        }
+        if let run { state.withLock { $0.memoryRuns.append(run) } }
+    }
+
+    /// Brings the runs down to as many as one merge can read at once (steps 3 of the algorithm).
+    package func prepare() throws(StrataError) {
+        var (memoryRuns, diskRuns) = state.withLock { ($0.memoryRuns, $0.diskRuns) }
+        guard !diskRuns.isEmpty else { return }
+        for run in memoryRuns {
+            let rowBytes = run.batches.reduce(0) { $0 + $1.byteCount } / max(1, run.order.count)
+            diskRuns.append(try write(order: run.order, of: run.batches, rowBytes: rowBytes,
+                                      reservation: run.reservation))
+            run.reservation.release()
+        }
+        memoryRuns = []
+        state.withLock {
+            $0.memoryRuns = []
+            $0.diskRuns = diskRuns
+        }
+        while diskRuns.count > fanIn(diskRuns) {
+            diskRuns.sort { $0.run.rowCount < $1.run.rowCount }
+            let count = max(2, fanIn(diskRuns))
+            let group = Array(diskRuns.prefix(count))
+            let merged = try mergeToDisk(group)
+            for run in group { run.run.delete() }
+            diskRuns.removeFirst(group.count)
+            diskRuns.append(merged)
+            state.withLock { $0.diskRuns = diskRuns }
+        }
+    }
+
+    /// How many of `runs` one merge reads at once: as many readers as the pool has room for, at least 2.
+    private func fanIn(_ runs: [DiskRun]) -> Int {
+        let perRun = max(1, runs.map(\.readerBytes).max() ?? 1)
+        // Leave room for the output chunk and the operators above.
+        let room = pool.available - 2 * runBatchBytes
+        return max(2, room / perRun)
+    }
+
+    /// Merges `runs` into one spill run.
+    private func mergeToDisk(_ runs: [DiskRun]) throws(StrataError) -> DiskRun {
+        let reservation = pool.reservation(for: ExternalSort.consumer, metrics: metrics)
+        defer { reservation.release() }
+        let writer = try spill.createRun(label: "sort merge", metrics: metrics)
+        var largest = 0
+        let merger = try RunMerger(memoryRuns: [], diskRuns: runs, schema: runSchema, reservation: reservation,
+                                   chunkRows: chunkRows(rowBytes: averageRowBytes(runs)))
+        try merger.run(offset: 0, count: nil) { (batch) throws(StrataError) in
+            let working = SpillWriter.estimatedBufferBytes(for: batch)
+            reservation.forceGrow(by: working)
+            defer { reservation.shrink(to: reservation.bytes - working) }
+            try writer.write(batch)
+            largest = max(largest, batch.byteCount)
+        }
+        return DiskRun(run: try writer.finish(), maxBatchBytes: largest)
+    }
+
+    private func averageRowBytes(_ runs: [DiskRun]) -> Int {
+        let rows = runs.reduce(0) { $0 + $1.run.rowCount }
+        let bytes = runs.reduce(0) { $0 + Int($1.run.uncompressedBytes) }
+        return bytes / max(1, rows)
+    }
+
+    // MARK: - Reading
+
+    /// Rows sorted so far (in memory and on disk).
+    package var rowCount: Int {
+        state.withLock { state in
+            state.memoryRuns.reduce(0) { $0 + $1.order.count } + state.diskRuns.reduce(0) { $0 + $1.run.rowCount }
+        }
+    }
+
+    /// Streams the rows in order to `emit`, skipping the first `offset` and stopping after `count` (all when nil).
+    /// Frees the runs afterwards unless `keep` is set (then the rows can be merged again); call after
+    /// ``prepare()``.
+    package func merge(offset: Int, count: Int?, keep: Bool = false, emit: BatchSink) throws(StrataError) {
+        let (memoryRuns, diskRuns) = state.withLock { state in
+            defer {
+                if !keep {
+                    state.memoryRuns = []
+                    state.diskRuns = []
+                }
+            }
+            return (state.memoryRuns, state.diskRuns)
+        }
+        defer {
+            if !keep {
+                for run in diskRuns { run.run.delete() }
+                for run in memoryRuns { run.reservation.release() }
+            }
+        }
+        let reservation = pool.reservation(for: ExternalSort.consumer, metrics: metrics)
+        defer { reservation.release() }
+        var rows = 0, bytes = 0
+        for run in memoryRuns {
+            rows += run.order.count
+            bytes += run.batches.reduce(0) { $0 + $1.byteCount }
+        }
+        for run in diskRuns {
+            rows += run.run.rowCount
+            bytes += Int(run.run.uncompressedBytes)
+        }
+        let merger = try RunMerger(memoryRuns: memoryRuns, diskRuns: diskRuns, schema: schema,
+                                   reservation: reservation, chunkRows: chunkRows(rowBytes: bytes / max(1, rows)))
+        try merger.run(offset: offset, count: count, emit: emit)
+    }
+}
+
+extension Batch {
+    /// The normalized keys of a batch of an ``ExternalSort``'s run schema (its second-to-last column).
+    var keyBuffer: StringBuffer {
+        guard columns.count >= 2, case let .string(keys) = columns[columns.count - 2].data else {
+            return StringBuffer()
+        }
+        return keys
+    }
+
+    /// The sequence numbers of a batch of an ``ExternalSort``'s run schema (its last column).
+    var sequenceNumbers: [Int64] {
+        guard let last = columns.last, case let .int64(values) = last.data else { return [] }
+        return values
+    }
+}
