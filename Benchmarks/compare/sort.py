@@ -49,7 +49,7 @@ from pathlib import Path
 import groupby
 import join
 import measure
-from measure import (ENGINES, NAMES, REPO_DIR, DEFAULT_GENERATOR, ensure_csv, ensure_time_tool, find_product,
+from measure import (ENGINES, NAMES, REPO_DIR, DEFAULT_GENERATOR, ensure_csv, ensure_time_tool, find_product, fmt,
                      jsonable, machine, parse_count, parse_engines, peer_modules, pretty_sci)
 
 QUESTIONS = {

@@ -54,15 +54,21 @@ package final class ExternalSort: Sendable {
         var diskRuns: [DiskRun] = []
     }
 
-    /// Sorted rows held in memory: batches of the run schema and the order to read them in.
+    /// Sorted rows held in memory: batches of the run schema, the order to read them in, and their keys and
+    /// sequence numbers in that order.
     final class MemoryRun: @unchecked Sendable {
         let batches: [Batch]
         let order: [UInt64]
+        let keys: StringBuffer
+        let sequences: [Int64]
         let reservation: MemoryReservation
 
-        init(batches: [Batch], order: [UInt64], reservation: MemoryReservation) {
+        init(batches: [Batch], order: [UInt64], keys: StringBuffer, sequences: [Int64],
+             reservation: MemoryReservation) {
             self.batches = batches
             self.order = order
+            self.keys = keys
+            self.sequences = sequences
             self.reservation = reservation
         }
     }
@@ -175,12 +181,23 @@ package final class ExternalSort: Sendable {
     /// Sorts what is left in `worker`'s buffer into a run kept in memory.
     package func finish(worker: Int) throws(StrataError) {
         guard workers.indices.contains(worker) else { return }
-        let run: MemoryRun? = workers[worker].buffer.withLock { buffer in
+        let run: MemoryRun? = try workers[worker].buffer.withLock { (buffer) throws(StrataError) -> MemoryRun? in
             guard buffer.rows > 0 else { return nil }
             let order = KeySorter.sort(buffer.batches.map(\.keyBuffer))
-            // The run keeps the reservation of its batches; the sort's working memory goes back.
-            let held = MemoryRun(batches: buffer.batches, order: order, reservation: buffer.reservation)
-            held.reservation.shrink(to: buffer.bytes + order.count * 8)
+            // The keys and sequence numbers in sorted order, so the merge reads them one after another; they take
+            // less than the sort's working memory, which the run keeps for them.
+            let sorted = try order.withUnsafeBufferPointer { (picks) throws(StrataError) -> (Column, Column) in
+                let gather = MultiSourceGather(sources: buffer.batches.count, picks: picks)
+                return (try gather.column(runSchema.fields.count - 2, type: .string, of: buffer.batches),
+                        try gather.column(runSchema.fields.count - 1, type: .int64, of: buffer.batches))
+            }
+            guard case let .string(keys) = sorted.0.data, case let .int64(sequences) = sorted.1.data else {
+                throw StrataError(.internal, "sort keys of an unexpected type")
+            }
+            let held = MemoryRun(batches: buffer.batches, order: order, keys: keys, sequences: sequences,
+                                 reservation: buffer.reservation)
+            let extra = order.count * 16 + keys.bytes.count + keys.offsets.count * 4
+            held.reservation.shrink(to: buffer.bytes + extra)
             buffer.batches = []
             buffer.rows = 0
             buffer.bytes = 0

@@ -5,9 +5,9 @@ import StrataCore
 /// 1. The prefix all keys share is found by comparing each key with the first one; it decides nothing.
 /// 2. Each row becomes an entry: the 8 key bytes after the shared prefix (zero-padded) as a big-endian integer,
 ///    and the row's pick (batch << 32 | row).
-/// 3. An LSD radix sort orders the entries by those 8 bytes, one pass per byte from the least significant; one
-///    histogram pass over the entries finds every byte position on which all rows agree, and those passes are
-///    skipped. LSD passes are stable, so rows keep their input order for now.
+/// 3. An MSD radix sort orders the entries by those 8 bytes: into 256 buckets by the most significant byte, each
+///    bucket by the next byte, down to buckets of 32 entries or fewer, which insertion sort finishes (by the bytes,
+///    then the pick). The scatters are stable, so rows with equal bytes keep their input order.
 /// 4. Where keys are longer than the prefix plus 8 bytes, each group of entries with equal 8 bytes is sorted by
 ///    the rest of the key, then by pick (input order).
 package enum KeySorter {
@@ -86,41 +86,76 @@ package enum KeySorter {
         return value
     }
 
-    /// Stable LSD radix sort on `prefix`, skipping the bytes on which every entry agrees.
+    /// Stable MSD radix sort on `prefix`: by its most significant byte into 256 buckets, each bucket then by the
+    /// next byte, and so on; a bucket of a few entries is finished by insertion sort, a byte on which a whole
+    /// bucket agrees costs one counting pass and no move. Entries with equal prefixes keep their order.
     static func radixSort(_ entries: inout [Entry]) {
         let n = entries.count
-        var counts = [Int](repeating: 0, count: 8 * 256)
-        entries.withUnsafeBufferPointer { e in
-            counts.withUnsafeMutableBufferPointer { c in
-                for entry in e {
-                    let p = entry.prefix
-                    for byte in 0..<8 { c[byte << 8 | Int((p >> UInt64(8 * byte)) & 0xFF)] += 1 }
-                }
+        guard n > 1 else { return }
+        var other = [Entry](repeating: Entry(prefix: 0, pick: 0), count: n)
+        entries.withUnsafeMutableBufferPointer { e in
+            other.withUnsafeMutableBufferPointer { tmp in
+                msdSort(e, tmp, 0, n, byte: 0)
             }
         }
-        var other = [Entry](repeating: Entry(prefix: 0, pick: 0), count: n)
-        for byte in 0..<8 {
-            let histogram = counts[(byte << 8)..<((byte + 1) << 8)]
-            if histogram.contains(n) { continue }
-            var next = [Int](repeating: 0, count: 256)
-            var sum = 0
-            for (value, count) in histogram.enumerated() {
-                next[value] = sum
-                sum += count
+    }
+
+    /// Sorts `e[lo..<hi]` by the prefix bytes from `byte` on (the bytes before it are equal), using `tmp` for
+    /// the scatter.
+    private static func msdSort(_ e: UnsafeMutableBufferPointer<Entry>, _ tmp: UnsafeMutableBufferPointer<Entry>,
+                                _ lo: Int, _ hi: Int, byte: Int) {
+        var byte = byte
+        while byte < 8 {
+            let count = hi - lo
+            if count <= 32 {
+                insertionSort(e, lo, hi)
+                return
             }
-            let shift = UInt64(8 * byte)
-            entries.withUnsafeBufferPointer { from in
-                other.withUnsafeMutableBufferPointer { to in
-                    next.withUnsafeMutableBufferPointer { next in
-                        for entry in from {
-                            let bucket = Int((entry.prefix >> shift) & 0xFF)
-                            to[next[bucket]] = entry
-                            next[bucket] += 1
-                        }
+            let shift = UInt64(56 - 8 * byte)
+            let done: Bool = withUnsafeTemporaryAllocation(of: Int.self, capacity: 256) { counts in
+                counts.initialize(repeating: 0)
+                for i in lo..<hi { counts[Int((e[i].prefix >> shift) & 0xFF)] += 1 }
+                if counts.contains(count) { return false }
+                withUnsafeTemporaryAllocation(of: Int.self, capacity: 256) { next in
+                    var sum = lo
+                    for b in 0..<256 {
+                        next[b] = sum
+                        sum += counts[b]
+                    }
+                    for i in lo..<hi {
+                        let bucket = Int((e[i].prefix >> shift) & 0xFF)
+                        tmp[next[bucket]] = e[i]
+                        next[bucket] += 1
                     }
                 }
+                if let source = UnsafeMutableBufferPointer(rebasing: tmp[lo..<hi]).baseAddress,
+                   let target = e.baseAddress {
+                    (target + lo).update(from: source, count: count)
+                }
+                var start = lo
+                for b in 0..<256 where counts[b] > 0 {
+                    if counts[b] > 1 { msdSort(e, tmp, start, start + counts[b], byte: byte + 1) }
+                    start += counts[b]
+                }
+                return true
             }
-            swap(&entries, &other)
+            if done { return }
+            // The whole range agrees on this byte: go on with the next one in place.
+            byte += 1
+        }
+    }
+
+    /// Insertion sort of `e[lo..<hi]` by prefix, then pick.
+    private static func insertionSort(_ e: UnsafeMutableBufferPointer<Entry>, _ lo: Int, _ hi: Int) {
+        guard hi - lo > 1 else { return }
+        for i in (lo + 1)..<hi {
+            let x = e[i]
+            var j = i
+            while j > lo && (e[j - 1].prefix > x.prefix || (e[j - 1].prefix == x.prefix && e[j - 1].pick > x.pick)) {
+                e[j] = e[j - 1]
+                j -= 1
+            }
+            e[j] = x
         }
     }
 

@@ -130,6 +130,8 @@ final class RunCursor {
     private var batch: Batch?
     private var keys = StringBuffer()
     private var sequences: [Int64] = []
+    /// Where the current row's key is in `keys`.
+    private var keyIndex = 0
 
     /// The current row's source among the merge's sources, and its row there.
     private(set) var source = 0
@@ -143,16 +145,16 @@ final class RunCursor {
     private(set) var isFinished = false
     /// Whether the last advance read a new batch from disk.
     private(set) var replacedBatch = false
-    /// The batches of the current row, for a memory run all of them.
-    private var batchKeys: [StringBuffer] = []
-    private var batchSequences: [[Int64]] = []
+    /// A memory run's order.
+    private var order: [UInt64] = []
 
     init(memory run: ExternalSort.MemoryRun, base: Int) {
         memory = run
         reader = nil
         self.base = base
-        batchKeys = run.batches.map(\.keyBuffer)
-        batchSequences = run.batches.map(\.sequenceNumbers)
+        order = run.order
+        keys = run.keys
+        sequences = run.sequences
     }
 
     init(disk reader: SpillReader) {
@@ -195,24 +197,24 @@ final class RunCursor {
     func renumber(_ map: [Int]) {
         if memory != nil {
             base = map[base]
-            if let memory, position < memory.order.count { source = base + Int(memory.order[position] >> 32) }
+            if position < order.count { source = base + Int(order[position] >> 32) }
         } else {
             source = map[source]
         }
     }
 
+    /// Moves a memory run's cursor to its `position`: the source row from the order, the key and sequence number
+    /// from the run's sorted copies (read one after another).
     private func load() -> Bool {
-        guard let memory, position < memory.order.count else {
+        guard position < order.count else {
             isFinished = true
             return false
         }
-        let pick = memory.order[position]
-        let b = Int(pick >> 32)
-        source = base + b
+        let pick = order[position]
+        source = base + Int(pick >> 32)
         row = Int(pick & 0xFFFF_FFFF)
-        keys = batchKeys[b]
-        sequence = batchSequences[b][row]
-        loadKey()
+        sequence = sequences[position]
+        loadKey(position)
         return true
     }
 
@@ -240,12 +242,14 @@ final class RunCursor {
     @inline(__always)
     private func loadHead() {
         sequence = sequences[row]
-        loadKey()
+        loadKey(row)
     }
 
+    /// Loads the key at `index` of `keys` (the batch's row for a disk run, the position for a memory run).
     @inline(__always)
-    private func loadKey() {
-        let start = Int(keys.offsets[row]), end = Int(keys.offsets[row + 1])
+    private func loadKey(_ index: Int) {
+        keyIndex = index
+        let start = Int(keys.offsets[index]), end = Int(keys.offsets[index + 1])
         keyLength = end - start
         keys.bytes.withUnsafeBytes { raw in
             head0 = KeySorter.load8(raw, from: start, end: end)
@@ -255,7 +259,7 @@ final class RunCursor {
 
     /// memcmp order of the keys of this cursor's and `other`'s rows from byte 16 on.
     func compareTail(_ other: RunCursor) -> Int {
-        let a = keys.range(row), b = other.keys.range(other.row)
+        let a = keys.range(keyIndex), b = other.keys.range(other.keyIndex)
         return keys.bytes.withUnsafeBytes { x in
             other.keys.bytes.withUnsafeBytes { y in
                 SortKeyCompare.compare(x, a.lowerBound + 16, a.upperBound, y, b.lowerBound + 16, b.upperBound)

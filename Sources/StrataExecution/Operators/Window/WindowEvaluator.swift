@@ -137,10 +137,14 @@ final class WindowEvaluator {
         batchBytes.append(bytes)
         let partitionKeys = try partitionEncoder.encode(Array(batch.columns[partitionColumns]), rows: batch.count)
         let orderKeys = try orderEncoder.encode(Array(batch.columns[orderColumns]), rows: batch.count)
+        let partitionStarts = WindowEvaluator.changes(partitionKeys, after: &lastPartitionKey)
+        let peerStarts = WindowEvaluator.changes(orderKeys, after: &lastOrderKey)
+        rowPartition.reserveCapacity(rowPartition.count + batch.count)
+        rowPeer.reserveCapacity(rowPeer.count + batch.count)
         for row in 0..<batch.count {
             let absolute = end + row
-            let newPartition = !WindowEvaluator.equal(partitionKeys, row, &lastPartitionKey)
-            let newPeer = !WindowEvaluator.equal(orderKeys, row, &lastOrderKey) || newPartition
+            let newPartition = partitionStarts[row]
+            let newPeer = peerStarts[row] || newPartition
             if newPartition {
                 partitions.close(at: absolute)
                 // A partition's tag is its first peer group (dense_rank counts from it).
@@ -204,6 +208,25 @@ final class WindowEvaluator {
             prefixInteger[index].append(runningInteger[index])
             prefixDouble[index].append(runningDouble[index])
         }
+    }
+
+    /// Per row of `keys`, whether its key differs from the one before it (for the first row: from `last`, the
+    /// previous batch's last key); sets `last` to this batch's last key.
+    static func changes(_ keys: StringBuffer, after last: inout [UInt8]?) -> [Bool] {
+        let n = keys.count
+        guard n > 0 else { return [] }
+        var changed = [Bool](repeating: false, count: n)
+        changed[0] = !equal(keys, 0, &last)
+        keys.offsets.withUnsafeBufferPointer { o in
+            keys.bytes.withUnsafeBytes { raw in
+                for row in 1..<n {
+                    changed[row] = SortKeyCompare.compare(raw, Int(o[row - 1]), Int(o[row]),
+                                                          raw, Int(o[row]), Int(o[row + 1])) != 0
+                }
+            }
+        }
+        last = Array(keys.bytes[keys.range(n - 1)])
+        return changed
     }
 
     /// Whether row `row`'s key equals `last`; sets `last` to it.

@@ -43,8 +43,9 @@ final class WindowSummary {
     func add(_ batch: Batch) throws(StrataError) {
         let keys = try partitionEncoder.encode(Array(batch.columns[partitionColumns]), rows: batch.count)
         let perPartition = 8 + summarized.filter { $0 }.count * 32
+        let starts = WindowEvaluator.changes(keys, after: &lastKey)
         for row in 0..<batch.count {
-            if !WindowEvaluator.equal(keys, row, &lastKey) {
+            if starts[row] {
                 // The first MiB is taken even over the limit (a small, bounded working set); beyond it the summary
                 // must fit.
                 if !reservation.tryGrow(by: perPartition) {
