@@ -4,7 +4,7 @@
     python3 Benchmarks/compare/compare.py [--import-rows 1e7,1e8] [--rows 1e7] [--limited-rows 1e8]
         [--memory-limit 1GB] [--join-rows 1e7] [--join-memory-limit 256MB] [--threads 2] [--repeat 3]
         [--parts import,groupby,limited,join,join-limited] [--engines strata,duckdb,polars]
-        [--questions 1,2,3,4,5,6,7,9,10] [--no-build] [--timeout 1800]
+        [--questions 1,2,3,4,5,6,7,8,9,10] [--no-build] [--timeout 1800]
 
 1. Builds the release binaries (unless --no-build): `swift build -c release --product strata` and
    `swift build -c release --package-path Benchmarks --product groupby-questions`.
@@ -14,7 +14,7 @@
 3. Part `import` (csv_import.py), at each of --import-rows: CSV to ZSTD-compressed Parquet by `strata import`,
    DuckDB's COPY … TO … (FORMAT parquet, COMPRESSION zstd) and Polars' scan_csv().sink_parquet(); the outputs must
    agree (row count and per-column count, distinct count, sum, min, max).
-4. Part `groupby` (groupby.py): every group-by question Strata supports (q1-q7, q9, q10; q8 is a window query) at
+4. Part `groupby` (groupby.py): the group-by questions q1-q10 (q8 is the window question: row_number per id6) at
    --rows, with each engine's default memory limit.
 5. Part `limited` (groupby.py): the same questions at --limited-rows under --memory-limit: Strata --memory-limit,
    DuckDB SET memory_limit (spilling to a temp directory), Polars' streaming engine (it has no memory limit).
