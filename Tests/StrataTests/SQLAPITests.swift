@@ -85,6 +85,26 @@ import Testing
         #expect(analyzed.contains("HashAggregate") && analyzed.contains("peak reserved"))
     }
 
+    /// A filter keeping the first rows of each partition puts a prefilter under the window (and only then); both
+    /// plans give the same rows.
+    @Test func aRowNumberLimitPrefiltersTheWindow() throws {
+        let directory = try TempDirectory()
+        let db = try SQLAPITests.tripsDatabase(directory)
+        let limited = """
+            SELECT passengers, trip_id FROM (SELECT passengers, trip_id, row_number() OVER (PARTITION BY passengers
+            ORDER BY trip_id DESC) AS rn FROM trips) WHERE rn <= 3 ORDER BY passengers, trip_id
+            """
+        func plan(_ sql: String) throws -> String {
+            try db.fetchAll("EXPLAIN " + sql).compactMap { $0[0] == .null ? nil : "\($0[0])" }.joined(separator: "\n")
+        }
+        #expect(try plan(limited).contains("TopKPrefilter 3 per [passengers] by trip_id DESC"))
+        let unlimited = limited.replacingOccurrences(of: "WHERE rn <= 3", with: "WHERE rn + 0 <= 3")
+        #expect(try !plan(unlimited).contains("TopKPrefilter"))
+        let a = try db.fetchAll(limited).map { "\($0[0]) \($0[1])" }
+        let b = try db.fetchAll(unlimited).map { "\($0[0]) \($0[1])" }
+        #expect(!a.isEmpty && a == b)
+    }
+
     @Test func subqueriesThatCannotPipelineAreMaterialisedAndCleanedUp() throws {
         let directory = try TempDirectory()
         let db = try SQLAPITests.tripsDatabase(directory)

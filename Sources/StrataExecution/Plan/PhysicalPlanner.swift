@@ -47,6 +47,8 @@ package struct PhysicalPlanner {
             var child: any PhysicalOperator
             switch below {
             case .scan, .parquet, .values: child = try scan(below, required: needed, filters: filters)
+            case let .window(calls, input):
+                child = try window(calls, input, required: needed, rowLimits: PhysicalPlanner.rowLimits(filters))
             default: child = try build(below, required: needed)
             }
             for filter in filters.reversed() {
@@ -81,10 +83,40 @@ package struct PhysicalPlanner {
         }
     }
 
+    /// The largest value each column may take under the conjuncts of `filters` that bound it by an integer
+    /// constant (`rn <= 2`, `rn < 3`, `rn = 1`, `2 >= rn`).
+    static func rowLimits(_ filters: [Expr]) -> [String: Int] {
+        var limits: [String: Int] = [:]
+        func integer(_ e: Expr) -> Int? {
+            switch e {
+            case let .literal(.int32(v)): Int(v)
+            case let .literal(.int64(v)): Int(exactly: v)
+            default: nil
+            }
+        }
+        for conjunct in filters.flatMap(PlanOptimizer.conjuncts) {
+            guard case let .binary(op, a, b) = conjunct else { continue }
+            var column: String?, limit: Int?
+            switch (op, a, b) {
+            case let (.lessOrEqual, .column(c), v): (column, limit) = (c, integer(v))
+            case let (.less, .column(c), v): (column, limit) = (c, integer(v).map { $0 - 1 })
+            case let (.equal, .column(c), v) where integer(v) == 1: (column, limit) = (c, 1)
+            case let (.equal, v, .column(c)) where integer(v) == 1: (column, limit) = (c, 1)
+            case let (.greaterOrEqual, v, .column(c)): (column, limit) = (c, integer(v))
+            case let (.greater, v, .column(c)): (column, limit) = (c, integer(v).map { $0 - 1 })
+            default: break
+            }
+            if let column, let limit { limits[column] = min(limits[column] ?? Int.max, limit) }
+        }
+        return limits
+    }
+
     /// Window calls, one ``Window`` operator per distinct PARTITION BY and ORDER BY (in the order they first
-    /// appear), each passing its input's columns on; calls nobody reads are dropped.
-    private func window(_ calls: [WindowCall], _ input: LogicalPlan,
-                        required: Set<String>?) throws -> any PhysicalOperator {
+    /// appear), each passing its input's columns on; calls nobody reads are dropped. When a filter above keeps
+    /// only the first k rows of a window whose calls are all `row_number` (`rowLimits`), that window goes last
+    /// and a ``TopKPrefilter`` below it drops the rows that cannot be among them.
+    private func window(_ calls: [WindowCall], _ input: LogicalPlan, required: Set<String>?,
+                        rowLimits: [String: Int] = [:]) throws -> any PhysicalOperator {
         let used = calls.filter { required?.contains($0.name) ?? true }
         let names = Set(calls.map(\.name))
         var needed = required.map { $0.subtracting(names) }
@@ -102,7 +134,29 @@ package struct PhysicalPlanner {
                 groups.append([call])
             }
         }
+        // The window a row limit applies to, moved last: the rows it drops are gone for no other window.
+        var limited: (group: [WindowCall], k: Int)?
+        if let index = groups.firstIndex(where: { group in
+            group.allSatisfy { $0.function == .rowNumber } && group.contains { rowLimits[$0.name] != nil }
+        }) {
+            let group = groups.remove(at: index)
+            let k = group.compactMap { rowLimits[$0.name] }.min() ?? Int.max
+            groups.append(group)
+            limited = (group, k)
+        }
         for group in groups {
+            if let limited, group == limited.group, limited.k >= 1, limited.k <= 1 << 16 {
+                let partitionTypes = try group[0].partitionBy.map { try $0.bind(to: child.schema).type }
+                var orderKeys: [SortKeyEncoder.Key] = []
+                for key in group[0].orderBy {
+                    orderKeys.append(.init(type: try key.expr.bind(to: child.schema).type, ascending: key.ascending,
+                                           nullsFirst: key.nullsFirst))
+                }
+                if TopKPrefilter.fits(partitionTypes: partitionTypes, orderKeys: orderKeys) {
+                    child = try TopKPrefilter(k: limited.k, partitionBy: group[0].partitionBy,
+                                              orderBy: group[0].orderBy, over: child, context: context)
+                }
+            }
             child = try Window(group, over: child, context: context, estimatedRows: child.metrics.estimatedRows)
         }
         return child
