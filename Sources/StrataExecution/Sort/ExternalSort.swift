@@ -10,13 +10,15 @@ import Synchronization
 ///    sort's per-row working memory before it grows. When the pool refuses (or all workers' buffers would pass
 ///    half the pool, which leaves the operators feeding the sort room), the buffer is sorted
 ///    (``KeySorter``) and written as one spill run in batches of about `runBatchBytes`, and starts empty again.
-/// 2. Finish (per worker): what is left in the buffer is sorted and kept in memory as a run.
-/// 3. Prepare (once): when anything was spilled, the memory runs are spilled too, and while there are more runs
-///    than the merge can read at once (each open run holds about three of its batches: compressed frame,
-///    decompressed body and decoded batch), the smallest runs are merged into one — as many passes as needed.
-/// 4. Merge: a binary heap of run cursors ordered by key, then sequence, picks the rows in order; every chunk of
-///    picks is gathered from the runs' batches into one output batch. An offset is skipped by advancing the
-///    cursors without gathering; a count stops the merge early.
+/// 2. Finish (per worker): what is left in the buffer is set aside, unsorted.
+/// 3. Prepare (once): when nothing was spilled, the rows set aside are sorted together into one run in memory.
+///    Otherwise each worker's rows are sorted and spilled as one more run, and while there are more runs than the
+///    merge can read at once (each open run holds about three of its batches: compressed frame, decompressed body
+///    and decoded batch), the smallest runs are merged into one — as many passes as needed.
+/// 4. Merge: the run in memory is read in its order, a chunk of rows gathered at a time. Spilled runs go through
+///    ``RunMerger``: a binary heap of run cursors ordered by key, then sequence, picks the rows in order; every
+///    chunk of picks is gathered from the runs' batches into one output batch. An offset is skipped without
+///    gathering; a count stops the merge early.
 package final class ExternalSort: Sendable {
     /// The memory consumer name of sorts.
     package static let consumer = "ORDER BY"
@@ -53,27 +55,31 @@ package final class ExternalSort: Sendable {
     }
 
     private struct SharedState: @unchecked Sendable {
+        var pending: [PendingRows] = []
         var memoryRuns: [MemoryRun] = []
         var diskRuns: [DiskRun] = []
     }
 
-    /// Sorted rows held in memory: batches of the run schema, the order to read them in, and their keys and
-    /// sequence numbers in that order.
+    /// Sorted rows held in memory (all of the sort's rows, when none was spilled): batches of the run schema and
+    /// the order to read them in.
     final class MemoryRun: @unchecked Sendable {
         let batches: [Batch]
         let order: [UInt64]
-        let keys: StringBuffer
-        let sequences: [Int64]
-        let reservation: MemoryReservation
+        let reservations: [MemoryReservation]
 
-        init(batches: [Batch], order: [UInt64], keys: StringBuffer, sequences: [Int64],
-             reservation: MemoryReservation) {
+        init(batches: [Batch], order: [UInt64], reservations: [MemoryReservation]) {
             self.batches = batches
             self.order = order
-            self.keys = keys
-            self.sequences = sequences
-            self.reservation = reservation
+            self.reservations = reservations
         }
+    }
+
+    /// A worker's unsorted rows once its input has ended.
+    struct PendingRows: @unchecked Sendable {
+        let batches: [Batch]
+        let rows: Int
+        let bytes: Int
+        let reservation: MemoryReservation
     }
 
     /// A sorted spill run and the size of its largest batch.
@@ -188,51 +194,55 @@ package final class ExternalSort: Sendable {
 
     // MARK: - Finishing
 
-    /// Sorts what is left in `worker`'s buffer into a run kept in memory.
+    /// Sets aside what is left in `worker`'s buffer, unsorted, for ``prepare()``.
     package func finish(worker: Int) throws(StrataError) {
         guard workers.indices.contains(worker) else { return }
-        let run: MemoryRun? = try workers[worker].buffer.withLock { (buffer) throws(StrataError) -> MemoryRun? in
+        let rows: PendingRows? = workers[worker].buffer.withLock { buffer in
             guard buffer.rows > 0 else { return nil }
             buffered.subtract(buffer.reservation.bytes, ordering: .relaxed)
-            let order = KeySorter.sort(buffer.batches.map(\.keyBuffer))
-            // The keys and sequence numbers in sorted order, so the merge reads them one after another; they take
-            // less than the sort's working memory, which the run keeps for them.
-            let sorted = try order.withUnsafeBufferPointer { (picks) throws(StrataError) -> (Column, Column) in
-                let gather = MultiSourceGather(sources: buffer.batches.count, picks: picks)
-                return (try gather.column(runSchema.fields.count - 2, type: .string, of: buffer.batches),
-                        try gather.column(runSchema.fields.count - 1, type: .int64, of: buffer.batches))
-            }
-            guard case let .string(keys) = sorted.0.data, case let .int64(sequences) = sorted.1.data else {
-                throw StrataError(.internal, "sort keys of an unexpected type")
-            }
-            let held = MemoryRun(batches: buffer.batches, order: order, keys: keys, sequences: sequences,
-                                 reservation: buffer.reservation)
-            let extra = order.count * 16 + keys.bytes.count + keys.offsets.count * 4
-            held.reservation.shrink(to: buffer.bytes + extra)
+            let pending = PendingRows(batches: buffer.batches, rows: buffer.rows, bytes: buffer.bytes,
+                                      reservation: buffer.reservation)
             buffer.batches = []
             buffer.rows = 0
             buffer.bytes = 0
             buffer.reservation = pool.reservation(for: ExternalSort.consumer, metrics: metrics)
-            return held
+            return pending
         }
-        if let run { state.withLock { $0.memoryRuns.append(run) } }
+        if let rows { state.withLock { $0.pending.append(rows) } }
     }
 
-    /// Brings the runs down to as many as one merge can read at once (steps 3 of the algorithm).
+    /// Makes the runs one merge can read (step 3 of the algorithm). When nothing was spilled, the rows the workers
+    /// set aside are sorted together into one run in memory, which the merge streams without comparing keys;
+    /// otherwise each worker's rows become one more spill run, and the runs are merged in passes until one merge
+    /// can read them all.
     package func prepare() throws(StrataError) {
-        var (memoryRuns, diskRuns) = state.withLock { ($0.memoryRuns, $0.diskRuns) }
-        guard !diskRuns.isEmpty else { return }
-        for run in memoryRuns {
-            let rowBytes = run.batches.reduce(0) { $0 + $1.byteCount } / max(1, run.order.count)
-            diskRuns.append(try write(order: run.order, of: run.batches, rowBytes: rowBytes,
-                                      reservation: run.reservation))
-            run.reservation.release()
+        var (pending, diskRuns) = state.withLock { state in
+            defer { state.pending = [] }
+            return (state.pending, state.diskRuns)
         }
-        memoryRuns = []
-        state.withLock {
-            $0.memoryRuns = []
-            $0.diskRuns = diskRuns
+        if diskRuns.isEmpty {
+            guard !pending.isEmpty else { return }
+            // In input order (each batch is a run of consecutive sequence numbers), so that ties, which keep the
+            // order of the batches, keep the input's.
+            let batches = pending.flatMap(\.batches).sorted {
+                ($0.sequenceNumbers.first ?? 0) < ($1.sequenceNumbers.first ?? 0)
+            }
+            let order = KeySorter.sort(batches.map(\.keyBuffer))
+            // The run keeps the reservations of its rows; the sort's working memory goes back.
+            for rows in pending { rows.reservation.shrink(to: rows.bytes) }
+            pending[0].reservation.forceGrow(by: order.count * 8)
+            let run = MemoryRun(batches: batches, order: order, reservations: pending.map(\.reservation))
+            state.withLock { $0.memoryRuns = [run] }
+            return
         }
+        for rows in pending {
+            let order = KeySorter.sort(rows.batches.map(\.keyBuffer))
+            diskRuns.append(try write(order: order, of: rows.batches, rowBytes: rows.bytes / max(1, rows.rows),
+                                      reservation: rows.reservation))
+            rows.reservation.release()
+        }
+        pending = []
+        state.withLock { $0.diskRuns = diskRuns }
         while diskRuns.count > fanIn(diskRuns) {
             diskRuns.sort { $0.run.rowCount < $1.run.rowCount }
             let count = max(2, fanIn(diskRuns))
@@ -259,7 +269,7 @@ package final class ExternalSort: Sendable {
         defer { reservation.release() }
         let writer = try spill.createRun(label: "sort merge", metrics: metrics)
         var largest = 0
-        let merger = try RunMerger(memoryRuns: [], diskRuns: runs, schema: runSchema, reservation: reservation,
+        let merger = try RunMerger(diskRuns: runs, schema: runSchema, reservation: reservation,
                                    chunkRows: chunkRows(rowBytes: averageRowBytes(runs)))
         try merger.run(offset: 0, count: nil) { (batch) throws(StrataError) in
             let working = SpillWriter.estimatedBufferBytes(for: batch)
@@ -283,6 +293,7 @@ package final class ExternalSort: Sendable {
     package var rowCount: Int {
         state.withLock { state in
             state.memoryRuns.reduce(0) { $0 + $1.order.count } + state.diskRuns.reduce(0) { $0 + $1.run.rowCount }
+                + state.pending.reduce(0) { $0 + $1.rows }
         }
     }
 
@@ -302,22 +313,36 @@ package final class ExternalSort: Sendable {
         defer {
             if !keep {
                 for run in diskRuns { run.run.delete() }
-                for run in memoryRuns { run.reservation.release() }
+                for run in memoryRuns { for reservation in run.reservations { reservation.release() } }
             }
+        }
+        if let run = memoryRuns.first {
+            // Everything in one run in memory: its order, a chunk at a time.
+            let rows = run.order.count
+            let bytes = run.batches.reduce(0) { $0 + $1.byteCount }
+            let step = chunkRows(rowBytes: bytes / max(1, rows))
+            var start = min(offset, rows)
+            let end = count.map { min(rows, start + $0) } ?? rows
+            while start < end {
+                let stop = min(end, start + step)
+                let batch = try run.order.withUnsafeBufferPointer { (all) throws(StrataError) -> Batch in
+                    try MultiSourceGather(sources: run.batches.count, picks: UnsafeBufferPointer(rebasing: all[start..<stop]))
+                        .gather(run.batches, schema: schema)
+                }
+                try emit(batch)
+                start = stop
+            }
+            return
         }
         let reservation = pool.reservation(for: ExternalSort.consumer, metrics: metrics)
         defer { reservation.release() }
         var rows = 0, bytes = 0
-        for run in memoryRuns {
-            rows += run.order.count
-            bytes += run.batches.reduce(0) { $0 + $1.byteCount }
-        }
         for run in diskRuns {
             rows += run.run.rowCount
             bytes += Int(run.run.uncompressedBytes)
         }
-        let merger = try RunMerger(memoryRuns: memoryRuns, diskRuns: diskRuns, schema: schema,
-                                   reservation: reservation, chunkRows: chunkRows(rowBytes: bytes / max(1, rows)))
+        let merger = try RunMerger(diskRuns: diskRuns, schema: schema, reservation: reservation,
+                                   chunkRows: chunkRows(rowBytes: bytes / max(1, rows)))
         try merger.run(offset: offset, count: count, emit: emit)
     }
 }

@@ -1,10 +1,9 @@
 import StrataCore
 
-/// The k-way merge of an ``ExternalSort``'s sorted runs.
+/// The k-way merge of an ``ExternalSort``'s spilled runs.
 ///
-/// 1. Each run gets a cursor at its first row: a memory run walks its order over its batches, a disk run reads
-///    one batch at a time (its reader's bytes reserved first). Every batch a cursor reads becomes a gather
-///    source.
+/// 1. Each run gets a cursor at its first row, which reads one batch at a time (its reader's bytes reserved
+///    first). Every batch a cursor reads becomes a gather source.
 /// 2. A binary min-heap holds the cursors, ordered by the current row's key (its first 16 bytes as two integers,
 ///    then the rest byte by byte), then its sequence number.
 /// 3. The top cursor's row is picked (or skipped, within the offset), the cursor advances and sinks into place.
@@ -17,17 +16,12 @@ final class RunMerger {
     private var sources: [Batch] = []
     private var heap: [Int] = []
 
-    /// A merge of `memoryRuns` and `diskRuns` whose output batches have `schema` (a prefix of the runs' columns)
-    /// and `chunkRows` rows; the disk runs' readers are reserved in `reservation`.
-    init(memoryRuns: [ExternalSort.MemoryRun], diskRuns: [ExternalSort.DiskRun], schema: Schema,
-         reservation: MemoryReservation, chunkRows: Int) throws(StrataError) {
+    /// A merge of `diskRuns` whose output batches have `schema` (a prefix of the runs' columns) and `chunkRows`
+    /// rows; the runs' readers are reserved in `reservation`.
+    init(diskRuns: [ExternalSort.DiskRun], schema: Schema, reservation: MemoryReservation,
+         chunkRows: Int) throws(StrataError) {
         self.schema = schema
         self.chunkRows = chunkRows
-        for run in memoryRuns where !run.order.isEmpty {
-            let base = sources.count
-            sources += run.batches
-            cursors.append(RunCursor(memory: run, base: base))
-        }
         for run in diskRuns where run.run.rowCount > 0 {
             if !reservation.tryGrow(by: run.readerBytes) { reservation.forceGrow(by: run.readerBytes) }
             cursors.append(RunCursor(disk: try run.run.open()))
@@ -118,20 +112,11 @@ final class RunMerger {
     }
 }
 
-/// A position in one sorted run.
+/// A position in one spilled sorted run.
 final class RunCursor {
-    private let memory: ExternalSort.MemoryRun?
-    private let reader: SpillReader?
-    /// Where a memory run's batches start among the merge's sources.
-    private var base = 0
-    /// The next pick of a memory run's order.
-    private var position = 0
-    /// A disk run's current batch.
-    private var batch: Batch?
+    private let reader: SpillReader
     private var keys = StringBuffer()
     private var sequences: [Int64] = []
-    /// Where the current row's key is in `keys`.
-    private var keyIndex = 0
 
     /// The current row's source among the merge's sources, and its row there.
     private(set) var source = 0
@@ -143,47 +128,24 @@ final class RunCursor {
     private(set) var sequence: Int64 = 0
     /// Whether the cursor is past its last row.
     private(set) var isFinished = false
-    /// Whether the last advance read a new batch from disk.
+    /// Whether the last advance read a new batch.
     private(set) var replacedBatch = false
-    /// A memory run's order.
-    private var order: [UInt64] = []
-
-    init(memory run: ExternalSort.MemoryRun, base: Int) {
-        memory = run
-        reader = nil
-        self.base = base
-        order = run.order
-        keys = run.keys
-        sequences = run.sequences
-    }
 
     init(disk reader: SpillReader) {
-        memory = nil
         self.reader = reader
     }
 
     /// The sources the cursor may still pick from.
-    var sourceRange: Range<Int> {
-        if let memory { return base..<(base + memory.batches.count) }
-        return source..<(source + 1)
-    }
+    var sourceRange: Range<Int> { source..<(source + 1) }
 
     /// Moves to the first row; returns false when the run is empty.
     func start(_ sources: inout [Batch]) throws(StrataError) -> Bool {
-        if memory != nil {
-            position = 0
-            return load()
-        }
-        return try nextBatch(&sources)
+        try nextBatch(&sources)
     }
 
     /// Moves to the next row; returns false past the last one.
     func advance(_ sources: inout [Batch]) throws(StrataError) -> Bool {
         replacedBatch = false
-        if memory != nil {
-            position += 1
-            return load()
-        }
         row += 1
         if row < keys.count {
             loadHead()
@@ -195,34 +157,12 @@ final class RunCursor {
 
     /// Renumbers the sources after the merge dropped some (`map[old]` is the new number).
     func renumber(_ map: [Int]) {
-        if memory != nil {
-            base = map[base]
-            if position < order.count { source = base + Int(order[position] >> 32) }
-        } else {
-            source = map[source]
-        }
-    }
-
-    /// Moves a memory run's cursor to its `position`: the source row from the order, the key and sequence number
-    /// from the run's sorted copies (read one after another).
-    private func load() -> Bool {
-        guard position < order.count else {
-            isFinished = true
-            return false
-        }
-        let pick = order[position]
-        source = base + Int(pick >> 32)
-        row = Int(pick & 0xFFFF_FFFF)
-        sequence = sequences[position]
-        loadKey(position)
-        return true
+        source = map[source]
     }
 
     private func nextBatch(_ sources: inout [Batch]) throws(StrataError) -> Bool {
-        guard let reader else { return false }
         while let next = try reader.next() {
             guard next.count > 0 else { continue }
-            batch = next
             keys = next.keyBuffer
             sequences = next.sequenceNumbers
             guard keys.count == next.count, sequences.count == next.count else {
@@ -234,7 +174,6 @@ final class RunCursor {
             loadHead()
             return true
         }
-        batch = nil
         isFinished = true
         return false
     }
@@ -242,14 +181,7 @@ final class RunCursor {
     @inline(__always)
     private func loadHead() {
         sequence = sequences[row]
-        loadKey(row)
-    }
-
-    /// Loads the key at `index` of `keys` (the batch's row for a disk run, the position for a memory run).
-    @inline(__always)
-    private func loadKey(_ index: Int) {
-        keyIndex = index
-        let start = Int(keys.offsets[index]), end = Int(keys.offsets[index + 1])
+        let start = Int(keys.offsets[row]), end = Int(keys.offsets[row + 1])
         keyLength = end - start
         keys.bytes.withUnsafeBytes { raw in
             head0 = KeySorter.load8(raw, from: start, end: end)
@@ -259,7 +191,7 @@ final class RunCursor {
 
     /// memcmp order of the keys of this cursor's and `other`'s rows from byte 16 on.
     func compareTail(_ other: RunCursor) -> Int {
-        let a = keys.range(keyIndex), b = other.keys.range(other.keyIndex)
+        let a = keys.range(row), b = other.keys.range(other.row)
         return keys.bytes.withUnsafeBytes { x in
             other.keys.bytes.withUnsafeBytes { y in
                 SortKeyCompare.compare(x, a.lowerBound + 16, a.upperBound, y, b.lowerBound + 16, b.upperBound)
