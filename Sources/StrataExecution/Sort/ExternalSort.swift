@@ -10,10 +10,10 @@ import Synchronization
 ///    sort's per-row working memory before it grows. When the pool refuses (or all workers' buffers would pass
 ///    half the pool, which leaves the operators feeding the sort room), the buffer is sorted
 ///    (``KeySorter``) and written as one spill run in batches of about `runBatchBytes`, and starts empty again.
-/// 2. Finish (per worker): what is left in the buffer is set aside, unsorted.
-/// 3. Prepare (once): when nothing was spilled, the rows set aside are sorted together into one run in memory.
-///    Otherwise each worker's rows are sorted and spilled as one more run, and while there are more runs than the
-///    merge can read at once (each open run holds about three of its batches: compressed frame, decompressed body
+/// 2. Finish (per worker, in parallel): when nothing was spilled, every worker sorts one key range of all the
+///    rows held (split at keys sampled from them), so that the ranges one after another are the whole order.
+/// 3. Prepare (once): when nothing was spilled, that order makes one run in memory. Otherwise each worker's rows
+///    are sorted and spilled as one more run, and while there are more runs than the merge can read at once (each open run holds about three of its batches: compressed frame, decompressed body
 ///    and decoded batch), the smallest runs are merged into one — as many passes as needed.
 /// 4. Merge: the run in memory is read in its order, a chunk of rows gathered at a time. Spilled runs go through
 ///    ``RunMerger``: a binary heap of run cursors ordered by key, then sequence, picks the rows in order; every
@@ -55,7 +55,8 @@ package final class ExternalSort: Sendable {
     }
 
     private struct SharedState: @unchecked Sendable {
-        var pending: [PendingRows] = []
+        /// The sorted key ranges of the rows held in memory, by worker (when nothing was spilled).
+        var ranges: [Int: [UInt64]] = [:]
         var memoryRuns: [MemoryRun] = []
         var diskRuns: [DiskRun] = []
     }
@@ -74,7 +75,7 @@ package final class ExternalSort: Sendable {
         }
     }
 
-    /// A worker's unsorted rows once its input has ended.
+    /// A worker's rows once its input has ended.
     struct PendingRows: @unchecked Sendable {
         let batches: [Batch]
         let rows: Int
@@ -194,40 +195,83 @@ package final class ExternalSort: Sendable {
 
     // MARK: - Finishing
 
-    /// Sets aside what is left in `worker`'s buffer, unsorted, for ``prepare()``.
-    package func finish(worker: Int) throws(StrataError) {
-        guard workers.indices.contains(worker) else { return }
-        let rows: PendingRows? = workers[worker].buffer.withLock { buffer in
-            guard buffer.rows > 0 else { return nil }
-            buffered.subtract(buffer.reservation.bytes, ordering: .relaxed)
-            let pending = PendingRows(batches: buffer.batches, rows: buffer.rows, bytes: buffer.bytes,
-                                      reservation: buffer.reservation)
-            buffer.batches = []
-            buffer.rows = 0
-            buffer.bytes = 0
-            buffer.reservation = pool.reservation(for: ExternalSort.consumer, metrics: metrics)
-            return pending
+    /// All workers' buffered batches in input order (each batch is a run of consecutive sequence numbers), so that
+    /// ties, which keep the order of the batches, keep the input's. The same list for every caller once the input
+    /// has ended.
+    private func bufferedBatches() -> [Batch] {
+        workers.flatMap { slot in slot.buffer.withLock { $0.batches } }.sorted {
+            ($0.sequenceNumbers.first ?? 0) < ($1.sequenceNumbers.first ?? 0)
         }
-        if let rows { state.withLock { $0.pending.append(rows) } }
     }
 
-    /// Makes the runs one merge can read (step 3 of the algorithm). When nothing was spilled, the rows the workers
-    /// set aside are sorted together into one run in memory, which the merge streams without comparing keys;
-    /// otherwise each worker's rows become one more spill run, and the runs are merged in passes until one merge
-    /// can read them all.
+    /// Sorts the rows of one key range when nothing was spilled (the workers' finishes run in parallel, each its own
+    /// range of all the rows held, split at keys sampled from them); when something was, there is nothing to do
+    /// until ``prepare()``.
+    package func finish(worker: Int) throws(StrataError) {
+        guard workers.indices.contains(worker), state.withLock({ $0.diskRuns.isEmpty }) else { return }
+        let batches = bufferedBatches()
+        guard !batches.isEmpty else { return }
+        let keys = batches.map(\.keyBuffer)
+        let splitters = ExternalSort.splitters(keys, parts: workers.count)
+        let lower = worker == 0 ? nil : splitters[worker - 1]
+        let upper = worker == workers.count - 1 ? nil : splitters[worker]
+        let order = KeySorter.sort(keys, from: lower, below: upper)
+        state.withLock { $0.ranges[worker] = order }
+    }
+
+    /// `parts - 1` keys splitting the rows of `keys` into `parts` ranges of about equal size, from a sample of
+    /// every 64th row (the same for the same keys); rows equal to a splitter belong to the range above it.
+    static func splitters(_ keys: [StringBuffer], parts: Int) -> [[UInt8]] {
+        guard parts > 1 else { return [] }
+        var sample: [[UInt8]] = []
+        for buffer in keys {
+            var r = 0
+            while r < buffer.count {
+                sample.append(Array(buffer.bytes[buffer.range(r)]))
+                r += 64
+            }
+        }
+        sample.sort { $0.lexicographicallyPrecedes($1) }
+        guard !sample.isEmpty else { return Array(repeating: [], count: parts - 1) }
+        return (1..<parts).map { sample[min(sample.count - 1, $0 * sample.count / parts)] }
+    }
+
+    /// Makes the runs one merge can read (step 3 of the algorithm). When nothing was spilled, the key ranges the
+    /// workers sorted, one after another, are the order of one run in memory, which the merge streams without
+    /// comparing keys; otherwise each worker's rows become one more spill run, and the runs are merged in passes
+    /// until one merge can read them all.
     package func prepare() throws(StrataError) {
-        var (pending, diskRuns) = state.withLock { state in
-            defer { state.pending = [] }
-            return (state.pending, state.diskRuns)
+        let batches = bufferedBatches()
+        // Take the workers' rows out of their buffers, with their reservations.
+        var pending: [PendingRows] = []
+        for slot in workers {
+            let rows: PendingRows? = slot.buffer.withLock { buffer in
+                guard buffer.rows > 0 else { return nil }
+                buffered.subtract(buffer.reservation.bytes, ordering: .relaxed)
+                let pending = PendingRows(batches: buffer.batches, rows: buffer.rows, bytes: buffer.bytes,
+                                          reservation: buffer.reservation)
+                buffer.batches = []
+                buffer.rows = 0
+                buffer.bytes = 0
+                buffer.reservation = pool.reservation(for: ExternalSort.consumer, metrics: metrics)
+                return pending
+            }
+            if let rows { pending.append(rows) }
+        }
+        var (ranges, diskRuns) = state.withLock { state in
+            defer { state.ranges = [:] }
+            return (state.ranges, state.diskRuns)
         }
         if diskRuns.isEmpty {
             guard !pending.isEmpty else { return }
-            // In input order (each batch is a run of consecutive sequence numbers), so that ties, which keep the
-            // order of the batches, keep the input's.
-            let batches = pending.flatMap(\.batches).sorted {
-                ($0.sequenceNumbers.first ?? 0) < ($1.sequenceNumbers.first ?? 0)
+            var order: [UInt64] = []
+            order.reserveCapacity(batches.reduce(0) { $0 + $1.count })
+            for part in 0..<workers.count { order += ranges[part] ?? [] }
+            if order.count != pending.reduce(0, { $0 + $1.rows }) {
+                // A range was not sorted (no finish ran for it): sort everything here.
+                order = KeySorter.sort(batches.map(\.keyBuffer))
             }
-            let order = KeySorter.sort(batches.map(\.keyBuffer))
+            ranges = [:]
             // The run keeps the reservations of its rows; the sort's working memory goes back.
             for rows in pending { rows.reservation.shrink(to: rows.bytes) }
             pending[0].reservation.forceGrow(by: order.count * 8)
@@ -293,7 +337,7 @@ package final class ExternalSort: Sendable {
     package var rowCount: Int {
         state.withLock { state in
             state.memoryRuns.reduce(0) { $0 + $1.order.count } + state.diskRuns.reduce(0) { $0 + $1.run.rowCount }
-                + state.pending.reduce(0) { $0 + $1.rows }
+
         }
     }
 

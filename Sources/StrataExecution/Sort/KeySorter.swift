@@ -2,7 +2,8 @@ import StrataCore
 
 /// Sorts rows held in several batches by their normalized keys (``SortKeyEncoder``), stably.
 ///
-/// 1. The prefix all keys share is found by comparing each key with the first one; it decides nothing.
+/// 1. The prefix all keys share is found by comparing each key with the first one; it decides nothing. (A sort
+///    split by key ranges takes only the rows of its range.)
 /// 2. Each row becomes an entry: the 8 key bytes after the shared prefix (zero-padded) as a big-endian integer,
 ///    and the row's pick (batch << 32 | row).
 /// 3. An MSD radix sort orders the entries by those 8 bytes: into 256 buckets by the most significant byte, each
@@ -23,23 +24,32 @@ package enum KeySorter {
     /// The picks (``MultiSourceGather/pick(source:row:)``) of every row of `keys` (one buffer per batch), in key
     /// order; rows with equal keys keep their order (batch by batch).
     package static func sort(_ keys: [StringBuffer]) -> [UInt64] {
-        let n = keys.reduce(0) { $0 + $1.count }
-        guard n > 0 else { return [] }
+        sort(keys, from: nil, below: nil)
+    }
+
+    /// The picks of the rows of `keys` whose key is at least `lower` and below `upper` (nil: no bound), in key
+    /// order, ties in their order: one part of a sort split by key ranges.
+    package static func sort(_ keys: [StringBuffer], from lower: [UInt8]?, below upper: [UInt8]?) -> [UInt64] {
+        let total = keys.reduce(0) { $0 + $1.count }
+        guard total > 0 else { return [] }
         let shared = sharedPrefix(keys)
-        var entries = [Entry](repeating: Entry(prefix: 0, pick: 0), count: n)
+        var entries: [Entry] = []
+        entries.reserveCapacity(lower == nil && upper == nil ? total : total / 2 + 1024)
         var longest = 0
-        entries.withUnsafeMutableBufferPointer { out in
-            var at = 0
-            for (b, buffer) in keys.enumerated() {
-                buffer.offsets.withUnsafeBufferPointer { o in
-                    buffer.bytes.withUnsafeBytes { raw in
-                        for r in 0..<buffer.count {
-                            let start = Int(o[r]), end = Int(o[r + 1])
-                            longest = max(longest, end - start)
-                            out[at] = Entry(prefix: load8(raw, from: start + shared, end: end),
-                                            pick: MultiSourceGather.pick(source: b, row: r))
-                            at += 1
+        for (b, buffer) in keys.enumerated() {
+            buffer.offsets.withUnsafeBufferPointer { o in
+                buffer.bytes.withUnsafeBytes { raw in
+                    for r in 0..<buffer.count {
+                        let start = Int(o[r]), end = Int(o[r + 1])
+                        if let lower, lower.withUnsafeBytes({ SortKeyCompare.compare(raw, start, end, $0, 0, $0.count) }) < 0 {
+                            continue
                         }
+                        if let upper, upper.withUnsafeBytes({ SortKeyCompare.compare(raw, start, end, $0, 0, $0.count) }) >= 0 {
+                            continue
+                        }
+                        longest = max(longest, end - start)
+                        entries.append(Entry(prefix: load8(raw, from: start + shared, end: end),
+                                             pick: MultiSourceGather.pick(source: b, row: r)))
                     }
                 }
             }

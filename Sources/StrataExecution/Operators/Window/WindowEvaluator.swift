@@ -412,7 +412,14 @@ final class WindowEvaluator {
         let picker = RowPicker(batches: batches, nullRow: nullRow) { [self] row in
             row >= base ? { let b = batchIndex(row); return (b, row - batchStarts[b]) }() : nil
         } snapshot: { [self] row in snapshots[row] }
-        let inputPicks = rows.map { picker.pick($0) }
+        // The rows are consecutive and all buffered: walk the batches instead of searching each row's.
+        var inputPicks: [UInt64] = []
+        inputPicks.reserveCapacity(rows.count)
+        var b = batchIndex(rows.lowerBound)
+        for row in rows {
+            while row >= batchStarts[b] + batches[b].count { b += 1 }
+            inputPicks.append(MultiSourceGather.pick(source: b, row: row - batchStarts[b]))
+        }
         var columns: [Column] = []
         let inputGather = inputPicks.withUnsafeBufferPointer { MultiSourceGather(sources: picker.sources.count, picks: $0) }
         for c in 0..<inputColumns {
