@@ -10,7 +10,8 @@ import StrataCore
 ///    bucket by the next byte, down to buckets of 32 entries or fewer, which insertion sort finishes (by the bytes,
 ///    then the pick). The scatters are stable, so rows with equal bytes keep their input order.
 /// 4. Where keys are longer than the prefix plus 8 bytes, each group of entries with equal 8 bytes is sorted by
-///    the rest of the key, then by pick (input order).
+///    the rest of the key, then by pick (input order): a large group radix sorts on its next 8 key bytes, and so
+///    on, a small one compares the rest of the keys.
 package enum KeySorter {
     /// One row being sorted.
     struct Entry {
@@ -169,23 +170,46 @@ package enum KeySorter {
         }
     }
 
-    /// Sorts each group of entries with equal prefixes by the key bytes from `offset` on, then by pick.
+    /// Sorts each group of entries with equal prefixes by the key bytes from `offset` on, then by pick: a large
+    /// group takes the next 8 key bytes as its prefixes and is radix sorted again (and so on while keys go on), a
+    /// small one is sorted by comparing the rest of the keys.
     static func sortTies(_ entries: inout [Entry], keys: [StringBuffer], from offset: Int) {
         let n = entries.count
+        var scratch = [Entry](repeating: Entry(prefix: 0, pick: 0), count: n)
         entries.withUnsafeMutableBufferPointer { e in
-            var start = 0
-            while start < n {
-                var end = start + 1
-                while end < n && e[end].prefix == e[start].prefix { end += 1 }
-                if end - start > 1 {
-                    var group = UnsafeMutableBufferPointer(rebasing: e[start..<end])
-                    group.sort { a, b in
-                        let order = compare(keys, a.pick, b.pick, from: offset)
-                        return order != 0 ? order < 0 : a.pick < b.pick
+            scratch.withUnsafeMutableBufferPointer { tmp in
+                refine(e, tmp, 0, n, keys: keys, from: offset)
+            }
+        }
+    }
+
+    private static func refine(_ e: UnsafeMutableBufferPointer<Entry>, _ tmp: UnsafeMutableBufferPointer<Entry>,
+                               _ lo: Int, _ hi: Int, keys: [StringBuffer], from offset: Int) {
+        var start = lo
+        while start < hi {
+            var end = start + 1
+            while end < hi && e[end].prefix == e[start].prefix { end += 1 }
+            if end - start > 32 {
+                var longer = false
+                for i in start..<end {
+                    let pick = e[i].pick
+                    let buffer = keys[Int(pick >> 32)]
+                    let range = buffer.range(Int(pick & 0xFFFF_FFFF))
+                    if range.count > offset + 8 { longer = true }
+                    e[i].prefix = buffer.bytes.withUnsafeBytes { raw in
+                        range.count > offset ? load8(raw, from: range.lowerBound + offset, end: range.upperBound) : 0
                     }
                 }
-                start = end
+                msdSort(e, tmp, start, end, byte: 0)
+                if longer { refine(e, tmp, start, end, keys: keys, from: offset + 8) }
+            } else if end - start > 1 {
+                var group = UnsafeMutableBufferPointer(rebasing: e[start..<end])
+                group.sort { a, b in
+                    let order = compare(keys, a.pick, b.pick, from: offset)
+                    return order != 0 ? order < 0 : a.pick < b.pick
+                }
             }
+            start = end
         }
     }
 
