@@ -99,11 +99,11 @@ package struct PhysicalPlanner {
             var column: String?, limit: Int?
             switch (op, a, b) {
             case let (.lessOrEqual, .column(c), v): (column, limit) = (c, integer(v))
-            case let (.less, .column(c), v): (column, limit) = (c, integer(v).map { $0 - 1 })
+            case let (.less, .column(c), v): (column, limit) = (c, integer(v).map { $0.subtractingReportingOverflow(1).partialValue })
             case let (.equal, .column(c), v) where integer(v) == 1: (column, limit) = (c, 1)
             case let (.equal, v, .column(c)) where integer(v) == 1: (column, limit) = (c, 1)
             case let (.greaterOrEqual, v, .column(c)): (column, limit) = (c, integer(v))
-            case let (.greater, v, .column(c)): (column, limit) = (c, integer(v).map { $0 - 1 })
+            case let (.greater, v, .column(c)): (column, limit) = (c, integer(v).map { $0.subtractingReportingOverflow(1).partialValue })
             default: break
             }
             if let column, let limit { limits[column] = min(limits[column] ?? Int.max, limit) }

@@ -107,6 +107,8 @@ struct BoundWindowCall {
                 guard number >= 0, number.isFinite else {
                     throw StrataError(.invalidArgument, "a frame offset must not be negative")
                 }
+                // No partition has 2^53 rows: a larger ROWS offset reaches as far, and row arithmetic cannot overflow.
+                if frame.rows { return min(number, 9_007_199_254_740_992) }
                 if !frame.rows {
                     guard orderTypes.count == 1, [.int32, .int64, .float, .double].contains(orderTypes[0]) else {
                         throw StrataError(.invalidArgument, "a RANGE frame with an offset needs exactly one numeric "
