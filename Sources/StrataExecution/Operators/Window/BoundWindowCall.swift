@@ -33,15 +33,25 @@ struct BoundWindowCall {
         switch function {
         case .percentRank, .cumeDist, .ntile: true
         case .countStar, .count, .sum, .avg: end == .unboundedFollowing
+        default: takesPartitionValue
+        }
+    }
+
+    /// Whether the result is one value per partition that the first pass finds: `last_value` up to UNBOUNDED
+    /// FOLLOWING (the partition's last row), `min`/`max` over the whole partition.
+    var takesPartitionValue: Bool {
+        switch function {
+        case .lastValue: end == .unboundedFollowing
+        case .min, .max: start == .unboundedPreceding && end == .unboundedFollowing
         default: false
         }
     }
 
     /// Whether every row of the partition must be buffered before a row's result is known (a frame value or
-    /// extreme that reaches to the partition's end).
+    /// extreme that reaches to the partition's end and is not a partition value).
     var needsPartitionEnd: Bool {
         switch function {
-        case .lastValue, .nthValue, .min, .max: end == .unboundedFollowing
+        case .lastValue, .nthValue, .min, .max: end == .unboundedFollowing && !takesPartitionValue
         default: false
         }
     }

@@ -139,6 +139,7 @@ package final class Window: SinkOperator, SourceOperator {
                 try context.checkCancellation()
                 try first.add(batch)
             }
+            try first.finish()
             summary = first
         }
         let evaluator = try WindowEvaluator(calls: bound, inputColumns: inputCount, outputSchema: schema,

@@ -504,6 +504,14 @@ final class WindowEvaluator {
             }
             return Column(unchecked: .double, data: .double(values), validity: ValidityMask(valid))
         case .lag, .lead, .firstValue, .lastValue, .nthValue, .min, .max:
+            if call.takesPartitionValue, let values = summary?.partitionValues[index] {
+                // One value per partition, from the first pass.
+                var picks = [UInt32](repeating: 0, count: n)
+                for (k, i) in rows.enumerated() { picks[k] = UInt32(truncatingIfNeeded: rowPartition[i - base]) }
+                return try picks.withUnsafeBufferPointer { (p) throws(StrataError) -> Column in
+                    try values.gather(rows: p)
+                }
+            }
             guard let argument = call.argument else { throw StrataError(.internal, "a value window call lacks its argument") }
             var picks: [UInt64] = []
             picks.reserveCapacity(n)
@@ -695,6 +703,7 @@ final class WindowEvaluator {
             switch call.function {
             case .lag: keep = min(keep, max(bounds.start, i - call.parameter))
             case .rowNumber, .rank, .denseRank, .percentRank, .cumeDist, .ntile, .lead, .countStar: break
+            case _ where call.takesPartitionValue && summary != nil: break
             default:
                 let f = frame(call, i)
                 if isAggregate(call) {
