@@ -210,7 +210,7 @@ def main() -> None:
     p.add_argument("--repeat", type=int, default=3, help="rounds of every measurement; medians (default 3)")
     p.add_argument("--engines", default=",".join(ENGINES), help="comma-separated subset of: strata,duckdb,polars")
     p.add_argument("--questions", default=",".join(str(q) for q in groupby.QUESTIONS),
-                   help="group-by questions (default: all nine Strata supports)")
+                   help="group-by questions (default: all ten, q1-q10)")
     p.add_argument("--timeout", type=float, default=1800, help="seconds before a group-by child is killed")
     p.add_argument("--data", default=str(BENCH_DIR / "data"), help="data directory (default Benchmarks/data)")
     p.add_argument("--generator", default=str(DEFAULT_GENERATOR), help="path of gen_groupby.py")

@@ -493,7 +493,7 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--rows", type=parse_count, default=parse_count("1e7"), help="rows of the data (1e7, 1e8)")
     p.add_argument("--questions", default=",".join(str(q) for q in QUESTIONS),
-                   help="comma-separated question numbers (default: all nine)")
+                   help="comma-separated question numbers (default: all ten)")
     measure.add_run_options(p, limit_example="1GB")
     p.add_argument("--generator", default=str(DEFAULT_GENERATOR), help="path of gen_groupby.py")
     p.add_argument("--strata", help="path of the strata CLI used to import the store (no build)")

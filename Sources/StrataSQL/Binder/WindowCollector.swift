@@ -111,9 +111,10 @@ final class WindowCollector {
             partitionBy.append(translated)
         }
         var orderBy: [SortKey] = []
+        var orderTypes: [DataType] = []
         for item in spec.orderBy {
             let translated = try translate(item.expr)
-            _ = try check(translated, item.expr.location)
+            orderTypes.append(try check(translated, item.expr.location))
             orderBy.append(SortKey(translated, ascending: item.ascending, nullsFirst: item.nullsFirst ?? false))
         }
         var frame: WindowFrame?
@@ -142,6 +143,13 @@ final class WindowCollector {
         }
         let call = WindowCall(function, arguments, partitionBy: partitionBy, orderBy: orderBy, frame: frame,
                               as: "__window\(calls.count)")
+        // Constant arguments and frame offsets are checked now, so their errors point into the SQL (the window
+        // operator casts lag/lead's default to the value's type).
+        var fieldTypes = types
+        if [.lag, .lead].contains(function), fieldTypes.count > 2 { fieldTypes[2] = fieldTypes[0] }
+        if let problem = WindowCollector.problem(call, argumentTypes: fieldTypes, orderTypes: orderTypes) {
+            throw expressions.error(problem.message, at: location, code: problem.code)
+        }
         if let existing = calls.first(where: {
             var other = $0.call
             other.name = call.name
@@ -151,6 +159,19 @@ final class WindowCollector {
         }
         calls.append((call, type))
         return .column(call.name)
+    }
+
+    /// What the window operator would refuse in `call` (a constant out of range, a RANGE offset without one
+    /// numeric ORDER BY key), or nil.
+    private static func problem(_ call: WindowCall, argumentTypes: [DataType],
+                                orderTypes: [DataType]) -> StrataError? {
+        do {
+            _ = try BoundWindowCall(call, schema: Schema(unchecked: argumentTypes.enumerated().map { Field("a\($0)", $1) }),
+                                    firstArgument: 0, orderTypes: orderTypes)
+            return nil
+        } catch {
+            return error
+        }
     }
 
     /// The window step over `input`.

@@ -3,7 +3,7 @@ import StrataCore
 /// A window call bound to the columns of its window operator's sorted rows: where its arguments are, its constant
 /// parameters, its frame with numeric offsets, and what it must see of the partition before a row's result is
 /// known.
-struct BoundWindowCall {
+package struct BoundWindowCall {
     /// The logical call.
     let call: WindowCall
     /// The result type.
@@ -58,7 +58,7 @@ struct BoundWindowCall {
 
     /// Binds `call` over the sorted rows' schema `schema`, whose argument columns start at `firstArgument` in the
     /// order of `call.arguments`; `orderTypes` are the types of the window's ORDER BY keys.
-    init(_ call: WindowCall, schema: Schema, firstArgument: Int, orderTypes: [DataType]) throws(StrataError) {
+    package init(_ call: WindowCall, schema: Schema, firstArgument: Int, orderTypes: [DataType]) throws(StrataError) {
         self.call = call
         let types = (0..<call.arguments.count).map { schema.fields[firstArgument + $0].type }
         type = try call.function.resultType(types)
