@@ -62,16 +62,34 @@ public struct StringBuffer: Sendable, Hashable {
         offsets.append(contentsOf: ends)
     }
 
-    /// Removes the values from index `n` on and returns them as a buffer of their own (self keeps the first `n`).
-    package mutating func removeSuffix(from n: Int) -> StringBuffer {
+    /// Removes the first `n` values and returns them as a buffer of their own, sized exactly; self keeps the rest,
+    /// moved to its front, and its capacity (so that a buffer refilled and drained again does not reallocate).
+    package mutating func removePrefix(_ n: Int) -> StringBuffer {
         let n = Swift.max(0, Swift.min(n, count))
         let cut = Int(offsets[n])
-        var rest = StringBuffer()
-        rest.bytes = Array(bytes[cut...])
-        rest.offsets = offsets[n...].map { $0 - Int32(truncatingIfNeeded: cut) }
-        bytes.removeLast(bytes.count - cut)
-        offsets.removeLast(offsets.count - n - 1)
-        return rest
+        var head = StringBuffer()
+        // Copies of exactly the head's size (`Array(bytes[..<cut])` would share the whole buffer when cut is its count).
+        head.bytes = bytes.withUnsafeBufferPointer { all in
+            [UInt8](unsafeUninitializedCapacity: cut) { target, initialized in
+                if let base = all.baseAddress, cut > 0 { target.baseAddress?.initialize(from: base, count: cut) }
+                initialized = cut
+            }
+        }
+        head.offsets = offsets.withUnsafeBufferPointer { all in
+            [Int32](unsafeUninitializedCapacity: n + 1) { target, initialized in
+                if let base = all.baseAddress { target.baseAddress?.initialize(from: base, count: n + 1) }
+                initialized = n + 1
+            }
+        }
+        bytes.removeFirst(cut)
+        let shift = Int32(truncatingIfNeeded: cut)
+        offsets.removeFirst(n)
+        if shift != 0 {
+            offsets.withUnsafeMutableBufferPointer { all in
+                for i in all.indices { all[i] &-= shift }
+            }
+        }
+        return head
     }
 
     /// Appends an empty string (the placeholder for a null row).

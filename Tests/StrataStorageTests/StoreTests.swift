@@ -322,6 +322,7 @@ import StrataTestSupport
         options.codec = .uncompressed
         options.dictionary = false
         options.pageBytes = 16 << 20
+        options.pageRows = 1 << 20
         var g = SplitMix64(seed: 3)
         let values = (0..<100_000).map { _ in Value.int64(Int64(bitPattern: g.next())) }
         let appender = try store.appender(to: "t", options: options)

@@ -5,12 +5,13 @@ import StrataStorage
 ///
 /// 1. When the plan is built, every file is opened (its footer checked) and each row group whose min/max
 ///    statistics rule out the pruning predicate is skipped; each remaining row group is a morsel.
-/// 2. A morsel decodes only the scanned columns of its row group, ``sliceRows`` rows at a time: it reads the
-///    compressed column chunks, then hands out one batch per slice, so a large row group never sits decoded in
-///    memory whole.
-/// 3. A morsel's admission is what it holds at once: the compressed chunks plus one slice's decoded size estimate
-///    (8 bytes per value plus the uncompressed chunk sizes, pro rata), so scans start only while the memory pool has
-///    room for them.
+/// 2. A morsel decodes only the scanned columns of its row group, ``sliceRows`` rows at a time: it reads a window of
+///    each column chunk's compressed bytes (``ParquetFileReader/chunkWindowBytes``, read again from the next page
+///    on as decoding passes its end), then hands out one batch per slice, so a large row group never sits decoded or
+///    compressed in memory whole.
+/// 3. A morsel's admission is what it holds at once: the compressed windows plus two slices' decoded size estimate
+///    (the slice being decoded and the one handed on; 8 bytes per value plus the uncompressed chunk sizes, pro
+///    rata), so scans start only while the memory pool has room for them.
 package final class TableScan: SourceOperator {
     /// What is read.
     package let source: ScanSource
@@ -75,7 +76,9 @@ package final class TableScan: SourceOperator {
                             compressed += Int(meta.totalCompressedSize)
                         }
                     }
-                    let bytes = compressed + decoded / groupRows * min(groupRows, TableScan.sliceRows)
+                    // A window of each column's compressed bytes, the slice being decoded and the one handed on.
+                    let window = min(compressed, indices.count * ParquetFileReader.chunkWindowBytes)
+                    let bytes = window + decoded / groupRows * min(groupRows, 2 * TableScan.sliceRows)
                     rows += Int(group.numRows)
                     units.append(.rowGroup(reader, rowGroup, columns: indices, estimatedBytes: bytes))
                 }

@@ -13,8 +13,10 @@ import Synchronization
 /// 2. Finish (per worker, in parallel): when nothing was spilled, every worker sorts one key range of all the
 ///    rows held (split at keys sampled from them), so that the ranges one after another are the whole order.
 /// 3. Prepare (once): when nothing was spilled, that order makes one run in memory. Otherwise each worker's rows
-///    are sorted and spilled as one more run, and while there are more runs than the merge can read at once (each open run holds about three of its batches: compressed frame, decompressed body
-///    and decoded batch), the smallest runs are merged into one — as many passes as needed.
+///    are sorted and spilled as one more run, and while there are more runs than the merge can read at once (each
+///    open run holds about three of its batches: compressed frame, decompressed body and decoded batch), the
+///    smallest runs are merged into one, just enough of them that one merge reads the rest and the merged run —
+///    as many passes as needed.
 /// 4. Merge: the run in memory is read in its order, a chunk of rows gathered at a time. Spilled runs go through
 ///    ``RunMerger``: a binary heap of run cursors ordered by key, then sequence, picks the rows in order; every
 ///    chunk of picks is gathered from the runs' batches into one output batch. An offset is skipped without
@@ -31,8 +33,11 @@ package final class ExternalSort: Sendable {
     private let pool: MemoryPool
     private let spill: SpillManager
     private let metrics: OperatorMetrics?
-    /// The bytes a spilled batch and an output batch aim at.
+    /// The bytes a spilled batch aims at: small, so that a merge can read many runs at once (an open run holds
+    /// about three of its batches).
     let runBatchBytes: Int
+    /// The bytes an output batch aims at.
+    let outputBatchBytes: Int
     private let workers: [WorkerSlot]
     private let state: Mutex<SharedState>
     /// Bytes the workers' buffers hold together.
@@ -100,7 +105,8 @@ package final class ExternalSort: Sendable {
         self.pool = pool
         self.spill = spill
         self.metrics = metrics
-        runBatchBytes = min(4 << 20, max(256 << 10, pool.limit / 256))
+        runBatchBytes = min(1 << 20, max(64 << 10, pool.limit / 1024))
+        outputBatchBytes = min(4 << 20, max(256 << 10, pool.limit / 256))
         self.workers = (0..<max(1, workers)).map { _ in
             WorkerSlot(WorkerBuffer(reservation: pool.reservation(for: ExternalSort.consumer, metrics: metrics)))
         }
@@ -164,9 +170,9 @@ package final class ExternalSort: Sendable {
         state.withLock { $0.diskRuns.append(run) }
     }
 
-    /// The rows per spilled or output batch for rows of `rowBytes` bytes.
-    func chunkRows(rowBytes: Int) -> Int {
-        min(65_536, max(64, runBatchBytes / max(1, rowBytes)))
+    /// The rows per batch of about `batchBytes` for rows of `rowBytes` bytes.
+    func chunkRows(rowBytes: Int, batchBytes: Int) -> Int {
+        min(65_536, max(64, batchBytes / max(1, rowBytes)))
     }
 
     /// Writes the rows of `batches` in `order` as one spill run, gathering a chunk at a time (its bytes held by
@@ -174,7 +180,7 @@ package final class ExternalSort: Sendable {
     private func write(order: [UInt64], of batches: [Batch], rowBytes: Int,
                        reservation: MemoryReservation) throws(StrataError) -> DiskRun {
         let writer = try spill.createRun(label: "sort", metrics: metrics)
-        let step = chunkRows(rowBytes: rowBytes)
+        let step = chunkRows(rowBytes: rowBytes, batchBytes: runBatchBytes)
         var largest = 0
         var start = 0
         while start < order.count {
@@ -287,9 +293,15 @@ package final class ExternalSort: Sendable {
         }
         pending = []
         state.withLock { $0.diskRuns = diskRuns }
+        // The input's buffers are gone; give their pages back before the merge allocates its own (the C allocator
+        // keeps freed small blocks resident in the workers' arenas, and the merge runs in another).
+        AllocatorTuning.trim()
         while diskRuns.count > fanIn(diskRuns) {
+            // Merge the smallest runs, just enough of them that the rest and the merged one fit one merge (or as
+            // many as fit, when even that many do not).
             diskRuns.sort { $0.run.rowCount < $1.run.rowCount }
-            let count = max(2, fanIn(diskRuns))
+            let fan = fanIn(diskRuns)
+            let count = max(2, min(fan, diskRuns.count - fan + 1))
             let group = Array(diskRuns.prefix(count))
             let merged = try mergeToDisk(group)
             for run in group { run.run.delete() }
@@ -303,7 +315,7 @@ package final class ExternalSort: Sendable {
     private func fanIn(_ runs: [DiskRun]) -> Int {
         let perRun = max(1, runs.map(\.readerBytes).max() ?? 1)
         // Leave room for the output chunk and the operators above.
-        let room = pool.available - 2 * runBatchBytes
+        let room = pool.available - 2 * outputBatchBytes
         return max(2, room / perRun)
     }
 
@@ -314,7 +326,7 @@ package final class ExternalSort: Sendable {
         let writer = try spill.createRun(label: "sort merge", metrics: metrics)
         var largest = 0
         let merger = try RunMerger(diskRuns: runs, schema: runSchema, reservation: reservation,
-                                   chunkRows: chunkRows(rowBytes: averageRowBytes(runs)))
+                                   chunkRows: chunkRows(rowBytes: averageRowBytes(runs), batchBytes: runBatchBytes))
         try merger.run(offset: 0, count: nil) { (batch) throws(StrataError) in
             let working = SpillWriter.estimatedBufferBytes(for: batch)
             reservation.forceGrow(by: working)
@@ -364,7 +376,7 @@ package final class ExternalSort: Sendable {
             // Everything in one run in memory: its order, a chunk at a time.
             let rows = run.order.count
             let bytes = run.batches.reduce(0) { $0 + $1.byteCount }
-            let step = chunkRows(rowBytes: bytes / max(1, rows))
+            let step = chunkRows(rowBytes: bytes / max(1, rows), batchBytes: outputBatchBytes)
             var start = min(offset, rows)
             let end = count.map { min(rows, start + $0) } ?? rows
             while start < end {
@@ -386,7 +398,7 @@ package final class ExternalSort: Sendable {
             bytes += Int(run.run.uncompressedBytes)
         }
         let merger = try RunMerger(diskRuns: diskRuns, schema: schema, reservation: reservation,
-                                   chunkRows: chunkRows(rowBytes: bytes / max(1, rows)))
+                                   chunkRows: chunkRows(rowBytes: bytes / max(1, rows), batchBytes: outputBatchBytes))
         try merger.run(offset: offset, count: count, emit: emit)
     }
 }

@@ -40,38 +40,47 @@ struct ChunkValues {
         validity.append(contentsOf: mask)
     }
 
-    /// Removes the first `n` rows (at most ``count``) and returns them as values of their own. The buffers move to
-    /// the result; only the rows after `n` (at most the rest of the last page decoded) are copied.
+    /// Removes the first `n` rows (at most ``count``) and returns them as values of their own, copied into buffers
+    /// of exactly their size: a caller's batch then weighs what its rows do (a buffer handed over whole would keep
+    /// the capacity of every page decoded into it, and a memory reservation by row count would miss it). Self keeps
+    /// the rows after `n`, moved to the front of its buffers, and their capacity for the next pages.
     mutating func take(_ n: Int, physicalType: PhysicalType) -> ChunkValues {
         let n = min(n, count)
-        var rest = ChunkValues()
-        func tail<T>(_ array: inout [T]) -> [T] {
-            let suffix = Array(array[n...])
-            array.removeLast(array.count - n)
-            return suffix
+        var head = ChunkValues()
+        func prefix<T>(_ array: inout [T]) -> [T] {
+            // A copy of exactly `n` values (`Array(array[..<n])` would share the whole buffer when n is its count).
+            let first = array.withUnsafeBufferPointer { all in
+                [T](unsafeUninitializedCapacity: n) { target, initialized in
+                    if let base = all.baseAddress, n > 0 {
+                        target.baseAddress?.initialize(from: base, count: n)
+                    }
+                    initialized = n
+                }
+            }
+            array.removeFirst(n)
+            return first
         }
         switch physicalType {
-        case .boolean: rest.bools = tail(&bools)
-        case .int32: rest.ints32 = tail(&ints32)
-        case .int64, .int96: rest.ints64 = tail(&ints64)
-        case .float: rest.floats = tail(&floats)
-        case .double: rest.doubles = tail(&doubles)
-        case .byteArray, .fixedLenByteArray: rest.strings = strings.removeSuffix(from: n)
+        case .boolean: head.bools = prefix(&bools)
+        case .int32: head.ints32 = prefix(&ints32)
+        case .int64, .int96: head.ints64 = prefix(&ints64)
+        case .float: head.floats = prefix(&floats)
+        case .double: head.doubles = prefix(&doubles)
+        case .byteArray, .fixedLenByteArray: head.strings = strings.removePrefix(n)
         }
-        var headMask = ValidityMask(count: 0, allValid: true)
+        var rest = ValidityMask(count: 0, allValid: true)
         if hasNulls {
-            headMask.reserveCapacity(n)
-            for i in 0..<n { headMask.append(validity.isValid(i)) }
-            for i in n..<count { rest.validity.append(validity.isValid(i)) }
-            rest.hasNulls = rest.validity.nullCount > 0
+            head.validity.reserveCapacity(n)
+            for i in 0..<n { head.validity.append(validity.isValid(i)) }
+            rest.reserveCapacity(count - n)
+            for i in n..<count { rest.append(validity.isValid(i)) }
         } else {
-            headMask.append(repeating: true, count: n)
-            rest.validity.append(repeating: true, count: count - n)
+            head.validity.append(repeating: true, count: n)
+            rest.append(repeating: true, count: count - n)
         }
-        var head = self
-        head.validity = headMask
-        head.hasNulls = headMask.nullCount > 0
-        self = rest
+        head.hasNulls = head.validity.nullCount > 0
+        validity = rest
+        hasNulls = rest.nullCount > 0
         return head
     }
 

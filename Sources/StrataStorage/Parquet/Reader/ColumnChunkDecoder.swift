@@ -15,8 +15,10 @@ import StrataCore
 ///    dense arrays, then spread over the page's rows around the nulls.
 /// 6. After the last page, the chunk must hold exactly the row group's row count.
 ///
-/// ``decode(_:estimatedBytes:)`` decodes a whole chunk at once; ``decodePages(_:into:untilRows:)`` resumes where it
-/// stopped, whole pages at a time, so a row group can be read in slices (see ``RowGroupSlicer``).
+/// ``decode(_:estimatedBytes:)`` decodes a whole chunk at once; ``decodePages(_:windowStart:chunkLength:into:untilRows:)``
+/// resumes where it stopped, whole pages at a time, from a window of the chunk's bytes, and says how many bytes it
+/// needs when the next page lies beyond the window: a row group is read in slices holding only a window of each
+/// column's compressed bytes (see ``ParquetFileReader/readRowGroup(_:columns:sliceRows:_:)``).
 struct ColumnChunkDecoder {
     let leaf: ParquetSchemaMapping.Leaf
     let codec: CompressionCodec
@@ -26,7 +28,7 @@ struct ColumnChunkDecoder {
     let baseOffset: Int64
     // Where decoding stands.
     /// The next page's offset in the chunk.
-    private var position = 0
+    private(set) var position = 0
     /// The dictionary page's entries, once read.
     private var dictionary: ChunkValues?
     /// Decompression scratch, reused page after page.
@@ -55,35 +57,51 @@ struct ColumnChunkDecoder {
         return try values.finish(leaf, path: path)
     }
 
-    /// Decodes whole pages of `chunk`, appending their rows to `values`, until at least `target` rows (at most the
-    /// chunk's) have been decoded since the first call.
+    /// Decodes whole pages of `chunk` (the whole chunk), appending their rows to `values`, until at least `target`
+    /// rows (at most the chunk's) have been decoded since the first call.
     mutating func decodePages(_ chunk: UnsafeRawBufferPointer, into values: inout ChunkValues,
                               untilRows target: Int) throws {
-        let dictionary = self.dictionary
+        _ = try decodePages(chunk, windowStart: 0, chunkLength: chunk.count, into: &values, untilRows: target)
+    }
+
+    /// Decodes whole pages from `window`, the chunk's bytes from offset `windowStart` on (of `chunkLength` in all),
+    /// appending their rows to `values` until at least `target` rows (at most the chunk's) have been decoded since
+    /// the first call; returns nil then. When the next page (header and body) does not lie wholly in the window,
+    /// returns how many bytes from ``position`` on the next window must hold at least: the page's size, or twice
+    /// what the window held when its header was cut off. A window that reaches the chunk's end gets no second
+    /// chance: what does not fit it is corrupt.
+    mutating func decodePages(_ window: UnsafeRawBufferPointer, windowStart: Int, chunkLength: Int,
+                              into values: inout ChunkValues, untilRows target: Int) throws -> Int? {
+        var dictionary = self.dictionary
         var scratch = self.scratch
         defer { self.scratch = scratch }
+        let windowEnd = windowStart + window.count
+        let complete = windowEnd >= chunkLength
         while decodedRows < min(target, rows) {
-            guard position < chunk.count else {
+            guard position < chunkLength else {
                 throw corrupt("column chunk ends after \(decodedRows) of \(rows) rows", at: position)
             }
-            var reader = ThriftCompactReader(UnsafeRawBufferPointer(rebasing: chunk[position...]),
+            guard position >= windowStart, position < windowEnd else { return 1 }
+            var reader = ThriftCompactReader(UnsafeRawBufferPointer(rebasing: window[(position - windowStart)...]),
                                              baseOffset: baseOffset + Int64(position))
             let header: PageHeader
             do {
                 header = try PageHeader(from: &reader)
             } catch let error as StrataError {
+                if !complete { return 2 * (windowEnd - position) }
                 throw error.with(path: path).with(column: name)
             }
             let bodyStart = position + reader.position
             let stored = Int(header.compressedPageSize)
             let uncompressed = Int(header.uncompressedPageSize)
             guard stored >= 0, uncompressed >= 0, uncompressed <= ColumnChunkDecoder.maxPageBytes,
-                  stored <= chunk.count - bodyStart
+                  stored <= chunkLength - bodyStart
             else {
                 throw corrupt("page sizes (\(stored) stored, \(uncompressed) uncompressed) do not fit the column "
                     + "chunk", at: position)
             }
-            let body = UnsafeRawBufferPointer(rebasing: chunk[bodyStart ..< bodyStart + stored])
+            if bodyStart + stored > windowEnd { return bodyStart + stored - position }
+            let body = UnsafeRawBufferPointer(rebasing: window[(bodyStart - windowStart) ..< (bodyStart - windowStart + stored)])
             if let crc = header.crc {
                 let actual = Int32(bitPattern: CRC32.checksum(body))
                 guard actual == crc else { throw corrupt("page CRC mismatch", at: position) }
@@ -103,9 +121,10 @@ struct ColumnChunkDecoder {
                     var decoder = PlainDecoder(plain)
                     try decodePlain(&decoder, count: entries, into: &entryValues)
                 }
+                dictionary = entryValues
                 self.dictionary = entryValues
                 position = bodyStart + stored
-                return try decodePages(chunk, into: &values, untilRows: target)
+                continue
             case .dataPage:
                 guard let pageHeader = header.dataPageHeader else {
                     throw corrupt("data page without a data page header", at: position)
@@ -164,6 +183,7 @@ struct ColumnChunkDecoder {
             }
             position = bodyStart + stored
         }
+        return nil
     }
 
     // MARK: - Pages

@@ -121,9 +121,13 @@ package final class ParquetFileReader: @unchecked Sendable {
         return try Batch(schema: Schema(unchecked: columns.map { leaves[$0].field }), columns: decoded)
     }
 
+    /// The compressed bytes of a column chunk a sliced read holds at once (more when one page is larger).
+    package static let chunkWindowBytes = 256 << 10
+
     /// Decodes `columns` of row group `index` at most `sliceRows` rows at a time, handing each slice to `body`
-    /// before decoding the next: the row group's compressed chunks are read at once, but only about one slice of
-    /// decoded values (plus the rest of a page per column) is held, whatever the row group's size. A row group no
+    /// before decoding the next. Only about one slice of decoded values (plus the rest of a page) and a window of
+    /// about ``chunkWindowBytes`` of compressed bytes per column are held, whatever the row group's size: each
+    /// column's window is read again from the next page on when its next page lies beyond it. A row group no
     /// larger than a slice is decoded whole, its columns in parallel.
     package func readRowGroup(_ index: Int, columns: [Int], sliceRows: Int,
                               _ body: (Batch) throws -> Void) throws {
@@ -136,7 +140,7 @@ package final class ParquetFileReader: @unchecked Sendable {
         for column in columns where column < 0 || column >= leaves.count {
             throw StrataError(.invalidArgument, "column \(column) does not exist", path: path)
         }
-        var chunks: [[UInt8]] = []
+        var windows: [ChunkWindow] = []
         var decoders: [ColumnChunkDecoder] = []
         for column in columns {
             let leaf = leaves[column]
@@ -148,7 +152,7 @@ package final class ParquetFileReader: @unchecked Sendable {
                                   column: leaf.field.name)
             }
             let (start, length) = chunkRange(meta)
-            chunks.append(try file.read(count: length, at: start))
+            windows.append(ChunkWindow(fileOffset: start, length: length))
             decoders.append(ColumnChunkDecoder(leaf: leaf, codec: codec, rows: rows, path: path, baseOffset: start))
         }
         let schema = Schema(unchecked: columns.map { leaves[$0].field })
@@ -159,8 +163,12 @@ package final class ParquetFileReader: @unchecked Sendable {
             var decoded: [Column] = []
             for i in columns.indices {
                 let leaf = leaves[columns[i]]
-                try chunks[i].withUnsafeBytes { raw in
-                    try decoders[i].decodePages(raw, into: &pending[i], untilRows: emitted + n)
+                while let needed = try windows[i].bytes.withUnsafeBytes({ raw in
+                    try decoders[i].decodePages(raw, windowStart: windows[i].start, chunkLength: windows[i].length,
+                                                into: &pending[i], untilRows: emitted + n)
+                }) {
+                    try windows[i].refill(from: decoders[i].position,
+                                          count: max(needed, ParquetFileReader.chunkWindowBytes), file: file)
                 }
                 let part = pending[i].take(n, physicalType: leaf.physicalType)
                 guard part.count == n else {
@@ -171,6 +179,32 @@ package final class ParquetFileReader: @unchecked Sendable {
             }
             emitted += n
             try body(try Batch(schema: schema, columns: decoded))
+        }
+    }
+
+    /// The part of a column chunk's bytes a sliced read holds.
+    private struct ChunkWindow {
+        /// The chunk's first byte in the file, and its length.
+        let fileOffset: Int64
+        let length: Int
+        /// The chunk's bytes from `start` on (empty before the first read).
+        var bytes: [UInt8] = []
+        var start = 0
+
+        init(fileOffset: Int64, length: Int) {
+            self.fileOffset = fileOffset
+            self.length = length
+        }
+
+        /// Reads the chunk's bytes from `offset` on: `count`, or up to the chunk's end.
+        mutating func refill(from offset: Int, count: Int, file: FileIO) throws {
+            let count = min(count, length - offset)
+            guard offset >= 0, count > 0, !(offset == start && count <= bytes.count) else {
+                throw StrataError(.internal, "column chunk window cannot advance from \(offset)")
+            }
+            bytes = []
+            bytes = try file.read(count: count, at: fileOffset + Int64(offset))
+            start = offset
         }
     }
 

@@ -9,7 +9,7 @@ import StrataCore
 /// 2. Statistics (min, max, null count, NaN count) over the whole chunk: over the dictionary's entries when there
 ///    is one (strings and integers), else over the values.
 /// 3. Split the rows into pages of about `pageBytes` encoded bytes (by value width, or by string bytes, or by
-///    index bit width for dictionary pages).
+///    index bit width for dictionary pages) and at most `pageRows` rows.
 /// 4. For each page: RLE definition levels with a 4-byte length (OPTIONAL columns only), then PLAIN values of the
 ///    valid rows or `[bit width][RLE hybrid indices]`; compress the body; CRC-32 the stored bytes; write a V1
 ///    page header. The dictionary page (PLAIN values) goes first.
@@ -77,7 +77,7 @@ struct ColumnChunkEncoder {
             // Data pages: definition levels + bit width + RLE hybrid indices of the valid rows.
             let indices = dictionary.takeIndices()
             let bitWidth = dictionary.indexBitWidth
-            let rowsPerPage = max(1, min(1 << 20, options.pageBytes * 8 / max(bitWidth, 1)))
+            let rowsPerPage = max(1, min(options.pageRows, options.pageBytes * 8 / max(bitWidth, 1)))
             var pages = 0
             var start = first
             var nextIndex = 0
@@ -185,6 +185,7 @@ struct ColumnChunkEncoder {
 
     /// The end of a PLAIN page starting at `start`: about `pageBytes` of values.
     private func pageEnd(_ column: Column, from start: Int, to rows: Int) -> Int {
+        let rows = min(rows, start + max(1, options.pageRows))
         switch column.data {
         case let .string(buffer):
             var end = start

@@ -9,6 +9,10 @@ package struct ParquetWriteOptions: Sendable {
     package var rowGroupBytes = 64 << 20
     /// Target uncompressed size of a data page (default 1 MiB).
     package var pageBytes = 1 << 20
+    /// At most this many rows per data page (default 20 000, as Arrow's writer): a reader decoding a slice of a
+    /// row group holds at most one page of decoded values beyond the slice, however well the page compresses
+    /// (a dictionary page of a few bits per row would otherwise hold a whole row group's values).
+    package var pageRows = 20_000
     /// Try dictionary encoding for every column except booleans.
     package var dictionary = true
     /// Dictionary encoding is abandoned for a column chunk (PLAIN is used) when its dictionary page would exceed
