@@ -326,12 +326,23 @@ import Testing
         expectSyntaxError("SELECT a NOT b", #"expected end of statement, found "NOT""#, line: 1, column: 10)
     }
 
-    @Test func subqueriesInExpressionsAreRejected() {
-        let message = "subqueries in expressions are not supported"
-        expectSyntaxError("SELECT (SELECT 1)", message, line: 1, column: 9)
-        expectSyntaxError("SELECT a FROM t WHERE a IN (SELECT b FROM u)", message, line: 1, column: 29)
-        expectSyntaxError("SELECT a FROM t WHERE exists(SELECT 1)", message, line: 1, column: 30)
-        expectSyntaxError("SELECT ((WITH c AS (SELECT 1) SELECT 1))", message, line: 1, column: 10)
+    @Test func subqueriesInExpressions() {
+        expectTrees([
+            ("(SELECT 1)", "(SUBQUERY (SELECT 1))"),
+            ("a IN (SELECT b FROM u)", "(IN a (SELECT b FROM u))"),
+            ("a NOT IN (  SELECT b\n FROM u )", "(NOT IN a (SELECT b FROM u))"),
+            ("exists(SELECT 1)", "(EXISTS (SELECT 1))"),
+            ("NOT EXISTS (WITH c AS (SELECT 1) SELECT * FROM c)", "(NOT (EXISTS (WITH c AS (SELECT 1) SELECT * FROM c)))"),
+            ("a > ANY (SELECT b FROM u)", "(> ANY a (SELECT b FROM u))"),
+            ("a <= some (SELECT b FROM u)", "(<= ANY a (SELECT b FROM u))"),
+            ("a = ALL (SELECT b FROM u) AND c", "(AND (= ALL a (SELECT b FROM u)) c)"),
+            ("((SELECT 1)) + 1", "(+ (SUBQUERY (SELECT 1)) 1)"),
+            ("exists + 1", "(+ exists 1)"),
+            ("any(x)", "any(x)"),
+        ])
+        expectSyntaxError("SELECT abs(SELECT 1)", "a subquery as an argument needs its own parentheses", line: 1,
+                          column: 12)
+        expectSyntaxError("SELECT a IN (SELECT 1", #"expected ")", found end of input"#, line: 1, column: 22)
     }
 
     @Test func parameters() throws {

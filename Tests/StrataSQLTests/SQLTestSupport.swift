@@ -57,6 +57,14 @@ extension SQLExpr {
             }
             let list = star ? "*" : arguments.map(\.rendered).joined(separator: ", ")
             return "\(name)(\(list)) OVER (\(over.joined(separator: "; ")))"
+        case let .subquery(_, text, _):
+            return "(SUBQUERY \(text))"
+        case let .exists(_, text, _):
+            return "(EXISTS \(text))"
+        case let .inSubquery(operand, _, negated, text, _):
+            return "(\(negated ? "NOT " : "")IN \(operand.rendered) \(text))"
+        case let .quantified(op, operand, _, all, text, _):
+            return "(\(op.rawValue) \(all ? "ALL" : "ANY") \(operand.rendered) \(text))"
         case let .caseWhen(operand, branches, otherwise, _):
             var text = "(CASE"
             if let operand { text += " " + operand.rendered }

@@ -27,6 +27,9 @@ enum ScalarFunction: String, Sendable {
     case concat
     /// `a || b`: NULL when either is.
     case concatStrict = "||"
+    /// `error(message)`: fails the query with `message` when evaluated on any row (as DuckDB's `error`); typed
+    /// as a string that is never produced. A CASE branch evaluates it only on the rows that choose it.
+    case error
 
     /// Whether the function takes text arguments, to which the binder casts any other type.
     static func takesText(_ name: String) -> Bool { ["concat", "||"].contains(name.lowercased()) }
@@ -52,6 +55,7 @@ enum ScalarFunction: String, Sendable {
         case (.sqrt, 1): type = numbers.contains(types[0]) ? .double : nil
         case (.year, 1), (.month, 1), (.day, 1): type = types[0] == .date || types[0] == .timestamp ? .int64 : nil
         case (.concat, 1...), (.concatStrict, 2): type = types.allSatisfy { $0 == .string } ? .string : nil
+        case (.error, 1): type = types[0] == .string ? .string : nil
         default:
             throw StrataError(.invalidArgument, "\(function.rawValue) does not take \(types.count) arguments in \(text)")
         }
@@ -66,6 +70,11 @@ enum ScalarFunction: String, Sendable {
     func evaluate(_ args: [Vector], type: DataType, count: Int, text: String) throws(StrataError) -> Vector {
         if self == .concat || self == .concatStrict {
             return try Concat.evaluate(args, strict: self == .concatStrict, count: count)
+        }
+        if self == .error {
+            guard count > 0 else { return .null(type) }
+            let message = args[0].column.isNull(0) ? "error() called" : args[0].column.value(at: 0).description
+            throw StrataError(.invalidArgument, message)
         }
         if args.contains(where: \.isNullConstant) { return .null(type) }
         let constant = args.allSatisfy(\.isConstant)
@@ -91,7 +100,7 @@ enum ScalarFunction: String, Sendable {
         case .sqrt:
             return mapValues(SquareRoot(), try x.doubleOperand(), count: rows, words: words)
                 .vector(.double, constant: constant)
-        case .concat, .concatStrict:
+        case .concat, .concatStrict, .error:
             return try Concat.evaluate(args, strict: self == .concatStrict, count: count)
         case .year, .month, .day:
             let part = self == .year ? 0 : (self == .month ? 1 : 2)

@@ -10,6 +10,8 @@ final class AggregateCollector {
     private var keys: [(expr: Expr, name: String, type: DataType)] = []
     /// Aggregate calls with their result types.
     private var calls: [(call: AggregateCall, type: DataType)] = []
+    /// Joins subqueries in aggregate arguments to the aggregate's input (applied before the aggregate).
+    var argumentJoiner: SubqueryJoiner?
 
     /// A collector over the input scope `source`.
     init(expressions: ExpressionBinder, source: BindScope) {
@@ -21,10 +23,15 @@ final class AggregateCollector {
     func addKey(_ key: (Expr, SourceLocation)) throws {
         let (expr, location) = key
         guard !keys.contains(where: { $0.expr == expr }) else { return }
-        let type = try expressions.check(expr, against: source.schema, at: location)
+        let type = try expressions.check(expr, against: argumentJoiner?.schema ?? source.schema, at: location)
         var name = "__group\(keys.count)"
         if case let .column(column) = expr { name = column }
         keys.append((expr, name, type))
+    }
+
+    /// The output column of the group key `expr`, if it is one.
+    func keyName(of expr: Expr) -> String? {
+        keys.first { $0.expr == expr }?.name
     }
 
     /// The schema of the aggregate's output: keys, then aggregates.
@@ -48,6 +55,14 @@ final class AggregateCollector {
             return .column(try aggregate(name.lowercased(), args, distinct: distinct, star: star, at: location))
         }
         guard !ExpressionBinder.containsAggregate(e), !WindowCollector.containsWindow(e) else { return nil }
+        if e.containsSubquery {
+            // A group key holding a subquery (`GROUP BY x IN (SELECT …)`) was joined before the aggregate: the
+            // same expression here is that key. Otherwise the subquery joins the aggregate's output.
+            guard let joiner = argumentJoiner, !joiner.isEmpty,
+                  let plain = try? expressions.translate(e, scope: source, clause: clause, hook: joiner.hook),
+                  let key = keys.first(where: { $0.expr == plain }) else { return nil }
+            return .column(key.name)
+        }
         let plain = try expressions.translate(e, scope: source, clause: clause)
         if let key = keys.first(where: { $0.expr == plain }) { return .column(key.name) }
         if plain.referencedColumns.isEmpty { return plain }
@@ -66,7 +81,7 @@ final class AggregateCollector {
             throw expressions.error("aggregate function calls cannot be nested", at: nested.location)
         }
         func argument(_ e: SQLExpr) throws -> Expr {
-            try expressions.translate(e, scope: source, clause: "aggregate arguments")
+            try expressions.translate(e, scope: source, clause: "aggregate arguments", hook: argumentJoiner?.hook)
         }
         let function: AggregateFunction
         var arguments: [Expr] = []
@@ -121,8 +136,9 @@ final class AggregateCollector {
             arguments = try args.prefix(function.arity).map(argument)
         }
         var types: [DataType] = []
+        let input = argumentJoiner.map(\.schema) ?? source.schema
         for (arg, sql) in zip(arguments, args) {
-            types.append(try expressions.check(arg, against: source.schema, at: sql.location))
+            types.append(try expressions.check(arg, against: input, at: sql.location))
         }
         let callName = "__agg\(calls.count)"
         let call = AggregateCall(function, arguments, parameter: parameter, as: callName)

@@ -23,6 +23,9 @@ struct BindScope {
     var columns: [Column]
     /// What the scope reads, for messages ("table t", "subquery s").
     var label: String
+    /// The enclosing query's columns, which a correlated subquery's WHERE may name: found only when no column of
+    /// the scope matches (the inner query's names hide the outer ones).
+    var outer: [Column] = []
 
     /// The plan schema of the columns.
     var schema: Schema { Schema(unchecked: columns.map { Field($0.planName, $0.type) }) }
@@ -36,7 +39,16 @@ struct BindScope {
         }
         let exact = candidates.filter { $0.name == name }
         if !exact.isEmpty { return exact }
-        return candidates.filter { $0.name.lowercased() == name.lowercased() }
+        let folded = candidates.filter { $0.name.lowercased() == name.lowercased() }
+        if folded.isEmpty, !outer.isEmpty {
+            return BindScope(columns: outer, label: label).find(name, qualifier: qualifier)
+        }
+        return folded
+    }
+
+    /// Whether `name` (optionally qualified) is a column of the scope itself (not of the enclosing query).
+    func hasOwn(_ name: String, qualifier: String?) -> Bool {
+        !BindScope(columns: columns, label: label).find(name, qualifier: qualifier).isEmpty
     }
 
     /// The closest visible name to `name`, for "did you mean" hints.

@@ -28,7 +28,7 @@ struct ExpressionBinder {
     /// Scalar functions the executor has (by lowercased name).
     static let scalarFunctions: Set<String> = [
         "lower", "upper", "length", "substr", "substring", "abs", "round", "pow", "power", "sqrt", "year",
-        "month", "day", "concat", "||",
+        "month", "day", "concat", "||", "error",
     ]
     /// Functions rewritten into CASE.
     static let rewrittenFunctions: Set<String> = ["coalesce", "ifnull", "nullif"]
@@ -50,7 +50,8 @@ struct ExpressionBinder {
         case let .function(name, args, _, star, _):
             if aggregateFunctions.contains(name.lowercased()) || star { return true }
             return args.contains(where: containsAggregate)
-        case .column, .literal, .parameter: return false
+        case .column, .literal, .parameter, .subquery, .exists: return false
+        case let .inSubquery(a, _, _, _, _), let .quantified(_, a, _, _, _, _): return containsAggregate(a)
         case let .window(_, args, _, spec, _):
             // The call itself is not an aggregate; its parts may hold some (`rank() OVER (ORDER BY sum(x))`).
             return args.contains(where: containsAggregate) || spec.partitionBy.contains(where: containsAggregate)
@@ -123,6 +124,9 @@ struct ExpressionBinder {
             }
         case let .window(name, _, _, _, location):
             throw error("window function \(name.lowercased()) is not allowed in \(clause)", at: location)
+        case let .subquery(_, _, location), let .exists(_, _, location), let .inSubquery(_, _, _, _, location),
+             let .quantified(_, _, _, _, _, location):
+            throw error("subqueries are not supported in \(clause)", at: location, code: .unsupported)
         case let .caseWhen(operand, branches, otherwise, _):
             let subject = try operand.map(sub)
             var whens: [Expr.WhenThen] = []

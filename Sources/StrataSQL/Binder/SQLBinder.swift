@@ -30,6 +30,8 @@ package struct SQLBinder {
     private let sql: String
     private let catalog: any SQLCatalog
     private let expressions: ExpressionBinder
+    /// Names for the columns subqueries add (shared by every copy of the binder for one statement).
+    private let hiddenNames = HiddenNames()
 
     /// A binder for statement text `sql` with parameter values `parameters`.
     package init(sql: String, parameters: [Value] = [], catalog: any SQLCatalog) {
@@ -59,7 +61,10 @@ package struct SQLBinder {
 
     // MARK: - SELECT
 
-    private func bindSelect(_ select: SQLSelect, ctes outer: [String: Relation]) throws -> Relation {
+    /// Binds `select`; with `correlation` (a subquery's), WHERE conjuncts that name the enclosing query's columns
+    /// are kept out and handed back through it (see `SubqueryJoiner`).
+    private func bindSelect(_ select: SQLSelect, ctes outer: [String: Relation],
+                            correlation: Correlation? = nil) throws -> Relation {
         var ctes = outer
         for cte in select.ctes {
             var relation = try bindSelect(cte.query, ctes: ctes)
@@ -79,12 +84,15 @@ package struct SQLBinder {
         let scope = source.scope
         // 2.
         if let condition = select.whereClause {
-            let predicate = try expressions.translate(condition, scope: scope, clause: "WHERE")
-            let type = try expressions.check(predicate, in: scope, at: condition.location)
-            guard type == .bool else {
-                throw expressions.error("WHERE needs a boolean condition, not \(type)", at: condition.location)
+            var conjuncts: [SQLExpr] = []
+            for conjunct in condition.conjuncts {
+                if let correlation, try readsOuter(conjunct, scope: scope, correlation: correlation) {
+                    try correlate(conjunct, scope: scope, correlation: correlation)
+                } else {
+                    conjuncts.append(conjunct)
+                }
             }
-            plan = .filter(predicate, plan)
+            plan = try applyWhere(conjuncts, to: plan, scope: scope, ctes: ctes)
         }
         // 3.
         let items = select.items
@@ -100,8 +108,9 @@ package struct SQLBinder {
         var projectionInput = scope.schema
         if aggregating {
             let aggregate = AggregateCollector(expressions: expressions, source: scope)
+            aggregate.argumentJoiner = subqueryJoiner(scope: scope, correlate: true, ctes: ctes)
             for item in select.groupBy {
-                let keyExpr = try groupKeyExpression(item, items: items, scope: scope)
+                let keyExpr = try groupKeyExpression(item, items: items, scope: scope, joiner: aggregate.argumentJoiner)
                 try aggregate.addKey(keyExpr)
             }
             collector = aggregate
@@ -132,6 +141,12 @@ package struct SQLBinder {
         // 3b. Window calls in SELECT, QUALIFY and ORDER BY become columns of a window step over the aggregate's
         //     output (or the source), whose arguments are translated like the select list's.
         let windows = try WindowCollector(expressions: expressions, windows: select.windows)
+        // Subqueries in SELECT, HAVING, QUALIFY and ORDER BY join the plan those clauses read: the source (they
+        // may correlate with it) or, when the query aggregates, the aggregate's output (uncorrelated only).
+        let joiner = subqueryJoiner(scope: scope, correlate: !aggregating, ctes: ctes)
+        // The operand closure set below reaches the joiner through translateOutput: clear it, or the two keep each
+        // other (and the catalog with its scratch files) alive.
+        defer { joiner.operand = nil }
         func translateInner(_ e: SQLExpr, clause: String) throws -> Expr {
             if let collector {
                 return try expressions.translate(e, scope: scope, clause: clause, hook: collector.hook(clause: clause))
@@ -140,7 +155,9 @@ package struct SQLBinder {
         }
         func translateOutput(_ e: SQLExpr, clause: String) throws -> Expr {
             let aggregateHook = collector?.hook(clause: clause)
+            joiner.operand = { try translateOutput($0, clause: clause) }
             return try expressions.translate(e, scope: scope, clause: clause) { node in
+                if let subquery = try joiner.hook(node) { return subquery }
                 if case .window = node {
                     return try windows.add(node, translate: { try translateInner($0, clause: "window functions") },
                                            check: { expr, location in
@@ -198,13 +215,25 @@ package struct SQLBinder {
                 orderTargets.append(.overOutput(item.expr))
             }
         }
+        if let correlation, correlation.isCorrelated {
+            try finishCorrelation(correlation, select: select, collector: collector, windows: !windows.isEmpty)
+        }
         if let collector {
+            if let arguments = collector.argumentJoiner, !arguments.isEmpty { plan = arguments.apply(to: plan) }
             plan = try collector.plan(over: plan)
             projectionInput = collector.outputSchema
+            if !joiner.isEmpty {
+                plan = joiner.apply(to: plan)
+                projectionInput = Schema(unchecked: projectionInput.fields + joiner.added)
+            }
             if let having, let condition = select.having {
                 try requireBool(having, against: projectionInput, at: condition.location, clause: "HAVING")
                 plan = .filter(having, plan)
             }
+        }
+        if collector == nil, !joiner.isEmpty {
+            plan = joiner.apply(to: plan)
+            projectionInput = Schema(unchecked: projectionInput.fields + joiner.added)
         }
         if !windows.isEmpty {
             plan = windows.plan(over: plan)
@@ -228,6 +257,11 @@ package struct SQLBinder {
             named.append(NamedExpr(expr, as: planName))
         }
         let visibleCount = named.count
+        if let correlation, correlation.isCorrelated {
+            try addCorrelationOutputs(correlation, collector: collector, named: &named, names: &names,
+                                      input: projectionInput)
+        }
+        let keptCount = named.count
         var sortKeys: [SortKey] = []
         var outputScope = BindScope(columns: columns, label: "the select list")
         for (target, item) in zip(orderTargets, select.orderBy) {
@@ -265,15 +299,147 @@ package struct SQLBinder {
             let offset = try select.offset.map { try constantInteger($0, clause: "OFFSET") } ?? 0
             plan = .limit(count: count, offset: offset, plan)
         }
-        if named.count > visibleCount {
-            plan = .project(named.prefix(visibleCount).map { NamedExpr.column($0.name) }, plan)
+        if named.count > keptCount {
+            plan = .project(named.prefix(keptCount).map { NamedExpr.column($0.name) }, plan)
         }
         return Relation(plan: plan, scope: BindScope(columns: columns, label: "the subquery"))
     }
 
+    // MARK: - Subqueries
+
+    /// A joiner for subqueries in expressions over `scope`.
+    private func subqueryJoiner(scope: BindScope, correlate: Bool, ctes: [String: Relation]) -> SubqueryJoiner {
+        SubqueryJoiner(expressions: expressions, scope: scope, correlate: correlate, names: hiddenNames) {
+            [self] query, correlation in try bindSelect(query, ctes: ctes, correlation: correlation)
+        }
+    }
+
+    /// WHERE's conjuncts over `plan`: subqueries become joins (semi and anti joins filter by themselves), the rest a
+    /// filter.
+    private func applyWhere(_ conjuncts: [SQLExpr], to plan: LogicalPlan, scope: BindScope,
+                            ctes: [String: Relation]) throws -> LogicalPlan {
+        guard !conjuncts.isEmpty else { return plan }
+        let joiner = subqueryJoiner(scope: scope, correlate: true, ctes: ctes)
+        var predicates: [(Expr, SourceLocation)] = []
+        for conjunct in conjuncts {
+            if conjunct.containsSubquery, try joiner.filter(conjunct) { continue }
+            let predicate = try expressions.translate(conjunct, scope: scope, clause: "WHERE", hook: joiner.hook)
+            predicates.append((predicate, conjunct.location))
+        }
+        var checked = scope
+        checked.columns += joiner.added.map {
+            BindScope.Column(qualifier: nil, name: $0.name, planName: $0.name, type: $0.type, qualifiedOnly: true,
+                             hiddenFromStar: true)
+        }
+        for (predicate, location) in predicates {
+            let type = try expressions.check(predicate, in: checked, at: location)
+            guard type == .bool else {
+                throw expressions.error("WHERE needs a boolean condition, not \(type)", at: location)
+            }
+        }
+        var result = joiner.apply(to: plan)
+        if let condition = SubqueryJoiner.conjunction(predicates.map(\.0)) { result = .filter(condition, result) }
+        return result
+    }
+
+    /// Whether a WHERE conjunct of a subquery names a column of the enclosing query (one its own FROM lacks).
+    private func readsOuter(_ conjunct: SQLExpr, scope: BindScope, correlation: Correlation) throws -> Bool {
+        let outer = BindScope(columns: correlation.outer, label: "the enclosing query")
+        return conjunct.columnReferences.contains { reference in
+            !scope.hasOwn(reference.name, qualifier: reference.qualifier)
+                && !outer.find(reference.name, qualifier: reference.qualifier).isEmpty
+        }
+    }
+
+    /// Records a correlated WHERE conjunct of a subquery.
+    private func correlate(_ conjunct: SQLExpr, scope: BindScope, correlation: Correlation) throws {
+        if conjunct.containsSubquery {
+            throw expressions.error("a correlated condition holding another subquery is not supported",
+                                    at: conjunct.location, code: .unsupported)
+        }
+        var wide = scope
+        wide.outer = correlation.outer
+        let expr = try expressions.translate(conjunct, scope: wide, clause: "WHERE")
+        let fields = scope.schema.fields + correlation.outer.map { Field($0.planName, $0.type) }
+        try requireBool(expr, against: Schema(unchecked: fields), at: conjunct.location, clause: "WHERE")
+        correlation.conditions.append((expr, conjunct.location))
+    }
+
+    /// Before an aggregating subquery's aggregate is planned: its correlations, which must be `inner = outer`
+    /// equalities, become group keys (one group per outer key).
+    private func finishCorrelation(_ correlation: Correlation, select: SQLSelect, collector: AggregateCollector?,
+                                   windows: Bool) throws {
+        let location = correlation.conditions[0].location
+        if windows || select.limit != nil || select.offset != nil {
+            throw expressions.error("a correlated subquery with window functions, LIMIT or OFFSET is not supported",
+                                    at: location, code: .unsupported)
+        }
+        guard let collector else { return }
+        if !select.groupBy.isEmpty {
+            throw expressions.error("a correlated subquery with GROUP BY is not supported", at: location,
+                                    code: .unsupported)
+        }
+        for (condition, location) in correlation.conditions {
+            guard let (inner, _) = Self.splitEquality(condition) else {
+                throw expressions.error("in an aggregating subquery, a condition on the enclosing query's columns must "
+                    + "be an equality of an inner and an outer expression", at: location, code: .unsupported)
+            }
+            try collector.addKey((inner, location))
+        }
+        correlation.grouped = true
+    }
+
+    /// After the select list: the hidden outputs the correlation's join conditions read, and those conditions.
+    private func addCorrelationOutputs(_ correlation: Correlation, collector: AggregateCollector?,
+                                       named: inout [NamedExpr], names: inout UniqueNames, input: Schema) throws {
+        if let collector {
+            for (condition, location) in correlation.conditions {
+                guard let (inner, outer) = Self.splitEquality(condition), let key = collector.keyName(of: inner) else {
+                    throw expressions.error("cannot correlate this condition", at: location, code: .unsupported)
+                }
+                let name = names.make("__key")
+                let type = try expressions.check(.column(key), against: input, at: location)
+                named.append(NamedExpr(.column(key), as: name))
+                correlation.hiddenColumns.append(Field(name, type))
+                correlation.joinConditions.append(.binary(.equal, .column(name), outer))
+            }
+            return
+        }
+        var renames: [String: Expr] = [:]
+        for (condition, location) in correlation.conditions {
+            for column in condition.referencedColumns where Correlation.outerName(column) == nil
+                && renames[column] == nil {
+                let name = names.make("__corr")
+                let type = try expressions.check(.column(column), against: input, at: location)
+                named.append(NamedExpr(.column(column), as: name))
+                correlation.hiddenColumns.append(Field(name, type))
+                renames[column] = .column(name)
+            }
+        }
+        correlation.joinConditions = correlation.conditions.map { $0.expr.substituting(renames) }
+    }
+
+    /// `(inner, outer)` for `inner = outer` or `outer = inner`, where one side reads only the subquery's columns
+    /// and the other only the enclosing query's.
+    private static func splitEquality(_ e: Expr) -> (Expr, Expr)? {
+        guard case let .binary(.equal, a, b) = e else { return nil }
+        func side(_ x: Expr) -> Bool? {
+            let columns = x.referencedColumns
+            guard !columns.isEmpty else { return nil }
+            let outer = columns.filter { Correlation.outerName($0) != nil }
+            if outer.isEmpty { return false }
+            return outer.count == columns.count ? true : nil
+        }
+        switch (side(a), side(b)) {
+        case (false?, true?): return (a, b)
+        case (true?, false?): return (b, a)
+        default: return nil
+        }
+    }
+
     /// The source expression a GROUP BY item stands for.
-    private func groupKeyExpression(_ item: SQLExpr, items: [SQLSelectItem],
-                                    scope: BindScope) throws -> (Expr, SourceLocation) {
+    private func groupKeyExpression(_ item: SQLExpr, items: [SQLSelectItem], scope: BindScope,
+                                    joiner: SubqueryJoiner?) throws -> (Expr, SourceLocation) {
         var target = item
         if case let .literal(.integer(k), location) = item {
             guard k >= 1, k <= items.count, case let .expr(e, _) = items[Int(k) - 1] else {
@@ -290,8 +456,8 @@ package struct SQLBinder {
         if ExpressionBinder.containsAggregate(target) {
             throw expressions.error("aggregate functions are not allowed in GROUP BY", at: target.location)
         }
-        let expr = try expressions.translate(target, scope: scope, clause: "GROUP BY")
-        try expressions.check(expr, against: scope.schema, at: target.location)
+        let expr = try expressions.translate(target, scope: scope, clause: "GROUP BY", hook: joiner?.hook)
+        try expressions.check(expr, against: joiner?.schema ?? scope.schema, at: target.location)
         return (expr, target.location)
     }
 

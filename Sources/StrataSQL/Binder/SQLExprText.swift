@@ -43,6 +43,13 @@ extension SQLExpr {
             }
             let call = star ? "count_star()" : "\(name)(\(args.map(\.displayText).joined(separator: ", ")))"
             return "\(call) OVER (\(over.joined(separator: " ")))"
+        case let .subquery(_, text, _): return text
+        case let .exists(_, text, _): return "EXISTS\(text)"
+        case let .inSubquery(a, _, negated, text, _):
+            let any = "(\(a.displayText) = ANY\(text))"
+            return negated ? "(NOT \(any))" : any
+        case let .quantified(op, a, _, all, text, _):
+            return "(\(a.displayText) \(op.rawValue) \(all ? "ALL" : "ANY")\(text))"
         case let .caseWhen(operand, branches, otherwise, _):
             var text = "CASE"
             if let operand { text += " \(operand.displayText)" }

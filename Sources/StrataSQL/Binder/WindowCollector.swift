@@ -186,7 +186,8 @@ final class WindowCollector {
     static func containsWindow(_ e: SQLExpr) -> Bool {
         switch e {
         case .window: return true
-        case .column, .literal, .parameter: return false
+        case .column, .literal, .parameter, .subquery, .exists: return false
+        case let .inSubquery(a, _, _, _, _), let .quantified(_, a, _, _, _, _): return containsWindow(a)
         case let .function(_, args, _, _, _): return args.contains(where: containsWindow)
         case let .unary(_, a, _), let .isNull(a, _, _), let .cast(a, _, _): return containsWindow(a)
         case let .binary(_, a, b, _), let .like(a, b, _, _, _): return containsWindow(a) || containsWindow(b)

@@ -18,14 +18,16 @@ import StrataExecution
 //   order      := expr [ASC | DESC] [NULLS (FIRST | LAST)]
 //   primary    := literal | parameter | name ["." name] | name "(" [args] ")" | CAST "(" expr AS type ")"
 //               | CASE [expr] WHEN expr THEN expr {WHEN expr THEN expr} [ELSE expr] END | "(" expr ")"
+//               | "(" query ")" | EXISTS "(" query ")"
+//   subqueries := expr [NOT] IN "(" query ")" | expr comparison (ANY | SOME | ALL) "(" query ")"
 //   literal    := NULL | TRUE | FALSE | number | string | DATE string | TIMESTAMP string
 //   args       := "*" | [DISTINCT | ALL] expr {"," expr}
 //   type       := word {word} ["(" integer ["," integer] ")"]
 //
 // A table function's named argument `header = true` is an ordinary `=` comparison of a column with a value. A bare
 // alias must not be a reserved keyword (SQLKeyword.isReserved). JOIN binds more tightly than the comma (`a, b JOIN c
-// ON …` joins b and c first). UNION / INTERSECT / EXCEPT and subqueries in expressions are rejected with a message
-// naming them.
+// ON …` joins b and c first). UNION / INTERSECT / EXCEPT are rejected with a message naming them. `EXISTS`, `ANY` and
+// `SOME` are not keywords: they mean a subquery only when `(SELECT` or `(WITH` follows.
 //
 // Expression operators, lowest precedence first, as in the grammars of Postgres and DuckDB (where IS binds more
 // loosely than the comparisons: `a = b IS NULL` is `(a = b) IS NULL`):
@@ -493,6 +495,12 @@ package final class SQLParser {
     /// of concat.
     private func parseBinary(_ left: Parsed, _ precedence: Precedence) throws(Failure) -> Parsed {
         let op = advance()
+        if precedence == .comparison, let binary = Self.binaryOperator(op.kind), quantifierAhead() {
+            let all = advance().kind == .keyword(.all)
+            let (query, text) = try parseSubqueryText()
+            return try node(.quantified(binary, left.expr, query, all: all, text: text, op.location),
+                            height: left.height + 1)
+        }
         let right = try parseExpression(above: precedence.next)
         let height = max(left.height, right.height) + 1
         guard let binary = Self.binaryOperator(op.kind) else {
@@ -510,8 +518,12 @@ package final class SQLParser {
         let negated = accept(.keyword(.not))
         switch advance().kind {
         case .keyword(.in):
+            if next(is: .punctuation(.leftParen), after: 0), atQuery(after: 1) {
+                let (query, text) = try parseSubqueryText()
+                return try node(.inSubquery(left.expr, query, negated: negated, text: text, location),
+                                height: left.height + 1)
+            }
             try expect(.punctuation(.leftParen))
-            try rejectSubquery()
             let list = try parseArguments()
             try expect(.punctuation(.rightParen))
             let expr = SQLExpr.inList(left.expr, list.list, negated: negated, location)
@@ -587,6 +599,12 @@ package final class SQLParser {
             return try parseCall()
         default:
             guard isName(current) else { throw expected("an expression") }
+            if current.kind == .identifier, current.text.uppercased() == "EXISTS", next(is: .punctuation(.leftParen)),
+               atQuery(after: 2) {
+                let location = advance().location
+                let (query, text) = try parseSubqueryText()
+                return (.exists(query, text: text, location), 1)
+            }
             return next(is: .punctuation(.leftParen)) ? try parseCall() : try parseColumn()
         }
     }
@@ -610,10 +628,14 @@ package final class SQLParser {
         return .literal(literal, token.location)
     }
 
-    /// `(expr)`.
+    /// `(expr)`, or `(SELECT …)`: a scalar subquery.
     private func parseParenthesized() throws(Failure) -> Parsed {
+        if atQuery(after: 1) {
+            let location = current.location
+            let (query, text) = try parseSubqueryText()
+            return (.subquery(query, text: text, location), 1)
+        }
         advance()
-        try rejectSubquery()
         let inner = try parseExpression(above: .or)
         try expect(.punctuation(.rightParen))
         return inner
@@ -642,7 +664,7 @@ package final class SQLParser {
         } else if !at(.punctuation(.rightParen)) {
             distinct = accept(.keyword(.distinct))
             if !distinct { _ = accept(.keyword(.all)) }
-            try rejectSubquery()
+            if atQuery(after: 0) { throw error("a subquery as an argument needs its own parentheses", at: current.location) }
             arguments = try parseArguments()
         }
         try expect(.punctuation(.rightParen))
@@ -907,10 +929,37 @@ package final class SQLParser {
         return (expr, height)
     }
 
-    /// Throws when a subquery starts at the current token (after a `(` in an expression).
-    private func rejectSubquery() throws(Failure) {
-        guard at(.keyword(.select)) || at(.keyword(.with)) else { return }
-        throw error("subqueries in expressions are not supported", at: current.location)
+    /// Whether `ANY`, `SOME` or `ALL` followed by `(SELECT` or `(WITH` is at the current token.
+    private func quantifierAhead() -> Bool {
+        let word: Bool
+        switch current.kind {
+        case .keyword(.all): word = true
+        case .identifier: word = ["ANY", "SOME"].contains(current.text.uppercased())
+        default: word = false
+        }
+        return word && next(is: .punctuation(.leftParen)) && atQuery(after: 2)
+    }
+
+    /// Whether a query (`SELECT` or `WITH`) starts `offset` tokens after the current one.
+    private func atQuery(after offset: Int) -> Bool {
+        switch token(after: offset).kind {
+        case .keyword(.select), .keyword(.with): true
+        default: false
+        }
+    }
+
+    /// `(query)` at the current `(`, and its text from `(` to `)` with runs of white space made one space (the
+    /// default column name of an expression holding it).
+    private func parseSubqueryText() throws(Failure) -> (SQLSelect, String) {
+        let start = current.location.offset
+        let query = try parseParenthesizedQuery()
+        let end = tokens[max(0, index - 1)].location.offset + 1
+        let bytes = Array(sql.utf8)
+        let lower = min(max(0, start), bytes.count), upper = min(max(lower, end), bytes.count)
+        let raw = String(decoding: bytes[lower..<upper], as: UTF8.self)
+        let text = raw.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" })
+            .joined(separator: " ").replacingOccurrences(of: "( ", with: "(").replacingOccurrences(of: " )", with: ")")
+        return (query, text)
     }
 
     /// "expected `what`, found <the current token>".

@@ -285,6 +285,33 @@ package indirect enum SQLExpr: Sendable, Hashable {
     case caseWhen(operand: SQLExpr?, branches: [SQLWhen], otherwise: SQLExpr?, SourceLocation)
     /// `name(arguments) OVER (…)` (`star`: `count(*)`).
     case window(name: String, arguments: [SQLExpr], star: Bool, SQLWindowSpec, SourceLocation)
+    /// `(SELECT …)` as a value (a scalar subquery); `text` is the subquery as written, for column names.
+    case subquery(SQLSelect, text: String, SourceLocation)
+    /// `EXISTS (SELECT …)`.
+    case exists(SQLSelect, text: String, SourceLocation)
+    /// `e [NOT] IN (SELECT …)`.
+    case inSubquery(SQLExpr, SQLSelect, negated: Bool, text: String, SourceLocation)
+    /// `e op ANY (SELECT …)` (also `SOME`), or `e op ALL (SELECT …)` (`all`), for a comparison `op`.
+    case quantified(Expr.BinaryOperator, SQLExpr, SQLSelect, all: Bool, text: String, SourceLocation)
+
+    /// Whether the expression holds a subquery (`(SELECT …)`, EXISTS, IN or a quantified comparison).
+    package var containsSubquery: Bool {
+        switch self {
+        case .subquery, .exists, .inSubquery, .quantified: true
+        case .column, .literal, .parameter: false
+        case let .unary(_, a, _), let .isNull(a, _, _), let .cast(a, _, _): a.containsSubquery
+        case let .binary(_, a, b, _), let .like(a, b, _, _, _): a.containsSubquery || b.containsSubquery
+        case let .inList(a, list, _, _): a.containsSubquery || list.contains { $0.containsSubquery }
+        case let .between(a, lo, hi, _, _): [a, lo, hi].contains { $0.containsSubquery }
+        case let .function(_, args, _, _, _): args.contains { $0.containsSubquery }
+        case let .window(_, args, _, spec, _):
+            args.contains { $0.containsSubquery } || spec.partitionBy.contains { $0.containsSubquery }
+                || spec.orderBy.contains { $0.expr.containsSubquery }
+        case let .caseWhen(operand, branches, otherwise, _):
+            (operand?.containsSubquery ?? false) || (otherwise?.containsSubquery ?? false)
+                || branches.contains { $0.condition.containsSubquery || $0.result.containsSubquery }
+        }
+    }
 
     /// Where the expression starts.
     package var location: SourceLocation {
@@ -292,7 +319,8 @@ package indirect enum SQLExpr: Sendable, Hashable {
         case let .column(_, _, l), let .literal(_, l), let .parameter(_, l), let .unary(_, _, l),
              let .binary(_, _, _, l), let .isNull(_, _, l), let .inList(_, _, _, l), let .between(_, _, _, _, l),
              let .like(_, _, _, _, l), let .cast(_, _, l), let .function(_, _, _, _, l), let .caseWhen(_, _, _, l),
-             let .window(_, _, _, _, l):
+             let .window(_, _, _, _, l), let .subquery(_, _, l), let .exists(_, _, l), let .inSubquery(_, _, _, _, l),
+             let .quantified(_, _, _, _, _, l):
             return l
         }
     }
