@@ -128,12 +128,27 @@ import Testing
         expectSyntaxError("SELECT * FROM a JOIN", "expected a table name, found end of input", line: 1, column: 21)
     }
 
-    @Test func unsupportedSetOperations() {
-        expectSyntaxError("SELECT 1 UNION SELECT 2", "UNION is not supported", line: 1, column: 10)
-        expectSyntaxError("SELECT a FROM t UNION ALL SELECT 2", "UNION is not supported", line: 1, column: 17)
-        expectSyntaxError("SELECT a FROM t ORDER BY a LIMIT 1 INTERSECT SELECT 2", "INTERSECT is not supported",
+    @Test func setOperations() throws {
+        let cases: [(String, String)] = [
+            ("SELECT 1 UNION SELECT 2", "[SELECT 1] UNION [SELECT 2]"),
+            ("SELECT a FROM t UNION ALL SELECT 2 ORDER BY 1 LIMIT 3",
+             "[SELECT a FROM t] UNION ALL [SELECT 2] ORDER BY 1 LIMIT 3"),
+            ("SELECT 1 UNION SELECT 2 INTERSECT SELECT 3", "[SELECT 1] UNION [[SELECT 2] INTERSECT [SELECT 3]]"),
+            ("SELECT 1 EXCEPT DISTINCT SELECT 2 EXCEPT ALL SELECT 3",
+             "[[SELECT 1] EXCEPT [SELECT 2]] EXCEPT ALL [SELECT 3]"),
+            ("(SELECT a FROM t ORDER BY a LIMIT 1) INTERSECT ALL SELECT 2",
+             "[SELECT a FROM t ORDER BY a LIMIT 1] INTERSECT ALL [SELECT 2]"),
+            ("WITH c AS (SELECT 1) SELECT * FROM c UNION SELECT 2",
+             "WITH c AS (SELECT 1) [SELECT * FROM c] UNION [SELECT 2]"),
+            ("(SELECT 1 LIMIT 1) ORDER BY 1", "SELECT * FROM (SELECT 1 LIMIT 1) ORDER BY 1"),
+        ]
+        for (sql, tree) in cases { #expect(try parseSelect(sql).rendered == tree, "\(sql)") }
+        let subquery = try parseSelect("SELECT * FROM (SELECT 1 EXCEPT SELECT 2)")
+        #expect(subquery.rendered == "SELECT * FROM ([SELECT 1] EXCEPT [SELECT 2])")
+        expectSyntaxError("SELECT a FROM t ORDER BY a LIMIT 1 INTERSECT SELECT 2",
+                          "INTERSECT must come before ORDER BY and LIMIT (put the query with them in parentheses)",
                           line: 1, column: 36)
-        expectSyntaxError("SELECT * FROM (SELECT 1 EXCEPT SELECT 2)", "EXCEPT is not supported", line: 1, column: 25)
+        expectSyntaxError("SELECT 1 UNION", #"expected "SELECT", found end of input"#, line: 1, column: 15)
     }
 
     @Test func statementBoundaries() throws {

@@ -100,6 +100,27 @@ extension SQLSelect {
             }
             parts.append("WITH " + list.joined(separator: ", "))
         }
+        if let operation = setOperation {
+            parts.append("[\(operation.left.rendered)] \(operation.kind.rawValue)\(operation.all ? " ALL" : "") "
+                + "[\(operation.right.rendered)]")
+        } else {
+            parts.append(body)
+        }
+        if !orderBy.isEmpty {
+            let keys = orderBy.map { item in
+                item.expr.rendered + (item.ascending ? "" : " DESC")
+                    + (item.nullsFirst.map { $0 ? " NULLS FIRST" : " NULLS LAST" } ?? "")
+            }
+            parts.append("ORDER BY " + keys.joined(separator: ", "))
+        }
+        if let limit { parts.append("LIMIT " + limit.rendered) }
+        if let offset { parts.append("OFFSET " + offset.rendered) }
+        return parts.joined(separator: " ")
+    }
+
+    /// SELECT … up to HAVING.
+    private var body: String {
+        var parts: [String] = []
         let list = items.map { item -> String in
             switch item {
             case let .star(qualifier, _): return qualifier.map { "\($0).*" } ?? "*"
@@ -111,15 +132,6 @@ extension SQLSelect {
         if let whereClause { parts.append("WHERE " + whereClause.rendered) }
         if !groupBy.isEmpty { parts.append("GROUP BY " + groupBy.map(\.rendered).joined(separator: ", ")) }
         if let having { parts.append("HAVING " + having.rendered) }
-        if !orderBy.isEmpty {
-            let keys = orderBy.map { item in
-                item.expr.rendered + (item.ascending ? "" : " DESC")
-                    + (item.nullsFirst.map { $0 ? " NULLS FIRST" : " NULLS LAST" } ?? "")
-            }
-            parts.append("ORDER BY " + keys.joined(separator: ", "))
-        }
-        if let limit { parts.append("LIMIT " + limit.rendered) }
-        if let offset { parts.append("OFFSET " + offset.rendered) }
         return parts.joined(separator: " ")
     }
 }

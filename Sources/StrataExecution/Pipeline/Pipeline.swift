@@ -17,6 +17,9 @@ package final class Pipeline: @unchecked Sendable {
     package let dependencies: [MetaPipeline]
     /// The pipeline's number in run order (1 runs first), set when the graph is laid out.
     package internal(set) var number = 0
+    /// Added to the morsel numbers the pipeline's tasks see, so that pipelines feeding one sink (the inputs of a
+    /// union) number their morsels apart.
+    package internal(set) var morselBase = 0
 
     init(source: any SourceOperator, operators: [any StreamingOperator], sink: any SinkOperator,
          dependencies: [MetaPipeline]) {
@@ -40,7 +43,7 @@ package final class Pipeline: @unchecked Sendable {
     /// Runs morsel `morsel` of the source through the pipeline.
     func runSource(morsel: Int, _ context: TaskContext) throws(StrataError) {
         var context = context
-        context.morsel = morsel
+        context.morsel = morselBase + morsel
         let metrics = source.metrics
         var start = ContinuousClock.now
         try source.produce(morsel: morsel, context) { (batch) throws(StrataError) in
@@ -56,7 +59,7 @@ package final class Pipeline: @unchecked Sendable {
     func runTail(operator index: Int, morsel: Int, _ context: TaskContext) throws(StrataError) {
         var context = context
         // Tail morsels follow every source morsel, operator by operator.
-        context.morsel = source.morselCount + (index << 20) + morsel
+        context.morsel = morselBase + source.morselCount + (index << 20) + morsel
         let op = operators[index]
         var start = ContinuousClock.now
         try op.produceTail(morsel: morsel, context) { (batch) throws(StrataError) in

@@ -6,8 +6,8 @@ import StrataCore
 /// closer to the result):
 /// 1. per pipeline, a `source` stage with one task per morsel, after the finalize tasks of the meta-pipelines it
 ///    depends on; a table scan's tasks carry the row group's decoded size as admission bytes;
-/// 2. per operator with tail morsels (a join's spilled partitions), a `tail` stage, after every task of the
-///    pipeline so far (sources and earlier tails);
+/// 2. per operator with tail morsels (a join's spilled partitions), once even when it is in several pipelines
+///    (above a union), a `tail` stage after the source tasks of every pipeline holding it and the tails before;
 /// 3. a `combine` stage with one task per worker when the sink combines per worker, after every task of every
 ///    pipeline feeding the sink;
 /// 4. a `finalize` stage with one task, after the combine tasks (or the pipelines' tasks).
@@ -17,7 +17,7 @@ package enum PipelineGraph {
         var finished: [ObjectIdentifier: TaskGraph.TaskID] = [:]
         var number = 0
         for meta in root.runOrder {
-            var feeding: [TaskGraph.TaskID] = []
+            var sources: [[TaskGraph.TaskID]] = []
             for pipeline in meta.pipelines {
                 number += 1
                 pipeline.number = number
@@ -34,20 +34,31 @@ package enum PipelineGraph {
                         try pipeline.runSource(morsel: morsel, context)
                     })
                 }
+                sources.append(tasks.isEmpty ? after : tasks)
+            }
+            // Tails, once per operator: an operator above a union is in each of its pipelines, and its tail waits
+            // for all of them (and for the tails laid before it).
+            var tails: [TaskGraph.TaskID] = []
+            var laid = Set<ObjectIdentifier>()
+            for pipeline in meta.pipelines {
                 for (index, op) in pipeline.operators.enumerated() where op.tailMorselCount > 0 {
-                    let tail = graph.addStage("P\(number) tail",
+                    guard laid.insert(ObjectIdentifier(op)).inserted else { continue }
+                    let holders = meta.pipelines.indices.filter { p in
+                        meta.pipelines[p].operators.contains { $0 === op }
+                    }
+                    let before = holders.flatMap { sources[$0] } + tails
+                    let tail = graph.addStage("P\(pipeline.number) tail",
                                               detail: "\(PipelineBuilder.shortName(op)): \(op.tailMorselCount) morsels")
-                    let before = tasks.isEmpty ? after : tasks
                     for morsel in 0..<op.tailMorselCount {
-                        tasks.append(graph.addTask(tail, dependsOn: before) { context in
+                        tails.append(graph.addTask(tail, dependsOn: before) { context in
                             guard !pipeline.isExhausted else { return }
                             try context.checkCancellation()
                             try pipeline.runTail(operator: index, morsel: morsel, context)
                         })
                     }
                 }
-                feeding += tasks.isEmpty ? after : tasks
             }
+            var feeding = sources.flatMap { $0 } + tails
             let sink = meta.sink
             let name = PipelineBuilder.shortName(sink)
             if sink.combinesPerWorker {

@@ -30,6 +30,9 @@ public indirect enum LogicalPlan: Sendable, Hashable {
     /// The output holds the left columns then the right ones; semi and anti joins give the left columns only, a
     /// mark join the left columns and its mark.
     case join(JoinKind, LogicalPlan, LogicalPlan, on: Expr?)
+    /// The rows of every input, one after another in no set order (UNION ALL). The inputs produce the same column
+    /// names with the same types, in the same order.
+    case union([LogicalPlan])
 }
 
 /// How a join combines its two inputs.
@@ -131,6 +134,8 @@ extension LogicalPlan {
             if kind.keepsRightColumns { names += try right.columnNames(schema: schema) }
             if case let .mark(column, _) = kind { names.append(column) }
             return names
+        case let .union(inputs):
+            return try inputs.first?.columnNames(schema: schema) ?? []
         }
     }
 }

@@ -80,7 +80,21 @@ package struct PhysicalPlanner {
             return try join(kind, left, right, condition, required: required)
         case let .window(calls, input):
             return try window(calls, input, required: required)
+        case let .union(inputs):
+            return try union(inputs, required: required)
         }
+    }
+
+    /// UNION ALL: every input built for the same columns, each projected to the first one's column order.
+    private func union(_ inputs: [LogicalPlan], required: Set<String>?) throws -> any PhysicalOperator {
+        var children = try inputs.map { try build($0, required: required) }
+        guard let first = children.first else { throw StrataError(.internal, "a union without inputs") }
+        let names = first.schema.fields.map(\.name)
+        for i in children.indices where children[i].schema.fields.map(\.name) != names {
+            children[i] = try Projection(names.map { NamedExpr.column($0) }, over: children[i],
+                                         estimatedRows: children[i].metrics.estimatedRows)
+        }
+        return try UnionAll(children)
     }
 
     /// The largest value each column may take under the conjuncts of `filters` that bound it by an integer

@@ -91,6 +91,7 @@ package struct PlanOptimizer {
         case let .limit(count, offset, input):
             return .limit(count: count, offset: offset, dropSorts(input, orderMatters: true))
         case let .window(calls, input): return .window(calls, dropSorts(input, orderMatters: false))
+        case let .union(inputs): return .union(inputs.map { dropSorts($0, orderMatters: false) })
         case let .join(kind, left, right, condition):
             return .join(kind, dropSorts(left, orderMatters: false), dropSorts(right, orderMatters: false),
                          on: condition)
@@ -107,6 +108,7 @@ package struct PlanOptimizer {
         case let .sort(keys, input): return .sort(keys, pushFilters(input))
         case let .limit(count, offset, input): return .limit(count: count, offset: offset, pushFilters(input))
         case let .window(calls, input): return .window(calls, pushFilters(input))
+        case let .union(inputs): return .union(inputs.map(pushFilters))
         case let .join(kind, left, right, condition):
             return pushOutOfCondition(kind, pushFilters(left), pushFilters(right), condition)
         case let .filter(predicate, input):
@@ -126,6 +128,9 @@ package struct PlanOptimizer {
                                   pushFilters(.filter(predicate.substituting(map), below)))
             case let .join(kind, left, right, condition):
                 return pushIntoJoin(predicate, kind, left, right, condition) ?? .filter(predicate, child)
+            case let .union(inputs):
+                // Every input has the union's column names: the filter applies to each.
+                return .union(inputs.map { pushFilters(.filter(predicate, $0)) })
             case let .window(calls, below):
                 // A filter on columns every call partitions by removes whole partitions: the other rows' results
                 // stay the same.
@@ -211,6 +216,7 @@ package struct PlanOptimizer {
         case let .sort(keys, input): return .sort(keys, reorderJoins(input))
         case let .limit(count, offset, input): return .limit(count: count, offset: offset, reorderJoins(input))
         case let .window(calls, input): return .window(calls, reorderJoins(input))
+        case let .union(inputs): return .union(inputs.map(reorderJoins))
         case let .join(kind, left, right, condition):
             guard kind == .inner else {
                 return .join(kind, reorderJoins(left), reorderJoins(right), on: condition)
@@ -323,6 +329,7 @@ package struct PlanOptimizer {
             return max(1, estimate(input) * factor)
         case let .project(_, input), let .sort(_, input), let .window(_, input): return estimate(input)
         case let .aggregate(keys, _, input): return keys.isEmpty ? 1 : estimate(input)
+        case let .union(inputs): return inputs.reduce(0) { $0 + estimate($1) }
         case let .limit(count, _, input): return min(Double(count), estimate(input))
         case let .join(kind, left, right, condition):
             let l = estimate(left), r = estimate(right)
@@ -410,6 +417,9 @@ extension LogicalPlan: CustomStringConvertible {
                 lines.append(pad + "Join \(kind)" + (condition.map { " ON \($0)" } ?? ""))
                 visit(left, depth + 1)
                 visit(right, depth + 1)
+            case let .union(inputs):
+                lines.append(pad + "UnionAll")
+                for input in inputs { visit(input, depth + 1) }
             }
         }
         visit(self, 0)

@@ -23,6 +23,8 @@ import StrataExecution
 // 6. ORDER BY items may be ordinals, output aliases or expressions; an expression that is not an output is
 //    computed as a hidden column, sorted on and dropped by a final projection.
 // 7. LIMIT / OFFSET must fold to non-negative integers.
+// A set operation (UNION, INTERSECT, EXCEPT) binds both operands this way and combines them (see
+// `bindSetOperation`); subqueries in expressions become joins (see `SubqueryJoiner`).
 // Each translated expression is bound against its input schema at once, so type errors point into the SQL.
 
 /// Turns parsed statements into logical plans, resolving names and types against a catalog.
@@ -77,6 +79,9 @@ package struct SQLBinder {
             }
             relation.scope.label = "CTE \(cte.name)"
             ctes[cte.name.lowercased()] = relation
+        }
+        if let operation = select.setOperation {
+            return try bindSetOperation(operation, select: select, ctes: ctes)
         }
         // 1.
         let source = try bindFrom(select.from, ctes: ctes)
@@ -256,7 +261,6 @@ package struct SQLBinder {
             columns.append(BindScope.Column(qualifier: nil, name: output.name, planName: planName, type: type))
             named.append(NamedExpr(expr, as: planName))
         }
-        let visibleCount = named.count
         if let correlation, correlation.isCorrelated {
             try addCorrelationOutputs(correlation, collector: collector, named: &named, names: &names,
                                       input: projectionInput)
@@ -303,6 +307,149 @@ package struct SQLBinder {
             plan = .project(named.prefix(keptCount).map { NamedExpr.column($0.name) }, plan)
         }
         return Relation(plan: plan, scope: BindScope(columns: columns, label: "the subquery"))
+    }
+
+    // MARK: - Set operations
+
+    /// `left UNION | INTERSECT | EXCEPT [ALL] right`, then the select's ORDER BY and LIMIT over the result.
+    ///
+    /// 1. Both sides are bound; their column counts must agree, and each column takes the type both sides' values
+    ///    fit (numbers the wider one, date with timestamp a timestamp, anything with text text; an untyped NULL
+    ///    the other side's), each side projected to it under the left side's names.
+    /// 2. UNION ALL concatenates the sides; UNION groups the concatenation by every column (a hash aggregation,
+    ///    which spills, and which treats NULLs as equal as set operations do).
+    /// 3. INTERSECT and EXCEPT mark each row with its side, group by every column and keep the groups found on
+    ///    both sides (INTERSECT) or on the left only (EXCEPT). With ALL, each side's rows are first numbered
+    ///    within their group of equal rows (`row_number()` partitioned by every column), and the number joins the
+    ///    group key: the k-th copy of a row survives when the other side has a k-th copy (INTERSECT ALL: min(m, n)
+    ///    copies) or has not (EXCEPT ALL: max(m − n, 0) copies).
+    private func bindSetOperation(_ operation: SQLSetOperation, select: SQLSelect,
+                                  ctes: [String: Relation]) throws -> Relation {
+        let left = try bindSelect(operation.left, ctes: ctes)
+        let right = try bindSelect(operation.right, ctes: ctes)
+        let (l, r) = (left.scope.columns, right.scope.columns)
+        guard l.count == r.count else {
+            throw expressions.error("set operations can only apply to queries with the same number of result "
+                + "columns (\(l.count) and \(r.count))", at: operation.location)
+        }
+        let leftNulls = Self.nullColumns(left.plan), rightNulls = Self.nullColumns(right.plan)
+        var names = UniqueNames()
+        var outputs: [BindScope.Column] = []
+        for i in l.indices {
+            let type: DataType
+            if leftNulls.contains(l[i].planName) {
+                type = r[i].type
+            } else if rightNulls.contains(r[i].planName) {
+                type = l[i].type
+            } else if let unified = Self.unify(l[i].type, r[i].type) {
+                type = unified
+            } else {
+                throw expressions.error("\(operation.kind.rawValue) cannot combine column \(i + 1) of types "
+                    + "\(l[i].type) and \(r[i].type)", at: operation.location)
+            }
+            let planName = names.make(l[i].name)
+            outputs.append(BindScope.Column(qualifier: nil, name: l[i].name, planName: planName, type: type))
+        }
+        func side(_ relation: Relation, marker: Int32?) -> LogicalPlan {
+            let nulls = Self.nullColumns(relation.plan)
+            var named = zip(relation.scope.columns, outputs).map { column, output in
+                let value: Expr
+                if column.type == output.type {
+                    value = .column(column.planName)
+                } else if nulls.contains(column.planName) {
+                    value = .cast(.literal(.null), output.type)
+                } else {
+                    value = .cast(.column(column.planName), output.type)
+                }
+                return NamedExpr(value, as: output.planName)
+            }
+            if let marker { named.append(NamedExpr(.literal(.int32(marker)), as: "__side")) }
+            return .project(named, relation.plan)
+        }
+        let keys = outputs.map { NamedExpr.column($0.planName) }
+        var plan: LogicalPlan
+        switch (operation.kind, operation.all) {
+        case (.union, true):
+            plan = .union([side(left, marker: nil), side(right, marker: nil)])
+        case (.union, false):
+            plan = .aggregate(keys: keys, aggregates: [], .union([side(left, marker: nil), side(right, marker: nil)]))
+        case (.intersect, _), (.except, _):
+            func numbered(_ plan: LogicalPlan) -> LogicalPlan {
+                guard operation.all else { return plan }
+                let number = WindowCall(.rowNumber, [], partitionBy: outputs.map { .column($0.planName) }, orderBy: [],
+                                        as: "__copy")
+                return .window([number], plan)
+            }
+            let both = LogicalPlan.union([numbered(side(left, marker: 1)), numbered(side(right, marker: 2))])
+            let groupKeys = keys + (operation.all ? [NamedExpr.column("__copy")] : [])
+            let onLeft = Expr.caseWhen([Expr.WhenThen(when: .binary(.equal, .column("__side"), .literal(.int32(1))),
+                                                      then: .literal(.int32(1)))], otherwise: .literal(.int32(0)))
+            let onRight = Expr.caseWhen([Expr.WhenThen(when: .binary(.equal, .column("__side"), .literal(.int32(2))),
+                                                       then: .literal(.int32(1)))], otherwise: .literal(.int32(0)))
+            let grouped = LogicalPlan.aggregate(keys: groupKeys, aggregates: [
+                AggregateCall(.max, [onLeft], as: "__in_left"), AggregateCall(.max, [onRight], as: "__in_right"),
+            ], both)
+            let rightPresence: Int32 = operation.kind == .intersect ? 1 : 0
+            let keep = Expr.binary(.and, .binary(.equal, .column("__in_left"), .literal(.int32(1))),
+                                   .binary(.equal, .column("__in_right"), .literal(.int32(rightPresence))))
+            plan = .project(keys, .filter(keep, grouped))
+        }
+        // ORDER BY and LIMIT of the whole: over the output columns (names, ordinals or expressions of them).
+        let scope = BindScope(columns: outputs, label: "the \(operation.kind.rawValue) result")
+        if !select.orderBy.isEmpty {
+            var sortKeys: [SortKey] = []
+            for item in select.orderBy {
+                let key: Expr
+                if case let .literal(.integer(k), location) = item.expr {
+                    guard k >= 1, k <= outputs.count else {
+                        throw expressions.error("ORDER BY position \(k) is out of range (the result has "
+                            + "\(outputs.count) columns)", at: location)
+                    }
+                    key = .column(outputs[Int(k) - 1].planName)
+                } else {
+                    key = try expressions.translate(item.expr, scope: scope, clause: "ORDER BY")
+                    try expressions.check(key, in: scope, at: item.expr.location)
+                }
+                sortKeys.append(SortKey(key, ascending: item.ascending, nullsFirst: item.nullsFirst ?? false))
+            }
+            plan = .sort(sortKeys, plan)
+        }
+        if select.limit != nil || select.offset != nil {
+            let count = try select.limit.map { try constantInteger($0, clause: "LIMIT") } ?? Int(Int64.max)
+            let offset = try select.offset.map { try constantInteger($0, clause: "OFFSET") } ?? 0
+            plan = .limit(count: count, offset: offset, plan)
+        }
+        return Relation(plan: plan, scope: scope)
+    }
+
+    /// The type both `a` and `b` convert to in a set operation, as DuckDB chooses it; nil when there is none.
+    private static func unify(_ a: DataType, _ b: DataType) -> DataType? {
+        if a == b { return a }
+        if a == .string || b == .string { return .string }
+        let numbers: [DataType] = [.bool, .int32, .int64, .float, .double]
+        if let i = numbers.firstIndex(of: a), let j = numbers.firstIndex(of: b) { return numbers[max(i, j)] }
+        if Set([a, b]) == [.date, .timestamp] { return .timestamp }
+        return nil
+    }
+
+    /// The output columns of a bound query that are an untyped NULL literal (`SELECT NULL`).
+    private static func nullColumns(_ plan: LogicalPlan) -> Set<String> {
+        switch plan {
+        case let .limit(_, _, input), let .sort(_, input): return nullColumns(input)
+        case let .project(named, input):
+            var below = nullColumns(input)
+            var result = Set<String>()
+            for item in named {
+                switch item.expr {
+                case .literal(.null): result.insert(item.name)
+                case let .column(name) where below.contains(name): result.insert(item.name)
+                default: break
+                }
+            }
+            below = result
+            return below
+        default: return []
+        }
     }
 
     // MARK: - Subqueries

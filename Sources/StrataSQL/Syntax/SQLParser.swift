@@ -4,11 +4,13 @@ import StrataExecution
 // A recursive-descent parser for one SQL statement. Grammar ([x] optional, {x} repeated, | alternatives):
 //
 //   statement  := [EXPLAIN [ANALYZE]] query [";"] end
-//   query      := [WITH cte {"," cte}] select
+//   query      := [WITH cte {"," cte}] operand {setop operand} [ORDER BY order {"," order}]
+//                 [LIMIT expr [OFFSET expr] | OFFSET expr [LIMIT expr]]
+//   setop      := (UNION | INTERSECT | EXCEPT) [ALL | DISTINCT]     (INTERSECT binds more tightly)
+//   operand    := select | "(" query ")"
 //   cte        := name ["(" name {"," name} ")"] AS "(" query ")"
 //   select     := SELECT [DISTINCT | ALL] item {"," item} [FROM source] [WHERE expr]
-//                 [GROUP BY expr {"," expr}] [HAVING expr] [ORDER BY order {"," order}]
-//                 [LIMIT expr [OFFSET expr] | OFFSET expr [LIMIT expr]]
+//                 [GROUP BY expr {"," expr}] [HAVING expr] [WINDOW …] [QUALIFY expr]
 //   item       := "*" | name "." "*" | expr [[AS] alias]
 //   from       := joined {"," joined}
 //   joined     := source {[NATURAL] [INNER | LEFT [OUTER] | RIGHT [OUTER] | FULL [OUTER]] JOIN source
@@ -26,7 +28,7 @@ import StrataExecution
 //
 // A table function's named argument `header = true` is an ordinary `=` comparison of a column with a value. A bare
 // alias must not be a reserved keyword (SQLKeyword.isReserved). JOIN binds more tightly than the comma (`a, b JOIN c
-// ON …` joins b and c first). UNION / INTERSECT / EXCEPT are rejected with a message naming them. `EXISTS`, `ANY` and
+// ON …` joins b and c first). INTERSECT binds more tightly than UNION and EXCEPT, as in DuckDB. `EXISTS`, `ANY` and
 // `SOME` are not keywords: they mean a subquery only when `(SELECT` or `(WITH` follows.
 //
 // Expression operators, lowest precedence first, as in the grammars of Postgres and DuckDB (where IS binds more
@@ -158,16 +160,86 @@ package final class SQLParser {
         return statement
     }
 
-    /// `[WITH cte, …] SELECT …`.
+    /// `[WITH cte, …] operand {set-operator operand} [ORDER BY …] [LIMIT …] [OFFSET …]`, an operand being a SELECT
+    /// without ORDER BY and LIMIT or a parenthesized query. The operands are parsed in a loop here (not by
+    /// recursion per operator, which would cost stack frames at every level of nesting) and combined afterwards.
     private func parseQuery() throws(Failure) -> SQLSelect {
         try enter("subqueries nested too deeply")
         defer { nesting -= 1 }
         let start = current.location
         let ctes = try parseWith()
-        var select = SQLSelect(location: start)
-        try parseSelect(into: &select)
-        select.ctes = ctes
+        var operands: [SQLSelect] = []
+        var operators: [SetOperator] = []
+        while true {
+            if at(.punctuation(.leftParen)), atQuery(after: 1) {
+                operands.append(try parseParenthesizedQuery())
+            } else {
+                var operand = SQLSelect(location: current.location)
+                try parseSelect(into: &operand)
+                operands.append(operand)
+            }
+            guard let op = setOperator() else { break }
+            operators.append(op)
+        }
+        var select = Self.combine(operands, operators)
+        if at(.keyword(.order)) || at(.keyword(.limit)) || at(.keyword(.offset)) {
+            if !select.orderBy.isEmpty || select.limit != nil || select.offset != nil {
+                // `(… LIMIT 1) ORDER BY x`: the outer clauses apply to the parenthesized query's result.
+                var outer = SQLSelect(location: select.location)
+                outer.items = [.star(qualifier: nil, select.location)]
+                outer.from = .subquery(select, alias: nil, select.location)
+                select = outer
+            }
+            try parseOrderAndLimit(into: &select)
+        }
+        if case let .keyword(keyword) = current.kind, [.union, .intersect, .except].contains(keyword) {
+            throw error("\(keyword.rawValue) must come before ORDER BY and LIMIT (put the query with them in "
+                + "parentheses)", at: current.location)
+        }
+        select.ctes = ctes + select.ctes
+        select.location = start
         return select
+    }
+
+    /// A set operator between two operands.
+    private typealias SetOperator = (kind: SQLSetOperation.Kind, all: Bool, location: SourceLocation)
+
+    /// `UNION | INTERSECT | EXCEPT [ALL | DISTINCT]` at the current token, consumed; nil when none is there.
+    private func setOperator() -> SetOperator? {
+        let kind: SQLSetOperation.Kind
+        switch current.kind {
+        case .keyword(.union): kind = .union
+        case .keyword(.intersect): kind = .intersect
+        case .keyword(.except): kind = .except
+        default: return nil
+        }
+        let location = advance().location
+        let all = accept(.keyword(.all))
+        if !all { _ = accept(.keyword(.distinct)) }
+        return (kind, all, location)
+    }
+
+    /// `operands` joined by `operators`: INTERSECT first, then UNION and EXCEPT left to right (as in DuckDB).
+    private static func combine(_ operands: [SQLSelect], _ operators: [SetOperator]) -> SQLSelect {
+        func join(_ left: SQLSelect, _ op: SetOperator, _ right: SQLSelect) -> SQLSelect {
+            var select = SQLSelect(location: left.location)
+            select.setOperation = SQLSetOperation(op.kind, all: op.all, left, right, location: op.location)
+            return select
+        }
+        // Terms: runs of operands joined by INTERSECT.
+        var terms: [SQLSelect] = [operands[0]]
+        var between: [SetOperator] = []
+        for (op, right) in zip(operators, operands.dropFirst()) {
+            if op.kind == .intersect, let last = terms.popLast() {
+                terms.append(join(last, op, right))
+            } else {
+                between.append(op)
+                terms.append(right)
+            }
+        }
+        var result = terms[0]
+        for (op, right) in zip(between, terms.dropFirst()) { result = join(result, op, right) }
+        return result
     }
 
     /// `WITH cte, …` when present.
@@ -227,8 +299,7 @@ package final class SQLParser {
         repeat { select.items.append(try parseSelectItem()) } while accept(.punctuation(.comma))
     }
 
-    /// The clauses after FROM (WHERE, GROUP BY, HAVING, ORDER BY, LIMIT, OFFSET), then a check that no UNION,
-    /// INTERSECT or EXCEPT follows.
+    /// The clauses after FROM up to QUALIFY (WHERE, GROUP BY, HAVING, WINDOW, QUALIFY).
     private func parseClauses(into select: inout SQLSelect) throws(Failure) {
         if accept(.keyword(.where)) { select.whereClause = try parseExpression() }
         if accept(.keyword(.group)) {
@@ -244,6 +315,10 @@ package final class SQLParser {
             } while accept(.punctuation(.comma))
         }
         if accept(.keyword(.qualify)) { select.qualify = try parseExpression() }
+    }
+
+    /// `ORDER BY …`, `LIMIT …`, `OFFSET …` (LIMIT and OFFSET in either order).
+    private func parseOrderAndLimit(into select: inout SQLSelect) throws(Failure) {
         if accept(.keyword(.order)) {
             try expect(.keyword(.by))
             repeat { select.orderBy.append(try parseOrderItem()) } while accept(.punctuation(.comma))
@@ -254,9 +329,6 @@ package final class SQLParser {
         } else if accept(.keyword(.offset)) {
             select.offset = try parseExpression()
             if accept(.keyword(.limit)) { select.limit = try parseExpression() }
-        }
-        if case let .keyword(keyword) = current.kind, [.union, .intersect, .except].contains(keyword) {
-            throw error("\(keyword.rawValue) is not supported", at: current.location)
         }
     }
 

@@ -61,9 +61,43 @@ package struct SQLSelect: Sendable, Hashable {
     package var offset: SQLExpr?
     /// Where `SELECT` (or `WITH`) starts.
     package var location: SourceLocation
+    /// `left UNION | INTERSECT | EXCEPT [ALL] right`: when set, the select's result is that of the set operation
+    /// (its own select list and FROM…QUALIFY clauses are empty) and its CTEs, ORDER BY, LIMIT and OFFSET apply to
+    /// the whole.
+    package var setOperation: SQLSetOperation?
 
     /// An empty select at `location`.
     package init(location: SourceLocation) { self.location = location }
+}
+
+/// `left UNION | INTERSECT | EXCEPT [ALL] right`.
+package struct SQLSetOperation: Sendable, Hashable {
+    /// The operations.
+    package enum Kind: String, Sendable, Hashable {
+        case union = "UNION", intersect = "INTERSECT", except = "EXCEPT"
+    }
+
+    /// Which operation.
+    package var kind: Kind
+    /// `ALL`: keep duplicates (bag semantics) instead of distinct rows.
+    package var all: Bool
+    /// The operands (two; an array, so the recursive value has a size).
+    private var operands: [SQLSelect]
+    /// Where the operator keyword is.
+    package var location: SourceLocation
+
+    /// The left operand.
+    package var left: SQLSelect { operands[0] }
+    /// The right operand.
+    package var right: SQLSelect { operands[1] }
+
+    /// `left kind [ALL] right`.
+    package init(_ kind: Kind, all: Bool, _ left: SQLSelect, _ right: SQLSelect, location: SourceLocation) {
+        self.kind = kind
+        self.all = all
+        operands = [left, right]
+        self.location = location
+    }
 }
 
 /// `name [(col, …)] AS (query)` in a WITH clause.
