@@ -17,5 +17,5 @@ fi
 
 if ! python3 -c "import pyarrow, duckdb, pytz" >/dev/null 2>&1; then
     echo "setup: installing pyarrow and duckdb (Python) for the interoperability tests"
-    python3 -m pip install -q pyarrow duckdb pytz
+    python3 -m pip install -q pyarrow==26.0.1 duckdb==2.0.0 pytz==2026.6
 fi

@@ -3,7 +3,7 @@
 (expected.json). Run from anywhere: python3 make_expressions.py (needs the duckdb module).
 
 Expressions are written once, as prefix lists the Swift test parses into `Expr` values:
-  ["col", name]  ["lit", type, value]  ["neg", e]  ["not", e]  [op, a, b] (op: + - * / % = <> < <= > >= AND OR)
+  ["col", name]  ["lit", type, value]  ["neg", e]  ["not", e]  [op, a, b] (op: + - * / // % = <> < <= > >= AND OR)
   ["isnull", e, negated]  ["in", e, [items], negated]  ["between", e, low, high, negated]
   ["like", e, pattern, negated, case_insensitive]  ["cast", e, type]  ["fn", name, [args]]
 Literal values: int32/int64 numbers, double as repr text, string, bool, date "YYYY-MM-DD",
@@ -12,8 +12,8 @@ timestamp "YYYY-MM-DD HH:MM:SS[.ffffff]", type "null" for an untyped NULL.
 Cell encoding in both files: null; bool; int32/int64 as JSON numbers; double as Python repr text; string as is;
 date as days since 1970-01-01; timestamp as microseconds since the epoch.
 
-Strata returns NULL for division and modulo by zero (DuckDB 1.x); DuckDB 2 raises an error unless told
-otherwise, so `/` and `%` are sent to DuckDB with a NULLIF(divisor, 0).
+Division follows DuckDB 2: `/` is real division (infinity or NaN for a zero divisor); `%` and `//` by zero
+raise an error, which the oracle test expects from Strata as well.
 """
 import datetime
 import json
@@ -107,7 +107,10 @@ EXPRESSIONS = [
     ["%", col("b"), i64(1000)], ["neg", col("i")], ["neg", col("d")], ["+", col("i"), NULL],
     ["+", col("big32"), i32(1)], ["*", col("b"), i64(2)], ["neg", col("big32")], ["-", col("big32"), col("i")],
     ["+", col("dt"), col("k")], ["-", col("dt"), i32(30)], ["+", i32(1), col("dt")], ["-", col("dt"), date("2000-01-01")],
-    ["/", i32(5), i32(2)], ["%", col("k"), i32(0)],
+    ["/", i32(5), i32(2)], ["%", col("k"), i32(0)], ["//", col("i"), i32(7)], ["//", col("b"), i64(-3)],
+    ["//", col("d"), dbl(2)], ["/", col("d"), dbl(0)], ["%", col("i"), ["-", col("k"), i32(6)]],
+    ["%", col("d"), ["+", col("k"), i32(6)]], ["//", col("i"), ["+", col("k"), i32(6)]],
+    ["//", col("b"), ["-", col("k"), i32(6)]], ["//", col("k"), i32(0)],
     # comparisons
     ["<", col("i"), col("k")], ["=", col("i"), i32(0)], ["<>", col("s"), txt("abc")], [">=", col("s"), txt("b")],
     ["<", col("s"), col("n")], [">", col("i"), col("d")], ["<=", col("b"), col("d")], ["=", col("d"), dbl(2.5)],
@@ -195,8 +198,6 @@ def to_sql(e):
         return f"CAST({to_sql(e[1])} AS {SQL_TYPES[e[2]]})"
     if tag == "fn":
         return f"{e[1]}({', '.join(to_sql(x) for x in e[2])})"
-    if tag in ("/", "%"):
-        return f"({to_sql(e[1])} {tag} NULLIF({to_sql(e[2])}, 0))"
     return f"({to_sql(e[1])} {tag} {to_sql(e[2])})"
 
 

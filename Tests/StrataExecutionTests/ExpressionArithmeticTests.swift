@@ -20,17 +20,30 @@ import StrataCore
         #expect(try evaluate(.binary(.add, .col("x"), .int(1)), batch) == [.int64(2), .null])
     }
 
-    @Test func divisionAndModuloByZeroAreNull() throws {
+    /// As in DuckDB 2.0: `/` is real division with IEEE results; modulo and `//` by zero are errors (only on rows
+    /// that are not NULL).
+    @Test func divisionByZero() throws {
         let batch = try makeBatch([("a", .int64, [.int64(5), .int64(7), .int64(.min), .null]),
                                    ("b", .int64, [.int64(0), .int64(2), .int64(-1), .int64(0)]),
                                    ("x", .double, [.double(5), .double(-7.5), .double(1), .null])])
-        #expect(try evaluate(.binary(.divide, .col("a"), .col("b")), batch)
-            == [.null, .double(3.5), .double(9.223372036854775808e18), .null])
-        #expect(try evaluate(.binary(.modulo, .col("a"), .col("b")), batch) == [.null, .int64(1), .int64(0), .null])
-        #expect(try evaluate(.binary(.modulo, .col("x"), .col("b")), batch)
-            == [.null, .double(-1.5), .double(0), .null])
-        #expect(try evaluate(.binary(.divide, .col("x"), .dbl(0)), batch) == [.null, .null, .null, .null])
+        let divided = try evaluate(.binary(.divide, .col("a"), .col("b")), batch)
+        #expect(divided == [.double(.infinity), .double(3.5), .double(9.223372036854775808e18), .null])
+        let real = try evaluate(.binary(.divide, .col("x"), .dbl(0)), batch)
+        #expect(real[0] == .double(.infinity) && real[1] == .double(-.infinity) && real[3] == .null)
+        if case let .double(nan) = try evaluate(.binary(.divide, .dbl(0), .dbl(0))) { #expect(nan.isNaN) }
         #expect(try evaluate(.binary(.divide, .lit(.int32(5)), .lit(.int32(2)))) == .double(2.5))
+        for expr in [Expr.binary(.modulo, .col("a"), .col("b")), .binary(.modulo, .col("x"), .col("b")),
+                     .binary(.integerDivide, .col("a"), .col("b")), .binary(.integerDivide, .col("x"), .dbl(0))] {
+            let error = strataError { _ = try evaluate(expr, batch) }
+            #expect(error?.message.hasPrefix("Division by zero in expression") == true, "\(expr): \(String(describing: error))")
+        }
+        // Rows whose divisor is not zero; the minimum divided by -1 overflows.
+        let rest = try makeBatch([("a", .int64, [.int64(7), .int64(-7), .null]), ("b", .int64, [.int64(2), .int64(2), .int64(0)])])
+        #expect(try evaluate(.binary(.modulo, .col("a"), .col("b")), rest) == [.int64(1), .int64(-1), .null])
+        #expect(try evaluate(.binary(.integerDivide, .col("a"), .col("b")), rest) == [.int64(3), .int64(-3), .null])
+        #expect(try evaluate(.binary(.integerDivide, .dbl(7.5), .dbl(2))) == .double(3.75))
+        let overflow = strataError { _ = try evaluate(.binary(.integerDivide, .int(.min), .int(-1))) }
+        #expect(overflow?.message.hasPrefix("integer overflow") == true)
     }
 
     @Test func datesShiftAndSubtract() throws {

@@ -6,8 +6,9 @@ import StrataCore
 //    float/double operand, and `/` always), date shift (date ± int32 → date) or date difference (→ int64 days).
 // 2. At evaluation the operands are read as the plan's element type (a constant stays a scalar; the narrower
 //    integer column of a mixed pair is widened once), and one generic loop per operator runs over them.
-// 3. Integer operations use the overflow-reporting primitives; an overflow on a valid row throws. Division or
-//    modulo by zero yields NULL; `x % -1` is 0 (no overflow for the minimum value).
+// 3. Integer operations use the overflow-reporting primitives; an overflow on a valid row throws. As in DuckDB 2.0,
+//    `/` is real division with IEEE results (`1 / 0` is infinity, `0 / 0` NaN), while modulo and `//` (integer
+//    division) by zero throw "Division by zero"; `x % -1` is 0 (no overflow for the minimum value).
 
 /// An arithmetic operator with its integer and floating-point element functions.
 protocol ArithmeticOperator {
@@ -41,12 +42,12 @@ enum MultiplyOperator: ArithmeticOperator {
 
 enum ModuloOperator: ArithmeticOperator {
     @inline(__always) static func integer<T: FixedWidthInteger>(_ a: T, _ b: T) -> (T, RowStatus) {
-        if b == 0 { return (0, .null) }
+        if b == 0 { return (0, .error) }
         if b == -1 { return (0, .ok) }
         return (a % b, .ok)
     }
     @inline(__always) static func real(_ a: Double, _ b: Double) -> (Double, RowStatus) {
-        b == 0 ? (0, .null) : (a.truncatingRemainder(dividingBy: b), .ok)
+        b == 0 ? (0, .error) : (a.truncatingRemainder(dividingBy: b), .ok)
     }
 }
 
@@ -55,8 +56,17 @@ enum DivideOperator: ArithmeticOperator {
     @inline(__always) static func integer<T: FixedWidthInteger>(_ a: T, _ b: T) -> (T, RowStatus) {
         b == 0 || b == -1 ? (0, .null) : (a / b, .ok)
     }
+    @inline(__always) static func real(_ a: Double, _ b: Double) -> (Double, RowStatus) { (a / b, .ok) }
+}
+
+enum IntegerDivideOperator: ArithmeticOperator {
+    @inline(__always) static func integer<T: FixedWidthInteger>(_ a: T, _ b: T) -> (T, RowStatus) {
+        if b == 0 { return (0, .error) }
+        let (r, o) = a.dividedReportingOverflow(by: b)
+        return (r, o ? .error : .ok)
+    }
     @inline(__always) static func real(_ a: Double, _ b: Double) -> (Double, RowStatus) {
-        b == 0 ? (0, .null) : (a / b, .ok)
+        b == 0 ? (0, .error) : (a / b, .ok)
     }
 }
 
@@ -105,14 +115,18 @@ func evaluateArithmetic(_ op: Expr.BinaryOperator, _ plan: ArithmeticPlan, _ lef
     case .int32, .dateShift:
         let (a, b) = (try left.operand(Int32.self), try right.operand(Int32.self))
         let out = integerKernel(op, Int32.self, a, b, rows: rows, words: words)
-        if out.failedRow != nil {
+        if let row = out.failedRow {
+            if dividesByZero(op, b, row) { throw divisionByZero(text) }
             throw StrataError(.invalidData, type == .date ? "date out of range in \(text)" : "integer overflow in \(text)")
         }
         return out.vector(type, constant: constant)
     case .int64, .dateDifference:
         let (a, b) = (try left.int64Operand(), try right.int64Operand())
         let out = integerKernel(op, Int64.self, a, b, rows: rows, words: words)
-        if out.failedRow != nil { throw StrataError(.invalidData, "integer overflow in \(text)") }
+        if let row = out.failedRow {
+            if dividesByZero(op, b, row) { throw divisionByZero(text) }
+            throw StrataError(.invalidData, "integer overflow in \(text)")
+        }
         return out.vector(type, constant: constant)
     case .double:
         let (a, b) = (try left.doubleOperand(), try right.doubleOperand())
@@ -122,10 +136,26 @@ func evaluateArithmetic(_ op: Expr.BinaryOperator, _ plan: ArithmeticPlan, _ lef
         case .subtract: out = mapPairs(RealArithmetic<SubtractOperator>(), a, b, count: rows, words: words)
         case .multiply: out = mapPairs(RealArithmetic<MultiplyOperator>(), a, b, count: rows, words: words)
         case .divide: out = mapPairs(RealArithmetic<DivideOperator>(), a, b, count: rows, words: words)
+        case .integerDivide: out = mapPairs(RealArithmetic<IntegerDivideOperator>(), a, b, count: rows, words: words)
         default: out = mapPairs(RealArithmetic<ModuloOperator>(), a, b, count: rows, words: words)
         }
+        if out.failedRow != nil { throw divisionByZero(text) }
         return out.vector(.double, constant: constant)
     }
+}
+
+/// Whether row `row` of `op` failed for a zero divisor.
+private func dividesByZero<T: FixedWidthInteger>(_ op: Expr.BinaryOperator, _ divisor: Operand<T>, _ row: Int) -> Bool {
+    guard op == .modulo || op == .integerDivide else { return false }
+    switch divisor {
+    case let .scalar(value): return value == 0
+    case let .array(values): return values.indices.contains(row) && values[row] == 0
+    }
+}
+
+/// DuckDB's error for a modulo or integer division by zero.
+private func divisionByZero(_ text: String) -> StrataError {
+    StrataError(.invalidData, "Division by zero in expression \(text)")
 }
 
 private func integerKernel<T: FixedWidthInteger>(
@@ -136,6 +166,7 @@ private func integerKernel<T: FixedWidthInteger>(
     case .subtract: mapPairs(IntegerArithmetic<T, SubtractOperator>(), a, b, count: rows, words: words)
     case .multiply: mapPairs(IntegerArithmetic<T, MultiplyOperator>(), a, b, count: rows, words: words)
     case .divide: mapPairs(IntegerArithmetic<T, DivideOperator>(), a, b, count: rows, words: words)
+    case .integerDivide: mapPairs(IntegerArithmetic<T, IntegerDivideOperator>(), a, b, count: rows, words: words)
     default: mapPairs(IntegerArithmetic<T, ModuloOperator>(), a, b, count: rows, words: words)
     }
 }

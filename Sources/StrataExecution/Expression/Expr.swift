@@ -59,6 +59,8 @@ public indirect enum Expr: Sendable, Hashable, CustomStringConvertible {
         case add = "+", subtract = "-", multiply = "*", divide = "/", modulo = "%"
         case equal = "=", notEqual = "<>", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
         case and = "AND", or = "OR"
+        /// `a // b`: integer division (truncating) for integers, division for reals; by zero an error.
+        case integerDivide = "//"
     }
 
     /// The expression in SQL-like text (used by explain output and default column names).

@@ -216,7 +216,7 @@ package struct SQLLexer {
         case UInt8(ascii: "+"): return .plus
         case UInt8(ascii: "-"): return .minus
         case UInt8(ascii: "*"): return .star
-        case UInt8(ascii: "/"): return .slash
+        case UInt8(ascii: "/"): return next == UInt8(ascii: "/") ? .doubleSlash : .slash
         case UInt8(ascii: "%"): return .percent
         case UInt8(ascii: "="): return .equal
         case UInt8(ascii: "<"):

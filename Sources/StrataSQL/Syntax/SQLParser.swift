@@ -531,7 +531,7 @@ package final class SQLParser {
             case .equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual: return .comparison
             case .concat: return .concat
             case .plus, .minus: return .additive
-            case .star, .slash, .percent: return .multiplicative
+            case .star, .slash, .doubleSlash, .percent: return .multiplicative
             case .doubleColon: return .cast
             }
         default: return nil

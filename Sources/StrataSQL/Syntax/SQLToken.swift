@@ -27,6 +27,8 @@ package struct SQLToken: Sendable, Hashable, CustomStringConvertible {
     /// The operators.
     package enum Operator: String, Sendable, Hashable {
         case plus = "+", minus = "-", star = "*", slash = "/", percent = "%"
+        /// `//`, integer division.
+        case doubleSlash = "//"
         case equal = "=", notEqual = "<>", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
         /// `||`, string concatenation.
         case concat = "||"
