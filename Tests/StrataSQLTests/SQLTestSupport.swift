@@ -85,6 +85,7 @@ extension SQLLiteral {
         case let .decimal(value): "\(value)"
         case let .string(text): "'\(text)'"
         case let .typed(type, text): "\(type.name.uppercased()) '\(text)'"
+        case let .interval(months, days, micros): "INTERVAL(\(months), \(days), \(micros))"
         }
     }
 }

@@ -30,6 +30,13 @@ enum ScalarFunction: String, Sendable {
     /// `error(message)`: fails the query with `message` when evaluated on any row (as DuckDB's `error`); typed
     /// as a string that is never produced. A CASE branch evaluates it only on the rows that choose it.
     case error
+    /// Calendar and clock fields of dates and timestamps (see DateFunctions.swift).
+    case quarter, dayofweek, isodow, dayofyear, week, hour, minute, second
+    /// `date_trunc(unit, x)`: the start of x's unit, a timestamp.
+    case dateTrunc = "date_trunc"
+    /// `__add_interval(x, months, days, micros)`: x plus the interval, a timestamp (the binder's form of
+    /// `x ± INTERVAL …`).
+    case addInterval = "__add_interval"
 
     /// Whether the function takes text arguments, to which the binder casts any other type.
     static func takesText(_ name: String) -> Bool { ["concat", "||"].contains(name.lowercased()) }
@@ -56,6 +63,13 @@ enum ScalarFunction: String, Sendable {
         case (.year, 1), (.month, 1), (.day, 1): type = types[0] == .date || types[0] == .timestamp ? .int64 : nil
         case (.concat, 1...), (.concatStrict, 2): type = types.allSatisfy { $0 == .string } ? .string : nil
         case (.error, 1): type = types[0] == .string ? .string : nil
+        case (.quarter, 1), (.dayofweek, 1), (.isodow, 1), (.dayofyear, 1), (.week, 1), (.hour, 1), (.minute, 1),
+             (.second, 1):
+            type = types[0] == .date || types[0] == .timestamp ? .int64 : nil
+        case (.dateTrunc, 2): type = types[0] == .string && [.date, .timestamp].contains(types[1]) ? .timestamp : nil
+        case (.addInterval, 4):
+            type = [.date, .timestamp].contains(types[0]) && types.dropFirst().allSatisfy(integers.contains)
+                ? .timestamp : nil
         default:
             throw StrataError(.invalidArgument, "\(function.rawValue) does not take \(types.count) arguments in \(text)")
         }
@@ -102,6 +116,53 @@ enum ScalarFunction: String, Sendable {
                 .vector(.double, constant: constant)
         case .concat, .concatStrict, .error:
             return try Concat.evaluate(args, strict: self == .concatStrict, count: count)
+        case .quarter, .dayofweek, .isodow, .dayofyear, .week, .hour, .minute, .second:
+            guard let field = DateField(rawValue: rawValue) else {
+                throw StrataError(.internal, "no date field \(rawValue)")
+            }
+            if x.type == .date {
+                return mapValues(DateFieldOf<Int32>(field: field, perDay: 1), try x.operand(Int32.self), count: rows,
+                                 words: words).vector(.int64, constant: constant)
+            }
+            return mapValues(DateFieldOf<Int64>(field: field, perDay: 86_400_000_000), try x.operand(Int64.self),
+                             count: rows, words: words).vector(.int64, constant: constant)
+        case .dateTrunc:
+            let value = args[0].column.value(at: 0)
+            guard args[0].isConstant, case let .string(name) = value, let unit = TruncationUnit(name: name) else {
+                throw StrataError(.invalidArgument, "date_trunc needs a constant unit (year, quarter, month, week, "
+                    + "day, hour, minute or second) in \(text)")
+            }
+            let y = args[1]
+            let out = y.type == .date
+                ? mapValues(TruncateDate<Int32>(unit: unit, perDay: 1), try y.operand(Int32.self), count: rows,
+                            words: words)
+                : mapValues(TruncateDate<Int64>(unit: unit, perDay: 86_400_000_000), try y.operand(Int64.self),
+                            count: rows, words: words)
+            if out.failedRow != nil { throw StrataError(.invalidData, "timestamp out of range in \(text)") }
+            return out.vector(.timestamp, constant: constant)
+        case .addInterval:
+            var parts: [Int64] = []
+            for arg in args.dropFirst() {
+                let value = arg.column.value(at: 0)
+                let part: Int64?
+                switch value {
+                case let .int32(v): part = Int64(v)
+                case let .int64(v): part = v
+                default: part = nil
+                }
+                guard arg.isConstant, let part else {
+                    throw StrataError(.invalidArgument, "an interval must be constant in \(text)")
+                }
+                parts.append(part)
+            }
+            let out = x.type == .date
+                ? mapValues(AddInterval<Int32>(months: parts[0], days: parts[1], micros: parts[2], perDay: 1),
+                            try x.operand(Int32.self), count: rows, words: words)
+                : mapValues(AddInterval<Int64>(months: parts[0], days: parts[1], micros: parts[2],
+                                               perDay: 86_400_000_000), try x.operand(Int64.self), count: rows,
+                            words: words)
+            if out.failedRow != nil { throw StrataError(.invalidData, "timestamp out of range in \(text)") }
+            return out.vector(.timestamp, constant: constant)
         case .year, .month, .day:
             let part = self == .year ? 0 : (self == .month ? 1 : 2)
             if x.type == .date {

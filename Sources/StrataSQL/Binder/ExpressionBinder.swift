@@ -28,7 +28,16 @@ struct ExpressionBinder {
     /// Scalar functions the executor has (by lowercased name).
     static let scalarFunctions: Set<String> = [
         "lower", "upper", "length", "substr", "substring", "abs", "round", "pow", "power", "sqrt", "year",
-        "month", "day", "concat", "||", "error",
+        "month", "day", "concat", "||", "error", "quarter", "dayofweek", "isodow", "dayofyear", "week", "hour",
+        "minute", "second", "date_trunc", "date_part", "datepart", "greatest", "least",
+    ]
+    /// `date_part` / EXTRACT parts and the function each becomes.
+    static let dateParts: [String: String] = [
+        "year": "year", "years": "year", "y": "year", "quarter": "quarter", "month": "month", "months": "month",
+        "day": "day", "days": "day", "dayofmonth": "day", "dow": "dayofweek", "dayofweek": "dayofweek",
+        "isodow": "isodow", "doy": "dayofyear", "dayofyear": "dayofyear", "week": "week", "weeks": "week",
+        "weekofyear": "week", "hour": "hour", "hours": "hour", "minute": "minute", "minutes": "minute",
+        "second": "second", "seconds": "second",
     ]
     /// Functions rewritten into CASE.
     static let rewrittenFunctions: Set<String> = ["coalesce", "ifnull", "nullif"]
@@ -83,6 +92,13 @@ struct ExpressionBinder {
             return .literal(parameters[index - 1])
         case let .unary(op, a, _):
             return fold(.unary(op, try sub(a)))
+        case let .binary(op, a, .literal(.interval(months, days, micros), _), _) where op == .add || op == .subtract:
+            let sign: Int64 = op == .add ? 1 : -1
+            return fold(.function("__add_interval", [try sub(a), .literal(.int64(sign &* months)),
+                                                     .literal(.int64(sign &* days)), .literal(.int64(sign &* micros))]))
+        case let .binary(.add, .literal(.interval(months, days, micros), _), b, _):
+            return fold(.function("__add_interval", [try sub(b), .literal(.int64(months)), .literal(.int64(days)),
+                                                     .literal(.int64(micros))]))
         case let .binary(op, a, b, _):
             return fold(.binary(op, try sub(a), try sub(b)))
         case let .isNull(a, negated, _):
@@ -112,6 +128,28 @@ struct ExpressionBinder {
                 let branches = translated.dropLast().map { Expr.WhenThen(when: .isNull($0, negated: true), then: $0) }
                 guard let last = translated.last else { throw error("\(lowered) needs an argument", at: location) }
                 return branches.isEmpty ? last : fold(.caseWhen(branches, otherwise: last))
+            case "date_part", "datepart":
+                guard translated.count == 2, case let .literal(.string(part)) = translated[0],
+                      let function = ExpressionBinder.dateParts[part.lowercased()] else {
+                    throw error("date_part needs a constant part (year, quarter, month, day, dow, isodow, doy, week, "
+                        + "hour, minute or second) and a date or timestamp", at: location)
+                }
+                return fold(.function(function, [translated[1]]))
+            case "greatest", "least":
+                // The first non-NULL argument beating every other non-NULL one (NULL only when all are NULL).
+                guard !translated.isEmpty, translated.count <= 8 else {
+                    throw error("\(lowered) takes 1 to 8 arguments", at: location)
+                }
+                let beats: Expr.BinaryOperator = lowered == "greatest" ? .greaterOrEqual : .lessOrEqual
+                var result = translated[0]
+                for next in translated.dropFirst() {
+                    result = .caseWhen([
+                        Expr.WhenThen(when: .isNull(result, negated: false), then: next),
+                        Expr.WhenThen(when: .isNull(next, negated: false), then: result),
+                        Expr.WhenThen(when: .binary(beats, result, next), then: result),
+                    ], otherwise: next)
+                }
+                return fold(result)
             case "nullif":
                 guard translated.count == 2 else { throw error("nullif needs two arguments", at: location) }
                 return fold(.caseWhen([Expr.WhenThen(when: .binary(.equal, translated[0], translated[1]),
@@ -182,6 +220,9 @@ struct ExpressionBinder {
             return .literal(.int64(v))
         case let .decimal(d): return .literal(.double(d))
         case let .string(s): return .literal(.string(s))
+        case .interval:
+            throw error("an INTERVAL can only be added to or subtracted from a date or timestamp", at: location,
+                        code: .unsupported)
         case let .typed(type, text):
             let folded = fold(.cast(.literal(.string(text)), type))
             guard case .literal = folded else {

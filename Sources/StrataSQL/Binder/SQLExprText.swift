@@ -15,6 +15,8 @@ extension SQLExpr {
             case let .decimal(d): return "\(d)"
             case let .string(s): return "'\(s)'"
             case let .typed(type, s): return "CAST('\(s)' AS \(type.name.uppercased()))"
+            case let .interval(months, days, micros):
+                return "INTERVAL '\(months) months \(days) days \(micros) microseconds'"
             }
         case let .parameter(index, _): return "$\(index)"
         case let .unary(op, a, _): return op == .not ? "(NOT \(a.displayText))" : "-(\(a.displayText))"

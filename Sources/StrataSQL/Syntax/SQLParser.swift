@@ -671,6 +671,14 @@ package final class SQLParser {
             return try parseCall()
         default:
             guard isName(current) else { throw expected("an expression") }
+            if current.kind == .identifier, current.text.uppercased() == "INTERVAL",
+               next(is: .string) || next(is: .integer) {
+                return (try parseInterval(), 1)
+            }
+            if current.kind == .identifier, current.text.uppercased() == "EXTRACT", next(is: .punctuation(.leftParen)),
+               isName(token(after: 2)) || token(after: 2).kind == .string, token(after: 3).kind == .keyword(.from) {
+                return try parseExtract()
+            }
             if current.kind == .identifier, current.text.uppercased() == "EXISTS", next(is: .punctuation(.leftParen)),
                atQuery(after: 2) {
                 let location = advance().location
@@ -724,6 +732,69 @@ package final class SQLParser {
         return (.column(qualifier: first.text, name: advance().text, first.location), 1)
     }
 
+    /// `INTERVAL 'n' unit`, `INTERVAL n unit` or `INTERVAL 'n unit [n unit …]'`.
+    private func parseInterval() throws(Failure) -> SQLExpr {
+        let location = advance().location
+        let value = advance()
+        var months: Int64 = 0, days: Int64 = 0, micros: Int64 = 0
+        func add(_ amount: String, _ unit: String, at location: SourceLocation) throws(Failure) {
+            guard let n = Int64(amount.filter { $0 != " " }) else {
+                throw error("interval amount \"\(amount)\" is not a whole number", at: location)
+            }
+            guard let (m, d, u) = Self.intervalUnit(unit) else {
+                throw error("unknown interval unit \"\(unit)\"", at: location)
+            }
+            let (mm, o1) = n.multipliedReportingOverflow(by: m), (dd, o2) = n.multipliedReportingOverflow(by: d)
+            let (uu, o3) = n.multipliedReportingOverflow(by: u)
+            guard !o1, !o2, !o3 else { throw error("interval out of range", at: location) }
+            months &+= mm
+            days &+= dd
+            micros &+= uu
+        }
+        if isName(current), Self.intervalUnit(current.text) != nil {
+            let unit = advance()
+            try add(value.text, unit.text, at: unit.location)
+        } else {
+            let words = value.text.split(whereSeparator: { $0 == " " }).map(String.init)
+            guard !words.isEmpty, words.count % 2 == 0 else {
+                throw error("expected an interval such as '3 days' or '1 year 2 months'", at: value.location)
+            }
+            for i in stride(from: 0, to: words.count, by: 2) { try add(words[i], words[i + 1], at: value.location) }
+        }
+        return .literal(.interval(months: months, days: days, micros: micros), location)
+    }
+
+    /// The (months, days, microseconds) of one `unit` of an interval, or nil.
+    private static func intervalUnit(_ unit: String) -> (Int64, Int64, Int64)? {
+        switch unit.lowercased() {
+        case "year", "years", "y", "yr", "yrs": (12, 0, 0)
+        case "quarter", "quarters": (3, 0, 0)
+        case "month", "months", "mon", "mons": (1, 0, 0)
+        case "week", "weeks", "w": (0, 7, 0)
+        case "day", "days", "d": (0, 1, 0)
+        case "hour", "hours", "h", "hr", "hrs": (0, 0, 3_600_000_000)
+        case "minute", "minutes", "min", "mins", "m": (0, 0, 60_000_000)
+        case "second", "seconds", "sec", "secs", "s": (0, 0, 1_000_000)
+        case "millisecond", "milliseconds", "ms", "msec": (0, 0, 1_000)
+        case "microsecond", "microseconds", "us", "usec": (0, 0, 1)
+        default: nil
+        }
+    }
+
+    /// `EXTRACT(part FROM expr)`: a call of `date_part('part', expr)`.
+    private func parseExtract() throws(Failure) -> Parsed {
+        let location = advance().location
+        advance()
+        let part = advance()
+        advance()
+        let operand = try parseExpression(above: .or)
+        try expect(.punctuation(.rightParen))
+        let call = SQLExpr.function(name: "date_part", arguments: [.literal(.string(part.text), part.location),
+                                                                   operand.expr],
+                                    distinct: false, star: false, location)
+        return try node(call, height: operand.height + 1)
+    }
+
     /// `name(…)`: `name(*)`, `name()`, `name([DISTINCT | ALL] expr, …)`.
     private func parseCall() throws(Failure) -> Parsed {
         let name = advance()
@@ -738,6 +809,19 @@ package final class SQLParser {
             if !distinct { _ = accept(.keyword(.all)) }
             if atQuery(after: 0) { throw error("a subquery as an argument needs its own parentheses", at: current.location) }
             arguments = try parseArguments()
+            // `substring(x FROM start [FOR length])`.
+            if ["SUBSTRING", "SUBSTR"].contains(name.text.uppercased()), arguments.list.count == 1,
+               accept(.keyword(.from)) {
+                let start = try parseExpression(above: .or)
+                arguments.list.append(start.expr)
+                arguments.height = max(arguments.height, start.height)
+                if atWord("FOR") {
+                    advance()
+                    let length = try parseExpression(above: .or)
+                    arguments.list.append(length.expr)
+                    arguments.height = max(arguments.height, length.height)
+                }
+            }
         }
         try expect(.punctuation(.rightParen))
         if at(.identifier), next(is: .punctuation(.leftParen)), current.text.uppercased() == "FILTER" {

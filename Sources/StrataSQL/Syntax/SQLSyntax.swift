@@ -274,6 +274,8 @@ package enum SQLLiteral: Sendable, Hashable {
     case string(String)
     /// `DATE 'yyyy-mm-dd'`, `TIMESTAMP '…'`: a typed string, checked by the binder.
     case typed(DataType, String)
+    /// `INTERVAL '3' MONTH`, `INTERVAL 90 DAY`, `INTERVAL '1 year 2 days'`: months, days and microseconds.
+    case interval(months: Int64, days: Int64, micros: Int64)
 }
 
 /// One `WHEN condition THEN result` of a CASE.

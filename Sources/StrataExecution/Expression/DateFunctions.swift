@@ -1,0 +1,132 @@
+import StrataCore
+
+// Date and timestamp functions: fields (`quarter`, `dayofweek`, `hour`, …), `date_trunc` and adding an interval.
+//
+// 1. A date is days since 1970-01-01 (Int32), a timestamp microseconds (Int64); both are split into a day number
+//    (floor division, so instants before 1970 fall on the right day) and the microseconds into that day.
+// 2. Calendar fields come from the civil date of the day number (proleptic Gregorian, as DuckDB): ISO weeks start
+//    on Monday, and week 1 is the one holding the year's first Thursday; `dayofweek` counts Sunday as 0,
+//    `isodow` Monday as 1.
+// 3. `date_trunc(part, x)` is the timestamp of the start of x's year, quarter, month, ISO week, day, hour, minute or
+//    second (a timestamp for dates too, as in DuckDB 2.0).
+// 4. Adding an interval of (months, days, microseconds) moves the month first (clamping the day to the month's
+//    length: January 31 + 1 month is February 28 or 29), then adds the days and the microseconds; the result is a
+//    timestamp. A result outside the timestamp range fails the query.
+
+/// A calendar or clock field of a date or timestamp.
+enum DateField: String, Sendable {
+    case year, quarter, month, day, dayOfWeek = "dayofweek", isoDayOfWeek = "isodow", dayOfYear = "dayofyear"
+    case week, hour, minute, second
+
+    /// The field's value for a day number and the microseconds into that day.
+    @inline(__always) func value(days: Int, micros: Int64) -> Int64 {
+        switch self {
+        case .hour: return micros / 3_600_000_000
+        case .minute: return micros / 60_000_000 % 60
+        case .second: return micros / 1_000_000 % 60
+        case .dayOfWeek: return Int64(((days + 4) % 7 + 7) % 7)
+        case .isoDayOfWeek: return Int64(((days + 3) % 7 + 7) % 7 + 1)
+        default: break
+        }
+        let civil = CivilDate.civil(days: days)
+        switch self {
+        case .year: return Int64(civil.year)
+        case .quarter: return Int64((civil.month - 1) / 3 + 1)
+        case .month: return Int64(civil.month)
+        case .day: return Int64(civil.day)
+        case .dayOfYear: return Int64(days - CivilDate.days(year: civil.year, month: 1, day: 1) + 1)
+        default: return Int64(DateField.isoWeek(days: days))
+        }
+    }
+
+    /// The ISO 8601 week number of day `days`.
+    static func isoWeek(days: Int) -> Int {
+        let weekday = ((days + 3) % 7 + 7) % 7  // Monday 0
+        let thursday = days - weekday + 3  // the Thursday of the same ISO week
+        let year = CivilDate.civil(days: thursday).year
+        let first = CivilDate.days(year: year, month: 1, day: 1)
+        return (thursday - first) / 7 + 1
+    }
+}
+
+/// Splits a date (`perDay` 1) or timestamp (`perDay` 86 400 000 000) into its day and the microseconds into it.
+@inline(__always) private func split<T: FixedWidthInteger>(_ x: T, perDay: T) -> (days: Int, micros: Int64) {
+    let days = x / perDay - (x % perDay < 0 ? 1 : 0)
+    let micros = perDay == 1 ? 0 : Int64(x) - Int64(days) * 86_400_000_000
+    return (Int(days), micros)
+}
+
+/// A field of dates or timestamps.
+struct DateFieldOf<T: FixedWidthInteger>: UnaryOperation {
+    let field: DateField
+    let perDay: T
+    @inline(__always) func apply(_ x: T) -> (Int64, RowStatus) {
+        let (days, micros) = split(x, perDay: perDay)
+        return (field.value(days: days, micros: micros), .ok)
+    }
+}
+
+/// The units `date_trunc` accepts.
+enum TruncationUnit: String, Sendable {
+    case year, quarter, month, week, day, hour, minute, second
+
+    /// The unit named `name` (DuckDB's spellings, any case), or nil.
+    init?(name: String) {
+        let lowered = name.lowercased()
+        let aliases = ["years": "year", "quarters": "quarter", "months": "month", "weeks": "week", "days": "day",
+                       "hours": "hour", "minutes": "minute", "seconds": "second"]
+        self.init(rawValue: aliases[lowered] ?? lowered)
+    }
+}
+
+/// `date_trunc(unit, x)` as a timestamp.
+struct TruncateDate<T: FixedWidthInteger>: UnaryOperation {
+    let unit: TruncationUnit
+    let perDay: T
+    @inline(__always) func apply(_ x: T) -> (Int64, RowStatus) {
+        let (days, micros) = split(x, perDay: perDay)
+        let day: Int
+        var within: Int64 = 0
+        switch unit {
+        case .year, .quarter, .month:
+            let civil = CivilDate.civil(days: days)
+            let month = unit == .year ? 1 : (unit == .quarter ? (civil.month - 1) / 3 * 3 + 1 : civil.month)
+            day = CivilDate.days(year: civil.year, month: month, day: 1)
+        case .week: day = days - ((days + 3) % 7 + 7) % 7
+        case .day: day = days
+        case .hour: (day, within) = (days, micros - micros % 3_600_000_000)
+        case .minute: (day, within) = (days, micros - micros % 60_000_000)
+        case .second: (day, within) = (days, micros - micros % 1_000_000)
+        }
+        let (scaled, overflow) = Int64(day).multipliedReportingOverflow(by: 86_400_000_000)
+        guard !overflow else { return (0, .error) }
+        return (scaled + within, .ok)
+    }
+}
+
+/// `x + INTERVAL (months, days, micros)` as a timestamp.
+struct AddInterval<T: FixedWidthInteger>: UnaryOperation {
+    let months: Int64
+    let days: Int64
+    let micros: Int64
+    let perDay: T
+    @inline(__always) func apply(_ x: T) -> (Int64, RowStatus) {
+        var (day, within) = split(x, perDay: perDay)
+        if months != 0 {
+            let civil = CivilDate.civil(days: day)
+            let total = Int64(civil.year) * 12 + Int64(civil.month - 1) + months
+            guard let year = Int(exactly: total >= 0 ? total / 12 : (total - 11) / 12), abs(year) < 300_000 else {
+                return (0, .error)
+            }
+            let month = Int(total - Int64(year) * 12) + 1
+            var dayOfMonth = civil.day
+            while dayOfMonth > 28, !CivilDate.isValid(year: year, month: month, day: dayOfMonth) { dayOfMonth -= 1 }
+            day = CivilDate.days(year: year, month: month, day: dayOfMonth)
+        }
+        let (shifted, o1) = Int64(day).addingReportingOverflow(days)
+        let (scaled, o2) = shifted.multipliedReportingOverflow(by: 86_400_000_000)
+        let (withTime, o3) = scaled.addingReportingOverflow(within)
+        let (result, o4) = withTime.addingReportingOverflow(micros)
+        return o1 || o2 || o3 || o4 ? (0, .error) : (result, .ok)
+    }
+}
