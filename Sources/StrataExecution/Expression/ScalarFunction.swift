@@ -34,12 +34,16 @@ enum ScalarFunction: String, Sendable {
     case quarter, dayofweek, isodow, dayofyear, week, hour, minute, second
     /// `date_trunc(unit, x)`: the start of x's unit, a timestamp.
     case dateTrunc = "date_trunc"
+    /// String functions (see StringFunctions.swift).
+    case startsWith = "starts_with", contains, replace, trim, ltrim, rtrim
+    /// `concat_ws(separator, a, …)`: the non-NULL arguments joined by the separator.
+    case concatWs = "concat_ws"
     /// `__add_interval(x, months, days, micros)`: x plus the interval, a timestamp (the binder's form of
     /// `x ± INTERVAL …`).
     case addInterval = "__add_interval"
 
     /// Whether the function takes text arguments, to which the binder casts any other type.
-    static func takesText(_ name: String) -> Bool { ["concat", "||"].contains(name.lowercased()) }
+    static func takesText(_ name: String) -> Bool { ["concat", "||", "concat_ws"].contains(name.lowercased()) }
 
     /// The function called `name` (any case) applied to arguments of `types`, with its result type.
     static func bind(_ name: String, _ types: [DataType], text: String) throws(StrataError) -> (ScalarFunction, DataType) {
@@ -63,6 +67,9 @@ enum ScalarFunction: String, Sendable {
         case (.year, 1), (.month, 1), (.day, 1): type = types[0] == .date || types[0] == .timestamp ? .int64 : nil
         case (.concat, 1...), (.concatStrict, 2): type = types.allSatisfy { $0 == .string } ? .string : nil
         case (.error, 1): type = types[0] == .string ? .string : nil
+        case (.startsWith, 2), (.contains, 2): type = types.allSatisfy { $0 == .string } ? .bool : nil
+        case (.replace, 3), (.trim, 1), (.trim, 2), (.ltrim, 1), (.ltrim, 2), (.rtrim, 1), (.rtrim, 2), (.concatWs, 2...):
+            type = types.allSatisfy { $0 == .string } ? .string : nil
         case (.quarter, 1), (.dayofweek, 1), (.isodow, 1), (.dayofyear, 1), (.week, 1), (.hour, 1), (.minute, 1),
              (.second, 1):
             type = types[0] == .date || types[0] == .timestamp ? .int64 : nil
@@ -84,6 +91,9 @@ enum ScalarFunction: String, Sendable {
     func evaluate(_ args: [Vector], type: DataType, count: Int, text: String) throws(StrataError) -> Vector {
         if self == .concat || self == .concatStrict {
             return try Concat.evaluate(args, strict: self == .concatStrict, count: count)
+        }
+        if self == .concatWs {
+            return try StringFunctions.concatWithSeparator(args, rows: args.allSatisfy(\.isConstant) ? 1 : count)
         }
         if self == .error {
             guard count > 0 else { return .null(type) }
@@ -114,8 +124,28 @@ enum ScalarFunction: String, Sendable {
         case .sqrt:
             return mapValues(SquareRoot(), try x.doubleOperand(), count: rows, words: words)
                 .vector(.double, constant: constant)
-        case .concat, .concatStrict, .error:
+        case .concat, .concatStrict, .error, .concatWs:
             return try Concat.evaluate(args, strict: self == .concatStrict, count: count)
+        case .startsWith, .contains:
+            let (a, b) = (try x.stringOperand(), try args[1].stringOperand())
+            let out = self == .startsWith ? mapStringPairs(StartsWith(), a, b, count: rows, words: words)
+                : mapStringPairs(Contains(), a, b, count: rows, words: words)
+            return out.vector(.bool, constant: constant)
+        case .replace:
+            let out = try StringFunctions.replace(try x.stringOperand(), try args[1].stringOperand(),
+                                                  try args[2].stringOperand(), rows: rows, words: words)
+            return Vector.make(.string, .string(out), words: words, constant: constant)
+        case .trim, .ltrim, .rtrim:
+            var characters: [UInt8]?
+            if args.count > 1 {
+                guard args[1].isConstant, case let .string(set) = args[1].column.value(at: 0) else {
+                    throw StrataError(.invalidArgument, "\(rawValue) needs constant characters in \(text)")
+                }
+                characters = Array(set.utf8)
+            }
+            let out = try StringFunctions.trim(try x.stringOperand(), characters: characters, start: self != .rtrim,
+                                               end: self != .ltrim, rows: rows, words: words)
+            return Vector.make(.string, .string(out), words: words, constant: constant)
         case .quarter, .dayofweek, .isodow, .dayofyear, .week, .hour, .minute, .second:
             guard let field = DateField(rawValue: rawValue) else {
                 throw StrataError(.internal, "no date field \(rawValue)")
