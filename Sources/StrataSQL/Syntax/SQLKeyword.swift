@@ -1,6 +1,6 @@
 /// A keyword of the SQL dialect, matched case-insensitively. The reserved ones cannot be names (columns, tables,
-/// aliases) unless quoted; the others (`FIRST`, `LAST`, `ANALYZE`, `DATE`, `TIMESTAMP`) are keywords only where
-/// the grammar expects them and names everywhere else.
+/// aliases) unless quoted; the others (`FIRST`, `LAST`, `NULLS`, `ANALYZE`, `DATE`, `TIMESTAMP`, as
+/// in DuckDB) are keywords only where the grammar expects them and names everywhere else.
 package enum SQLKeyword: String, Sendable, Hashable, CaseIterable {
     case select = "SELECT", from = "FROM", `where` = "WHERE", group = "GROUP", by = "BY", having = "HAVING"
     case order = "ORDER", limit = "LIMIT", offset = "OFFSET", `as` = "AS", and = "AND", or = "OR", not = "NOT"
@@ -15,7 +15,7 @@ package enum SQLKeyword: String, Sendable, Hashable, CaseIterable {
     /// Whether the keyword cannot be used as a name without quotes.
     package var isReserved: Bool {
         switch self {
-        case .first, .last, .analyze, .date, .timestamp: false
+        case .first, .last, .analyze, .date, .timestamp, .nulls: false
         default: true
         }
     }
