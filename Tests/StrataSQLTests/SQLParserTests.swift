@@ -319,7 +319,7 @@ import Testing
         ])
         expectSyntaxError("SELECT sum(a) OVER (ROWS BETWEEN 1 AND 2) FROM t", #"expected "FOLLOWING", found "AND""#,
                           line: 1, column: 36)
-        expectSyntaxError("SELECT count(*) FILTER (WHERE a) FROM t", "FILTER is not supported", line: 1, column: 17)
+        expectSyntaxError("SELECT lower(a) FILTER (WHERE a) FROM t", "FILTER applies to aggregate functions only", line: 1, column: 17)
     }
 
     @Test func predicates() throws {

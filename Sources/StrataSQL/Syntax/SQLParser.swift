@@ -801,7 +801,7 @@ package final class SQLParser {
         advance()
         var arguments: (list: [SQLExpr], height: Int) = ([], 0)
         var distinct = false
-        let star = at(.operator(.star)) && next(is: .punctuation(.rightParen))
+        var star = at(.operator(.star)) && next(is: .punctuation(.rightParen))
         if star {
             advance()
         } else if !at(.punctuation(.rightParen)) {
@@ -824,8 +824,30 @@ package final class SQLParser {
             }
         }
         try expect(.punctuation(.rightParen))
+
         if at(.identifier), next(is: .punctuation(.leftParen)), current.text.uppercased() == "FILTER" {
-            throw error("FILTER is not supported", at: current.location)
+            // `agg(x) FILTER (WHERE c)` is `agg(CASE WHEN c THEN x END)` (aggregates skip NULLs; count(*) counts
+            // the rows where c holds).
+            let filterLocation = advance().location
+            guard ExpressionBinder.aggregateFunctions.contains(name.text.lowercased()) || star else {
+                throw error("FILTER applies to aggregate functions only", at: filterLocation)
+            }
+            advance()
+            try expect(.keyword(.where))
+            let condition = try parseExpression(above: .or)
+            try expect(.punctuation(.rightParen))
+            if atWord("OVER") { throw error("FILTER is not supported in window functions", at: filterLocation) }
+            func only(_ value: SQLExpr) -> SQLExpr {
+                .caseWhen(operand: nil, branches: [SQLWhen(condition: condition.expr, result: value)], otherwise: nil,
+                          filterLocation)
+            }
+            if star || arguments.list.isEmpty {
+                arguments.list = [only(.literal(.integer(1), filterLocation))]
+                star = false
+            } else {
+                arguments.list = arguments.list.map(only)
+            }
+            arguments.height = max(arguments.height, condition.height) + 1
         }
         if atWord("OVER") {
             advance()
