@@ -16,7 +16,8 @@ import StrataStorage
 //    - out of a join condition: a conjunct of one side moves into that side where that keeps the answer (either
 //      side of an inner join, the right of a left join, the left of a right join, both of a semi join, the right
 //      of an anti or mark join).
-//    Filters never move below a sort or a limit (that would change which rows a LIMIT keeps).
+//    Filters never move below a sort or a limit (that would change which rows a LIMIT keeps). First, conjuncts
+//    shared by every branch of an OR move out of it (`factorOr`), so a join key repeated in each branch is found.
 // 3. Join order: a tree of three or more inner joins is flattened into its inputs and conditions and rebuilt
 //    greedily: each step joins the pair of inputs that a condition connects with the smallest estimated result
 //    (an equi-join is estimated at its larger input, as for a key/foreign-key join); inputs no condition connects
@@ -61,6 +62,42 @@ package struct PlanOptimizer {
     /// The AND-ed parts of `expr`.
     static func conjuncts(_ expr: Expr) -> [Expr] {
         if case let .binary(.and, a, b) = expr { return conjuncts(a) + conjuncts(b) }
+        return [expr]
+    }
+
+    /// `predicate` with the conjuncts every disjunct of an OR shares moved out of it: `(k = j AND a) OR (k = j AND
+    /// b)` is `k = j AND (a OR b)`, so a join key written into each branch (TPC-H Q19) becomes a join condition.
+    static func factorOr(_ predicate: Expr) -> Expr {
+        let parts = conjuncts(predicate).map { part -> [Expr] in
+            guard case .binary(.or, _, _) = part else { return [part] }
+            let branches = disjuncts(part).map(conjuncts)
+            guard let first = branches.first else { return [part] }
+            // Equalities match either way round (`a = b` and `b = a`).
+            func same(_ x: Expr, _ y: Expr) -> Bool {
+                if x == y { return true }
+                if case let .binary(.equal, a, b) = x, case let .binary(.equal, c, d) = y { return a == d && b == c }
+                return false
+            }
+            var common: [Expr] = []
+            for conjunct in first where !common.contains(where: { same($0, conjunct) })
+                && branches.dropFirst().allSatisfy({ $0.contains(where: { same($0, conjunct) }) }) {
+                common.append(conjunct)
+            }
+            guard !common.isEmpty else { return [part] }
+            let rests = branches.map { branch in
+                conjunction(branch.filter { conjunct in !common.contains(where: { same($0, conjunct) }) })
+            }
+            // A branch with nothing left is TRUE: the OR holds whenever the common part does.
+            guard rests.allSatisfy({ $0 != nil }) else { return common }
+            let remaining = rests.compactMap { $0 }
+            return common + [remaining.dropFirst().reduce(remaining[0]) { .binary(.or, $0, $1) }]
+        }
+        return conjunction(parts.flatMap { $0 }) ?? predicate
+    }
+
+    /// The OR-ed parts of `expr`.
+    static func disjuncts(_ expr: Expr) -> [Expr] {
+        if case let .binary(.or, a, b) = expr { return disjuncts(a) + disjuncts(b) }
         return [expr]
     }
 
@@ -111,7 +148,8 @@ package struct PlanOptimizer {
         case let .union(inputs): return .union(inputs.map(pushFilters))
         case let .join(kind, left, right, condition):
             return pushOutOfCondition(kind, pushFilters(left), pushFilters(right), condition)
-        case let .filter(predicate, input):
+        case let .filter(original, input):
+            let predicate = PlanOptimizer.factorOr(original)
             let child = pushFilters(input)
             switch child {
             case let .project(named, below):
@@ -185,9 +223,10 @@ package struct PlanOptimizer {
     /// stays the same.
     private func pushOutOfCondition(_ kind: JoinKind, _ left: LogicalPlan, _ right: LogicalPlan,
                                     _ condition: Expr?) -> LogicalPlan {
-        guard let condition, let leftColumns = columns(of: left), let rightColumns = columns(of: right) else {
-            return .join(kind, left, right, on: condition)
+        guard let written = condition, let leftColumns = columns(of: left), let rightColumns = columns(of: right) else {
+            return .join(kind, left, right, on: condition.map(PlanOptimizer.factorOr))
         }
+        let condition = PlanOptimizer.factorOr(written)
         var toLeft: [Expr] = [], toRight: [Expr] = [], kept: [Expr] = []
         for conjunct in PlanOptimizer.conjuncts(condition) {
             let used = Set(conjunct.referencedColumns)

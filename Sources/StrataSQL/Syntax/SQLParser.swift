@@ -428,8 +428,18 @@ package final class SQLParser {
     /// `(query) [[AS] alias]` in FROM.
     private func parseSubquerySource() throws(Failure) -> SQLTableRef {
         let location = current.location
-        let query = try parseParenthesizedQuery()
-        return .subquery(query, alias: try parseAlias(), location)
+        var query = try parseParenthesizedQuery()
+        let alias = try parseAlias()
+        // `(query) AS name (column, …)` renames the columns: the query becomes a CTE with those column names.
+        if alias != nil, at(.punctuation(.leftParen)), let columns = try parseColumnNames() {
+            let hidden = "__columns_\(alias ?? "")"
+            var wrapper = SQLSelect(location: location)
+            wrapper.ctes = [SQLCommonTableExpr(name: hidden, columns: columns, query: query, location: location)]
+            wrapper.items = [.star(qualifier: nil, location)]
+            wrapper.from = .table(name: hidden, alias: nil, location)
+            query = wrapper
+        }
+        return .subquery(query, alias: alias, location)
     }
 
     /// `name [[AS] alias]` or `name(argument, …) [[AS] alias]` in FROM.
