@@ -1,0 +1,146 @@
+#!/usr/bin/env python3
+"""TPC-H through Strata, checked against DuckDB.
+
+Usage, from the repository root:
+
+    python3 Benchmarks/tpch/tpch.py --sf 0.1                 # generate (once), import, run the 22 queries, compare
+    python3 Benchmarks/tpch/tpch.py --sf 1 --memory-limit 1GB --queries 1,3,18
+
+Data: DuckDB's TPC-H generator, which works offline from PyPI: a virtual environment in --data/venv gets
+duckdb==1.5.5 and duckdb-extension-tpch==1.5.5, whose `tpch.duckdb_extension` file is LOADed (INSTALL cannot
+download here) before `CALL dbgen(sf=…)`. The tables are written as Parquet (tpch-sf<SF>/<table>.parquet) and the
+queries in DuckDB's own text (`tpch_queries()`) as q01.sql … q22.sql next to them. Strata does not read DECIMAL
+yet, so DECIMAL columns are written as DOUBLE for now: the answers are compared with DuckDB's over the same DOUBLE
+data, reals within a relative 1e-9 (sums of doubles in another order differ in their last digits).
+
+Each query runs through `strata sql STORE "<query>" --format csv --timer [--memory-limit M] --threads T`; its
+time is Strata's `Run Time`, its memory the process's peak RSS (/usr/bin/time -v). DuckDB runs the same text in
+this process over views of the Parquet files (python duckdb, the one the repository pins).
+"""
+import argparse
+import csv
+import io
+import math
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+TABLES = ["customer", "lineitem", "nation", "orders", "part", "partsupp", "region", "supplier"]
+
+
+def generate(sf: str, data: Path) -> Path:
+    out = data / f"tpch-sf{sf}"
+    if (out / "q22.sql").exists():
+        return out
+    venv = data / "venv-tpch"
+    python = venv / "bin" / "python"
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run([str(python), "-m", "pip", "install", "-q", "duckdb==1.5.5",
+                        "duckdb-extension-tpch==1.5.5"], check=True)
+    out.mkdir(parents=True, exist_ok=True)
+    script = f"""
+import duckdb, glob, os
+ext = glob.glob(os.path.join(os.path.dirname(duckdb.__file__), '..', 'duckdb_extension_tpch', '**',
+                             'tpch.duckdb_extension'), recursive=True)[0]
+c = duckdb.connect()
+c.execute(f"LOAD '{{ext}}'")
+c.execute("CALL dbgen(sf={sf})")
+for t in {TABLES!r}:
+    cols = c.execute(f"DESCRIBE {{t}}").fetchall()
+    sel = ", ".join(f'CAST("{{n}}" AS DOUBLE) AS "{{n}}"' if ty.startswith("DECIMAL") else f'"{{n}}"'
+                    for n, ty, *_ in cols)
+    c.execute(f"COPY (SELECT {{sel}} FROM {{t}}) TO '{out}/{{t}}.parquet' (FORMAT parquet)")
+for n, q in c.execute("SELECT query_nr, query FROM tpch_queries()").fetchall():
+    open(f"{out}/q{{n:02d}}.sql", "w").write(q)
+"""
+    subprocess.run([str(python), "-c", script], check=True)
+    return out
+
+
+def ensure_store(strata: Path, tables: Path) -> Path:
+    store = tables / "store"
+    if store.exists():
+        return store
+    tmp = tables / "store.tmp"
+    subprocess.run(["rm", "-rf", str(tmp)], check=True)
+    for t in TABLES:
+        subprocess.run([str(strata), "import", str(tables / f"{t}.parquet"), "--store", str(tmp), "--table", t,
+                        "--quiet"], check=True)
+    tmp.rename(store)
+    return store
+
+
+def cell(value):
+    if value is None or value == "":
+        return None
+    if hasattr(value, "isoformat"):
+        return value.isoformat(sep=" ") if hasattr(value, "hour") else value.isoformat()
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def same(a, b) -> bool:
+    if isinstance(a, float) and isinstance(b, float):
+        return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
+    return a == b
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sf", default="0.1")
+    parser.add_argument("--data", default=str(REPO / ".bench-data"))
+    parser.add_argument("--queries", default=",".join(str(i) for i in range(1, 23)))
+    parser.add_argument("--memory-limit")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--strata", default=str(REPO / ".build" / "release" / "strata"))
+    args = parser.parse_args()
+    import duckdb
+
+    tables = generate(args.sf, Path(args.data).resolve())
+    strata = Path(args.strata)
+    store = ensure_store(strata, tables)
+    con = duckdb.connect()
+    con.execute(f"SET threads = {args.threads}")
+    if args.memory_limit:
+        con.execute(f"SET memory_limit = '{args.memory_limit}'")
+    for t in TABLES:
+        con.execute(f"CREATE VIEW {t} AS SELECT * FROM read_parquet('{tables / (t + '.parquet')}')")
+    passed = 0
+    print(f"TPC-H SF{args.sf}, {args.threads} threads, memory limit {args.memory_limit or 'none'}")
+    print("| query | Strata s / RSS | DuckDB s | answer |")
+    print("|---|---|---|---|")
+    for n in [int(q) for q in args.queries.split(",")]:
+        sql = (tables / f"q{n:02d}.sql").read_text()
+        start = time.perf_counter()
+        expected = [[cell(v) for v in row] for row in con.execute(sql).fetchall()]
+        duck = time.perf_counter() - start
+        cmd = ["/usr/bin/time", "-v", str(strata), "sql", str(store), sql, "--format", "csv", "--timer",
+               "--threads", str(args.threads)]
+        if args.memory_limit:
+            cmd += ["--memory-limit", args.memory_limit]
+        run = subprocess.run(cmd, capture_output=True, text=True)
+        rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", run.stderr)
+        took = re.search(r"Run Time: ([0-9.]+) s", run.stderr)
+        if run.returncode != 0:
+            message = next((line for line in run.stderr.splitlines() if "error" in line), "failed")
+            print(f"| Q{n} | error | {duck:.3f} | {message[:80]} |")
+            continue
+        got = [[cell(v) for v in row] for row in list(csv.reader(io.StringIO(run.stdout)))[1:]]
+        ok = len(got) == len(expected) and all(len(a) == len(b) and all(map(same, a, b))
+                                                for a, b in zip(got, expected))
+        passed += ok
+        memory = f"{int(rss.group(1)) // 1024} MiB" if rss else "?"
+        print(f"| Q{n} | {float(took.group(1)) if took else float('nan'):.3f} / {memory} | {duck:.3f} | "
+              f"{'equal' if ok else 'DIFFERENT'} ({len(got)} rows) |")
+    print(f"{passed} of {len(args.queries.split(','))} answers equal DuckDB's")
+
+
+if __name__ == "__main__":
+    main()
