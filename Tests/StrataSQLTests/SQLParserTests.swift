@@ -513,7 +513,7 @@ import Testing
             #expect(allowed, "\(sql.prefix(30)): \(result)")
         }
         // The shallow ones and the long chain parse even there.
-        #expect(results.prefix(4).allSatisfy { $0 == "parsed" })
+        #expect(results.prefix(4).allSatisfy { $0 == "parsed" }, "\(results.prefix(4))")
         #expect(results.last == "parsed")
     }
 

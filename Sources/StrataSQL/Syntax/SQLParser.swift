@@ -171,17 +171,19 @@ package final class SQLParser {
         var operands: [SQLSelect] = []
         var operators: [SetOperator] = []
         while true {
-            if at(.punctuation(.leftParen)), atQuery(after: 1) {
-                operands.append(try parseParenthesizedQuery())
-            } else {
-                var operand = SQLSelect(location: current.location)
-                try parseSelect(into: &operand)
-                operands.append(operand)
-            }
+            operands.append(try parseSetOperand())
             guard let op = setOperator() else { break }
             operators.append(op)
         }
-        var select = Self.combine(operands, operators)
+        return try finishQuery(Self.combine(operands, operators), ctes: ctes, start: start)
+    }
+
+    /// The query's ORDER BY, LIMIT and OFFSET, and its CTEs. (A function of its own, so that the recursion through
+    /// `parseQuery` does not carry its locals.)
+    @inline(never)
+    private func finishQuery(_ combined: SQLSelect, ctes: [SQLCommonTableExpr],
+                             start: SourceLocation) throws(Failure) -> SQLSelect {
+        var select = combined
         if at(.keyword(.order)) || at(.keyword(.limit)) || at(.keyword(.offset)) {
             if !select.orderBy.isEmpty || select.limit != nil || select.offset != nil {
                 // `(… LIMIT 1) ORDER BY x`: the outer clauses apply to the parenthesized query's result.
@@ -199,6 +201,14 @@ package final class SQLParser {
         select.ctes = ctes + select.ctes
         select.location = start
         return select
+    }
+
+    /// `SELECT …` without ORDER BY and LIMIT, or a parenthesized query.
+    private func parseSetOperand() throws(Failure) -> SQLSelect {
+        if at(.punctuation(.leftParen)), atQuery(after: 1) { return try parseParenthesizedQuery() }
+        var operand = SQLSelect(location: current.location)
+        try parseSelect(into: &operand)
+        return operand
     }
 
     /// A set operator between two operands.
@@ -428,18 +438,23 @@ package final class SQLParser {
     /// `(query) [[AS] alias]` in FROM.
     private func parseSubquerySource() throws(Failure) -> SQLTableRef {
         let location = current.location
-        var query = try parseParenthesizedQuery()
+        let query = try parseParenthesizedQuery()
         let alias = try parseAlias()
-        // `(query) AS name (column, …)` renames the columns: the query becomes a CTE with those column names.
-        if alias != nil, at(.punctuation(.leftParen)), let columns = try parseColumnNames() {
-            let hidden = "__columns_\(alias ?? "")"
-            var wrapper = SQLSelect(location: location)
-            wrapper.ctes = [SQLCommonTableExpr(name: hidden, columns: columns, query: query, location: location)]
-            wrapper.items = [.star(qualifier: nil, location)]
-            wrapper.from = .table(name: hidden, alias: nil, location)
-            query = wrapper
-        }
+        if let alias, at(.punctuation(.leftParen)) { return try renamedSubquery(query, alias: alias, at: location) }
         return .subquery(query, alias: alias, location)
+    }
+
+    /// `(query) AS name (column, …)`: the query becomes a CTE with those column names.
+    @inline(never)
+    private func renamedSubquery(_ query: SQLSelect, alias: String,
+                                 at location: SourceLocation) throws(Failure) -> SQLTableRef {
+        let columns = try parseColumnNames() ?? []
+        let hidden = "__columns_\(alias)"
+        var wrapper = SQLSelect(location: location)
+        wrapper.ctes = [SQLCommonTableExpr(name: hidden, columns: columns, query: query, location: location)]
+        wrapper.items = [.star(qualifier: nil, location)]
+        wrapper.from = .table(name: hidden, alias: nil, location)
+        return .subquery(wrapper, alias: alias, location)
     }
 
     /// `name [[AS] alias]` or `name(argument, …) [[AS] alias]` in FROM.
@@ -805,6 +820,51 @@ package final class SQLParser {
         return try node(call, height: operand.height + 1)
     }
 
+    /// `FROM start [FOR length]` of `substring(x FROM start [FOR length])`, appended to the arguments. (Kept out
+    /// of `parseCall`, whose frame every nested call pays for.)
+    @inline(never)
+    private func parseSubstringTail(_ name: SQLToken,
+                                    _ arguments: inout (list: [SQLExpr], height: Int)) throws(Failure) {
+        guard ["SUBSTRING", "SUBSTR"].contains(name.text.uppercased()), arguments.list.count == 1 else { return }
+        advance()
+        let start = try parseExpression(above: .or)
+        arguments.list.append(start.expr)
+        arguments.height = max(arguments.height, start.height)
+        if atWord("FOR") {
+            advance()
+            let length = try parseExpression(above: .or)
+            arguments.list.append(length.expr)
+            arguments.height = max(arguments.height, length.height)
+        }
+    }
+
+    /// `FILTER (WHERE c)` after an aggregate call: `agg(x) FILTER (WHERE c)` is `agg(CASE WHEN c THEN x END)`
+    /// (aggregates skip NULLs; count(*) counts the rows where c holds).
+    @inline(never)
+    private func parseFilter(_ name: SQLToken, star: inout Bool,
+                             _ arguments: inout (list: [SQLExpr], height: Int)) throws(Failure) {
+        let filterLocation = advance().location
+        guard ExpressionBinder.aggregateFunctions.contains(name.text.lowercased()) || star else {
+            throw error("FILTER applies to aggregate functions only", at: filterLocation)
+        }
+        advance()
+        try expect(.keyword(.where))
+        let condition = try parseExpression(above: .or)
+        try expect(.punctuation(.rightParen))
+        if atWord("OVER") { throw error("FILTER is not supported in window functions", at: filterLocation) }
+        func only(_ value: SQLExpr) -> SQLExpr {
+            .caseWhen(operand: nil, branches: [SQLWhen(condition: condition.expr, result: value)], otherwise: nil,
+                      filterLocation)
+        }
+        if star || arguments.list.isEmpty {
+            arguments.list = [only(.literal(.integer(1), filterLocation))]
+            star = false
+        } else {
+            arguments.list = arguments.list.map(only)
+        }
+        arguments.height = max(arguments.height, condition.height) + 1
+    }
+
     /// `name(…)`: `name(*)`, `name()`, `name([DISTINCT | ALL] expr, …)`.
     private func parseCall() throws(Failure) -> Parsed {
         let name = advance()
@@ -819,45 +879,11 @@ package final class SQLParser {
             if !distinct { _ = accept(.keyword(.all)) }
             if atQuery(after: 0) { throw error("a subquery as an argument needs its own parentheses", at: current.location) }
             arguments = try parseArguments()
-            // `substring(x FROM start [FOR length])`.
-            if ["SUBSTRING", "SUBSTR"].contains(name.text.uppercased()), arguments.list.count == 1,
-               accept(.keyword(.from)) {
-                let start = try parseExpression(above: .or)
-                arguments.list.append(start.expr)
-                arguments.height = max(arguments.height, start.height)
-                if atWord("FOR") {
-                    advance()
-                    let length = try parseExpression(above: .or)
-                    arguments.list.append(length.expr)
-                    arguments.height = max(arguments.height, length.height)
-                }
-            }
+            if at(.keyword(.from)) { try parseSubstringTail(name, &arguments) }
         }
         try expect(.punctuation(.rightParen))
-
         if at(.identifier), next(is: .punctuation(.leftParen)), current.text.uppercased() == "FILTER" {
-            // `agg(x) FILTER (WHERE c)` is `agg(CASE WHEN c THEN x END)` (aggregates skip NULLs; count(*) counts
-            // the rows where c holds).
-            let filterLocation = advance().location
-            guard ExpressionBinder.aggregateFunctions.contains(name.text.lowercased()) || star else {
-                throw error("FILTER applies to aggregate functions only", at: filterLocation)
-            }
-            advance()
-            try expect(.keyword(.where))
-            let condition = try parseExpression(above: .or)
-            try expect(.punctuation(.rightParen))
-            if atWord("OVER") { throw error("FILTER is not supported in window functions", at: filterLocation) }
-            func only(_ value: SQLExpr) -> SQLExpr {
-                .caseWhen(operand: nil, branches: [SQLWhen(condition: condition.expr, result: value)], otherwise: nil,
-                          filterLocation)
-            }
-            if star || arguments.list.isEmpty {
-                arguments.list = [only(.literal(.integer(1), filterLocation))]
-                star = false
-            } else {
-                arguments.list = arguments.list.map(only)
-            }
-            arguments.height = max(arguments.height, condition.height) + 1
+            try parseFilter(name, star: &star, &arguments)
         }
         if atWord("OVER") {
             advance()
