@@ -130,3 +130,110 @@ struct AddInterval<T: FixedWidthInteger>: UnaryOperation {
         return o1 || o2 || o3 || o4 ? (0, .error) : (result, .ok)
     }
 }
+
+/// `strftime(x, format)`: a date or timestamp as text, by a constant format of DuckDB's specifiers (`%Y` `%y` `%m`
+/// `%d` `%H` `%I` `%M` `%S` `%f` `%j` `%B` `%b` `%A` `%a` `%p` `%%`; `%-m` and the like drop the zero padding).
+struct DateFormat: Sendable {
+    /// A piece of the format.
+    private enum Piece: Sendable {
+        case text([UInt8])
+        case field(Character, padded: Bool)
+    }
+
+    private let pieces: [Piece]
+    private static let months = ["January", "February", "March", "April", "May", "June", "July", "August",
+                                 "September", "October", "November", "December"]
+    private static let weekdays = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
+
+    /// The format `text`, or an error naming an unknown specifier.
+    init(_ text: String) throws(StrataError) {
+        var pieces: [Piece] = []
+        var literal: [UInt8] = []
+        var characters = Array(text)[...]
+        while let c = characters.popFirst() {
+            guard c == "%" else {
+                literal.append(contentsOf: Array(String(c).utf8))
+                continue
+            }
+            var padded = true
+            var spec = characters.popFirst()
+            if spec == "-" {
+                padded = false
+                spec = characters.popFirst()
+            }
+            guard let spec else { throw StrataError(.invalidArgument, "strftime format ends with %") }
+            if spec == "%" {
+                literal.append(UInt8(ascii: "%"))
+                continue
+            }
+            guard "YymdHIMSfjBbAap".contains(spec) else {
+                throw StrataError(.invalidArgument, "strftime specifier %\(spec) is not supported")
+            }
+            if !literal.isEmpty { pieces.append(.text(literal)) }
+            literal = []
+            pieces.append(.field(spec, padded: padded))
+        }
+        if !literal.isEmpty { pieces.append(.text(literal)) }
+        self.pieces = pieces
+    }
+
+    /// Appends day `days` at `micros` into it, formatted, to `out`.
+    func append(days: Int, micros: Int64, to out: inout [UInt8]) {
+        let civil = CivilDate.civil(days: days)
+        func number(_ value: Int, width: Int, padded: Bool) {
+            let digits = Array(String(value).utf8)
+            if padded, digits.count < width { out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width - digits.count)) }
+            out.append(contentsOf: digits)
+        }
+        for piece in pieces {
+            switch piece {
+            case let .text(bytes): out.append(contentsOf: bytes)
+            case let .field(spec, padded):
+                let hour = Int(micros / 3_600_000_000)
+                switch spec {
+                case "Y": number(civil.year, width: 4, padded: padded)
+                case "y": number(((civil.year % 100) + 100) % 100, width: 2, padded: padded)
+                case "m": number(civil.month, width: 2, padded: padded)
+                case "d": number(civil.day, width: 2, padded: padded)
+                case "H": number(hour, width: 2, padded: padded)
+                case "I": number(hour % 12 == 0 ? 12 : hour % 12, width: 2, padded: padded)
+                case "M": number(Int(micros / 60_000_000 % 60), width: 2, padded: padded)
+                case "S": number(Int(micros / 1_000_000 % 60), width: 2, padded: padded)
+                case "f": number(Int(micros % 1_000_000), width: 6, padded: padded)
+                case "j":
+                    number(days - CivilDate.days(year: civil.year, month: 1, day: 1) + 1, width: 3, padded: padded)
+                case "B": out.append(contentsOf: Array(DateFormat.months[civil.month - 1].utf8))
+                case "b": out.append(contentsOf: Array(DateFormat.months[civil.month - 1].prefix(3).utf8))
+                case "A": out.append(contentsOf: Array(DateFormat.weekdays[((days + 4) % 7 + 7) % 7].utf8))
+                case "a": out.append(contentsOf: Array(DateFormat.weekdays[((days + 4) % 7 + 7) % 7].prefix(3).utf8))
+                default: out.append(contentsOf: Array((hour < 12 ? "AM" : "PM").utf8))
+                }
+            }
+        }
+    }
+
+    /// Every row of `x` (dates or timestamps) formatted.
+    func format(_ x: Vector, rows: Int, words: [UInt64]?) throws(StrataError) -> StringBuffer {
+        var out = StringBuffer()
+        var row: [UInt8] = []
+        let perDay: Int64 = x.type == .date ? 1 : 86_400_000_000
+        let values: [Int64]
+        switch x.column.data {
+        case let .int32(v): values = v.map(Int64.init)
+        case let .int64(v): values = v
+        default: throw StrataError(.internal, "strftime over \(x.type)")
+        }
+        for i in 0..<rows {
+            if let words, (words[i >> 6] >> UInt64(i & 63)) & 1 == 0 {
+                out.appendEmpty()
+                continue
+            }
+            let value = values[x.isConstant ? 0 : i]
+            let days = value / perDay - (value % perDay < 0 ? 1 : 0)
+            row.removeAll(keepingCapacity: true)
+            append(days: Int(days), micros: perDay == 1 ? 0 : value - days * perDay, to: &row)
+            if row.withUnsafeBytes({ raw in (try? out.append(raw)) == nil }) { throw StringFunctions.tooLarge }
+        }
+        return out
+    }
+}

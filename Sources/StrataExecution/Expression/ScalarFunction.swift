@@ -38,6 +38,8 @@ enum ScalarFunction: String, Sendable {
     case startsWith = "starts_with", contains, replace, trim, ltrim, rtrim
     /// `concat_ws(separator, a, …)`: the non-NULL arguments joined by the separator.
     case concatWs = "concat_ws"
+    /// `strftime(x, format)`: a date or timestamp as text.
+    case strftime
     /// `__add_interval(x, months, days, micros)`: x plus the interval, a timestamp (the binder's form of
     /// `x ± INTERVAL …`).
     case addInterval = "__add_interval"
@@ -68,6 +70,7 @@ enum ScalarFunction: String, Sendable {
         case (.concat, 1...), (.concatStrict, 2): type = types.allSatisfy { $0 == .string } ? .string : nil
         case (.error, 1): type = types[0] == .string ? .string : nil
         case (.startsWith, 2), (.contains, 2): type = types.allSatisfy { $0 == .string } ? .bool : nil
+        case (.strftime, 2): type = [.date, .timestamp].contains(types[0]) && types[1] == .string ? .string : nil
         case (.replace, 3), (.trim, 1), (.trim, 2), (.ltrim, 1), (.ltrim, 2), (.rtrim, 1), (.rtrim, 2), (.concatWs, 2...):
             type = types.allSatisfy { $0 == .string } ? .string : nil
         case (.quarter, 1), (.dayofweek, 1), (.isodow, 1), (.dayofyear, 1), (.week, 1), (.hour, 1), (.minute, 1),
@@ -126,6 +129,12 @@ enum ScalarFunction: String, Sendable {
                 .vector(.double, constant: constant)
         case .concat, .concatStrict, .error, .concatWs:
             return try Concat.evaluate(args, strict: self == .concatStrict, count: count)
+        case .strftime:
+            guard args[1].isConstant, case let .string(pattern) = args[1].column.value(at: 0) else {
+                throw StrataError(.invalidArgument, "strftime needs a constant format in \(text)")
+            }
+            let out = try DateFormat(pattern).format(x, rows: rows, words: words)
+            return Vector.make(.string, .string(out), words: words, constant: constant)
         case .startsWith, .contains:
             let (a, b) = (try x.stringOperand(), try args[1].stringOperand())
             let out = self == .startsWith ? mapStringPairs(StartsWith(), a, b, count: rows, words: words)
