@@ -68,19 +68,8 @@ public struct StringBuffer: Sendable, Hashable {
         let n = Swift.max(0, Swift.min(n, count))
         let cut = Int(offsets[n])
         var head = StringBuffer()
-        // Copies of exactly the head's size (`Array(bytes[..<cut])` would share the whole buffer when cut is its count).
-        head.bytes = bytes.withUnsafeBufferPointer { all in
-            [UInt8](unsafeUninitializedCapacity: cut) { target, initialized in
-                if let base = all.baseAddress, cut > 0 { target.baseAddress?.initialize(from: base, count: cut) }
-                initialized = cut
-            }
-        }
-        head.offsets = offsets.withUnsafeBufferPointer { all in
-            [Int32](unsafeUninitializedCapacity: n + 1) { target, initialized in
-                if let base = all.baseAddress { target.baseAddress?.initialize(from: base, count: n + 1) }
-                initialized = n + 1
-            }
-        }
+        head.bytes = bytes.exactPrefix(cut)
+        head.offsets = offsets.exactPrefix(n + 1)
         bytes.removeFirst(cut)
         let shift = Int32(truncatingIfNeeded: cut)
         offsets.removeFirst(n)
@@ -107,5 +96,19 @@ public struct StringBuffer: Sendable, Hashable {
     public subscript(i: Int) -> String {
         let r = range(i)
         return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[r]), as: UTF8.self) }
+    }
+}
+
+extension Array {
+    /// A copy of the first `n` elements (at most `count`) in a buffer of exactly their size. `Array(self[..<n])`
+    /// would share the whole buffer, capacity included, when `n` is the count.
+    package func exactPrefix(_ n: Int) -> [Element] {
+        let n = Swift.max(0, Swift.min(n, count))
+        return withUnsafeBufferPointer { all in
+            [Element](unsafeUninitializedCapacity: n) { target, initialized in
+                if let base = all.baseAddress, n > 0 { target.baseAddress?.initialize(from: base, count: n) }
+                initialized = n
+            }
+        }
     }
 }

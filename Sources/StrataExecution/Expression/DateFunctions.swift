@@ -142,8 +142,9 @@ struct DateFormat: Sendable {
 
     private let pieces: [Piece]
     private static let months = ["January", "February", "March", "April", "May", "June", "July", "August",
-                                 "September", "October", "November", "December"]
-    private static let weekdays = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
+                                 "September", "October", "November", "December"].map { Array($0.utf8) }
+    private static let weekdays = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
+                                   "Saturday"].map { Array($0.utf8) }
 
     /// The format `text`, or an error naming an unknown specifier.
     init(_ text: String) throws(StrataError) {
@@ -180,10 +181,24 @@ struct DateFormat: Sendable {
     /// Appends day `days` at `micros` into it, formatted, to `out`.
     func append(days: Int, micros: Int64, to out: inout [UInt8]) {
         let civil = CivilDate.civil(days: days)
+        // Digits written straight into `out`, no text per value.
         func number(_ value: Int, width: Int, padded: Bool) {
-            let digits = Array(String(value).utf8)
-            if padded, digits.count < width { out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width - digits.count)) }
-            out.append(contentsOf: digits)
+            if value < 0 { out.append(UInt8(ascii: "-")) }
+            let magnitude = value.magnitude
+            var digits = 1
+            var probe = magnitude
+            while probe >= 10 {
+                probe /= 10
+                digits += 1
+            }
+            if padded, digits < width { out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width - digits)) }
+            let start = out.count
+            out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: digits))
+            var rest = magnitude
+            for i in stride(from: start + digits - 1, through: start, by: -1) {
+                out[i] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+            }
         }
         for piece in pieces {
             switch piece {
@@ -202,11 +217,13 @@ struct DateFormat: Sendable {
                 case "f": number(Int(micros % 1_000_000), width: 6, padded: padded)
                 case "j":
                     number(days - CivilDate.days(year: civil.year, month: 1, day: 1) + 1, width: 3, padded: padded)
-                case "B": out.append(contentsOf: Array(DateFormat.months[civil.month - 1].utf8))
-                case "b": out.append(contentsOf: Array(DateFormat.months[civil.month - 1].prefix(3).utf8))
-                case "A": out.append(contentsOf: Array(DateFormat.weekdays[((days + 4) % 7 + 7) % 7].utf8))
-                case "a": out.append(contentsOf: Array(DateFormat.weekdays[((days + 4) % 7 + 7) % 7].prefix(3).utf8))
-                default: out.append(contentsOf: Array((hour < 12 ? "AM" : "PM").utf8))
+                case "B": out.append(contentsOf: DateFormat.months[civil.month - 1])
+                case "b": out.append(contentsOf: DateFormat.months[civil.month - 1].prefix(3))
+                case "A": out.append(contentsOf: DateFormat.weekdays[((days + 4) % 7 + 7) % 7])
+                case "a": out.append(contentsOf: DateFormat.weekdays[((days + 4) % 7 + 7) % 7].prefix(3))
+                default:
+                    out.append(hour < 12 ? UInt8(ascii: "A") : UInt8(ascii: "P"))
+                    out.append(UInt8(ascii: "M"))
                 }
             }
         }

@@ -239,7 +239,7 @@ final class SubqueryJoiner {
             return .caseWhen([Expr.WhenThen(when: .binary(.greater, .column(count), .literal(.int64(1))),
                                             then: failure)], otherwise: .column(only))
         }
-        guard bound.grouped, let key = bound.keys.first else {
+        guard bound.grouped, let key = bound.hidden.first?.name else {
             throw expressions.error("a correlated scalar subquery must aggregate (for example SELECT max(x) … "
                 + "WHERE inner = outer); this one may return several rows per outer row", at: location,
                 code: .unsupported)
@@ -311,8 +311,6 @@ final class SubqueryJoiner {
         var outputs: [Field]
         var conditions: [Expr]
         var grouped: Bool
-        /// The fresh names of the hidden key columns (grouped subqueries).
-        var keys: [String]
         /// The hidden columns (correlation keys or inner columns) with their fresh names.
         var hidden: [Field]
     }
@@ -329,7 +327,6 @@ final class SubqueryJoiner {
             projection.append(NamedExpr(.column(column.planName), as: fresh))
             outputs.append(Field(fresh, column.type))
         }
-        var keys: [String] = []
         var hiddenFields: [Field] = []
         var conditions: [Expr] = []
         if let correlation, correlation.isCorrelated {
@@ -337,7 +334,6 @@ final class SubqueryJoiner {
                 let fresh = names.make()
                 renames[hidden.name] = .column(fresh)
                 projection.append(NamedExpr(.column(hidden.name), as: fresh))
-                keys.append(fresh)
                 hiddenFields.append(Field(fresh, hidden.type))
             }
             for condition in correlation.joinConditions {
@@ -349,7 +345,7 @@ final class SubqueryJoiner {
             }
         }
         return Bound(plan: .project(projection, relation.plan), outputs: outputs, conditions: conditions,
-                     grouped: correlation?.grouped ?? false, keys: keys, hidden: hiddenFields)
+                     grouped: correlation?.grouped ?? false, hidden: hiddenFields)
     }
 
     private func singleColumn(_ bound: Bound, at location: SourceLocation) throws -> Field {

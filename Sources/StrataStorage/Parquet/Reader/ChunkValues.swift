@@ -48,15 +48,7 @@ struct ChunkValues {
         let n = min(n, count)
         var head = ChunkValues()
         func prefix<T>(_ array: inout [T]) -> [T] {
-            // A copy of exactly `n` values (`Array(array[..<n])` would share the whole buffer when n is its count).
-            let first = array.withUnsafeBufferPointer { all in
-                [T](unsafeUninitializedCapacity: n) { target, initialized in
-                    if let base = all.baseAddress, n > 0 {
-                        target.baseAddress?.initialize(from: base, count: n)
-                    }
-                    initialized = n
-                }
-            }
+            let first = array.exactPrefix(n)
             array.removeFirst(n)
             return first
         }
