@@ -9,9 +9,10 @@ Usage, from the repository root:
 Data: DuckDB's TPC-H generator, which works offline from PyPI: a virtual environment in --data/venv gets
 duckdb==1.5.5 and duckdb-extension-tpch==1.5.5, whose `tpch.duckdb_extension` file is LOADed (INSTALL cannot
 download here) before `CALL dbgen(sf=…)`. The tables are written as Parquet (tpch-sf<SF>/<table>.parquet) and the
-queries in DuckDB's own text (`tpch_queries()`) as q01.sql … q22.sql next to them. Strata does not read DECIMAL
-yet, so DECIMAL columns are written as DOUBLE for now: the answers are compared with DuckDB's over the same DOUBLE
-data, reals within a relative 1e-9 (sums of doubles in another order differ in their last digits).
+queries in DuckDB's own text (`tpch_queries()`) as q01.sql … q22.sql next to them. Columns keep TPC-H's
+DECIMAL(15,2) types (`--types double` writes them as DOUBLE instead, into tpch-sf<SF>-double). DECIMAL answers must
+equal DuckDB's exactly; DOUBLE answers (averages, ratios) within a relative 1e-9, since sums of doubles in another
+order differ in their last digits.
 
 Each query runs through `strata sql STORE "<query>" --format csv --timer [--memory-limit M] --threads T`; its
 time is Strata's `Run Time`, its memory the process's peak RSS (/usr/bin/time -v). DuckDB runs the same text in
@@ -19,6 +20,7 @@ this process over views of the Parquet files (python duckdb, the one the reposit
 """
 import argparse
 import csv
+import decimal
 import io
 import math
 import os
@@ -32,8 +34,8 @@ REPO = Path(__file__).resolve().parents[2]
 TABLES = ["customer", "lineitem", "nation", "orders", "part", "partsupp", "region", "supplier"]
 
 
-def generate(sf: str, data: Path) -> Path:
-    out = data / f"tpch-sf{sf}"
+def generate(sf: str, data: Path, types: str) -> Path:
+    out = data / (f"tpch-sf{sf}" if types == "decimal" else f"tpch-sf{sf}-double")
     if (out / "q22.sql").exists():
         return out
     venv = data / "venv-tpch"
@@ -52,8 +54,8 @@ c.execute(f"LOAD '{{ext}}'")
 c.execute("CALL dbgen(sf={sf})")
 for t in {TABLES!r}:
     cols = c.execute(f"DESCRIBE {{t}}").fetchall()
-    sel = ", ".join(f'CAST("{{n}}" AS DOUBLE) AS "{{n}}"' if ty.startswith("DECIMAL") else f'"{{n}}"'
-                    for n, ty, *_ in cols)
+    sel = ", ".join(f'CAST("{{n}}" AS DOUBLE) AS "{{n}}"' if ty.startswith("DECIMAL") and {types!r} == "double"
+                    else f'"{{n}}"' for n, ty, *_ in cols)
     c.execute(f"COPY (SELECT {{sel}} FROM {{t}}) TO '{out}/{{t}}.parquet' (FORMAT parquet)")
 for n, q in c.execute("SELECT query_nr, query FROM tpch_queries()").fetchall():
     open(f"{out}/q{{n:02d}}.sql", "w").write(q)
@@ -78,6 +80,8 @@ def ensure_store(strata: Path, tables: Path) -> Path:
 def cell(value):
     if value is None or value == "":
         return None
+    if isinstance(value, decimal.Decimal):
+        return value
     if hasattr(value, "isoformat"):
         return value.isoformat(sep=" ") if hasattr(value, "hour") else value.isoformat()
     try:
@@ -86,7 +90,11 @@ def cell(value):
         return str(value)
 
 
-def same(a, b) -> bool:
+def same(got, expected) -> bool:
+    """Strata's CSV cell `got` (parsed by `cell`) against DuckDB's value: decimals exactly, with their scale."""
+    if isinstance(expected, decimal.Decimal):
+        return isinstance(got, str) and got == format(expected, "f")
+    a, b = got, expected
     if isinstance(a, float) and isinstance(b, float):
         return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
     return a == b
@@ -99,11 +107,13 @@ def main():
     parser.add_argument("--queries", default=",".join(str(i) for i in range(1, 23)))
     parser.add_argument("--memory-limit")
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--types", choices=["decimal", "double"], default="decimal",
+                        help="keep TPC-H's DECIMAL columns (default) or write them as DOUBLE")
     parser.add_argument("--strata", default=str(REPO / ".build" / "release" / "strata"))
     args = parser.parse_args()
     import duckdb
 
-    tables = generate(args.sf, Path(args.data).resolve())
+    tables = generate(args.sf, Path(args.data).resolve(), args.types)
     strata = Path(args.strata)
     store = ensure_store(strata, tables)
     con = duckdb.connect()
@@ -113,7 +123,7 @@ def main():
     for t in TABLES:
         con.execute(f"CREATE VIEW {t} AS SELECT * FROM read_parquet('{tables / (t + '.parquet')}')")
     passed = 0
-    print(f"TPC-H SF{args.sf}, {args.threads} threads, memory limit {args.memory_limit or 'none'}")
+    print(f"TPC-H SF{args.sf} ({args.types}), {args.threads} threads, memory limit {args.memory_limit or 'none'}")
     print("| query | Strata s / RSS | DuckDB s | answer |")
     print("|---|---|---|---|")
     for n in [int(q) for q in args.queries.split(",")]:
@@ -132,7 +142,10 @@ def main():
             message = next((line for line in run.stderr.splitlines() if "error" in line), "failed")
             print(f"| Q{n} | error | {duck:.3f} | {message[:80]} |")
             continue
-        got = [[cell(v) for v in row] for row in list(csv.reader(io.StringIO(run.stdout)))[1:]]
+        rows = list(csv.reader(io.StringIO(run.stdout)))[1:]
+        # Cells where DuckDB has a decimal stay text, so the comparison sees Strata's exact digits.
+        got = [[v if i < len(e) and isinstance(e[i], decimal.Decimal) and v != "" else cell(v)
+                for i, v in enumerate(row)] for row, e in zip(rows, expected + [[]] * len(rows))]
         ok = len(got) == len(expected) and all(len(a) == len(b) and all(map(same, a, b))
                                                 for a, b in zip(got, expected))
         passed += ok

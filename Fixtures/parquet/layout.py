@@ -101,11 +101,26 @@ def file_metadata(data: bytes) -> dict:
 
 def describe(path: str) -> dict:
     """{"created_by", "row_groups", "columns": {name: {"physical", "codec", "pages", "dictionary_pages",
-    "page_types", "encodings"}}} with pages counted over all row groups; encodings are those of the data
-    pages (a dictionary page's entries are always PLAIN)."""
+    "page_types", "encodings"[, "type_length"]}}} with pages counted over all row groups; encodings are those of the
+    data pages (a dictionary page's entries are always PLAIN); type_length only where the schema gives one
+    (FIXED_LEN_BYTE_ARRAY)."""
     with open(path, "rb") as f:
         data = f.read()
     meta = file_metadata(data)
+    # Leaf schema elements by dotted path: FIXED_LEN_BYTE_ARRAY's type_length.
+    type_lengths: dict[str, int] = {}
+    elements = iter(meta.get(2, [])[1:])
+
+    def walk(prefix: str, children: int) -> None:
+        for _ in range(children):
+            element = next(elements)
+            name = prefix + element[4].decode()
+            if element.get(5):
+                walk(name + ".", element[5])
+            elif 2 in element:
+                type_lengths[name] = element[2]
+
+    walk("", (meta.get(2) or [{}])[0].get(5, 0))
     columns: dict[str, dict] = {}
     for rg in meta.get(4, []):
         for chunk in rg[1]:
@@ -115,6 +130,8 @@ def describe(path: str) -> dict:
                 "physical": PHYSICAL[cm[1]], "codec": CODECS[cm[4]], "data_pages": 0, "dictionary_pages": 0,
                 "page_types": set(), "encodings": set(),
             })
+            if name in type_lengths:
+                info["type_length"] = type_lengths[name]
             # The chunk starts at the dictionary page if there is one. Writers are inconsistent: some write a
             # dictionary offset of 0 for "none", and pyarrow's 0-row chunks have data_page_offset 0.
             offsets = [o for o in (cm.get(11), cm[9]) if o and o >= 4]

@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Generates the cross-engine Parquet interop fixtures in this directory.
 
-    python3 Fixtures/parquet/make_fixtures.py            # from the repository root
+    python3 Fixtures/parquet/make_fixtures.py            # from the repository root: every fixture
+    python3 Fixtures/parquet/make_fixtures.py NAME ...   # only these fixtures (and README.md); the others keep
+                                                         # their bytes (everything is generated in a temporary
+                                                         # directory and only NAME.* are copied over)
 
 Every readable fixture NAME.parquet gets
   NAME.schema.json     [{"name", "type" (Strata type), "nullable", "arrow_type", "physical", "codec", "encodings",
@@ -13,16 +16,21 @@ and every fixture Strata must reject gets
 Expected values are computed from the generator's own source values, then checked against what pyarrow and DuckDB
 read back from the written file, so a writer that silently changed a value would stop the generator. Data is
 drawn from seeded random.Random instances: the same library versions regenerate identical files.
+
+thrift_footer_pyarrow.parquet belongs to make_thrift_fixture.py and is left alone.
 """
 
 from __future__ import annotations
 
+import decimal
 import json
 import math
 import os
 import random
+import shutil
 import struct
 import sys
+import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -35,7 +43,13 @@ import pyarrow as pa  # noqa: E402
 import pyarrow.parquet as pq  # noqa: E402
 
 import canonical  # noqa: E402
+import handcraft  # noqa: E402
 import layout  # noqa: E402
+
+# Files in this directory written by other scripts.
+OTHER_FILES = {"thrift_footer_pyarrow.parquet"}
+# Where fixtures are written (a temporary directory when only some are regenerated).
+OUT = HERE
 
 INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
@@ -51,8 +65,8 @@ ARROW_TYPE = {
 BASE_COLUMNS = [("b", "bool"), ("i32", "int32"), ("i64", "int64"), ("f32", "float"), ("f64", "double"),
                 ("s", "string"), ("d", "date"), ("ts", "timestamp")]
 
-# file name -> (what it covers, [(column, note)] extra notes)
-DESCRIPTIONS: dict[str, str] = {}
+# fixture name -> (what it covers, row count)
+DESCRIPTIONS: dict[str, tuple[str, int]] = {}
 ERRORS: dict[str, dict] = {}
 
 
@@ -143,6 +157,8 @@ def arrow_table(columns, data, arrow_types=None, nullable=True) -> pa.Table:
     fields, arrays = [], []
     for name, st in columns:
         t = arrow_types.get(name, ARROW_TYPE.get(st))
+        if t is None and canonical.decimal_type(st):
+            t = pa.decimal128(*canonical.decimal_type(st))
         fields.append(pa.field(name, t, nullable=nullable))
         arrays.append(pa.array(data[name], type=t))
     return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
@@ -152,7 +168,7 @@ def arrow_table(columns, data, arrow_types=None, nullable=True) -> pa.Table:
 
 
 def path(name: str, suffix: str = ".parquet") -> str:
-    return os.path.join(HERE, name + suffix)
+    return os.path.join(OUT, name + suffix)
 
 
 def finish(name: str, columns, expected_rows: list[dict], description: str, notes: dict | None = None,
@@ -184,9 +200,7 @@ def finish(name: str, columns, expected_rows: list[dict], description: str, note
     with open(path(name, ".schema.json"), "w", encoding="utf-8") as f:
         f.write("[\n" + ",\n".join(" " + json.dumps(c, ensure_ascii=False) for c in schema) + "\n]\n")
     canonical.write_jsonl(path(name, ".expected.jsonl"), expected_rows)
-    DESCRIPTIONS[name] = description + f" Rows: {len(expected_rows)}; row groups: {info['row_groups']};" \
-        f" codec: {', '.join(sorted({c['codec'] for c in info['columns'].values()}))}; written by" \
-        f" `{info['created_by'].split(' (build')[0]}`."
+    DESCRIPTIONS[name] = (description, len(expected_rows))
 
 
 def expected_from_source(columns, data, convert=None) -> list[dict]:
@@ -415,6 +429,209 @@ def polars_fixtures() -> None:
                f" (polars writes codec {codec}" + (" for compression='lz4'" if kwargs else ", its default") + ").")
 
 
+# ---- decimals ---------------------------------------------------------------------------------------------------
+
+
+def dec(unscaled: int, scale: int) -> decimal.Decimal:
+    """The exact decimal unscaled * 10^-scale (Decimal's string constructor does not round)."""
+    return decimal.Decimal(f"{unscaled}E-{scale}")
+
+
+def decimal_values(rng: random.Random, precision: int, scale: int, n: int, null_rate: float = 0.08,
+                   pool: int | None = None) -> list:
+    """Decimal(precision, scale) values: the extremes ±(10^p - 1), zero, ±1 unit, ±0.5, ±1, the two's complement
+    boundaries that fit (unscaled 2^k - 1, 2^k, -2^k, -2^k - 1 for k = 7, 8, 15, 16, 31, 32, 63, 64, 95, 96, 126) and
+    a NULL first, shuffled, then random values of every magnitude (or drawn from `pool` distinct values, for
+    dictionary encoding) with NULLs."""
+    top = 10**precision - 1
+    head = [top, -top, 0, 1, -1, None, top - 1, -top + 1]
+    if scale > 0:
+        head += [5 * 10**(scale - 1), -5 * 10**(scale - 1)]
+    if precision > scale:
+        head += [10**scale, -(10**scale)]
+    for bits in (7, 8, 15, 16, 31, 32, 63, 64, 95, 96, 126):
+        for u in (2**bits - 1, 2**bits, -(2**bits), -(2**bits) - 1):
+            if abs(u) <= top:
+                head.append(u)
+    rng.shuffle(head)
+    choices = None
+    if pool:
+        choices = [rng.randint(-top, top) // 10**rng.randint(0, precision - 1) for _ in range(pool)]
+    values = head[:n]
+    while len(values) < n:
+        if rng.random() < null_rate:
+            values.append(None)
+        elif choices:
+            values.append(rng.choice(choices))
+        else:
+            digits = rng.randint(1, precision)
+            values.append(rng.randint(-(10**digits - 1), 10**digits - 1))
+    return [None if u is None else dec(u, scale) for u in values]
+
+
+def decimal_notes(name: str, columns, extra: dict | None = None) -> dict:
+    """Per-column notes "DECIMAL(p,s) in <physical>[(length)]" from the written file (plus `extra` text)."""
+    info = layout.describe(path(name))["columns"]
+    notes = {}
+    for col, st in columns:
+        d = canonical.decimal_type(st)
+        if d is None:
+            continue
+        c = info[col]
+        physical = c["physical"] + (f"({c['type_length']})" if c["physical"] == "FIXED_LEN_BYTE_ARRAY" else "")
+        notes[col] = f"DECIMAL({d[0]},{d[1]}) in {physical}" + ((extra or {}).get(col, ""))
+    return notes
+
+
+def check_physical(name: str, expected: dict[str, str]) -> None:
+    info = layout.describe(path(name))["columns"]
+    for col, physical in expected.items():
+        got = info[col]["physical"] + (f"({info[col]['type_length']})" if "(" in physical else "")
+        assert got == physical, (name, col, got, physical)
+
+
+def decimal_fixtures() -> None:
+    # pyarrow with store_decimal_as_integer=True: precision <= 9 in INT32, <= 18 in INT64, above in FLBA(16).
+    rng = random.Random(401)
+    n = 300
+    cols = [("id", "int32"), ("dec9_2_int32", "decimal(9,2)"), ("dec4_4_int32", "decimal(4,4)"),
+            ("dec1_0_int32", "decimal(1,0)"), ("dec18_4_int64_dict", "decimal(18,4)"),
+            ("dec18_0_int64", "decimal(18,0)"), ("dec38_10_flba", "decimal(38,10)")]
+    data = {"id": list(range(n))}
+    for col, st in cols[1:]:
+        p, s = canonical.decimal_type(st)
+        data[col] = decimal_values(rng, p, s, n, pool=24 if col.endswith("_dict") else None)
+    data["dec38_10_flba"][:4] = [dec(10**38 - 1, 10), dec(-(10**38 - 1), 10),
+                                 decimal.Decimal("12345678901234567890.0123456789"),
+                                 decimal.Decimal("-12345678901234567890.0123456789")]
+    pq.write_table(arrow_table(cols, data), path("pa_decimal"), compression="snappy", store_decimal_as_integer=True,
+                   row_group_size=150, data_page_size=256, write_batch_size=32,
+                   use_dictionary=["dec18_4_int64_dict"])
+    check_physical("pa_decimal", {"dec9_2_int32": "INT32", "dec4_4_int32": "INT32", "dec1_0_int32": "INT32",
+                                  "dec18_4_int64_dict": "INT64", "dec18_0_int64": "INT64",
+                                  "dec38_10_flba": "FIXED_LEN_BYTE_ARRAY(16)"})
+    info = layout.describe(path("pa_decimal"))
+    assert info["row_groups"] == 2 and info["columns"]["dec18_4_int64_dict"]["dictionary_pages"] == 2, info
+    assert "RLE_DICTIONARY" in info["columns"]["dec18_4_int64_dict"]["encodings"], info
+    assert info["columns"]["dec38_10_flba"]["encodings"] == ["PLAIN"], info
+    finish("pa_decimal", cols, expected_from_source(cols, data),
+           "pyarrow decimal128 with `store_decimal_as_integer=True`: DECIMAL(p<=9) in INT32, DECIMAL(p<=18) in INT64,"
+           " DECIMAL(38,10) in FIXED_LEN_BYTE_ARRAY(16) with values beyond 64 bits (±(10^38-1)/10^10,"
+           " ±12345678901234567890.0123456789, ±2^126 unscaled). Each column holds ±(10^p-1), 0, ±1 unit, ±0.5,"
+           " the two's complement boundaries that fit, NULLs and random magnitudes; scale 0 and scale = precision"
+           " (decimal(4,4)). Two row groups, several PLAIN pages per chunk; dec18_4_int64_dict dictionary-encoded.",
+           decimal_notes("pa_decimal", cols, {"dec18_4_int64_dict": ", RLE_DICTIONARY"}))
+
+    # pyarrow default writing: every decimal in FIXED_LEN_BYTE_ARRAY of the fewest bytes for the precision,
+    # dictionary encoded (pyarrow's default).
+    rng = random.Random(402)
+    n = 200
+    cols = [("dec9_2", "decimal(9,2)"), ("dec10_2", "decimal(10,2)"), ("dec18_4", "decimal(18,4)"),
+            ("dec19_0", "decimal(19,0)"), ("dec38_10", "decimal(38,10)"), ("dec38_38", "decimal(38,38)")]
+    data = {}
+    for col, st in cols:
+        p, s = canonical.decimal_type(st)
+        data[col] = decimal_values(rng, p, s, n)
+    data["dec10_2"][:4] = [decimal.Decimal("12345678.90"), decimal.Decimal("-0.01"), None, decimal.Decimal("0.00")]
+    data["dec38_38"][:2] = [decimal.Decimal("0.12345678901234567890123456789012345678"),
+                            decimal.Decimal("-0.99999999999999999999999999999999999999")]
+    pq.write_table(arrow_table(cols, data), path("pa_decimal_flba"))
+    check_physical("pa_decimal_flba", {"dec9_2": "FIXED_LEN_BYTE_ARRAY(4)", "dec10_2": "FIXED_LEN_BYTE_ARRAY(5)",
+                                       "dec18_4": "FIXED_LEN_BYTE_ARRAY(8)", "dec19_0": "FIXED_LEN_BYTE_ARRAY(9)",
+                                       "dec38_10": "FIXED_LEN_BYTE_ARRAY(16)", "dec38_38": "FIXED_LEN_BYTE_ARRAY(16)"})
+    finish("pa_decimal_flba", cols, expected_from_source(cols, data),
+           "pyarrow decimal128, default writing: every DECIMAL in FIXED_LEN_BYTE_ARRAY of the fewest bytes for its"
+           " precision (4, 5, 8, 9, 16), big-endian two's complement, dictionary encoded (pyarrow's default). Same"
+           " kinds of values as pa_decimal; decimal(38,38) holds ±0.999…9 (38 nines).",
+           decimal_notes("pa_decimal_flba", cols))
+
+    # BYTE_ARRAY decimals, which no library here writes: hand-crafted (handcraft.py), UNCOMPRESSED, V1 pages.
+    rng = random.Random(403)
+    n = 120
+    cols = [("id", "int32"), ("dec9_2", "decimal(9,2)"), ("dec38_10", "decimal(38,10)"),
+            ("dec18_4_dict", "decimal(18,4)"), ("dec5_0_padded", "decimal(5,0)")]
+    data = {"id": list(range(n))}
+    for col, st in cols[1:]:
+        p, s = canonical.decimal_type(st)
+        data[col] = decimal_values(rng, p, s, n, pool=12 if col.endswith("_dict") else None)
+    data["dec38_10"][:3] = [dec(10**38 - 1, 10), dec(-(10**38 - 1), 10),
+                            decimal.Decimal("12345678901234567890.0123456789")]
+    unscaled = {col: [None if v is None else canonical.decimal_unscaled(v, canonical.decimal_type(st)[1])
+                      for v in data[col]] for col, st in cols[1:]}
+    pad = [rng.randint(1, 16) for _ in range(n)]
+    columns = [
+        handcraft.Column("id", handcraft.INT32, data["id"], optional=False),
+        handcraft.Column("dec9_2", handcraft.BYTE_ARRAY,
+                         [None if u is None else handcraft.twos_complement(u) for u in unscaled["dec9_2"]],
+                         decimal=(9, 2)),
+        handcraft.Column("dec38_10", handcraft.BYTE_ARRAY,
+                         [None if u is None else handcraft.twos_complement(u) for u in unscaled["dec38_10"]],
+                         decimal=(38, 10), page_rows=25),
+        handcraft.Column("dec18_4_dict", handcraft.BYTE_ARRAY,
+                         [None if u is None else handcraft.twos_complement(u) for u in unscaled["dec18_4_dict"]],
+                         decimal=(18, 4), dictionary=True, page_rows=40),
+        # Longer than needed: sign-extended to 1..16 bytes (the spec asks writers for the fewest bytes; readers
+        # must take any length up to 16).
+        handcraft.Column("dec5_0_padded", handcraft.BYTE_ARRAY,
+                         [None if u is None else handcraft.twos_complement(u, max(k, len(handcraft.twos_complement(u))))
+                          for u, k in zip(unscaled["dec5_0_padded"], pad)],
+                         decimal=(5, 0)),
+    ]
+    handcraft.write(path("hand_decimal_byte_array"), columns, row_group_rows=60)
+    check_physical("hand_decimal_byte_array", {c: "BYTE_ARRAY" for c, _ in cols[1:]})
+    finish("hand_decimal_byte_array", cols, expected_from_source(cols, data),
+           "Hand-crafted by `handcraft.py` (no library here writes it): DECIMAL in BYTE_ARRAY, big-endian two's"
+           " complement of the unscaled value in the fewest bytes (dec9_2, dec38_10 up to 16 bytes,"
+           " dec18_4_dict through a PLAIN dictionary page and RLE_DICTIONARY pages) or sign-extended to 1..16 bytes"
+           " (dec5_0_padded); id INT32 REQUIRED; ConvertedType DECIMAL plus LogicalType DECIMAL; no statistics;"
+           " two row groups, dec38_10 in pages of 25 rows; same kinds of values as pa_decimal.",
+           decimal_notes("hand_decimal_byte_array", cols, {
+               "dec9_2": ", fewest bytes", "dec38_10": ", fewest bytes",
+               "dec18_4_dict": ", fewest bytes, dictionary", "dec5_0_padded": ", sign-extended to 1..16 bytes"}))
+
+    # DuckDB picks the physical type by precision: INT32 (<= 9), INT64 (<= 18), FIXED_LEN_BYTE_ARRAY(16).
+    rng = random.Random(404)
+    n = 400
+    cols = [("id", "int32"), ("dec4_1", "decimal(4,1)"), ("dec9_3", "decimal(9,3)"), ("dec18_2", "decimal(18,2)"),
+            ("dec38_5", "decimal(38,5)")]
+    data = {"id": list(range(n))}
+    for col, st in cols[1:]:
+        p, s = canonical.decimal_type(st)
+        data[col] = decimal_values(rng, p, s, n)
+    con = duckdb.connect()
+    con.register("src", arrow_table(cols, data))
+    target = path("duckdb_decimal")
+    if os.path.exists(target):
+        os.remove(target)
+    con.execute(f"COPY (SELECT id, CAST(dec4_1 AS DECIMAL(4,1)) AS dec4_1, CAST(dec9_3 AS DECIMAL(9,3)) AS dec9_3,"
+                f" CAST(dec18_2 AS DECIMAL(18,2)) AS dec18_2, CAST(dec38_5 AS DECIMAL(38,5)) AS dec38_5 FROM src"
+                f" ORDER BY id) TO '{target}' (FORMAT parquet)")
+    con.close()
+    check_physical("duckdb_decimal", {"dec4_1": "INT32", "dec9_3": "INT32", "dec18_2": "INT64",
+                                      "dec38_5": "FIXED_LEN_BYTE_ARRAY(16)"})
+    finish("duckdb_decimal", cols, expected_from_source(cols, data),
+           "DuckDB `COPY (SELECT ... CAST(x AS DECIMAL(p,s)) ...) TO ... (FORMAT parquet)`: DECIMAL(4,1) and"
+           " DECIMAL(9,3) in INT32, DECIMAL(18,2) in INT64, DECIMAL(38,5) in FIXED_LEN_BYTE_ARRAY(16); same kinds of"
+           " values as pa_decimal.", decimal_notes("duckdb_decimal", cols))
+
+    # Polars pl.Decimal(precision, scale): INT32 / INT64 / FIXED_LEN_BYTE_ARRAY by precision, like DuckDB.
+    rng = random.Random(405)
+    n = 300
+    cols = [("dec9_2", "decimal(9,2)"), ("dec12_3", "decimal(12,3)"), ("dec38_10", "decimal(38,10)")]
+    data = {}
+    for col, st in cols:
+        p, s = canonical.decimal_type(st)
+        data[col] = decimal_values(rng, p, s, n)
+    df = pl.from_arrow(arrow_table(cols, data))
+    assert df.schema == {"dec9_2": pl.Decimal(9, 2), "dec12_3": pl.Decimal(12, 3),
+                         "dec38_10": pl.Decimal(38, 10)}, df.schema
+    df.write_parquet(path("polars_decimal"))
+    check_physical("polars_decimal", {"dec9_2": "INT32", "dec12_3": "INT64", "dec38_10": "FIXED_LEN_BYTE_ARRAY(16)"})
+    finish("polars_decimal", cols, expected_from_source(cols, data),
+           "polars `write_parquet()` of pl.Decimal(9,2) (INT32), pl.Decimal(12,3) (INT64) and pl.Decimal(38,10)"
+           " (FIXED_LEN_BYTE_ARRAY(16)); same kinds of values as pa_decimal.", decimal_notes("polars_decimal", cols))
+
+
 def bad_fixtures() -> None:
     t = pa.table({"id": pa.array([1, 2, 3, None], pa.int32()),
                   "xs": pa.array([[1, 2], [], None, [None, 9223372036854775807]], pa.list_(pa.int64()))})
@@ -427,18 +644,13 @@ def bad_fixtures() -> None:
     pq.write_table(t, path("err_nested_struct"))
     error_fixture("err_nested_struct", "nested", "unsupported", "column st is struct<a: int64, b: string> (group)")
 
-    import decimal
-    vals = [decimal.Decimal("12345678.90"), decimal.Decimal("-0.01"), None, decimal.Decimal("0.00")]
-    t = pa.table({"id": pa.array([1, 2, 3, 4], pa.int32()), "dec": pa.array(vals, pa.decimal128(10, 2))})
-    pq.write_table(t, path("err_decimal"))
-    error_fixture("err_decimal", "unsupported", "unsupported",
-                  "column dec is DECIMAL(10, 2) in FIXED_LEN_BYTE_ARRAY; Strata has no decimal type")
-    vals = [decimal.Decimal("1234567.89"), decimal.Decimal("-0.01"), None, decimal.Decimal("0.00")]
-    t = pa.table({"id": pa.array([1, 2, 3, 4], pa.int32()), "dec": pa.array(vals, pa.decimal128(9, 2))})
-    pq.write_table(t, path("err_decimal_int32"), store_decimal_as_integer=True)
-    assert layout.describe(path("err_decimal_int32"))["columns"]["dec"]["physical"] == "INT32"
-    error_fixture("err_decimal_int32", "unsupported", "unsupported",
-                  "column dec is DECIMAL(9, 2) stored as INT32: must be rejected, not read as int32")
+    # DECIMAL wider than 38 digits: no Strata type holds it (DuckDB reads such columns as DOUBLE, Strata refuses).
+    t = pa.table({"id": pa.array([1, 2, 3], pa.int32()),
+                  "dec": pa.array([dec(10**39 - 1, 2), None, dec(-5, 2)], pa.decimal256(39, 2))})
+    pq.write_table(t, path("err_decimal_precision39"))
+    assert layout.describe(path("err_decimal_precision39"))["columns"]["dec"]["physical"] == "FIXED_LEN_BYTE_ARRAY"
+    error_fixture("err_decimal_precision39", "unsupported", "unsupported",
+                  "column dec is DECIMAL(39,2) (FIXED_LEN_BYTE_ARRAY(17), Arrow decimal256): precision above 38")
 
     with open(path("pa_small_ints"), "rb") as f:
         good = f.read()
@@ -468,26 +680,31 @@ def write_readme() -> None:
         "",
         "## Provenance",
         "",
-        f"- Python {sys.version.split()[0]}, pyarrow {pa.__version__}, duckdb {duckdb.__version__},"
-        f" polars {pl.__version__}",
-        "- Regenerate from the repository root: `python3 Fixtures/parquet/make_fixtures.py`",
+        f"- Last run: Python {sys.version.split()[0]}, pyarrow {pa.__version__}, duckdb {duckdb.__version__},"
+        f" polars {pl.__version__}; the table gives each file's own writer",
+        "  (`created_by`): files not named in the last run may come from older versions.",
+        "- Regenerate from the repository root: `python3 Fixtures/parquet/make_fixtures.py`, or only some fixtures",
+        "  (and this README): `python3 Fixtures/parquet/make_fixtures.py NAME ...`",
         "  (seeded; the same library versions produce byte-identical files, newer versions may change the bytes",
         "  but not the expected values). The generator asserts that pyarrow and DuckDB read back exactly the",
-        "  expected values before writing them.",
+        "  expected values before writing them. `hand_*` files are written byte by byte by `handcraft.py`;",
+        "  `thrift_footer_pyarrow.parquet` comes from `make_thrift_fixture.py`.",
         "- `layout.py` reads codecs, page types and encodings from the Thrift page headers; they are recorded per",
         "  column in each `*.schema.json`.",
         "",
         "## File formats",
         "",
         "- `NAME.schema.json` for a readable file: a JSON array, one object per column in file order. `name` and",
-        "  `type` (Strata type: bool, int32, int64, float, double, string, date, timestamp) are what the reader must",
-        "  produce; `nullable`, `arrow_type`, `physical`, `codec`, `encodings`, `data_pages`, `dictionary_pages`",
-        "  and `note` document the file.",
+        "  `type` (Strata type: bool, int32, int64, float, double, string, date, timestamp, or decimal(P,S) written",
+        "  without spaces, e.g. `decimal(10,2)`) are what the reader must produce; `nullable`, `arrow_type`,",
+        "  `physical`, `codec`, `encodings`, `data_pages`, `dictionary_pages` and `note` document the file.",
         "- `NAME.expected.jsonl`: one JSON object per row, keys in column order, values in the canonical form of",
         "  `Tests/interop/canonical.py`: null -> null; bool -> true/false; int32 -> number; int64 -> string of the",
         "  decimal; float/double -> string of the shortest round-trip decimal in Python repr() style (float:",
         "  shortest for the 32-bit value, e.g. \"0.1\"), with \"nan\", \"inf\", \"-inf\", \"-0.0\"; string -> string;",
-        "  date -> \"YYYY-MM-DD\"; timestamp -> string of integer microseconds since the epoch, UTC.",
+        "  date -> \"YYYY-MM-DD\"; timestamp -> string of integer microseconds since the epoch, UTC;",
+        "  decimal(P,S) -> string of the exact value with exactly S digits after the point (\"12.30\", \"-0.01\",",
+        "  \"0.00\", \"-0.5000\"; no point when S = 0: \"5\"; never \"-0\"), compared as text.",
         "  Compare float/double by parsing the string (NaN equals NaN; -0.0 differs from 0.0) or by string.",
         "- `NAME.schema.json` for a file Strata must reject: `{\"expect_error\": S, \"error_code\": C, \"reason\": ...}`.",
         "  The error's description must contain S (case-insensitive); C is the expected `StrataError.Code`.",
@@ -499,7 +716,10 @@ def write_readme() -> None:
         "- TIMESTAMP in MILLIS / MICROS / NANOS, isAdjustedToUTC true or false -> timestamp (µs). Millis * 1000;",
         "  nanos floor-divided by 1000 (toward negative infinity). Naive (isAdjustedToUTC=false) values are read",
         "  as if they were UTC.",
-        "- Nested columns (list, struct) -> error \"nested\"; DECIMAL (any physical type) -> error \"unsupported\".",
+        "- DECIMAL(P,S) with P <= 38 in INT32, INT64, FIXED_LEN_BYTE_ARRAY or BYTE_ARRAY (big-endian two's",
+        "  complement of the unscaled value, any length up to 16 bytes) -> decimal(P,S), the same precision and",
+        "  scale. P > 38 -> error \"unsupported\" (DuckDB would read it as DOUBLE).",
+        "- Nested columns (list, struct) -> error \"nested\".",
         "",
         "## Readable files",
         "",
@@ -509,7 +729,11 @@ def write_readme() -> None:
     for f in parquet_files:
         name = f[: -len(".parquet")]
         if name in DESCRIPTIONS:
-            lines.append(f"| `{f}` | {sizes[f]:,} B | {DESCRIPTIONS[name]} |")
+            description, rows = DESCRIPTIONS[name]
+            info = layout.describe(os.path.join(HERE, f))
+            codecs = ", ".join(sorted({c["codec"] for c in info["columns"].values()}))
+            lines.append(f"| `{f}` | {sizes[f]:,} B | {description} Rows: {rows}; row groups: {info['row_groups']};"
+                         f" codec: {codecs}; written by `{info['created_by'].split(' (build')[0]}`. |")
     lines += ["", "## Files Strata must reject", "", "| file | size | expect_error | error_code | why |",
               "|---|---|---|---|---|"]
     for f in parquet_files:
@@ -522,14 +746,49 @@ def write_readme() -> None:
         f.write("\n".join(lines))
 
 
-def main() -> None:
-    for f in os.listdir(HERE):
-        if f.endswith((".parquet", ".expected.jsonl", ".schema.json")):
-            os.remove(os.path.join(HERE, f))
+FIXTURE_SUFFIXES = (".parquet", ".expected.jsonl", ".schema.json")
+
+
+def fixture_name(file: str) -> str | None:
+    for suffix in FIXTURE_SUFFIXES:
+        if file.endswith(suffix) and file not in OTHER_FILES:
+            return file[: -len(suffix)]
+    return None
+
+
+def generate_all() -> None:
     pyarrow_fixtures()
     duckdb_fixtures()
     polars_fixtures()
+    decimal_fixtures()
     bad_fixtures()
+
+
+def main(names: list[str]) -> None:
+    global OUT
+    if not names:
+        for f in os.listdir(HERE):
+            if fixture_name(f) is not None:
+                os.remove(os.path.join(HERE, f))
+        generate_all()
+    else:
+        # Generate everything elsewhere (the descriptions and the checks of every fixture run as usual), then
+        # replace only the named fixtures, and remove files of fixtures the generator no longer makes.
+        with tempfile.TemporaryDirectory(prefix="strata-parquet-fixtures-") as tmp:
+            OUT = tmp
+            generate_all()
+            OUT = HERE
+            known = set(DESCRIPTIONS) | set(ERRORS)
+            unknown = sorted(set(names) - known)
+            if unknown:
+                sys.exit(f"unknown fixtures: {', '.join(unknown)} (known: {', '.join(sorted(known))})")
+            for f in sorted(os.listdir(HERE)):
+                name = fixture_name(f)
+                if name is not None and (name in names or name not in known):
+                    os.remove(os.path.join(HERE, f))
+            for f in sorted(os.listdir(tmp)):
+                if fixture_name(f) in names:
+                    shutil.copyfile(os.path.join(tmp, f), os.path.join(HERE, f))
     write_readme()
     total = 0
     for f in sorted(os.listdir(HERE)):
@@ -541,4 +800,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -86,6 +86,17 @@ struct ColumnConverter {
             return convert(c, plan, Int64(0), ColumnData.int64) { p, n in ValueParser.timestamp(p, n, lenient: true) }
         case .string:
             return convertStrings(c)
+        case let .decimal(precision, scale):
+            let (p, s) = (Int(precision), Int(scale))
+            if plan.type.isWideDecimal {
+                return convert(c, plan, Int128(0), ColumnData.int128) { text, n in
+                    DecimalMath.parse(UnsafeRawBufferPointer(start: text, count: n), precision: p, scale: s)
+                }
+            }
+            return convert(c, plan, Int64(0), ColumnData.int64) { text, n in
+                DecimalMath.parse(UnsafeRawBufferPointer(start: text, count: n), precision: p, scale: s)
+                    .map { Int64(truncatingIfNeeded: $0) }
+            }
         }
     }
 

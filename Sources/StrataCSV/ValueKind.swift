@@ -84,7 +84,7 @@ package struct ColumnTypeState: Sendable, Hashable {
         switch otherType {
         case .bool: absorb(.bool)
         case .int32, .int64: absorb(.integer)
-        case .float, .double: absorb(.double)
+        case .float, .double, .decimal: absorb(.double)
         case .date: absorb(.date)
         case .timestamp: absorb(.timestamp)
         case .string: absorb(.string)

@@ -38,6 +38,7 @@ private struct ColumnAppender {
     private var bools: [Bool] = []
     private var ints32: [Int32] = []
     private var ints64: [Int64] = []
+    private var ints128: [Int128] = []
     private var floats: [Float] = []
     private var doubles: [Double] = []
     private var strings = StringBuffer()
@@ -46,10 +47,11 @@ private struct ColumnAppender {
 
     init(type: DataType, rows: Int, stringBytes: Int) {
         self.type = type
-        switch type {
+        switch type.storage {
         case .bool: bools.reserveCapacity(rows)
-        case .int32, .date: ints32.reserveCapacity(rows)
-        case .int64, .timestamp: ints64.reserveCapacity(rows)
+        case .int32: ints32.reserveCapacity(rows)
+        case .int64: ints64.reserveCapacity(rows)
+        case .int128: ints128.reserveCapacity(rows)
         case .float: floats.reserveCapacity(rows)
         case .double: doubles.reserveCapacity(rows)
         case .string: strings.reserve(count: rows, byteCount: stringBytes)
@@ -74,6 +76,7 @@ private struct ColumnAppender {
         case let .bool(v): bools.append(contentsOf: v)
         case let .int32(v): ints32.append(contentsOf: v)
         case let .int64(v): ints64.append(contentsOf: v)
+        case let .int128(v): ints128.append(contentsOf: v)
         case let .float(v): floats.append(contentsOf: v)
         case let .double(v): doubles.append(contentsOf: v)
         case let .string(v): try strings.append(contentsOf: v)
@@ -83,10 +86,11 @@ private struct ColumnAppender {
 
     func finish(rows: Int) -> Column {
         let data: ColumnData
-        switch type {
+        switch type.storage {
         case .bool: data = .bool(bools)
-        case .int32, .date: data = .int32(ints32)
-        case .int64, .timestamp: data = .int64(ints64)
+        case .int32: data = .int32(ints32)
+        case .int64: data = .int64(ints64)
+        case .int128: data = .int128(ints128)
         case .float: data = .float(floats)
         case .double: data = .double(doubles)
         case .string: data = .string(strings)

@@ -5,6 +5,7 @@ public struct ColumnBuilder: Sendable {
     private var bools: [Bool] = []
     private var ints32: [Int32] = []
     private var ints64: [Int64] = []
+    private var ints128: [Int128] = []
     private var floats: [Float] = []
     private var doubles: [Double] = []
     private var strings = StringBuffer()
@@ -15,10 +16,11 @@ public struct ColumnBuilder: Sendable {
     public init(type: DataType, capacity: Int = 0) {
         self.type = type
         validity = ValidityMask(count: 0, allValid: true)
-        switch type {
+        switch type.storage {
         case .bool: bools.reserveCapacity(capacity)
-        case .int32, .date: ints32.reserveCapacity(capacity)
-        case .int64, .timestamp: ints64.reserveCapacity(capacity)
+        case .int32: ints32.reserveCapacity(capacity)
+        case .int64: ints64.reserveCapacity(capacity)
+        case .int128: ints128.reserveCapacity(capacity)
         case .float: floats.reserveCapacity(capacity)
         case .double: doubles.reserveCapacity(capacity)
         case .string: strings.reserve(count: capacity, byteCount: capacity * 8)
@@ -32,10 +34,11 @@ public struct ColumnBuilder: Sendable {
     public mutating func appendNull() {
         hasNull = true
         validity.append(false)
-        switch type {
+        switch type.storage {
         case .bool: bools.append(false)
-        case .int32, .date: ints32.append(0)
-        case .int64, .timestamp: ints64.append(0)
+        case .int32: ints32.append(0)
+        case .int64: ints64.append(0)
+        case .int128: ints128.append(0)
         case .float: floats.append(0)
         case .double: doubles.append(0)
         case .string: strings.appendEmpty()
@@ -53,6 +56,12 @@ public struct ColumnBuilder: Sendable {
         case let (.float, .float(v)): append(v)
         case let (.double, .double(v)): append(v)
         case let (.string, .string(v)): try append(v)
+        case let (.decimal(precision, scale), .decimal(units, _, from)):
+            guard let rescaled = DecimalMath.rescale(units.value, from: Int(from), to: Int(scale)),
+                  DecimalMath.fits(rescaled, precision: Int(precision)) else {
+                throw StrataError(.invalidData, "value \(value) does not fit a \(type) column")
+            }
+            append(decimalUnits: rescaled)
         default:
             throw StrataError(.schemaMismatch, "value \(value) does not fit a \(type) column")
         }
@@ -73,6 +82,22 @@ public struct ColumnBuilder: Sendable {
     /// Appends an `Int64` (also for `timestamp` columns).
     public mutating func append(_ v: Int64) {
         ints64.append(v)
+        validity.append(true)
+    }
+
+    /// Appends a decimal as units of the column's scale (the caller checks its precision).
+    public mutating func append(decimalUnits v: Int128) {
+        if type.isWideDecimal {
+            ints128.append(v)
+        } else {
+            ints64.append(Int64(truncatingIfNeeded: v))
+        }
+        validity.append(true)
+    }
+
+    /// Appends an `Int128` (a decimal column of precision above 18).
+    public mutating func append(_ v: Int128) {
+        ints128.append(v)
         validity.append(true)
     }
 
@@ -103,10 +128,11 @@ public struct ColumnBuilder: Sendable {
     /// The finished column.
     public func finish() -> Column {
         let data: ColumnData
-        switch type {
+        switch type.storage {
         case .bool: data = .bool(bools)
-        case .int32, .date: data = .int32(ints32)
-        case .int64, .timestamp: data = .int64(ints64)
+        case .int32: data = .int32(ints32)
+        case .int64: data = .int64(ints64)
+        case .int128: data = .int128(ints128)
         case .float: data = .float(floats)
         case .double: data = .double(doubles)
         case .string: data = .string(strings)

@@ -6,6 +6,8 @@ public enum ColumnData: Sendable, Hashable {
     case bool([Bool])
     case int32([Int32])
     case int64([Int64])
+    /// Decimals of precision above 18.
+    case int128([Int128])
     case float([Float])
     case double([Double])
     case string(StringBuffer)
@@ -16,6 +18,7 @@ public enum ColumnData: Sendable, Hashable {
         case let .bool(v): v.count
         case let .int32(v): v.count
         case let .int64(v): v.count
+        case let .int128(v): v.count
         case let .float(v): v.count
         case let .double(v): v.count
         case let .string(v): v.count
@@ -28,6 +31,8 @@ public enum ColumnData: Sendable, Hashable {
         case (.bool, .bool), (.int32, .int32), (.int32, .date), (.int64, .int64), (.int64, .timestamp),
              (.float, .float), (.double, .double), (.string, .string):
             true
+        case (.int64, .decimal): !type.isWideDecimal
+        case (.int128, .decimal): type.isWideDecimal
         default:
             false
         }
@@ -39,6 +44,7 @@ public enum ColumnData: Sendable, Hashable {
         case let .bool(v): v.count
         case let .int32(v): v.count * 4
         case let .int64(v): v.count * 8
+        case let .int128(v): v.count * 16
         case let .float(v): v.count * 4
         case let .double(v): v.count * 8
         case let .string(v): v.bytes.count + v.offsets.count * 4

@@ -6,6 +6,7 @@ extension Column {
         case let .bool(v): data = .bool(indices.map { v[$0] })
         case let .int32(v): data = .int32(indices.map { v[$0] })
         case let .int64(v): data = .int64(indices.map { v[$0] })
+        case let .int128(v): data = .int128(indices.map { v[$0] })
         case let .float(v): data = .float(indices.map { v[$0] })
         case let .double(v): data = .double(indices.map { v[$0] })
         case let .string(v):
@@ -63,6 +64,7 @@ extension Column {
         case let .bool(v): gathered = .bool(pick(v, false))
         case let .int32(v): gathered = .int32(pick(v, 0))
         case let .int64(v): gathered = .int64(pick(v, 0))
+        case let .int128(v): gathered = .int128(pick(v, 0))
         case let .float(v): gathered = .float(pick(v, 0))
         case let .double(v): gathered = .double(pick(v, 0))
         case let .string(buffer): gathered = .string(try buffer.gather(rows: rows))
@@ -81,10 +83,11 @@ extension Column {
     /// A column of `count` NULLs of `type`.
     package static func nulls(_ type: DataType, count: Int) -> Column {
         let data: ColumnData
-        switch type {
+        switch type.storage {
         case .bool: data = .bool([Bool](repeating: false, count: count))
-        case .int32, .date: data = .int32([Int32](repeating: 0, count: count))
-        case .int64, .timestamp: data = .int64([Int64](repeating: 0, count: count))
+        case .int32: data = .int32([Int32](repeating: 0, count: count))
+        case .int64: data = .int64([Int64](repeating: 0, count: count))
+        case .int128: data = .int128([Int128](repeating: 0, count: count))
         case .float: data = .float([Float](repeating: 0, count: count))
         case .double: data = .double([Double](repeating: 0, count: count))
         case .string:

@@ -64,12 +64,14 @@ package struct MultiSourceGather: Sendable {
             throw StrataError(.internal, "a gather over \(starts.count - 1) sources got \(sources.count)")
         }
         let data: ColumnData
-        switch type {
+        switch type.storage {
         case .bool: data = .bool(try fixed(index, sources, false) { if case let .bool(v) = $0 { v } else { nil } })
-        case .int32, .date:
+        case .int32:
             data = .int32(try fixed(index, sources, 0) { if case let .int32(v) = $0 { v } else { nil } })
-        case .int64, .timestamp:
+        case .int64:
             data = .int64(try fixed(index, sources, 0) { if case let .int64(v) = $0 { v } else { nil } })
+        case .int128:
+            data = .int128(try fixed(index, sources, 0) { if case let .int128(v) = $0 { v } else { nil } })
         case .float: data = .float(try fixed(index, sources, 0) { if case let .float(v) = $0 { v } else { nil } })
         case .double:
             data = .double(try fixed(index, sources, 0) { if case let .double(v) = $0 { v } else { nil } })

@@ -33,14 +33,14 @@ public struct Schema: Sendable, Hashable, Codable, CustomStringConvertible {
     /// Parses `name:type,name:type,…` (as accepted by the CLI's `--schema`).
     public init(parsing text: String) throws(StrataError) {
         var fields: [Field] = []
-        for part in text.split(separator: ",", omittingEmptySubsequences: false) {
+        for part in Schema.splitEntries(text) {
             let pieces = part.split(separator: ":", maxSplits: 1).map { $0.trimmingWhitespace() }
             guard pieces.count == 2, !pieces[0].isEmpty else {
                 throw StrataError(.invalidArgument, "schema entry \"\(part)\" is not of the form name:type")
             }
             guard let type = DataType(name: pieces[1]) else {
                 throw StrataError(.invalidArgument, "unknown type \"\(pieces[1])\" for column \"\(pieces[0])\"; "
-                    + "expected one of \(DataType.allCases.map(\.name).joined(separator: ", "))", column: pieces[0])
+                    + "expected one of \(DataType.typeNames.joined(separator: ", "))", column: pieces[0])
             }
             fields.append(Field(pieces[0], type))
         }
@@ -48,6 +48,23 @@ public struct Schema: Sendable, Hashable, Codable, CustomStringConvertible {
     }
 
     public var description: String { fields.map(\.description).joined(separator: ", ") }
+
+    /// `text` split at the commas outside parentheses (`a:int,b:decimal(15,2)` has two entries).
+    private static func splitEntries(_ text: String) -> [Substring] {
+        var parts: [Substring] = [], depth = 0, start = text.startIndex
+        for index in text.indices {
+            switch text[index] {
+            case "(": depth += 1
+            case ")": depth = max(0, depth - 1)
+            case "," where depth == 0:
+                parts.append(text[start..<index])
+                start = text.index(after: index)
+            default: break
+            }
+        }
+        parts.append(text[start...])
+        return parts
+    }
 }
 
 extension Substring {

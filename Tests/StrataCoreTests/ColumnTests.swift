@@ -38,7 +38,12 @@ import Testing
         let schema = try Schema(parsing: "id:int64, name:string,when:timestamp")
         #expect(schema.fields.map(\.type) == [.int64, .string, .timestamp])
         #expect(throws: StrataError.self) { try Schema(parsing: "a:int64,a:string") }
-        #expect(throws: StrataError.self) { try Schema(parsing: "a:decimal") }
+        #expect(throws: StrataError.self) { try Schema(parsing: "a:money") }
+        #expect(throws: StrataError.self) { try Schema(parsing: "a:decimal(39,2)") }
+        #expect(throws: StrataError.self) { try Schema(parsing: "a:decimal(4,5)") }
+        let prices = try Schema(parsing: "id:int32,price:decimal(15,2), big:numeric(38, 10),d:decimal")
+        #expect(prices.fields.map(\.type) == [.int32, .decimal(precision: 15, scale: 2),
+                                              .decimal(precision: 38, scale: 10), .decimal(precision: 18, scale: 3)])
     }
 
     @Test func byteCounts() throws {

@@ -9,7 +9,8 @@ import StrataTestSupport
     /// The byte order of encoded keys is the ORDER BY order, for every type, both directions and both NULL
     /// placements: checked on every pair of 160 values (NaN above +infinity, -0.0 equal to 0.0, strings with
     /// zero bytes and shared prefixes, NULLs).
-    @Test(arguments: [DataType.bool, .int32, .int64, .float, .double, .string, .date, .timestamp])
+    @Test(arguments: [DataType.bool, .int32, .int64, .float, .double, .string, .date, .timestamp,
+                      .decimal(precision: 15, scale: 2), .decimal(precision: 38, scale: 10)])
     func encodedKeysCompareAsTheValues(_ type: DataType) throws {
         var generator = SplitMix64(seed: 7)
         let values: [Value] = (0..<160).map { i in ExternalSortTests.randomValue(type, &generator, index: i) }
@@ -173,6 +174,10 @@ import StrataTestSupport
                          "\u{0}", "\u{0}\u{0}", "zz"]
             let stem = g.pick(stems)
             return .string(g.chance(0.4) ? stem + String(g.next() % 5) : stem)
+        case let .decimal(precision, scale):
+            let bound = DecimalMath.power(Int(precision)) - 1
+            let wide = Int128(Int64(bitPattern: g.next())) * Int128(Int64(bitPattern: g.next())) % bound
+            return .decimal(g.pick([bound, -bound, 0, -1, 1, wide % 100, wide]), precision: precision, scale: scale)
         }
     }
 
@@ -198,6 +203,7 @@ import StrataTestSupport
         case let (.int64(a), .int64(b)), let (.timestamp(a), .timestamp(b)): return sign(a, b)
         case let (.float(a), .float(b)): return real(Double(a), Double(b))
         case let (.double(a), .double(b)): return real(a, b)
+        case let (.decimal(a, _, _), .decimal(b, _, _)): return sign(a.value, b.value)
         case let (.string(a), .string(b)):
             let u = Array(a.utf8), v = Array(b.utf8)
             return u == v ? 0 : (u.lexicographicallyPrecedes(v) ? -1 : 1)

@@ -5,7 +5,11 @@ import StrataStorage
 /// Batches and directories for the spill tests.
 enum SpillTestData {
     /// A schema with one column of every type.
-    static let everyTypeSchema = Schema(unchecked: DataType.allCases.map { Field("c_\($0.name)", $0) })
+    static let everyTypeSchema = Schema(unchecked: everyType.enumerated().map { Field("c\($0.offset)_\($0.element.storage)", $0.element) })
+
+    /// Every type, with a narrow and a wide decimal.
+    static let everyType: [DataType] = [.bool, .int32, .int64, .float, .double, .string, .date, .timestamp,
+                                        .decimal(precision: 15, scale: 2), .decimal(precision: 38, scale: 6)]
 
     /// Strings that exercise the encoding: empty, ASCII, multi-byte UTF-8.
     static let strings = ["", "a", "héllo wörld", "日本語のテキスト", "emoji 🦀✓", "", "longer ASCII value number 7"]
@@ -13,12 +17,15 @@ enum SpillTestData {
     /// A batch of `rows` rows with a column of every type; every third row is null when `nulls` is set.
     static func everyType(rows: Int, nulls: Bool, seed: Int = 0) throws -> Batch {
         let validity = nulls ? ValidityMask((0..<rows).map { ($0 + seed) % 3 != 0 }) : nil
-        let columns = try DataType.allCases.map { type throws -> Column in
+        let columns = try everyType.map { type throws -> Column in
             let data: ColumnData
             switch type {
             case .bool: data = .bool((0..<rows).map { ($0 + seed) & 1 == 0 })
             case .int32, .date: data = .int32((0..<rows).map { Int32(truncatingIfNeeded: ($0 + seed) &* 7919) })
             case .int64, .timestamp: data = .int64((0..<rows).map { scrambled($0 + seed) })
+            case .decimal where type.isWideDecimal:
+                data = .int128((0..<rows).map { Int128(scrambled($0 + seed)) * 1_000_000_007 })
+            case .decimal: data = .int64((0..<rows).map { scrambled($0 + seed) % 1_000_000_000_000_000 })
             case .float: data = .float((0..<rows).map { Float($0 + seed) * 0.25 })
             case .double: data = .double((0..<rows).map { Double(scrambled($0 + seed) % 1_000_000) / 7 })
             case .string:

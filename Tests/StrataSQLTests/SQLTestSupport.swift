@@ -83,6 +83,7 @@ extension SQLLiteral {
         case let .bool(value): value ? "TRUE" : "FALSE"
         case let .integer(value): "\(value)"
         case let .decimal(value): "\(value)"
+        case let .exactDecimal(units, _, scale): DecimalMath.format(units, scale: Int(scale))
         case let .string(text): "'\(text)'"
         case let .typed(type, text): "\(type.name.uppercased()) '\(text)'"
         case let .interval(months, days, micros): "INTERVAL(\(months), \(days), \(micros))"

@@ -58,6 +58,44 @@ import Testing
         #expect(reader.rowGroupCount >= 3, "\(reader.rowGroupCount) row groups")
     }
 
+    /// Decimals as Strata writes them (INT64 up to 18 digits, FIXED_LEN_BYTE_ARRAY(16) beyond) read back value for
+    /// value in pyarrow and DuckDB: the precision's extremes, ±1 unit, zero, NULLs and values beyond 64 bits.
+    @Test func decimalsReadBackInOtherEngines() throws {
+        try Self.requirePythonOracles()
+        let dir = try TempDirectory("strata-interop")
+        let types: [DataType] = [.decimal(precision: 15, scale: 2), .decimal(precision: 18, scale: 0),
+                                 .decimal(precision: 4, scale: 4), .decimal(precision: 38, scale: 10),
+                                 .decimal(precision: 20, scale: 0)]
+        let schema = try Schema(types.enumerated().map { Field("d\($0.offset)", $0.element) })
+        var g = SplitMix64(seed: 77)
+        let rows = 2_000
+        var builders = types.map { ColumnBuilder(type: $0, capacity: rows) }
+        for row in 0..<rows {
+            for (c, type) in types.enumerated() {
+                let bound = DecimalMath.power(type.decimalPrecision) - 1
+                let random = Int128(Int64(bitPattern: g.next())) * Int128(Int64(bitPattern: g.next())) % bound
+                let picks: [Int128?] = [bound, -bound, 0, 1, -1, nil, random, random % 1000]
+                if let units = picks[(row + c) % picks.count] {
+                    builders[c].append(decimalUnits: units)
+                } else {
+                    builders[c].appendNull()
+                }
+            }
+        }
+        let batch = try Batch(schema: schema, columns: builders.map { $0.finish() })
+        for codec in Self.codecs {
+            var options = ParquetWriteOptions()
+            options.codec = codec
+            options.pageBytes = 4 << 10
+            let file = try Self.check([batch], schema: schema, options: options, in: dir, name: "decimal_\(codec.name)")
+            let back = try ParquetFileReader(path: file).readAllRowGroups()
+            for (c, type) in types.enumerated() {
+                let column = try Column.concatenate(back.map { $0.columns[c] }, type: type)
+                #expect(column.values == batch.columns[c].values, "Strata reads its own \(type) column back")
+            }
+        }
+    }
+
     /// The other paths: dictionary off, low-cardinality strings (dictionary pages), NOT NULL fields (no
     /// definition levels), tiny pages, an empty file.
     @Test func encodingVariants() throws {

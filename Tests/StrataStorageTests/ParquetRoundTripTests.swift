@@ -230,6 +230,7 @@ import StrataTestSupport
         case .string: .string
         case .date: .date
         case .timestamp: .timestamp
+        case let .decimal(_, precision, scale): .decimal(precision: precision, scale: scale)
         case .null: .int32
         }
     }
@@ -537,6 +538,8 @@ enum PruningOracle {
         case .string: [.string(""), .string("\u{0}"), .string("\u{10FFFF}"), .string("zzzz")]
         case .date: [.date(RandomData.dayRange.lowerBound), .date(RandomData.dayRange.upperBound), .date(0)]
         case .timestamp: [.timestamp(RandomData.microsRange.lowerBound), .timestamp(RandomData.microsRange.upperBound), .timestamp(0)]
+        case let .decimal(precision, scale):
+            [.decimal(DecimalMath.power(Int(precision)) - 1, precision: precision, scale: scale), .decimal(0, precision: precision, scale: scale)]
         }
     }
 }

@@ -13,25 +13,61 @@ Strata types and the canonical JSON value of a non-null cell (null is always JSO
     date       JSON string "YYYY-MM-DD", proleptic Gregorian, year zero-padded to 4 digits, negative years get a
                leading "-", years above 9999 get more digits
     timestamp  JSON string of the integer microseconds since 1970-01-01T00:00:00 UTC
+    decimal(P,S)  (written exactly so, no space; 1 <= P <= 38, 0 <= S <= P) JSON string of the exact value with
+               exactly S digits after the point and no exponent, e.g. decimal(10,2): "12.30", "-0.01", "0.00",
+               "-12345678.90"; a leading "0" before the point when |x| < 1 ("0.5000", "-0.5000"); no point at all
+               when S = 0 ("5", "-17"); never "-0"
 
 One row is one JSON object whose keys are the column names in schema order, serialised with
 json.dumps(row, ensure_ascii=False, separators=(",", ":")): compact, UTF-8, no trailing spaces.
 
-Arrow inputs wider than a Strata type are narrowed the way Strata reads them: int8/int16/uint8/uint16 -> int32,
+Arrow decimal columns (decimal32/64/128/256) of precision <= 38 map to decimal(P,S) with the same precision and
+scale; wider ones have no Strata type. Arrow inputs wider than a Strata type are narrowed the way Strata reads them: int8/int16/uint8/uint16 -> int32,
 uint32 -> int64, timestamp[s/ms/ns] (with or without a time zone) -> timestamp in microseconds, nanoseconds
 divided by 1000 rounding toward negative infinity (floor).
 """
 
 from __future__ import annotations
 
+import decimal
 import json
 import math
+import re
 import struct
 from fractions import Fraction
 
 import pyarrow as pa
 
 STRATA_TYPES = ("bool", "int32", "int64", "float", "double", "string", "date", "timestamp")
+MAX_DECIMAL_PRECISION = 38
+_DECIMAL_TYPE = re.compile(r"decimal\(([0-9]+),([0-9]+)\)")
+
+
+def decimal_type(strata_type: str) -> tuple[int, int] | None:
+    """(precision, scale) of a Strata type name "decimal(P,S)", None for any other name. Raises ValueError for a
+    decimal name whose precision or scale is out of range."""
+    m = _DECIMAL_TYPE.fullmatch(strata_type)
+    if m is None:
+        return None
+    precision, scale = int(m.group(1)), int(m.group(2))
+    if not (1 <= precision <= MAX_DECIMAL_PRECISION and 0 <= scale <= precision) or m.group(1)[0] == "0" \
+            or (m.group(2)[0] == "0" and m.group(2) != "0"):
+        raise ValueError(f"bad decimal type {strata_type!r}")
+    return precision, scale
+
+
+def decimal_type_name(precision: int, scale: int) -> str:
+    return f"decimal({precision},{scale})"
+
+
+def is_strata_type(name: str) -> bool:
+    """Whether `name` is a Strata type name: one of STRATA_TYPES or "decimal(P,S)" with 1 <= P <= 38, 0 <= S <= P."""
+    if name in STRATA_TYPES:
+        return True
+    try:
+        return decimal_type(name) is not None
+    except ValueError:
+        return False
 
 
 class UnsupportedType(Exception):
@@ -63,6 +99,8 @@ def strata_type_for_arrow(t: pa.DataType) -> str:
         return "date"
     if pa.types.is_timestamp(t):
         return "timestamp"
+    if pa.types.is_decimal(t) and 1 <= t.precision <= MAX_DECIMAL_PRECISION and 0 <= t.scale <= t.precision:
+        return decimal_type_name(t.precision, t.scale)
     if pa.types.is_nested(t):
         raise UnsupportedType("nested", t)
     raise UnsupportedType("unsupported", t)
@@ -130,8 +168,43 @@ def format_date(days: int) -> str:
     return f"{'-' if y < 0 else ''}{year}-{m:02d}-{d:02d}"
 
 
+def decimal_unscaled(value, scale: int) -> int:
+    """The unscaled integer of `value` (a decimal.Decimal or an int) at `scale`: value * 10^scale, which must be
+    exact (a value with more fraction digits than `scale`, other than trailing zeros, raises ValueError)."""
+    if isinstance(value, bool) or not isinstance(value, (int, decimal.Decimal)):
+        raise ValueError(f"not a decimal value: {value!r}")
+    if isinstance(value, int):
+        return value * 10**scale
+    if not value.is_finite():
+        raise ValueError(f"not a finite decimal: {value!r}")
+    sign, digits, exponent = value.as_tuple()
+    magnitude = int("".join(map(str, digits)) or "0")
+    shift = exponent + scale
+    if shift >= 0:
+        magnitude *= 10**shift
+    else:
+        magnitude, rest = divmod(magnitude, 10**-shift)
+        if rest:
+            raise ValueError(f"{value} has more than {scale} fraction digits")
+    return -magnitude if sign else magnitude
+
+
+def format_decimal(unscaled: int, precision: int, scale: int) -> str:
+    """Canonical text of the decimal unscaled * 10^-scale: exactly `scale` fraction digits, "0" before the point when
+    |x| < 1, no "-0". Raises ValueError when the value needs more than `precision` digits."""
+    digits = str(abs(unscaled))
+    if len(digits) > precision and unscaled != 0:
+        raise ValueError(f"{unscaled} (scale {scale}) does not fit precision {precision}")
+    sign = "-" if unscaled < 0 else ""
+    if scale == 0:
+        return sign + digits
+    digits = digits.rjust(scale + 1, "0")
+    return f"{sign}{digits[:-scale]}.{digits[-scale:]}"
+
+
 def canonical_value(strata_type: str, raw):
-    """Canonical JSON value of one cell. `raw` is the Python value: int for date (days) / timestamp (µs)."""
+    """Canonical JSON value of one cell. `raw` is the Python value: int for date (days) / timestamp (µs),
+    decimal.Decimal (or int, the whole value, not the unscaled one) for decimal(P,S)."""
     if raw is None:
         return None
     if strata_type == "bool":
@@ -150,6 +223,10 @@ def canonical_value(strata_type: str, raw):
         return format_date(int(raw))
     if strata_type == "timestamp":
         return str(int(raw))
+    dec = decimal_type(strata_type)
+    if dec is not None:
+        precision, scale = dec
+        return format_decimal(decimal_unscaled(raw, scale), precision, scale)
     raise ValueError(f"unknown Strata type {strata_type!r}")
 
 

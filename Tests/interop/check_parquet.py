@@ -16,8 +16,10 @@
 
 SCHEMA_JSON is a JSON array of {"name": ..., "type": <Strata type>, ...}; other keys are ignored. Types must be,
 for pyarrow: bool, int32, int64, float, double, string (large_string / string_view accepted), date32,
-timestamp[us, tz=UTC]; for DuckDB: BOOLEAN, INTEGER, BIGINT, FLOAT, DOUBLE, VARCHAR, DATE,
-TIMESTAMP WITH TIME ZONE.
+timestamp[us, tz=UTC], and for decimal(P,S) an Arrow decimal of precision P and scale S (any width, whatever the
+Parquet physical type: INT32, INT64, FIXED_LEN_BYTE_ARRAY or BYTE_ARRAY); for DuckDB: BOOLEAN, INTEGER, BIGINT,
+FLOAT, DOUBLE, VARCHAR, DATE, TIMESTAMP WITH TIME ZONE, DECIMAL(P,S). Decimal cells compare as exact text with
+exactly S fraction digits (canonical.py).
 """
 
 from __future__ import annotations
@@ -38,7 +40,17 @@ DUCKDB_TYPES = {
 }
 
 
+def duckdb_type_ok(strata_type: str, duck_type: str) -> bool:
+    dec = canonical.decimal_type(strata_type)
+    if dec is not None:
+        return duck_type == f"DECIMAL({dec[0]},{dec[1]})"
+    return duck_type in DUCKDB_TYPES.get(strata_type, set())
+
+
 def pyarrow_type_ok(strata_type: str, t: pa.DataType) -> bool:
+    dec = canonical.decimal_type(strata_type)
+    if dec is not None:
+        return pa.types.is_decimal(t) and (t.precision, t.scale) == dec
     if strata_type == "bool":
         return pa.types.is_boolean(t)
     if strata_type == "int32":
@@ -78,7 +90,7 @@ def compare(engine: str, table: pa.Table, type_names: list[str], schema: list[di
         if engine == "pyarrow":
             ok = pyarrow_type_ok(st, table.schema.field(name).type)
         else:
-            ok = got_type in DUCKDB_TYPES.get(st, set())
+            ok = duckdb_type_ok(st, got_type)
         if not ok:
             raise Mismatch(engine, None, name, f"type {st}", f"type {got_type}")
     rows = canonical.table_rows(table, types)
@@ -102,7 +114,7 @@ def check(file: str, expected_path: str, schema_path: str) -> int:
                                                    for c in schema):
             raise ValueError(f"{schema_path}: expected a JSON array of {{\"name\", \"type\"}} objects")
         for c in schema:
-            if c["type"] not in canonical.STRATA_TYPES:
+            if not canonical.is_strata_type(c["type"]):
                 raise ValueError(f"{schema_path}: unknown Strata type {c['type']!r}")
         expected = canonical.read_jsonl(expected_path)
     except (OSError, ValueError) as e:

@@ -5,6 +5,8 @@ Usage, from the repository root (needs the `duckdb` Python package; tested with 
 
     python3 Tests/sql/complete.py                         # every Tests/sql/**/*.slt
     python3 Tests/sql/complete.py Tests/sql/basic/*.slt   # only these files
+    python3 Tests/sql/complete.py --check [FILES]         # rewrite nothing: print a diff of what would change
+                                                          # and exit with status 1 when something would
 
 For each file it opens an in-memory DuckDB (one thread, UTC), turns each `load NAME PATH` into
 `CREATE VIEW NAME AS SELECT * FROM read_parquet('PATH')` (PATH relative to the repository root; the script works
@@ -13,7 +15,10 @@ from the root whatever the current directory), then goes through the records:
 - `query <types> [nosort|rowsort]`: runs the SQL and rewrites the rows after `----` in place (adding `----` when it
   is missing). Values are written as the Swift runner reads them: tab-separated, NULL as `NULL`, the empty string as
   `(empty)`, bools `true`/`false`, dates `YYYY-MM-DD`, timestamps `YYYY-MM-DD HH:MM:SS[.ffffff]` (fraction without
-  trailing zeros), reals as Python's `repr(float)`, integers in decimal. `rowsort` rows are written sorted. The
+  trailing zeros), FLOAT/DOUBLE as Python's `repr(float)`, DECIMAL(p,s) as its exact value with exactly s digits
+  after the point as DuckDB prints it (0.30 for DECIMAL(3,2), -0.05, 0.00, 5 for scale 0), except that a value
+  below 1 always gets its 0 before the point (DuckDB drops it when p = s: .05 for DECIMAL(2,2); R values compare as
+  numbers anyway), integers in decimal. `rowsort` rows are written sorted. The
   script stops with an error when the column count differs from the type string, when a letter does not fit
   DuckDB's column type (I: integer types, R: FLOAT/DOUBLE/DECIMAL, T: VARCHAR, B: BOOLEAN, D: DATE, P: TIMESTAMP),
   when a text value holds a tab or a newline, or when a `nosort` query with more than one row has no ORDER BY.
@@ -30,8 +35,11 @@ A file is rewritten only when its text changes, so running the script twice chan
 The Swift runner (Tests/StrataTests/SQLLogic/) reads the same files, runs each under its `foreach` matrix (or the
 default one: 1 thread with the default pool, 2 with 256KiB, 4 with 4MiB) and resolves `load` paths and string
 literals starting with `Fixtures/` against the repository root, so table functions find their files from any
-directory. The data comes from Fixtures/sql/make_data.py.
+directory. The data comes from Fixtures/sql/make_data.py (and make_join_data.py, make_sort_data.py,
+make_decimal_data.py next to it).
 """
+import decimal
+import difflib
 import math
 import os
 import re
@@ -63,13 +71,32 @@ def letter_fits(letter, duck_type):
     return {"T": "VARCHAR", "B": "BOOLEAN", "D": "DATE", "P": "TIMESTAMP"}.get(letter) == duck_type
 
 
-def format_value(value, letter):
+def format_decimal(value, duck_type):
+    """A DECIMAL(p,s) value as DuckDB prints it: the exact value with exactly s fraction digits, no exponent."""
+    match = re.fullmatch(r"DECIMAL\((\d+),\s*(\d+)\)", duck_type)
+    if match is None or not isinstance(value, decimal.Decimal):
+        raise ValueError(f"{value!r} is not a value of {duck_type}")
+    scale = int(match.group(2))
+    with decimal.localcontext() as context:
+        context.prec = 100
+        unscaled = value.scaleb(scale)
+    if unscaled != unscaled.to_integral_value():
+        raise ValueError(f"{value!r} has more than {scale} fraction digits")
+    unscaled = int(unscaled)
+    digits = str(abs(unscaled)).rjust(scale + 1, "0")
+    text = digits if scale == 0 else digits[:-scale] + "." + digits[-scale:]
+    return ("-" if unscaled < 0 else "") + text
+
+
+def format_value(value, letter, duck_type=""):
     """The text of one value in the runner's format."""
     if value is None:
         return "NULL"
     if letter == "I":
         return str(int(value))
     if letter == "R":
+        if duck_type.startswith("DECIMAL"):
+            return format_decimal(value, duck_type)
         return repr(float(value))
     if letter == "B":
         return "true" if value else "false"
@@ -156,7 +183,8 @@ class Completer:
             if not letter_fits(letter, duck_type):
                 self.fail(line, f"column {position} is {duck_type} in DuckDB, which does not fit type {letter!r}")
         try:
-            formatted = [[format_value(v, letter) for v, letter in zip(row, types)] for row in rows]
+            formatted = [[format_value(v, letter, duck_type) for v, letter, duck_type in zip(row, types, duck_types)]
+                         for row in rows]
         except ValueError as error:
             self.fail(line, str(error))
         if sort_mode == "rowsort":
@@ -277,6 +305,8 @@ class Completer:
 
 
 def main(arguments):
+    check = "--check" in arguments
+    arguments = [a for a in arguments if a != "--check"]
     if arguments:
         paths = [os.path.abspath(p) for p in arguments]
     else:
@@ -295,11 +325,19 @@ def main(arguments):
             print(f"warning: {warning}", file=sys.stderr)
         with open(path, encoding="utf-8") as f:
             old = f.read()
+        relative = os.path.relpath(path, ROOT)
         if text != old:
-            with open(path, "w", encoding="utf-8", newline="\n") as f:
-                f.write(text)
             changed += 1
-        print(f"{os.path.relpath(path, ROOT)}: {completer.queries} queries")
+            if check:
+                sys.stdout.writelines(difflib.unified_diff(old.splitlines(keepends=True), text.splitlines(keepends=True),
+                                                           "a/" + relative, "b/" + relative))
+            else:
+                with open(path, "w", encoding="utf-8", newline="\n") as f:
+                    f.write(text)
+        print(f"{relative}: {completer.queries} queries")
+    if check:
+        print(f"{len(paths)} files, {changed} would change")
+        return 1 if changed else 0
     print(f"{len(paths)} files, {changed} rewritten")
     return 0
 

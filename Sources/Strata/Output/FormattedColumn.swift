@@ -38,6 +38,13 @@ struct FormattedColumn {
         case let (.date, .int32(v)): each { i, out in quoted(ValueText.format(date: v[i]), to: &out) }
         case let (_, .int32(v)): each { i, out in Self.appendDecimal(Int64(v[i]), to: &out) }
         case let (.timestamp, .int64(v)): each { i, out in quoted(ValueText.format(timestamp: v[i]), to: &out) }
+        case let (.decimal(precision, scale), .int64(v)):
+            let leading = precision != scale
+            each { i, out in Self.appendDecimal(Int128(v[i]), scale: Int(scale), leadingZero: leading, to: &out) }
+        case let (.decimal(precision, scale), .int128(v)):
+            let leading = precision != scale
+            each { i, out in Self.appendDecimal(v[i], scale: Int(scale), leadingZero: leading, to: &out) }
+        case let (_, .int128(v)): each { i, out in Self.appendDecimal(v[i], scale: 0, leadingZero: true, to: &out) }
         case let (_, .int64(v)): each { i, out in Self.appendDecimal(v[i], to: &out) }
         case let (_, .float(v)): each { i, out in format.appendFloat(v[i], to: &out) }
         case let (_, .double(v)): each { i, out in format.appendDouble(v[i], to: &out) }
@@ -57,6 +64,23 @@ struct FormattedColumn {
 
     private static let trueText = Array("true".utf8)
     private static let falseText = Array("false".utf8)
+
+    /// Appends `units` of 10^-scale with exactly `scale` digits after the point, as DuckDB prints decimals (no
+    /// zero before the point unless `leadingZero`; DuckDB omits it when the precision equals the scale).
+    private static func appendDecimal(_ units: Int128, scale: Int, leadingZero: Bool, to out: inout [UInt8]) {
+        if units < 0 { out.append(UInt8(ascii: "-")) }
+        var magnitude = units.magnitude
+        let start = out.count
+        var digits = 0
+        repeat {
+            if digits == scale && scale > 0 { out.append(UInt8(ascii: ".")) }
+            out.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
+            magnitude /= 10
+            digits += 1
+        } while magnitude > 0 || digits < scale || (digits == scale && leadingZero)
+        if digits == scale && scale > 0 { out.append(UInt8(ascii: ".")) }
+        out[start...].reverse()
+    }
 
     /// Appends the decimal digits of `value`.
     private static func appendDecimal(_ value: Int64, to out: inout [UInt8]) {

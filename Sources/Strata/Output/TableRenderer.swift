@@ -31,7 +31,7 @@ struct TableRenderer {
     init(schema: Schema, maxWidth: Int) {
         names = schema.fields.map { Self.cell($0.name) }
         types = schema.fields.map { Self.cell($0.type.name) }
-        rightAligned = schema.fields.map { [.int32, .int64, .float, .double].contains($0.type) }
+        rightAligned = schema.fields.map { [.int32, .int64, .float, .double].contains($0.type) || $0.type.isDecimal }
         self.maxWidth = maxWidth
     }
 

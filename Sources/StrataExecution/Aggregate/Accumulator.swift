@@ -97,6 +97,12 @@ enum NumericInput {
         case let .float(v): run(v) { Double($0) }
         case let .int64(v) where column.type == .int64: run(v) { Double($0) }
         case let .int32(v) where column.type == .int32: run(v) { Double($0) }
+        case let .int64(v) where column.type.isDecimal:
+            let scale = column.type.decimalScale
+            run(v) { DecimalMath.toDouble(Int128($0), scale: scale) }
+        case let .int128(v):
+            let scale = column.type.decimalScale
+            run(v) { DecimalMath.toDouble($0, scale: scale) }
         default:
             throw StrataError(.invalidArgument, "a \(column.type) argument is not numeric")
         }
@@ -130,11 +136,26 @@ enum NumericInput {
         }
     }
 
-    /// Whether `type` is summed exactly as integers.
-    static func isInteger(_ type: DataType) -> Bool { type == .int32 || type == .int64 }
+    /// Calls `body(group, value)` for each non-null row of a wide decimal column in `rows`.
+    @inline(__always)
+    static func forEachWide(_ values: [Int128], validity: ValidityMask?, rows: Range<Int>,
+                            groupIds: UnsafePointer<UInt32>, _ body: (Int, Int128) -> Void) {
+        values.withUnsafeBufferPointer { v in
+            var i = 0
+            for r in rows {
+                if validity?.isValid(r) ?? true { body(Int(groupIds[i]), v[r]) }
+                i += 1
+            }
+        }
+    }
+
+    /// Whether `type` is summed exactly as integers (decimals as their units).
+    static func isInteger(_ type: DataType) -> Bool { type == .int32 || type == .int64 || type.isDecimal }
 
     /// Whether `type` is a number.
-    static func isNumeric(_ type: DataType) -> Bool { [.int32, .int64, .float, .double].contains(type) }
+    static func isNumeric(_ type: DataType) -> Bool {
+        [.int32, .int64, .float, .double].contains(type) || type.isDecimal
+    }
 }
 
 /// A column of `values` with `valid[g] == false` rows as NULL.

@@ -34,7 +34,11 @@ package struct AggregateSpec: Sendable {
             resultType = argumentTypes[0]
         case .sum:
             try numeric()
-            resultType = NumericInput.isInteger(argumentTypes[0]) ? .int64 : .double
+            if case let .decimal(_, scale) = argumentTypes[0] {
+                resultType = .decimal(precision: DataType.maxDecimalPrecision, scale: scale)
+            } else {
+                resultType = NumericInput.isInteger(argumentTypes[0]) ? .int64 : .double
+            }
         case .avg, .varSamp, .stddevSamp, .varPop, .stddevPop, .corr:
             try numeric()
             resultType = .double

@@ -4,7 +4,8 @@ import StrataCore
 ///
 /// Encoding, per key column in order:
 /// 1. one byte: 0 when the value is present, 1 when it is NULL (so NULL is a group of its own);
-/// 2. the value: bool 1 byte, int32/date/float 4 bytes, int64/timestamp/double 8 bytes (little-endian; doubles
+/// 2. the value: bool 1 byte, int32/date/float 4 bytes, int64/timestamp/double/decimal(≤18) 8 bytes, wide
+///    decimals 16 bytes (little-endian; doubles
 ///    normalised so -0.0 equals 0.0 and all NaNs are one NaN, as SQL groups them); strings a 4-byte length and
 ///    their UTF-8 bytes. A NULL writes zeros (length 0 for strings).
 ///
@@ -27,10 +28,11 @@ package struct KeyEncoder: Sendable {
 
     /// Bytes a value of `type` takes after its null flag (the length prefix for strings).
     static func valueWidth(_ type: DataType) -> Int {
-        switch type {
+        switch type.storage {
         case .bool: 1
-        case .int32, .date, .float: 4
-        case .int64, .timestamp, .double: 8
+        case .int32, .float: 4
+        case .int64, .double: 8
+        case .int128: 16
         case .string: 4
         }
     }
@@ -115,6 +117,7 @@ package struct KeyEncoder: Sendable {
         case let .bool(v): fixed(v.map { $0 ? UInt8(1) : 0 }, zero: UInt8(0)) { $0 }
         case let .int32(v): fixed(v, zero: 0) { $0 }
         case let .int64(v): fixed(v, zero: 0) { $0 }
+        case let .int128(v): fixed(v, zero: 0) { $0 }
         case let .float(v): fixed(v, zero: 0) { $0.isNaN ? Float.nan : ($0 == 0 ? 0 : $0) }
         case let .double(v): fixed(v, zero: 0) { $0.isNaN ? Double.nan : ($0 == 0 ? 0 : $0) }
         case let .string(buffer):
@@ -163,10 +166,11 @@ package struct KeyEncoder: Sendable {
                 return values
             }
             let data: ColumnData
-            switch type {
+            switch type.storage {
             case .bool: data = .bool(fixed(UInt8(0)).map { $0 != 0 })
-            case .int32, .date: data = .int32(fixed(Int32(0)))
-            case .int64, .timestamp: data = .int64(fixed(Int64(0)))
+            case .int32: data = .int32(fixed(Int32(0)))
+            case .int64: data = .int64(fixed(Int64(0)))
+            case .int128: data = .int128(fixed(Int128(0)))
             case .float: data = .float(fixed(Float(0)))
             case .double: data = .double(fixed(Double(0)))
             case .string:

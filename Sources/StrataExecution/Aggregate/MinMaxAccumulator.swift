@@ -8,6 +8,7 @@ final class MinMaxAccumulator: Accumulator {
     private var seen: [Bool] = []
     private var ints: [Int64] = []       // bool, int32, int64, date, timestamp
     private var reals: [Double] = []     // float, double
+    private var wides: [Int128] = []     // decimals of precision above 18
     private var strings: [[UInt8]] = []
     private var stringBytes = 0
 
@@ -18,12 +19,14 @@ final class MinMaxAccumulator: Accumulator {
 
     private var storesStrings: Bool { type == .string }
     private var storesReals: Bool { type == .float || type == .double }
+    private var storesWide: Bool { type.isWideDecimal }
 
     var resultType: DataType { type }
     var stateTypes: [DataType] { [type] }
 
     var byteCount: Int {
         StateArray.bytes(seen) + StateArray.bytes(ints) + StateArray.bytes(reals) + StateArray.bytes(strings)
+            + StateArray.bytes(wides)
             + stringBytes
     }
 
@@ -33,6 +36,8 @@ final class MinMaxAccumulator: Accumulator {
             total += StateArray.projected(strings, count: groups) + stringBytes + rows * 32
         } else if storesReals {
             total += StateArray.projected(reals, count: groups)
+        } else if storesWide {
+            total += StateArray.projected(wides, count: groups)
         } else {
             total += StateArray.projected(ints, count: groups)
         }
@@ -45,6 +50,8 @@ final class MinMaxAccumulator: Accumulator {
             StateArray.extend(&strings, to: groups, with: [])
         } else if storesReals {
             StateArray.extend(&reals, to: groups, with: 0)
+        } else if storesWide {
+            StateArray.extend(&wides, to: groups, with: 0)
         } else {
             StateArray.extend(&ints, to: groups, with: 0)
         }
@@ -59,15 +66,16 @@ final class MinMaxAccumulator: Accumulator {
     private func fold(_ column: Column, rows: Range<Int>, groupIds: UnsafePointer<UInt32>) throws(StrataError) {
         let validity = column.validity
         let isMax = self.isMax
-        @inline(__always) func foldInts<T: BinaryInteger>(_ values: [T]) {
+        /// Folds `values` into the state array `best` through `convert` (the state's element type).
+        @inline(__always) func foldInto<T, S: Comparable>(_ values: [T], _ best: inout [S], _ convert: (T) -> S) {
             values.withUnsafeBufferPointer { v in
                 seen.withUnsafeMutableBufferPointer { s in
-                    ints.withUnsafeMutableBufferPointer { best in
+                    best.withUnsafeMutableBufferPointer { best in
                         var i = 0
                         for r in rows {
                             defer { i += 1 }
                             if let validity, !validity.isValid(r) { continue }
-                            let g = Int(groupIds[i]), x = Int64(v[r])
+                            let g = Int(groupIds[i]), x = convert(v[r])
                             if !s[g] || (isMax ? x > best[g] : x < best[g]) {
                                 best[g] = x
                                 s[g] = true
@@ -77,28 +85,13 @@ final class MinMaxAccumulator: Accumulator {
                 }
             }
         }
-        @inline(__always) func foldReals<T: BinaryFloatingPoint>(_ values: [T]) {
-            values.withUnsafeBufferPointer { v in
-                seen.withUnsafeMutableBufferPointer { s in
-                    reals.withUnsafeMutableBufferPointer { best in
-                        var i = 0
-                        for r in rows {
-                            defer { i += 1 }
-                            if let validity, !validity.isValid(r) { continue }
-                            let g = Int(groupIds[i]), x = Double(v[r])
-                            if !s[g] || (isMax ? x > best[g] : x < best[g]) {
-                                best[g] = x
-                                s[g] = true
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        @inline(__always) func foldInts<T: BinaryInteger>(_ values: [T]) { foldInto(values, &ints) { Int64($0) } }
+        @inline(__always) func foldReals<T: BinaryFloatingPoint>(_ values: [T]) { foldInto(values, &reals) { Double($0) } }
         switch column.data {
         case let .bool(v): foldInts(v.map { $0 ? UInt8(1) : 0 })
         case let .int32(v): foldInts(v)
         case let .int64(v): foldInts(v)
+        case let .int128(v): foldInto(v, &wides) { $0 }
         case let .float(v): foldReals(v)
         case let .double(v): foldReals(v)
         case let .string(buffer):
@@ -133,10 +126,11 @@ final class MinMaxAccumulator: Accumulator {
     }
 
     private func data(for indices: [Int]) throws(StrataError) -> ColumnData {
-        switch type {
+        switch type.storage {
         case .bool: return .bool(indices.map { ints[$0] != 0 })
-        case .int32, .date: return .int32(indices.map { Int32(truncatingIfNeeded: ints[$0]) })
-        case .int64, .timestamp: return .int64(indices.map { ints[$0] })
+        case .int32: return .int32(indices.map { Int32(truncatingIfNeeded: ints[$0]) })
+        case .int64: return .int64(indices.map { ints[$0] })
+        case .int128: return .int128(indices.map { wides[$0] })
         case .float: return .float(indices.map { Float(reals[$0]) })
         case .double: return .double(indices.map { reals[$0] })
         case .string:
@@ -170,6 +164,7 @@ final class MinMaxAccumulator: Accumulator {
         seen = []
         ints = []
         reals = []
+        wides = []
         strings = []
         stringBytes = 0
     }

@@ -3,8 +3,9 @@ import StrataCore
 /// `sum(x)` and `avg(x)`.
 ///
 /// Integers add into 128-bit totals, so no intermediate result can overflow; `sum` fails when the final total
-/// does not fit int64 (it never wraps silently), and `avg` divides the exact total. Floats add as doubles. A group
-/// without non-null values yields NULL.
+/// does not fit int64 (it never wraps silently), and `avg` divides the exact total. Decimals add their units the
+/// same way: `sum` is DECIMAL(38, scale) and fails beyond 38 digits (wide inputs check every addition), `avg` a
+/// double. Floats add as doubles. A group without non-null values yields NULL.
 final class SumAccumulator: Accumulator {
     private let integer: Bool
     private let average: Bool
@@ -12,14 +13,22 @@ final class SumAccumulator: Accumulator {
     private var real: [Double] = []
     private var counts: [Int64] = []
     private let name: String
+    /// The input's decimal scale, `nil` for other inputs.
+    private let decimalScale: Int?
+    /// Whether a wide decimal addition left 128 bits.
+    private var overflowed = false
 
     init(inputType: DataType, average: Bool, name: String) {
         integer = NumericInput.isInteger(inputType)
         self.average = average
         self.name = name
+        decimalScale = inputType.isDecimal ? inputType.decimalScale : nil
     }
 
-    var resultType: DataType { average || !integer ? .double : .int64 }
+    var resultType: DataType {
+        if !average, let decimalScale { return .decimal(precision: DataType.maxDecimalPrecision, scale: UInt8(decimalScale)) }
+        return average || !integer ? .double : .int64
+    }
     var stateTypes: [DataType] { integer ? [.int64, .int64, .int64] : [.double, .int64] }
 
     var byteCount: Int { StateArray.bytes(exact) + StateArray.bytes(real) + StateArray.bytes(counts) }
@@ -37,7 +46,18 @@ final class SumAccumulator: Accumulator {
     func update(_ arguments: [Column], rows: Range<Int>, groupIds: UnsafePointer<UInt32>) throws(StrataError) {
         guard let column = arguments.first else { throw StrataError(.internal, "sum without an argument") }
         try counts.withUnsafeMutableBufferPointer { (c) throws(StrataError) in
-            if integer {
+            if case let .int128(values) = column.data {
+                var overflow = false
+                exact.withUnsafeMutableBufferPointer { s in
+                    NumericInput.forEachWide(values, validity: column.validity, rows: rows, groupIds: groupIds) { g, v in
+                        let (total, o) = s[g].addingReportingOverflow(v)
+                        s[g] = total
+                        overflow = overflow || o
+                        c[g] &+= 1
+                    }
+                }
+                overflowed = overflowed || overflow
+            } else if integer {
                 try exact.withUnsafeMutableBufferPointer { (s) throws(StrataError) in
                     try NumericInput.forEachInteger(column, rows: rows, groupIds: groupIds) { g, v in
                         s[g] &+= Int128(v)
@@ -76,7 +96,9 @@ final class SumAccumulator: Accumulator {
             var i = 0
             for r in rows {
                 let g = Int(groupIds[i])
-                exact[g] &+= (Int128(high[r]) << 64) | Int128(UInt64(bitPattern: low[r]))
+                let (total, o) = exact[g].addingReportingOverflow((Int128(high[r]) << 64) | Int128(UInt64(bitPattern: low[r])))
+                exact[g] = total
+                overflowed = overflowed || o
                 counts[g] &+= incomingCounts[r]
                 i += 1
             }
@@ -95,12 +117,23 @@ final class SumAccumulator: Accumulator {
     func finalize(groups: Int) throws(StrataError) -> Column {
         resize(groups: groups)
         let valid = counts.prefix(groups).map { $0 > 0 }
+        if overflowed {
+            throw StrataError(.invalidData, "Overflow in sum(\(name)): the total exceeds 128 bits")
+        }
         if average {
+            let divisor = decimalScale.map { DecimalMath.doublePowers[$0] } ?? 1
             let values: [Double] = (0..<groups).map { g in
                 guard counts[g] > 0 else { return 0 }
-                return integer ? Double(exact[g]) / Double(counts[g]) : real[g] / Double(counts[g])
+                return integer ? Double(exact[g]) / Double(counts[g]) / divisor : real[g] / Double(counts[g])
             }
             return makeColumn(.double, .double(values), valid: valid)
+        }
+        if decimalScale != nil {
+            let totals = Array(exact.prefix(groups))
+            for g in 0..<groups where counts[g] > 0 && !DecimalMath.fits(totals[g], precision: 38) {
+                throw StrataError(.invalidData, "Overflow in sum(\(name)): the total exceeds DECIMAL(38)")
+            }
+            return makeColumn(resultType, .int128(totals), valid: valid)
         }
         if !integer { return makeColumn(.double, .double(Array(real.prefix(groups))), valid: valid) }
         var values = [Int64](repeating: 0, count: groups)
@@ -114,6 +147,7 @@ final class SumAccumulator: Accumulator {
     }
 
     func reset() {
+        overflowed = false
         exact = []
         real = []
         counts = []

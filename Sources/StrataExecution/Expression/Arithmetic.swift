@@ -7,6 +7,7 @@ import StrataCore
 // 2. At evaluation the operands are read as the plan's element type (a constant stays a scalar; the narrower
 //    integer column of a mixed pair is widened once), and one generic loop per operator runs over them.
 // 3. Integer operations use the overflow-reporting primitives; an overflow on a valid row throws. As in DuckDB 2.0,
+//    Decimals (`DecimalRules`) run the integer kernels on their units and check the result's precision.
 //    `/` is real division with IEEE results (`1 / 0` is infinity, `0 / 0` NaN), while modulo and `//` (integer
 //    division) by zero throw "Division by zero"; `x % -1` is 0 (no overflow for the minimum value).
 
@@ -87,6 +88,9 @@ enum ArithmeticPlan: Sendable {
     case dateShift(dateOnLeft: Bool)
     /// date - date → int64 days.
     case dateDifference
+    /// Decimal units (operands already cast by the binder, see `DecimalRules`): integer arithmetic on `Int64`
+    /// units (or `Int128` when `wide`), each result checked against `precision` digits.
+    case decimal(wide: Bool, precision: Int)
 
     /// The plan and result type for `op` over `left` and `right`, or `nil` when the types do not fit.
     static func plan(_ op: Expr.BinaryOperator, _ left: DataType, _ right: DataType) -> (ArithmeticPlan, DataType)? {
@@ -128,6 +132,26 @@ func evaluateArithmetic(_ op: Expr.BinaryOperator, _ plan: ArithmeticPlan, _ lef
             throw StrataError(.invalidData, "integer overflow in \(text)")
         }
         return out.vector(type, constant: constant)
+    case let .decimal(wide, precision):
+        func check<T: FixedWidthInteger & ColumnElement>(_ out: KernelOutput<T>, _ b: Operand<T>) throws(StrataError) -> Vector {
+            if let row = out.failedRow {
+                if dividesByZero(op, b, row) { throw divisionByZero(text) }
+                throw StrataError(.invalidData, "Overflow in \(operationName(op)) of \(type) in \(text)")
+            }
+            let bound = Int128(DecimalMath.power(precision))
+            // The precision check on valid rows (an integer result within the storage may still exceed it).
+            for (row, value) in out.values.enumerated() where Int128(value) >= bound || Int128(value) <= -bound {
+                if let words = out.words, (words[row >> 6] >> UInt64(row & 63)) & 1 == 0 { continue }
+                throw StrataError(.invalidData, "Overflow in \(operationName(op)) of \(type) in \(text)")
+            }
+            return out.vector(type, constant: constant)
+        }
+        if wide {
+            let (a, b) = (try left.operand(Int128.self), try right.operand(Int128.self))
+            return try check(integerKernel(op, Int128.self, a, b, rows: rows, words: words), b)
+        }
+        let (a, b) = (try left.operand(Int64.self), try right.operand(Int64.self))
+        return try check(integerKernel(op, Int64.self, a, b, rows: rows, words: words), b)
     case .double:
         let (a, b) = (try left.doubleOperand(), try right.doubleOperand())
         let out: KernelOutput<Double>
@@ -141,6 +165,16 @@ func evaluateArithmetic(_ op: Expr.BinaryOperator, _ plan: ArithmeticPlan, _ lef
         }
         if out.failedRow != nil { throw divisionByZero(text) }
         return out.vector(.double, constant: constant)
+    }
+}
+
+/// The operation's name in overflow errors, as DuckDB words them.
+private func operationName(_ op: Expr.BinaryOperator) -> String {
+    switch op {
+    case .add: "addition"
+    case .subtract: "subtraction"
+    case .multiply: "multiplication"
+    default: "modulo"
     }
 }
 
@@ -196,6 +230,12 @@ func evaluateNegation(_ operand: Vector, text: String) throws(StrataError) -> Ve
     case .float:
         return mapValues(Negation<Float>(minimum: nil), try operand.operand(Float.self), count: rows, words: words)
             .vector(.float, constant: constant)
+    case .decimal where operand.type.isWideDecimal:
+        return mapValues(Negation<Int128>(minimum: nil), try operand.operand(Int128.self), count: rows, words: words)
+            .vector(operand.type, constant: constant)
+    case .decimal:
+        return mapValues(Negation<Int64>(minimum: nil), try operand.operand(Int64.self), count: rows, words: words)
+            .vector(operand.type, constant: constant)
     default:
         return mapValues(Negation<Double>(minimum: nil), try operand.operand(Double.self), count: rows, words: words)
             .vector(.double, constant: constant)

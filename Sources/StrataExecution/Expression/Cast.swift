@@ -7,7 +7,8 @@ import StrataCore
 // 2. Numeric conversions run as element operations: integers narrow with a range check, doubles round half to
 //    even before becoming integers (DuckDB uses nearbyint: 2.5 → 2, -0.5 → 0; text such as '2.5' is parsed as a
 //    decimal and rounds half away from zero, → 3), numbers become bools by `!= 0`, bools become 0/1.
-// 3. Strings parse with `ValueText` (spaces trimmed) and format with DuckDB's spellings.
+// 3. Strings parse with `ValueText` (spaces trimmed) and format with DuckDB's spellings; casts to and from
+//    decimals are `DecimalCast`'s.
 // 4. A row that does not convert fails the whole cast with `.invalidData`, naming the value, unless the row is NULL.
 
 /// CAST kernels.
@@ -15,6 +16,7 @@ enum Cast {
     /// Whether CAST from `from` to `to` exists.
     static func isSupported(from: DataType, to: DataType) -> Bool {
         if from == to || from == .string || to == .string { return true }
+        if from.isDecimal || to.isDecimal { return DecimalCast.isSupported(from: from, to: to) }
         let numeric: Set<DataType> = [.bool, .int32, .int64, .float, .double]
         if numeric.contains(from) && numeric.contains(to) { return true }
         return (from == .date && to == .timestamp) || (from == .timestamp && to == .date)
@@ -28,6 +30,8 @@ enum Cast {
         let rows = input.column.count, words = input.words
         let out: Vector, failed: Int?
         switch input.type {
+        case _ where input.type.isDecimal || to.isDecimal:
+            (out, failed) = try DecimalCast.evaluate(input, to: to)
         case .string:
             let s = try input.stringOperand()
             switch to {
@@ -57,6 +61,7 @@ enum Cast {
         case .int64: (out, failed) = try fromInteger(try input.operand(Int64.self), to: to, input)
         case .float: (out, failed) = try fromReal(try input.operand(Float.self), to: to, input)
         case .double: (out, failed) = try fromReal(try input.operand(Double.self), to: to, input)
+        case .decimal: throw StrataError(.internal, "no cast from \(input.type) to \(to)")
         }
         if let failed {
             let value = input.column.value(at: failed)

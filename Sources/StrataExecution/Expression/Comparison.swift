@@ -109,6 +109,8 @@ enum ComparisonPlan: Sendable, Equatable {
     /// Integer on the left, floating point on the right (or the reverse).
     case integerReal, realInteger
     case bool, string
+    /// Decimals of one type above 18 digits (narrower decimals of one type compare as `int64`).
+    case int128
 
     /// The plan for comparing `left` with `right`, or `nil` when they are not comparable.
     static func plan(_ left: DataType, _ right: DataType) -> ComparisonPlan? {
@@ -118,6 +120,7 @@ enum ComparisonPlan: Sendable, Equatable {
         case (.timestamp, .timestamp), (.date, .timestamp), (.timestamp, .date): return .int64
         case (.bool, .bool): return .bool
         case (.string, .string): return .string
+        case (.decimal, .decimal) where left == right: return left.isWideDecimal ? .int128 : .int64
         default: break
         }
         if integers.contains(left) && integers.contains(right) { return .int64 }
@@ -167,6 +170,9 @@ func evaluateComparison(mask: Int, _ plan: ComparisonPlan, _ left: Vector, _ rig
     case .realInteger:
         out = mapPairs(Comparison<RealIntegerOrder>(mask: mask), try left.doubleOperand(), try right.int64Operand(),
                        count: rows, words: words)
+    case .int128:
+        out = mapPairs(Comparison<IntegerOrder<Int128>>(mask: mask), try left.operand(Int128.self),
+                       try right.operand(Int128.self), count: rows, words: words)
     case .bool:
         out = mapPairs(Comparison<BoolOrder>(mask: mask), try left.operand(Bool.self), try right.operand(Bool.self),
                        count: rows, words: words)

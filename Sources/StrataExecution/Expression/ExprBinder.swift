@@ -42,7 +42,7 @@ struct ExprBinder {
             return ExprBinder.constant(value)
         case let .unary(.negate, operand):
             let a = try bind(operand, defaultType: .int32)
-            guard [.int32, .int64, .float, .double].contains(a.type) else {
+            guard [.int32, .int64, .float, .double].contains(a.type) || a.type.isDecimal else {
                 throw mismatch("cannot negate a \(a.type) value", text)
             }
             return BoundExpr(type: a.type, node: .negate(a, text: text))
@@ -82,6 +82,9 @@ struct ExprBinder {
             if a.type == type { return a }
             return BoundExpr(type: type, node: .cast(a, text: text))
         case let .function(name, args):
+            if name.lowercased() == "round", let first = args.first, case let .decimal(precision, scale) = try bind(first).type {
+                return try bindDecimalRound(first, args, precision: Int(precision), scale: Int(scale), text: text)
+            }
             var bound: [BoundExpr] = []
             for (i, arg) in args.enumerated() {
                 bound.append(try bind(arg, defaultType: ExprBinder.argumentDefault(name, position: i)))
@@ -97,6 +100,32 @@ struct ExprBinder {
         case let .caseWhen(branches, otherwise):
             return try bindCase(branches, otherwise: otherwise, text: text)
         }
+    }
+
+    /// `round(x)` / `round(x, d)` of a decimal: DECIMAL(p, d) rounded half away from zero (x itself when d is at
+    /// least its scale), as DuckDB; a digit count that is not a literal, or is negative, rounds the double.
+    private func bindDecimalRound(_ first: Expr, _ args: [Expr], precision: Int, scale: Int,
+                                  text: String) throws(StrataError) -> BoundExpr {
+        let x = try bind(first)
+        var digits: Int64 = 0
+        if args.count == 2 {
+            switch args[1] {
+            case let .literal(.int32(d)): digits = Int64(d)
+            case let .literal(.int64(d)): digits = d
+            default: digits = -1
+            }
+        } else if args.count != 1 {
+            throw mismatch("round takes 1 or 2 arguments", text)
+        }
+        guard digits >= 0 else {
+            let double = ExprBinder.cast(x, to: .double, text: text)
+            let d = try bind(args[1], defaultType: .int32)
+            let (function, type) = try ScalarFunction.bind("round", [.double, d.type], text: text)
+            return BoundExpr(type: type, node: .function(function, [double, d], text: text))
+        }
+        if digits >= Int64(scale) { return x }
+        let target = DataType.decimal(precision: UInt8(precision), scale: UInt8(digits))
+        return BoundExpr(type: target, node: .cast(x, text: text))
     }
 
     /// Binds a CASE: conditions must be bool; results are cast to their common type (numbers widen to the widest,
@@ -141,6 +170,11 @@ struct ExprBinder {
     /// The type two values meet in (CASE results, COALESCE arguments), or nil when they do not mix.
     package static func commonType(_ a: DataType, _ b: DataType) -> DataType? {
         if a == b { return a }
+        if a.isDecimal || b.isDecimal {
+            if let decimal = DecimalRules.common(a, b) { return decimal }
+            let reals: Set<DataType> = [.float, .double]
+            return reals.contains(a) || reals.contains(b) ? .double : nil
+        }
         let numbers: [DataType] = [.int32, .int64, .float, .double]
         if let i = numbers.firstIndex(of: a), let j = numbers.firstIndex(of: b) {
             // int64 and float meet as double (a float cannot hold every int64).
@@ -180,6 +214,7 @@ struct ExprBinder {
         case .string: valueType = .string
         case .date: valueType = .date
         case .timestamp: valueType = .timestamp
+        case let .decimal(_, precision, scale): valueType = .decimal(precision: precision, scale: scale)
         }
         var builder = ColumnBuilder(type: type ?? valueType, capacity: 1)
         if case .null = value { builder.appendNull() } else { try? builder.append(value) }
@@ -220,6 +255,12 @@ struct ExprBinder {
             return BoundExpr(type: .bool, node: .connective(isOr: op == .or, a, b))
         }
         let (a, b) = try bindPair(left, right, defaultType: .int32)
+        if let (leftType, rightType, result) = try DecimalRules.arithmetic(op, a.type, b.type, text: text) {
+            let l = ExprBinder.cast(a, to: leftType, text: text), r = ExprBinder.cast(b, to: rightType, text: text)
+            let plan: ArithmeticPlan = result == .double ? .double
+                : .decimal(wide: result.isWideDecimal, precision: result.decimalPrecision)
+            return BoundExpr(type: result, node: .arithmetic(op, plan, l, r, text: text))
+        }
         guard let (plan, type) = ArithmeticPlan.plan(op, a.type, b.type) else {
             throw mismatch("cannot apply \(op.rawValue) to \(a.type) and \(b.type)", text)
         }
@@ -235,10 +276,20 @@ struct ExprBinder {
         } else if case let .literal(.string(s)) = left, b.type != .string {
             a = try castLiteral(s, to: b.type, text: text)
         }
+        if a.type.isDecimal || b.type.isDecimal, a.type != b.type {
+            let target = DecimalRules.common(a.type, b.type) ?? .double
+            a = ExprBinder.cast(a, to: target, text: text)
+            b = ExprBinder.cast(b, to: target, text: text)
+        }
         guard let plan = ComparisonPlan.plan(a.type, b.type) else {
             throw mismatch("cannot compare \(a.type) with \(b.type)", text)
         }
         return (a, b, plan)
+    }
+
+    /// `expr` cast to `type` (itself when it has that type already).
+    static func cast(_ expr: BoundExpr, to type: DataType, text: String) -> BoundExpr {
+        expr.type == type ? expr : BoundExpr(type: type, node: .cast(expr, text: text))
     }
 
     /// The string literal `s` as a constant of `type`.
@@ -290,6 +341,16 @@ struct ExprBinder {
             return .double(Double(v))
         case let (.int64(v), .double), let (.int64(v), .float):
             return v.magnitude < 1 << 53 ? .double(Double(v)) : nil
+        case let (.decimal(units, _, from), .decimal(precision, scale)):
+            // Only exact members: a literal with more digits than x's scale can equal no value of x.
+            guard let rescaled = DecimalMath.rescale(units.value, from: Int(from), to: Int(scale)),
+                  DecimalMath.rescale(rescaled, from: Int(scale), to: Int(from)) == units.value,
+                  DecimalMath.fits(rescaled, precision: Int(precision)) else { return nil }
+            return .decimal(rescaled, precision: precision, scale: scale)
+        case let (.int32(v), .decimal(precision, scale)):
+            return try setKey(.decimal(Int128(v), precision: 10, scale: 0), for: .decimal(precision: precision, scale: scale), text: text)
+        case let (.int64(v), .decimal(precision, scale)):
+            return try setKey(.decimal(Int128(v), precision: 19, scale: 0), for: .decimal(precision: precision, scale: scale), text: text)
         default:
             return nil
         }

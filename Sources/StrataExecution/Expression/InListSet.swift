@@ -45,6 +45,7 @@ struct InListSet: Sendable {
         case reals(Set<UInt64>)
         case strings(ByteStringSet)
         case bools(Set<Bool>)
+        case wides(Set<Int128>)
     }
 
     let keys: Keys
@@ -55,6 +56,7 @@ struct InListSet: Sendable {
     init?(_ values: [Value], type: DataType) {
         var hasNull = false
         var integers = Set<Int64>(), reals = Set<UInt64>(), bools = Set<Bool>(), strings = ByteStringSet()
+        var wides = Set<Int128>()
         for value in values {
             switch value {
             case .null: hasNull = true
@@ -64,10 +66,20 @@ struct InListSet: Sendable {
             case let .double(v): reals.insert(InListSet.realKey(v))
             case let .string(v): strings.insert(Array(v.utf8))
             case let .bool(v): bools.insert(v)
+            case let .decimal(units, _, scale):
+                // Units at the column's scale (the binder casts list values to x's type).
+                guard Int(scale) == type.decimalScale else { return nil }
+                if type.isWideDecimal {
+                    wides.insert(units.value)
+                } else {
+                    guard let narrow = Int64(exactly: units.value) else { return nil }
+                    integers.insert(narrow)
+                }
             }
         }
         switch type {
-        case .int32, .int64, .date, .timestamp: keys = .integers(integers)
+        case .decimal where type.isWideDecimal: keys = .wides(wides)
+        case .int32, .int64, .date, .timestamp, .decimal: keys = .integers(integers)
         case .float, .double: keys = .reals(reals)
         case .string: keys = .strings(strings)
         case .bool: keys = .bools(bools)
@@ -95,6 +107,9 @@ struct InListSet: Sendable {
         case let .bools(set):
             out = mapValues(Membership(test: BoolKey(set: set), negated: negated, hasNull: hasNull),
                             try x.operand(Bool.self), count: rows, words: words)
+        case let .wides(set):
+            out = mapValues(Membership(test: WideKey(set: set), negated: negated, hasNull: hasNull),
+                            try x.operand(Int128.self), count: rows, words: words)
         case let .strings(set):
             out = mapStrings(Membership(test: set, negated: negated, hasNull: hasNull),
                              try x.stringOperand(), count: rows, words: words)
@@ -119,6 +134,11 @@ private struct IntegerKey: KeyTest {
 private struct RealKey: KeyTest {
     let set: Set<UInt64>
     @inline(__always) func contains(_ value: Double) -> Bool { set.contains(InListSet.realKey(value)) }
+}
+
+private struct WideKey: KeyTest {
+    let set: Set<Int128>
+    @inline(__always) func contains(_ value: Int128) -> Bool { set.contains(value) }
 }
 
 private struct BoolKey: KeyTest {

@@ -23,6 +23,11 @@ extension Int64: ColumnElement {
     static func wrap(_ values: [Int64]) -> ColumnData { .int64(values) }
 }
 
+extension Int128: ColumnElement {
+    static func unwrap(_ data: ColumnData) -> [Int128]? { if case let .int128(v) = data { v } else { nil } }
+    static func wrap(_ values: [Int128]) -> ColumnData { .int128(values) }
+}
+
 extension Float: ColumnElement {
     static func unwrap(_ data: ColumnData) -> [Float]? { if case let .float(v) = data { v } else { nil } }
     static func wrap(_ values: [Float]) -> ColumnData { .float(values) }
@@ -60,13 +65,19 @@ extension Vector {
         return try operand(Int64.self)
     }
 
-    /// Numeric values widened to `Double` (exact for `Int32` and `Float`; `Int64` rounds beyond 2^53).
+    /// Numeric values widened to `Double` (exact for `Int32` and `Float`; `Int64` rounds beyond 2^53; decimals are
+    /// their units over 10^scale).
     func doubleOperand() throws(StrataError) -> Operand<Double> {
         func widen<T: ColumnElement>(_: T.Type, _ convert: (T) -> Double) throws(StrataError) -> Operand<Double> {
             switch try operand(T.self) {
             case let .scalar(v): return .scalar(convert(v))
             case let .array(v): return .array(v.map(convert))
             }
+        }
+        if case let .decimal(_, scale) = type {
+            let s = Int(scale)
+            if type.isWideDecimal { return try widen(Int128.self) { DecimalMath.toDouble($0, scale: s) } }
+            return try widen(Int64.self) { DecimalMath.toDouble(Int128($0), scale: s) }
         }
         switch column.data {
         case .int32: return try widen(Int32.self) { Double($0) }

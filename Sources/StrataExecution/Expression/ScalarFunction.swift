@@ -62,10 +62,11 @@ enum ScalarFunction: String, Sendable {
         case (.length, 1): type = types[0] == .string ? .int64 : nil
         case (.substr, 2), (.substr, 3):
             type = types[0] == .string && types.dropFirst().allSatisfy(integers.contains) ? .string : nil
-        case (.abs, 1), (.round, 1): type = numbers.contains(types[0]) ? types[0] : nil
+        case (.abs, 1): type = numbers.contains(types[0]) || types[0].isDecimal ? types[0] : nil
+        case (.round, 1): type = numbers.contains(types[0]) ? types[0] : nil
         case (.round, 2): type = numbers.contains(types[0]) && integers.contains(types[1]) ? types[0] : nil
-        case (.pow, 2): type = types.allSatisfy(numbers.contains) ? .double : nil
-        case (.sqrt, 1): type = numbers.contains(types[0]) ? .double : nil
+        case (.pow, 2): type = types.allSatisfy { numbers.contains($0) || $0.isDecimal } ? .double : nil
+        case (.sqrt, 1): type = numbers.contains(types[0]) || types[0].isDecimal ? .double : nil
         case (.year, 1), (.month, 1), (.day, 1): type = types[0] == .date || types[0] == .timestamp ? .int64 : nil
         case (.concat, 1...), (.concatStrict, 2): type = types.allSatisfy { $0 == .string } ? .string : nil
         case (.error, 1): type = types[0] == .string ? .string : nil
@@ -227,6 +228,12 @@ enum ScalarFunction: String, Sendable {
         case .float:
             return mapValues(Absolute<Float>(minimum: nil), try x.operand(Float.self), count: rows, words: words)
                 .vector(.float, constant: x.isConstant)
+        case .decimal where x.type.isWideDecimal:
+            return mapValues(Absolute<Int128>(minimum: nil), try x.operand(Int128.self), count: rows, words: words)
+                .vector(x.type, constant: x.isConstant)
+        case .decimal:
+            return mapValues(Absolute<Int64>(minimum: nil), try x.operand(Int64.self), count: rows, words: words)
+                .vector(x.type, constant: x.isConstant)
         default:
             return mapValues(Absolute<Double>(minimum: nil), try x.operand(Double.self), count: rows, words: words)
                 .vector(.double, constant: x.isConstant)

@@ -67,6 +67,7 @@ extension Column {
         case let .bool(v): data = .bool(pick(v))
         case let .int32(v): data = .int32(pick(v))
         case let .int64(v): data = .int64(pick(v))
+        case let .int128(v): data = .int128(pick(v))
         case let .float(v): data = .float(pick(v))
         case let .double(v): data = .double(pick(v))
         case let .string(v): data = .string(gatheredStrings(v, indices))

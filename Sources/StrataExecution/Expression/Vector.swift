@@ -39,6 +39,7 @@ struct Vector {
         case let .bool(v): data = .bool(Array(repeating: v[0], count: count))
         case let .int32(v): data = .int32(Array(repeating: v[0], count: count))
         case let .int64(v): data = .int64(Array(repeating: v[0], count: count))
+        case let .int128(v): data = .int128(Array(repeating: v[0], count: count))
         case let .float(v): data = .float(Array(repeating: v[0], count: count))
         case let .double(v): data = .double(Array(repeating: v[0], count: count))
         case let .string(v):
@@ -85,10 +86,11 @@ struct Vector {
 extension ColumnData {
     /// A buffer of `count` zero (or empty-string) placeholders for a column of `type`.
     static func placeholders(_ type: DataType, count: Int) -> ColumnData {
-        switch type {
+        switch type.storage {
         case .bool: .bool(Array(repeating: false, count: count))
-        case .int32, .date: .int32(Array(repeating: 0, count: count))
-        case .int64, .timestamp: .int64(Array(repeating: 0, count: count))
+        case .int32: .int32(Array(repeating: 0, count: count))
+        case .int64: .int64(Array(repeating: 0, count: count))
+        case .int128: .int128(Array(repeating: 0, count: count))
         case .float: .float(Array(repeating: 0, count: count))
         case .double: .double(Array(repeating: 0, count: count))
         case .string:

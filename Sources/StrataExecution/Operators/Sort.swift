@@ -49,10 +49,11 @@ package final class Sort: SinkOperator, SourceOperator {
     /// A row's bytes as a guess from its types (strings counted as 16 bytes and their offset).
     static func estimatedRowBytes(_ schema: Schema) -> Int {
         schema.fields.reduce(0) { sum, field in
-            switch field.type {
+            switch field.type.storage {
             case .bool: sum + 1
-            case .int32, .date, .float: sum + 4
-            case .int64, .timestamp, .double: sum + 8
+            case .int32, .float: sum + 4
+            case .int64, .double: sum + 8
+            case .int128: sum + 16
             case .string: sum + 20
             }
         }

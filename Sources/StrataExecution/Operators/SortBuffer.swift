@@ -100,6 +100,7 @@ package final class SortBuffer: Sendable {
         case let .bool(v): return sign(v[a] ? 1 : 0, v[b] ? 1 : 0)
         case let .int32(v): return sign(v[a], v[b])
         case let .int64(v): return sign(v[a], v[b])
+        case let .int128(v): return sign(v[a], v[b])
         case let .float(v): return v[a].isNaN || v[b].isNaN ? sign(v[a].isNaN ? 1 : 0, v[b].isNaN ? 1 : 0) : sign(v[a], v[b])
         case let .double(v): return v[a].isNaN || v[b].isNaN ? sign(v[a].isNaN ? 1 : 0, v[b].isNaN ? 1 : 0) : sign(v[a], v[b])
         case let .string(s):

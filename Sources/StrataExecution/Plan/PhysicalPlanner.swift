@@ -286,6 +286,7 @@ package struct PhysicalPlanner {
     /// The type both sides of a join key are cast to, or nil when they do not compare.
     static func commonKeyType(_ a: DataType, _ b: DataType) -> DataType? {
         if a == b { return a }
+        if a.isDecimal || b.isDecimal { return ExprBinder.commonType(a, b) }
         let integers: Set<DataType> = [.int32, .int64]
         let numbers: Set<DataType> = [.int32, .int64, .float, .double]
         if integers.contains(a) && integers.contains(b) { return .int64 }

@@ -45,6 +45,14 @@ public enum WindowFunction: String, Sendable, Hashable, CaseIterable {
             return .int64
         case .sum, .avg:
             try need(1...1)
+            if case let .decimal(precision, scale) = types[0] {
+                // Prefix sums of 18-digit units stay exact in 128 bits; wider decimals are not summed here yet.
+                guard precision <= DataType.maxInt64DecimalPrecision else {
+                    throw StrataError(.invalidArgument, "\(rawValue)(…) OVER (…) of \(types[0]) is not supported yet "
+                        + "(decimals of at most 18 digits are)")
+                }
+                return self == .avg ? .double : .decimal(precision: DataType.maxDecimalPrecision, scale: scale)
+            }
             guard [.int32, .int64, .float, .double].contains(types[0]) else {
                 throw StrataError(.invalidArgument, "\(rawValue) needs a numeric argument, not \(types[0])")
             }

@@ -54,10 +54,11 @@ package struct SortKeyEncoder: Sendable {
 
     /// The encoded width of a value of `type`, nil for strings.
     static func valueWidth(_ type: DataType) -> Int? {
-        switch type {
+        switch type.storage {
         case .bool: 1
-        case .int32, .date: 4
-        case .int64, .timestamp, .double, .float: 8
+        case .int32: 4
+        case .int64, .double, .float: 8
+        case .int128: 16
         case .string: nil
         }
     }
@@ -181,6 +182,19 @@ package struct SortKeyEncoder: Sendable {
         case let .int64(v):
             v.withUnsafeBufferPointer { p in
                 for i in 0..<rows { put(i, UInt64(bitPattern: p[i]) ^ (1 << 63), width: 8) }
+            }
+        case let .int128(v):
+            v.withUnsafeBufferPointer { p in
+                for i in 0..<rows {
+                    let at = cursor[i]
+                    let null = isNull(i)
+                    let high = null ? 0 : UInt64(truncatingIfNeeded: p[i] >> 64) ^ (1 << 63) ^ flip
+                    let low = null ? 0 : UInt64(truncatingIfNeeded: p[i]) ^ flip
+                    out.storeBytes(of: null ? nullByte : valueByte, toByteOffset: at, as: UInt8.self)
+                    out.storeBytes(of: high.bigEndian, toByteOffset: at + 1, as: UInt64.self)
+                    out.storeBytes(of: low.bigEndian, toByteOffset: at + 9, as: UInt64.self)
+                    cursor[i] = at + 17
+                }
             }
         case let .float(v):
             v.withUnsafeBufferPointer { p in

@@ -20,6 +20,7 @@ enum SpillBatchCodec {
             case .bool: size += rows.count
             case .int32, .float: size += rows.count * 4
             case .int64, .double: size += rows.count * 8
+            case .int128: size += rows.count * 16
             case let .string(strings):
                 let bytes = Int(strings.offsets[rows.upperBound]) - Int(strings.offsets[rows.lowerBound])
                 size += 4 + (rows.count + 1) * 4 + bytes
@@ -33,13 +34,14 @@ enum SpillBatchCodec {
         buffer.append(UInt32(rows.count))
         buffer.append(UInt32(batch.columns.count))
         for column in batch.columns {
-            buffer.append(column.type.rawValue)
+            buffer.append(column.type.code)
             buffer.append(UInt8(column.validity == nil ? 0 : 1))
             if let validity = column.validity { appendValidity(validity, rows: rows, to: buffer) }
             switch column.data {
             case let .bool(values): buffer.append(values, rows)
             case let .int32(values): buffer.append(values, rows)
             case let .int64(values): buffer.append(values, rows)
+            case let .int128(values): buffer.append(values, rows)
             case let .float(values): buffer.append(values, rows)
             case let .double(values): buffer.append(values, rows)
             case let .string(strings): appendStrings(strings, rows: rows, to: buffer)
@@ -77,7 +79,7 @@ enum SpillBatchCodec {
 
     private static func decodeColumn(_ cursor: inout ByteCursor, type: DataType,
                                      rows: Int) throws(StrataError) -> Column {
-        guard try cursor.readByte() == type.rawValue else {
+        guard try cursor.readByte() == type.code else {
             throw StrataError(.corrupt, "spill frame column type differs from the run's schema")
         }
         var validity: ValidityMask?
@@ -91,12 +93,13 @@ enum SpillBatchCodec {
             throw StrataError(.corrupt, "spill frame has a bad null flag")
         }
         let data: ColumnData
-        switch type {
+        switch type.storage {
         case .bool:
             let raw = try cursor.readBytes(rows)
             data = .bool(raw.map { $0 != 0 })
-        case .int32, .date: data = .int32(try readArray(&cursor, count: rows))
-        case .int64, .timestamp: data = .int64(try readArray(&cursor, count: rows))
+        case .int32: data = .int32(try readArray(&cursor, count: rows))
+        case .int64: data = .int64(try readArray(&cursor, count: rows))
+        case .int128: data = .int128(try readArray(&cursor, count: rows))
         case .float: data = .float(try readArray(&cursor, count: rows))
         case .double: data = .double(try readArray(&cursor, count: rows))
         case .string: data = .string(try readStrings(&cursor, rows: rows))

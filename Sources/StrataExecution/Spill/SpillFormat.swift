@@ -97,7 +97,8 @@ enum SpillFormat {
         for field in schema.fields {
             appendUInt32(UInt32(field.name.utf8.count), to: &block)
             block.append(contentsOf: field.name.utf8)
-            block.append(field.type.rawValue)
+            block.append(field.type.code)
+            if case let .decimal(precision, scale) = field.type { block.append(contentsOf: [precision, scale]) }
             block.append(field.nullable ? 1 : 0)
         }
         var header: [UInt8] = []
@@ -136,7 +137,12 @@ enum SpillFormat {
         for _ in 0..<min(count, raw.count) {
             let nameSize = Int(try cursor.readUInt32LE())
             let name = String(decoding: try cursor.readBytes(nameSize), as: UTF8.self)
-            guard let type = DataType(rawValue: try cursor.readByte()) else {
+            let code = try cursor.readByte()
+            var (precision, scale): (UInt8, UInt8) = (0, 0)
+            if code == DataType.decimal(precision: 1, scale: 0).code {
+                (precision, scale) = (try cursor.readByte(), try cursor.readByte())
+            }
+            guard let type = DataType(code: code, precision: precision, scale: scale) else {
                 throw StrataError(.corrupt, "spill file schema has an unknown type for column \"\(name)\"")
             }
             let nullable = try cursor.readByte()

@@ -119,6 +119,8 @@ final class AggregateCollector {
             let q = try argument(args[1])
             switch q {
             case let .literal(.double(v)) where (0...1).contains(v): parameter = v
+            case let .literal(.decimal(units, _, scale)) where (0...1).contains(DecimalMath.toDouble(units.value, scale: Int(scale))):
+                parameter = DecimalMath.toDouble(units.value, scale: Int(scale))
             case let .literal(.int32(v)) where (0...1).contains(v): parameter = Double(v)
             case let .literal(.int64(v)) where (0...1).contains(v): parameter = Double(v)
             default:

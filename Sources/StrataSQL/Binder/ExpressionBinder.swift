@@ -220,6 +220,8 @@ struct ExpressionBinder {
             if let small = Int32(exactly: v) { return .literal(.int32(small)) }
             return .literal(.int64(v))
         case let .decimal(d): return .literal(.double(d))
+        case let .exactDecimal(units, precision, scale):
+            return .literal(.decimal(units, precision: precision, scale: scale))
         case let .string(s): return .literal(.string(s))
         case .interval:
             throw error("an INTERVAL can only be added to or subtracted from a date or timestamp", at: location,

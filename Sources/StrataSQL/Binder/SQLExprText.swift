@@ -1,3 +1,4 @@
+import StrataCore
 import StrataExecution
 
 /// The text of an expression as the default name of a result column, in DuckDB's style: `sum(v1)`, `(a + 1)`,
@@ -13,6 +14,7 @@ extension SQLExpr {
             case let .bool(b): return b ? "true" : "false"
             case let .integer(v): return String(v)
             case let .decimal(d): return "\(d)"
+            case let .exactDecimal(units, _, scale): return DecimalMath.format(units, scale: Int(scale))
             case let .string(s): return "'\(s)'"
             case let .typed(type, s): return "CAST('\(s)' AS \(type.name.uppercased()))"
             case let .interval(months, days, micros):

@@ -16,8 +16,12 @@ package enum SQLTypeName {
         case "varchar", "text", "string", "char", "bpchar": return .string
         case "date": return .date
         case "timestamp", "datetime", "timestamp without time zone": return .timestamp
+        case "decimal", "numeric", "dec": return .decimal(precision: 18, scale: 3)
         default:
             if words.hasPrefix("varchar(") || words.hasPrefix("char(") { return .string }
+            if words.hasPrefix("decimal") || words.hasPrefix("numeric") || words.hasPrefix("dec(") {
+                return DataType(name: words.hasPrefix("dec(") ? "decimal" + words.dropFirst(3) : words)
+            }
             return nil
         }
     }

@@ -673,6 +673,8 @@ package final class SQLParser {
             return (.literal(value == .min ? .decimal(-Double(value)) : .integer(-value), location), 1)
         case let .literal(.decimal(value), _):
             return (.literal(.decimal(-value), location), 1)
+        case let .literal(.exactDecimal(units, precision, scale), _):
+            return (.literal(.exactDecimal(-units, precision: precision, scale: scale), location), 1)
         default:
             return try node(.unary(.negate, operand.expr, location), height: operand.height + 1)
         }
@@ -720,7 +722,7 @@ package final class SQLParser {
         let literal: SQLLiteral
         switch token.kind {
         case .integer: literal = try integerLiteral(token, negative: false)
-        case .decimal: literal = .decimal(try double(token, negative: false))
+        case .decimal: literal = try decimalLiteral(token)
         case .string: literal = .string(token.text)
         case .keyword(.null): literal = .null
         case .keyword(.true): literal = .bool(true)
@@ -1050,6 +1052,23 @@ package final class SQLParser {
     private func integerLiteral(_ token: SQLToken, negative: Bool) throws(Failure) -> SQLLiteral {
         if let value = Int64(negative ? "-" + token.text : token.text) { return .integer(value) }
         return .decimal(try double(token, negative: negative))
+    }
+
+    /// A number with a point or an exponent: DECIMAL(digits, fraction digits) when it has no exponent and at most
+    /// 38 digits (DuckDB's typing: `0.06` is DECIMAL(3,2)), a double otherwise.
+    private func decimalLiteral(_ token: SQLToken) throws(Failure) -> SQLLiteral {
+        let text = token.text
+        guard !text.contains(where: { $0 == "e" || $0 == "E" }), let point = text.firstIndex(of: ".") else {
+            return .decimal(try double(token, negative: false))
+        }
+        let whole = text[..<point], fraction = text[text.index(after: point)...]
+        let digits = whole.count + fraction.count
+        guard digits <= 38, digits > 0, whole.allSatisfy({ $0.isASCII && $0.isNumber }),
+              fraction.allSatisfy({ $0.isASCII && $0.isNumber }),
+              let units = Int128(whole + fraction) else {
+            return .decimal(try double(token, negative: false))
+        }
+        return .exactDecimal(units, precision: UInt8(digits), scale: UInt8(fraction.count))
     }
 
     /// The number `token` as a double (negated when `negative`); an error when it is out of range.

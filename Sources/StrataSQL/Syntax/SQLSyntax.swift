@@ -268,8 +268,11 @@ package enum SQLLiteral: Sendable, Hashable {
     /// An integer literal (digits only). One too large for Int64 becomes `.decimal` instead, as DuckDB widens it
     /// (`-9223372036854775808` still is `.integer(Int64.min)`: the minus folds into the literal).
     case integer(Int64)
-    /// A number with a fraction or exponent (`1.5`, `2e3`, `.5`): a double.
+    /// A number with an exponent (`2e3`), or with more than 38 digits: a double.
     case decimal(Double)
+    /// A number with a point and no exponent (`1.50`, `.5`): DECIMAL(digits, digits after the point), as DuckDB
+    /// types it.
+    case exactDecimal(Int128, precision: UInt8, scale: UInt8)
     /// `'text'` (with `''` unescaped).
     case string(String)
     /// `DATE 'yyyy-mm-dd'`, `TIMESTAMP '…'`: a typed string, checked by the binder.

@@ -14,6 +14,9 @@ package enum ParquetSchemaMapping {
         case nanosToMicros
         /// INT96 legacy timestamps to microseconds.
         case int96ToMicros
+        /// A DECIMAL stored as INT32, INT64, FIXED_LEN_BYTE_ARRAY or BYTE_ARRAY (big-endian two's complement),
+        /// widened to the decimal type's storage.
+        case decimal
     }
 
     /// A leaf column as the reader needs it.
@@ -26,6 +29,8 @@ package enum ParquetSchemaMapping {
         package var conversion: Conversion
         /// 1 for OPTIONAL leaves, 0 for REQUIRED.
         package var maxDefinitionLevel: Int
+        /// The byte length of FIXED_LEN_BYTE_ARRAY values (0 for other physical types).
+        package var typeLength: Int = 0
     }
 
     /// The physical type Strata writes for `type`.
@@ -34,11 +39,15 @@ package enum ParquetSchemaMapping {
         case .bool: .boolean
         case .int32, .date: .int32
         case .int64, .timestamp: .int64
+        case .decimal: type.isWideDecimal ? .fixedLenByteArray : .int64
         case .float: .float
         case .double: .double
         case .string: .byteArray
         }
     }
+
+    /// The FIXED_LEN_BYTE_ARRAY width Strata writes for decimals of precision above 18.
+    package static let wideDecimalBytes = 16
 
     /// The schema elements Strata writes: a root group followed by one leaf per field.
     package static func schemaElements(for schema: Schema) -> [SchemaElement] {
@@ -62,6 +71,12 @@ package enum ParquetSchemaMapping {
             case .timestamp:
                 element.logicalType = .timestamp(isAdjustedToUTC: true, unit: .micros)
                 element.convertedType = .timestampMicros
+            case let .decimal(precision, scale):
+                element.logicalType = .decimal(scale: Int32(scale), precision: Int32(precision))
+                element.convertedType = .decimal
+                element.precision = Int32(precision)
+                element.scale = Int32(scale)
+                if field.type.isWideDecimal { element.typeLength = Int32(wideDecimalBytes) }
             case .bool, .float, .double:
                 break
             }
@@ -98,8 +113,16 @@ package enum ParquetSchemaMapping {
             guard let physical = element.type else { continue }
             let (type, conversion) = try strataType(of: element, physical: physical, path: path)
             let nullable = element.repetitionType != .required
-            leaves.append(Leaf(field: Field(name, type, nullable: nullable), physicalType: physical,
-                               conversion: conversion, maxDefinitionLevel: nullable ? 1 : 0))
+            var leaf = Leaf(field: Field(name, type, nullable: nullable), physicalType: physical,
+                            conversion: conversion, maxDefinitionLevel: nullable ? 1 : 0)
+            if physical == .fixedLenByteArray {
+                guard let length = element.typeLength, length > 0 else {
+                    throw StrataError(.corrupt, "FIXED_LEN_BYTE_ARRAY column without a type_length", path: path,
+                                      column: name)
+                }
+                leaf.typeLength = Int(length)
+            }
+            leaves.append(leaf)
         }
         return leaves
     }
@@ -112,8 +135,7 @@ package enum ParquetSchemaMapping {
         }
         let logical = element.logicalType
         let converted = element.convertedType
-        if case .decimal = logical { throw unsupported("DECIMAL") }
-        if converted == .decimal { throw unsupported("DECIMAL") }
+        if let type = try decimalType(of: element, physical: physical, path: path) { return (type, .decimal) }
         switch physical {
         case .boolean:
             return (.bool, .none)
@@ -168,6 +190,39 @@ package enum ParquetSchemaMapping {
             return (.string, .none)
         case .fixedLenByteArray:
             throw unsupported("FIXED_LEN_BYTE_ARRAY")
+        }
+    }
+
+    /// The Strata decimal type of a DECIMAL-annotated leaf (logical type, or converted type with the element's
+    /// precision and scale), `nil` when the leaf is not a decimal.
+    private static func decimalType(of element: SchemaElement, physical: PhysicalType, path: String) throws
+        -> DataType?
+    {
+        let precision: Int32, scale: Int32
+        if case let .decimal(s, p)? = element.logicalType {
+            (precision, scale) = (p, s)
+        } else if element.convertedType == .decimal {
+            guard let p = element.precision else {
+                throw StrataError(.corrupt, "DECIMAL column without a precision", path: path, column: element.name)
+            }
+            (precision, scale) = (p, element.scale ?? 0)
+        } else {
+            return nil
+        }
+        guard let type = DataType.checkedDecimal(precision: Int(precision), scale: Int(scale)) else {
+            throw StrataError(.unsupported, "DECIMAL(\(precision), \(scale)) is outside DECIMAL(1...38, 0...precision)",
+                              path: path, column: element.name)
+        }
+        switch physical {
+        case .int32, .int64, .byteArray: return type
+        case .fixedLenByteArray:
+            guard let length = element.typeLength, (1...16).contains(length) else {
+                throw StrataError(.unsupported, "DECIMAL in FIXED_LEN_BYTE_ARRAY(\(element.typeLength ?? 0)) wider "
+                    + "than 16 bytes", path: path, column: element.name)
+            }
+            return type
+        default:
+            throw StrataError(.unsupported, "DECIMAL stored as \(physical)", path: path, column: element.name)
         }
     }
 }

@@ -69,6 +69,17 @@ package indirect enum ScanPredicate: Sendable, Equatable {
         case let (.bool(x), .bool(y)): return sign(x ? 1 : 0, y ? 1 : 0)
         case let (.date(x), .date(y)): return sign(x, y)
         case let (.timestamp(x), .timestamp(y)): return sign(x, y)
+        case (.decimal, _), (_, .decimal):
+            // Exact at the larger scale; a value that does not fit 128 bits there is not compared.
+            guard let (x, s) = decimal(a), let (y, t) = decimal(b) else {
+                guard let x = numeric(a), let y = numeric(b), !x.isNaN, !y.isNaN,
+                      abs(x) < 9.0e15, abs(y) < 9.0e15 else { return nil }
+                return sign(x, y)
+            }
+            let scale = max(s, t)
+            guard let xs = DecimalMath.rescale(x, from: s, to: scale),
+                  let ys = DecimalMath.rescale(y, from: t, to: scale) else { return nil }
+            return sign(xs, ys)
         default:
             if let x = integer(a), let y = integer(b) { return sign(x, y) }
             // Mixed integer/floating comparisons are only trusted where doubles are exact.
@@ -87,8 +98,19 @@ package indirect enum ScanPredicate: Sendable, Equatable {
         }
     }
 
+    /// Units and scale of a decimal or integer value.
+    private static func decimal(_ v: Value) -> (Int128, Int)? {
+        switch v {
+        case let .decimal(units, _, scale): (units.value, Int(scale))
+        case let .int32(x): (Int128(x), 0)
+        case let .int64(x): (Int128(x), 0)
+        default: nil
+        }
+    }
+
     private static func numeric(_ v: Value) -> Double? {
         switch v {
+        case let .decimal(units, _, scale): DecimalMath.toDouble(units.value, scale: Int(scale))
         case let .int32(x): Double(x)
         case let .int64(x): Double(x)
         case let .float(x): Double(x)

@@ -22,6 +22,7 @@ enum Compare {
         case let (.bool(a), .bool(b)): row = firstDiff(a, b, ==)
         case let (.int32(a), .int32(b)): row = firstDiff(a, b, ==)
         case let (.int64(a), .int64(b)): row = firstDiff(a, b, ==)
+        case let (.int128(a), .int128(b)): row = firstDiff(a, b, ==)
         case let (.float(a), .float(b)):
             row = firstDiff(a, b) { $0.isNaN ? $1.isNaN : $0.bitPattern == $1.bitPattern }
         case let (.double(a), .double(b)):

@@ -19,7 +19,7 @@ import Testing
 enum SLTColumnType: Character, Sendable, Hashable, CaseIterable {
     /// Integer (int32, int64).
     case integer = "I"
-    /// Real (double, float), compared numerically.
+    /// Real (double, float, decimal), compared numerically.
     case real = "R"
     /// Text (string).
     case text = "T"
@@ -34,7 +34,7 @@ enum SLTColumnType: Character, Sendable, Hashable, CaseIterable {
     func fits(_ type: DataType) -> Bool {
         switch self {
         case .integer: type == .int32 || type == .int64
-        case .real: type == .double || type == .float
+        case .real: type == .double || type == .float || type.isDecimal
         case .text: type == .string
         case .bool: type == .bool
         case .date: type == .date

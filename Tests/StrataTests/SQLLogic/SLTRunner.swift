@@ -231,6 +231,7 @@ struct SLTRunner {
         case let .string(s): s.isEmpty ? "(empty)" : s
         case let .date(days): CivilDate.format(days: days)
         case let .timestamp(micros): formatTimestamp(micros)
+        case let .decimal(units, _, scale): DecimalMath.format(units.value, scale: Int(scale))
         }
     }
 

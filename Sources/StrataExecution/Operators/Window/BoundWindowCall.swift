@@ -8,6 +8,8 @@ package struct BoundWindowCall {
     let call: WindowCall
     /// The result type.
     let type: DataType
+    /// The argument types.
+    let argumentTypes: [DataType]
     /// The column of the value argument (lag, lead, *_value, aggregates), nil for the rank family and count(*).
     let argument: Int?
     /// The column of lag/lead's default value.
@@ -62,6 +64,7 @@ package struct BoundWindowCall {
         self.call = call
         let types = (0..<call.arguments.count).map { schema.fields[firstArgument + $0].type }
         type = try call.function.resultType(types)
+        argumentTypes = types
         func constant(_ index: Int, _ what: String, minimum: Int) throws(StrataError) -> Int {
             let value: Int64
             switch call.arguments[index] {
@@ -110,6 +113,7 @@ package struct BoundWindowCall {
                 case let .int64(x): number = Double(x)
                 case let .float(x) where !frame.rows: number = Double(x)
                 case let .double(x) where !frame.rows: number = x
+                case let .decimal(units, _, scale) where !frame.rows: number = DecimalMath.toDouble(units.value, scale: Int(scale))
                 default:
                     throw StrataError(.invalidArgument, "a \(frame.rows ? "ROWS" : "RANGE") frame offset must be a "
                         + "\(frame.rows ? "non-negative integer" : "non-negative number") constant, not \(v)")

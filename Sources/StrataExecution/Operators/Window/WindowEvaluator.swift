@@ -494,11 +494,24 @@ final class WindowEvaluator {
                 }
                 return Column(unchecked: .int64, data: .int64(values), validity: ValidityMask(valid))
             }
+            if call.type.isDecimal {
+                // Sums of decimal units: exact, DECIMAL(38, s).
+                var values = [Int128](repeating: 0, count: n)
+                for (k, i) in rows.enumerated() {
+                    let total = aggregate(index, call, i)
+                    guard total.count > 0 else { continue }
+                    values[k] = total.integer
+                    valid[k] = true
+                }
+                return Column(unchecked: call.type, data: .int128(values), validity: ValidityMask(valid))
+            }
+            // A decimal argument's units are scaled back for avg.
+            let divisor = call.argumentTypes.first.map { DecimalMath.doublePowers[$0.decimalScale] } ?? 1
             var values = [Double](repeating: 0, count: n)
             for (k, i) in rows.enumerated() {
                 let total = aggregate(index, call, i)
                 guard total.count > 0 else { continue }
-                let sum = call.call.arguments.isEmpty ? 0 : total.double + Double(total.integer)
+                let sum = call.call.arguments.isEmpty ? 0 : total.double + Double(total.integer) / divisor
                 values[k] = call.function == .avg ? sum / Double(total.count) : sum
                 valid[k] = true
             }

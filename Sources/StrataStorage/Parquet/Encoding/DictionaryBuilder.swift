@@ -32,6 +32,8 @@ package struct DictionaryBuilder: Sendable {
         switch type {
         case .int32, .date: kind = .int32
         case .int64, .timestamp: kind = .int64
+        case .decimal where !type.isWideDecimal: kind = .int64
+        case .decimal: throw StrataError(.invalidArgument, "wide decimal columns are not dictionary encoded")
         case .float: kind = .float
         case .double: kind = .double
         case .string: kind = .string

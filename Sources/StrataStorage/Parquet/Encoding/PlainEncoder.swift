@@ -21,6 +21,19 @@ package enum PlainEncoder {
         case let .float(v): appendFixedWidth(v, validity: validity, range: range, to: &out)
         case let .double(v): appendFixedWidth(v, validity: validity, range: range, to: &out)
         case let .string(v): appendStrings(v, validity: validity, range: range, to: &out)
+        case let .int128(v): appendBigEndian(v, validity: validity, range: range, to: &out)
+        }
+    }
+
+    /// Appends valid `Int128` values of `range` as 16-byte big-endian two's complement (FIXED_LEN_BYTE_ARRAY
+    /// decimals).
+    package static func appendBigEndian(_ values: [Int128], validity: ValidityMask?, range: Range<Int>,
+                                        to out: inout [UInt8]) {
+        out.reserveCapacity(out.count + range.count * 16)
+        values.withUnsafeBufferPointer { v in
+            for i in range where validity?.isValid(i) ?? true {
+                withUnsafeBytes(of: v[i].bigEndian) { out.append(contentsOf: $0) }
+            }
         }
     }
 

@@ -79,6 +79,10 @@ package struct StatisticsAccumulator: Sendable {
             v.withUnsafeBufferPointer { v in updateReals(range, validity) { v[$0] } }
         case let .string(v):
             updateStrings(v, range, validity)
+        case let .int128(v):
+            // Wide decimals carry no bounds (optional in Parquet); only the null count.
+            for i in range where !(validity?.isValid(i) ?? true) { nullCount += 1 }
+            _ = v
         }
     }
 
@@ -117,6 +121,10 @@ package struct StatisticsAccumulator: Sendable {
             result.min = Self.littleEndianBytes(Int32(truncatingIfNeeded: intMin))
             result.max = Self.littleEndianBytes(Int32(truncatingIfNeeded: intMax))
         case .int64, .timestamp:
+            result.min = Self.littleEndianBytes(intMin)
+            result.max = Self.littleEndianBytes(intMax)
+        case .decimal:
+            guard !type.isWideDecimal else { break }
             result.min = Self.littleEndianBytes(intMin)
             result.max = Self.littleEndianBytes(intMax)
         case .float:

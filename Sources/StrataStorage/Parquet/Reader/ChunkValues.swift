@@ -80,6 +80,7 @@ struct ChunkValues {
     func finish(_ leaf: ParquetSchemaMapping.Leaf, path: String) throws -> Column {
         let data: ColumnData
         switch (leaf.physicalType, leaf.conversion) {
+        case (_, .decimal): data = try decimals(leaf, path: path)
         case (.boolean, _): data = .bool(bools)
         case (.int32, .uint32ToInt64): data = .int64(ints32.map { Int64(UInt32(bitPattern: $0)) })
         case (.int32, _): data = .int32(ints32)
@@ -112,5 +113,43 @@ struct ChunkValues {
                               column: leaf.field.name)
         }
         return Column(unchecked: leaf.field.type, data: data, validity: hasNulls ? validity : nil)
+    }
+
+    /// DECIMAL values in the storage of the leaf's decimal type; binary forms are big-endian two's complement of
+    /// at most 16 bytes, checked against the declared precision.
+    private func decimals(_ leaf: ParquetSchemaMapping.Leaf, path: String) throws -> ColumnData {
+        let type = leaf.field.type
+        func tooWide(_ row: Int) -> StrataError {
+            StrataError(.corrupt, "row \(row) does not fit \(type)", path: path, column: leaf.field.name)
+        }
+        switch leaf.physicalType {
+        case .int32 where type.isWideDecimal: return .int128(ints32.map { Int128($0) })
+        case .int32: return .int64(ints32.map { Int64($0) })
+        case .int64 where type.isWideDecimal: return .int128(ints64.map { Int128($0) })
+        case .int64: return .int64(ints64)
+        case .byteArray, .fixedLenByteArray:
+            var values = [Int128](repeating: 0, count: strings.count)
+            let precision: Int
+            if case let .decimal(p, _) = type { precision = Int(p) } else { precision = 38 }
+            try strings.bytes.withUnsafeBytes { raw in
+                for row in 0..<strings.count {
+                    let range = strings.range(row)
+                    guard range.count <= 16 else { throw tooWide(row) }
+                    guard !range.isEmpty else { continue }
+                    // Sign-extend from the first byte, then shift in the rest.
+                    var value = Int128(Int8(bitPattern: raw[range.lowerBound]))
+                    for i in range.dropFirst() { value = value << 8 | Int128(raw[i]) }
+                    guard !validity.isValid(row) || DecimalMath.fits(value, precision: precision) else {
+                        throw tooWide(row)
+                    }
+                    values[row] = value
+                }
+            }
+            if type.isWideDecimal { return .int128(values) }
+            return .int64(values.map { Int64(truncatingIfNeeded: $0) })
+        default:
+            throw StrataError(.unsupported, "DECIMAL stored as \(leaf.physicalType)", path: path,
+                              column: leaf.field.name)
+        }
     }
 }

@@ -251,8 +251,8 @@ struct ColumnChunkDecoder {
                                              appendingTo: &values.floats)
         case .double: try NullScatter.scatter(dense.doubles, validity: mask, placeholder: 0,
                                               appendingTo: &values.doubles)
-        case .byteArray: try NullScatter.scatter(dense.strings, validity: mask, appendingTo: &values.strings)
-        case .fixedLenByteArray: throw unsupported("FIXED_LEN_BYTE_ARRAY")
+        case .byteArray, .fixedLenByteArray:
+            try NullScatter.scatter(dense.strings, validity: mask, appendingTo: &values.strings)
         }
     }
 
@@ -323,7 +323,8 @@ struct ColumnChunkDecoder {
         case .float: try decoder.decodeFloat(count: count, into: &out.floats)
         case .double: try decoder.decodeDouble(count: count, into: &out.doubles)
         case .byteArray: try decoder.decodeByteArrays(count: count, into: &out.strings)
-        case .fixedLenByteArray: throw unsupported("FIXED_LEN_BYTE_ARRAY")
+        case .fixedLenByteArray:
+            try decoder.decodeFixedLenByteArrays(count: count, typeLength: leaf.typeLength, into: &out.strings)
         }
     }
 
@@ -350,11 +351,10 @@ struct ColumnChunkDecoder {
         case .int64, .int96: gatherFixed(dictionary.ints64, &out.ints64)
         case .float: gatherFixed(dictionary.floats, &out.floats)
         case .double: gatherFixed(dictionary.doubles, &out.doubles)
-        case .byteArray:
+        case .byteArray, .fixedLenByteArray:
             // In bulk (the indices were checked against the dictionary's size): no per-value appends.
             let gathered = try indices.withUnsafeBufferPointer { try dictionary.strings.gather(rows: $0) }
             try out.strings.append(contentsOf: gathered)
-        case .fixedLenByteArray: throw unsupported("FIXED_LEN_BYTE_ARRAY")
         }
     }
 

@@ -9,6 +9,21 @@ enum StatisticsValue {
             guard bytes.count == MemoryLayout<T>.size else { return nil }
             return bytes.withUnsafeBytes { T(littleEndian: $0.loadUnaligned(as: T.self)) }
         }
+        if case let .decimal(precision, scale) = leaf.field.type {
+            let units: Int128?
+            switch leaf.physicalType {
+            case .int32: units = load(Int32.self).map { Int128($0) }
+            case .int64: units = load(Int64.self).map { Int128($0) }
+            case .byteArray, .fixedLenByteArray:
+                guard (1...16).contains(bytes.count) else { return nil }
+                var value = Int128(Int8(bitPattern: bytes[0]))
+                for byte in bytes.dropFirst() { value = value << 8 | Int128(byte) }
+                units = value
+            default: units = nil
+            }
+            guard let units, DecimalMath.fits(units, precision: Int(precision)) else { return nil }
+            return .decimal(units, precision: precision, scale: scale)
+        }
         switch (leaf.physicalType, leaf.field.type) {
         case (.boolean, _):
             guard bytes.count == 1 else { return nil }

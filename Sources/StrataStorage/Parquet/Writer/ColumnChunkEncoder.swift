@@ -40,7 +40,7 @@ struct ColumnChunkEncoder {
         body.reserveCapacity(options.pageBytes + options.pageBytes / 4)
 
         var dictionary: DictionaryBuilder?
-        if options.dictionary, column.type != .bool, !range.isEmpty {
+        if options.dictionary, column.type != .bool, !column.type.isWideDecimal, !range.isEmpty {
             var builder = try DictionaryBuilder(type: column.type, maxByteSize: options.dictionaryPageLimit)
             if try builder.append(column.data, validity: column.validity, range: range), builder.count > 0 {
                 dictionary = builder
