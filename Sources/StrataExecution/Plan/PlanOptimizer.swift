@@ -20,11 +20,12 @@ import StrataStorage
 //    shared by every branch of an OR move out of it (`factorOr`), so a join key repeated in each branch is found.
 // 3. Join order: a tree of three or more inner joins is flattened into its inputs and conditions and rebuilt
 //    greedily: each step joins the pair of inputs that a condition connects with the smallest estimated result
-//    (an equi-join is estimated at its larger input, as for a key/foreign-key join); inputs no condition connects
-//    are crossed only when nothing else is left, smallest first. Each condition goes to the lowest join that has
-//    its columns, and a projection restores the original column order.
+//    (`CardinalityEstimator`: an equi-join keeps |R|·|S| / max(ndv) rows, distinct counts bounded by the value
+//    ranges in the files' statistics); inputs no condition connects are crossed only when nothing else is left,
+//    smallest first. Each condition goes to the lowest join that has its columns, and a projection restores the
+//    original column order.
 // Estimates: a table's row count from its manifest (a Parquet file's from its footer), a fifth per filter
-// conjunct, an aggregate at most its input, a LIMIT its count. Projection pushdown (reading only the columns used)
+// conjunct, an aggregate at most its keys' distinct combinations, a LIMIT its count. Projection pushdown (reading only the columns used)
 // and the build side of each join are decided when the plan is compiled.
 
 extension LogicalPlan {
@@ -41,11 +42,61 @@ package struct PlanCatalog {
     package let schema: (String) throws -> Schema
     /// The rows of a table (nil when unknown).
     package let rows: (String) throws -> Int?
+    /// Upper bounds of the distinct values of a table's columns, where statistics give one (see
+    /// `CardinalityEstimator`).
+    package let distinct: (String) -> [String: Double]
 
     /// A catalog over table snapshots.
     package init(resolve: @escaping (String) throws -> TableSnapshot) {
         schema = { try resolve($0).schema }
         rows = { Int(try resolve($0).rowCount) }
+        let cache = DistinctCache()
+        distinct = { table in
+            if let known = cache.tables[table] { return known }
+            let bounds = (try? resolve(table)).map(DistinctCache.bounds) ?? [:]
+            cache.tables[table] = bounds
+            return bounds
+        }
+    }
+}
+
+/// The distinct-value bounds of the tables one optimization looks at, read once per table.
+private final class DistinctCache {
+    var tables: [String: [String: Double]] = [:]
+
+    /// max − min + 1 of each integer or date column over all row groups of `snapshot`'s files (a column missing
+    /// statistics anywhere gets no bound).
+    static func bounds(_ snapshot: TableSnapshot) -> [String: Double] {
+        let fields = snapshot.schema.fields
+        var low = [Int64?](repeating: nil, count: fields.count), high = low
+        var usable = fields.map { [.int32, .int64, .date].contains($0.type) }
+        for index in snapshot.partitions.indices {
+            guard let reader = try? snapshot.openPartition(index) else { return [:] }
+            for group in 0..<reader.rowGroupCount {
+                for c in fields.indices where usable[c] {
+                    guard let stats = reader.statistics(rowGroup: group, column: c),
+                          let lo = integer(stats.min), let hi = integer(stats.max) else {
+                        if reader.rowCount(ofRowGroup: group) > 0 { usable[c] = false }
+                        continue
+                    }
+                    low[c] = min(low[c] ?? lo, lo)
+                    high[c] = max(high[c] ?? hi, hi)
+                }
+            }
+        }
+        var result: [String: Double] = [:]
+        for c in fields.indices where usable[c] {
+            if let lo = low[c], let hi = high[c] { result[fields[c].name] = Double(hi) - Double(lo) + 1 }
+        }
+        return result
+    }
+
+    private static func integer(_ value: Value?) -> Int64? {
+        switch value {
+        case let .int32(v)?, let .date(v)?: Int64(v)
+        case let .int64(v)?: v
+        default: nil
+        }
     }
 }
 
@@ -286,14 +337,16 @@ package struct PlanOptimizer {
         struct Item {
             var plan: LogicalPlan
             var columns: Set<String>
-            var rows: Double
+            var profile: PlanProfile
+            var rows: Double { profile.rows }
         }
+        let estimator = CardinalityEstimator(catalog: catalog)
         var items: [Item] = []
         var order: [String] = []
         for input in inputs {
             guard let names = try? input.columnNames(schema: { try catalogSchema($0) }) else { return nil }
             order += names
-            items.append(Item(plan: input, columns: Set(names), rows: estimate(input)))
+            items.append(Item(plan: input, columns: Set(names), profile: estimator.profile(input)))
         }
         var pending = conditions
         /// Removes and returns the pending conditions whose columns `columns` holds.
@@ -303,32 +356,34 @@ package struct PlanOptimizer {
             return fit
         }
         while items.count > 1 {
-            var best: (i: Int, j: Int, rows: Double, connected: Bool)?
+            var best: (i: Int, j: Int, profile: PlanProfile, connected: Bool)?
             for i in items.indices {
                 for j in items.indices where j > i {
                     let both = items[i].columns.union(items[j].columns)
-                    let connected = pending.contains { condition in
+                    let connecting = pending.filter { condition in
                         let used = Set(condition.referencedColumns)
                         return used.isSubset(of: both) && !used.isDisjoint(with: items[i].columns)
                             && !used.isDisjoint(with: items[j].columns)
                     }
-                    let rows = connected ? max(items[i].rows, items[j].rows) : items[i].rows * items[j].rows
+                    let connected = !connecting.isEmpty
+                    let profile = estimator.joined(items[i].profile, items[j].profile, connecting, atLeast: 1)
+                    let rows = profile.rows
                     let better: Bool
                     if let current = best {
                         better = connected != current.connected ? connected
                             : (rows, min(items[i].rows, items[j].rows))
-                                < (current.rows, min(items[current.i].rows, items[current.j].rows))
+                                < (current.profile.rows, min(items[current.i].rows, items[current.j].rows))
                     } else {
                         better = true
                     }
-                    if better { best = (i, j, rows, connected) }
+                    if better { best = (i, j, profile, connected) }
                 }
             }
-            guard let (i, j, rows, _) = best else { return nil }
+            guard let (i, j, profile, _) = best else { return nil }
             let both = items[i].columns.union(items[j].columns)
             let joined = LogicalPlan.join(.inner, items[i].plan, items[j].plan,
                                           on: PlanOptimizer.conjunction(take(within: both)))
-            items[i] = Item(plan: joined, columns: both, rows: rows)
+            items[i] = Item(plan: joined, columns: both, profile: profile)
             items.remove(at: j)
         }
         guard var result = items.first?.plan else { return nil }
@@ -354,31 +409,8 @@ package struct PlanOptimizer {
         return Set(names)
     }
 
-    /// The estimated rows of `plan`.
-    func estimate(_ plan: LogicalPlan) -> Double {
-        switch plan {
-        case let .scan(table, _): return Double((try? catalog?.rows(table)) ?? nil ?? 1_000_000)
-        case let .parquet(paths, _):
-            var rows = 0.0
-            for path in paths.prefix(64) { rows += Double((try? ParquetFileReader(path: path).rowCount) ?? 0) }
-            return paths.count > 64 ? rows / 64 * Double(paths.count) : rows
-        case let .values(_, rows): return Double(rows.count)
-        case let .filter(predicate, input):
-            let factor = pow(PhysicalPlanner.filterSelectivity, Double(PlanOptimizer.conjuncts(predicate).count))
-            return max(1, estimate(input) * factor)
-        case let .project(_, input), let .sort(_, input), let .window(_, input): return estimate(input)
-        case let .aggregate(keys, _, input): return keys.isEmpty ? 1 : estimate(input)
-        case let .union(inputs): return inputs.reduce(0) { $0 + estimate($1) }
-        case let .limit(count, _, input): return min(Double(count), estimate(input))
-        case let .join(kind, left, right, condition):
-            let l = estimate(left), r = estimate(right)
-            switch kind {
-            case .semi, .anti, .mark: return l
-            case .full: return l + r
-            default: return condition == nil ? l * r : max(l, r)
-            }
-        }
-    }
+    /// The estimated rows of `plan` (see `CardinalityEstimator`).
+    func estimate(_ plan: LogicalPlan) -> Double { CardinalityEstimator(catalog: catalog).profile(plan).rows }
 }
 
 extension JoinKind {
