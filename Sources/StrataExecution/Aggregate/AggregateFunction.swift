@@ -30,6 +30,9 @@ public enum AggregateFunction: String, Sendable, Hashable, CaseIterable {
     case quantile
     /// `corr(y, x)`: Pearson's correlation coefficient.
     case corr
+    /// `string_agg(x [, separator] [ORDER BY …])`: the non-NULL values joined by the separator (`,` by default),
+    /// in the ORDER BY keys' order (the input's order without one); its extra arguments are the ORDER BY keys.
+    case stringAgg = "string_agg"
 
     /// How many arguments the function takes.
     public var arity: Int {
@@ -49,14 +52,22 @@ public struct AggregateCall: Sendable, Hashable, CustomStringConvertible {
     public var arguments: [Expr]
     /// The quantile for ``AggregateFunction/quantile`` (0…1).
     public var parameter: Double?
+    /// The separator of ``AggregateFunction/stringAgg``.
+    public var separator: String?
+    /// For ``AggregateFunction/stringAgg``: whether each ORDER BY key (the arguments after the first) sorts
+    /// descending.
+    public var descending: [Bool]
     /// The output column name.
     public var name: String
 
     /// Creates an aggregate call.
-    public init(_ function: AggregateFunction, _ arguments: [Expr] = [], parameter: Double? = nil, as name: String) {
+    public init(_ function: AggregateFunction, _ arguments: [Expr] = [], parameter: Double? = nil,
+                separator: String? = nil, descending: [Bool] = [], as name: String) {
         self.function = function
         self.arguments = arguments
         self.parameter = parameter
+        self.separator = separator
+        self.descending = descending
         self.name = name
     }
 

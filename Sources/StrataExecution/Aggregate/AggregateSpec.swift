@@ -8,6 +8,10 @@ package struct AggregateSpec: Sendable {
     package let argumentTypes: [DataType]
     /// The quantile of `quantile` (0.5 for `median`).
     package let parameter: Double?
+    /// The separator of `string_agg`.
+    package let separator: String
+    /// Whether each ORDER BY key of `string_agg` sorts descending.
+    package let descending: [Bool]
     /// The output column name.
     package let name: String
     /// The output type.
@@ -15,9 +19,12 @@ package struct AggregateSpec: Sendable {
 
     /// Checks the argument types of `function`; throws `.invalidArgument` naming the aggregate when they do not fit.
     package init(_ function: AggregateFunction, argumentTypes: [DataType], parameter: Double? = nil,
-                 name: String) throws(StrataError) {
+                 separator: String? = nil, descending: [Bool] = [], name: String) throws(StrataError) {
         let label = function == .countStar ? "count(*)" : "\(function.rawValue)(\(argumentTypes.map(\.name).joined(separator: ", ")))"
-        guard argumentTypes.count == function.arity else {
+        self.separator = separator ?? ","
+        self.descending = descending
+        guard argumentTypes.count == function.arity
+            || (function == .stringAgg && argumentTypes.count == 1 + descending.count) else {
             throw StrataError(.invalidArgument,
                               "\(function.rawValue) takes \(function.arity) argument(s), got \(argumentTypes.count)")
         }
@@ -32,6 +39,11 @@ package struct AggregateSpec: Sendable {
             resultType = .int64
         case .min, .max:
             resultType = argumentTypes[0]
+        case .stringAgg:
+            guard argumentTypes[0] == .string else {
+                throw StrataError(.invalidArgument, "\(label) needs a string value (cast it to VARCHAR)")
+            }
+            resultType = .string
         case .sum:
             try numeric()
             if case let .decimal(_, scale) = argumentTypes[0] {
@@ -57,7 +69,7 @@ package struct AggregateSpec: Sendable {
     }
 
     /// Whether the aggregate keeps every value (median, quantile, count distinct).
-    package var isHolistic: Bool { [.median, .quantile, .countDistinct].contains(function) }
+    package var isHolistic: Bool { [.median, .quantile, .countDistinct, .stringAgg].contains(function) }
 
     /// A fresh accumulator.
     package func makeAccumulator() -> any Accumulator {
@@ -72,6 +84,10 @@ package struct AggregateSpec: Sendable {
         case .corr: CorrelationAccumulator()
         case .median, .quantile: QuantileAccumulator(quantile: parameter ?? 0.5)
         case .countDistinct: DistinctCountAccumulator(type: argumentTypes[0])
+        case .stringAgg:
+            StringAggAccumulator(separator: separator, keys: zip(argumentTypes.dropFirst(), descending).map {
+                SortKeyEncoder.Key(type: $0.0, ascending: !$0.1, nullsFirst: false)
+            })
         }
     }
 }

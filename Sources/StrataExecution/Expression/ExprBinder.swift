@@ -194,6 +194,7 @@ struct ExprBinder {
     private static func argumentDefault(_ name: String, position: Int) -> DataType {
         switch name.lowercased() {
         case "lower", "upper", "length", "substr", "substring": position == 0 ? .string : .int64
+        case "regexp_matches", "starts_with", "contains", "replace", "trim", "ltrim", "rtrim": .string
         case "year", "month", "day": .date
         case "round": position == 0 ? .double : .int32
         case "concat", "||": .string

@@ -40,6 +40,8 @@ enum ScalarFunction: String, Sendable {
     case concatWs = "concat_ws"
     /// `strftime(x, format)`: a date or timestamp as text.
     case strftime
+    /// `regexp_matches(s, pattern [, options])`: whether the constant regular expression matches part of s.
+    case regexpMatches = "regexp_matches"
     /// `__add_interval(x, months, days, micros)`: x plus the interval, a timestamp (the binder's form of
     /// `x ± INTERVAL …`).
     case addInterval = "__add_interval"
@@ -72,6 +74,7 @@ enum ScalarFunction: String, Sendable {
         case (.error, 1): type = types[0] == .string ? .string : nil
         case (.startsWith, 2), (.contains, 2): type = types.allSatisfy { $0 == .string } ? .bool : nil
         case (.strftime, 2): type = [.date, .timestamp].contains(types[0]) && types[1] == .string ? .string : nil
+        case (.regexpMatches, 2), (.regexpMatches, 3): type = types.allSatisfy { $0 == .string } ? .bool : nil
         case (.replace, 3), (.trim, 1), (.trim, 2), (.ltrim, 1), (.ltrim, 2), (.rtrim, 1), (.rtrim, 2), (.concatWs, 2...):
             type = types.allSatisfy { $0 == .string } ? .string : nil
         case (.quarter, 1), (.dayofweek, 1), (.isodow, 1), (.dayofyear, 1), (.week, 1), (.hour, 1), (.minute, 1),
@@ -136,6 +139,16 @@ enum ScalarFunction: String, Sendable {
             }
             let out = try DateFormat(pattern).format(x, rows: rows, words: words)
             return Vector.make(.string, .string(out), words: words, constant: constant)
+        case .regexpMatches:
+            guard args.dropFirst().allSatisfy(\.isConstant), case let .string(pattern) = args[1].column.value(at: 0)
+            else {
+                throw StrataError(.invalidArgument, "regexp_matches needs a constant pattern in \(text)")
+            }
+            var options = ""
+            if args.count > 2, case let .string(given) = args[2].column.value(at: 0) { options = given }
+            let matcher = try RegexMatcher(pattern, options: options, text: text)
+            return mapStrings(matcher, try x.stringOperand(), count: rows, words: words)
+                .vector(.bool, constant: constant)
         case .startsWith, .contains:
             let (a, b) = (try x.stringOperand(), try args[1].stringOperand())
             let out = self == .startsWith ? mapStringPairs(StartsWith(), a, b, count: rows, words: words)

@@ -36,7 +36,7 @@ package final class HashAggregate: SinkOperator, SourceOperator {
             for argument in call.arguments { bound.append(try argument.bind(to: input)) }
             arguments.append(bound)
             specs.append(try AggregateSpec(call.function, argumentTypes: bound.map(\.type), parameter: call.parameter,
-                                           name: call.name))
+                                           separator: call.separator, descending: call.descending, name: call.name))
         }
         self.keys = keys
         self.arguments = arguments

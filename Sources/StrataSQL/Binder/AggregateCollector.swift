@@ -86,6 +86,8 @@ final class AggregateCollector {
         let function: AggregateFunction
         var arguments: [Expr] = []
         var parameter: Double?
+        var separator: String?
+        var descending: [Bool] = []
         func arity(_ n: Int) throws {
             guard args.count == n else {
                 throw expressions.error("\(name) takes \(n) argument\(n == 1 ? "" : "s"), not \(args.count)",
@@ -126,6 +128,26 @@ final class AggregateCollector {
             default:
                 throw expressions.error("the quantile must be a constant between 0 and 1", at: args[1].location)
             }
+        case "string_agg":
+            function = .stringAgg
+            // string_agg(x [, separator] [ORDER BY …]): the parser appended the ORDER BY keys as __asc/__desc calls.
+            var rest = args.dropFirst()
+            if let second = rest.first, !Self.isOrderKey(second) {
+                guard case let .literal(.string(text)) = try argument(second) else {
+                    throw expressions.error("the string_agg separator must be a constant string", at: second.location)
+                }
+                separator = text
+                rest = rest.dropFirst()
+            }
+            guard let value = args.first else { throw expressions.error("string_agg needs a value", at: location) }
+            arguments = [try argument(value)]
+            for key in rest {
+                guard case let .function(wrapper, inner, _, _, _) = key, inner.count == 1, Self.isOrderKey(key) else {
+                    throw expressions.error("string_agg takes a value and a separator", at: key.location)
+                }
+                arguments.append(try argument(inner[0]))
+                descending.append(wrapper == "__desc")
+            }
         default:
             if star { throw expressions.error("\(name)(*) is not supported; only count(*)", at: location) }
             throw expressions.unknownFunction(name, at: location)
@@ -133,7 +155,7 @@ final class AggregateCollector {
         if star && function != .countStar {
             throw expressions.error("\(name)(*) is not supported; only count(*)", at: location)
         }
-        if function != .countStar {
+        if function != .countStar && function != .stringAgg {
             if function.arity == 1 && function != .quantile { try arity(1) }
             arguments = try args.prefix(function.arity).map(argument)
         }
@@ -143,19 +165,28 @@ final class AggregateCollector {
             types.append(try expressions.check(arg, against: input, at: sql.location))
         }
         let callName = "__agg\(calls.count)"
-        let call = AggregateCall(function, arguments, parameter: parameter, as: callName)
+        let call = AggregateCall(function, arguments, parameter: parameter, separator: separator,
+                                 descending: descending, as: callName)
         if let existing = calls.first(where: {
             $0.call.function == function && $0.call.arguments == arguments && $0.call.parameter == parameter
+                && $0.call.separator == separator && $0.call.descending == descending
         }) {
             return existing.call.name
         }
         let spec: AggregateSpec
         do {
-            spec = try AggregateSpec(function, argumentTypes: types, parameter: parameter, name: callName)
+            spec = try AggregateSpec(function, argumentTypes: types, parameter: parameter, separator: separator,
+                                     descending: descending, name: callName)
         } catch {
             throw expressions.error(error.message, at: location, code: error.code)
         }
         calls.append((call, spec.resultType))
         return callName
+    }
+
+    /// Whether `e` is an ORDER BY key the parser wrapped for string_agg.
+    private static func isOrderKey(_ e: SQLExpr) -> Bool {
+        if case let .function(name, _, _, _, _) = e { return name == "__asc" || name == "__desc" }
+        return false
     }
 }

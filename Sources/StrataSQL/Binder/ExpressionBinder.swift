@@ -29,7 +29,7 @@ struct ExpressionBinder {
     static let scalarFunctions: Set<String> = [
         "lower", "upper", "length", "substr", "substring", "abs", "round", "pow", "power", "sqrt", "year",
         "month", "day", "concat", "||", "error", "quarter", "dayofweek", "isodow", "dayofyear", "week", "hour",
-        "minute", "second", "date_trunc", "date_part", "datepart", "greatest", "least", "starts_with", "contains",
+        "minute", "second", "date_trunc", "date_part", "datepart", "greatest", "least", "starts_with", "contains", "regexp_matches",
         "replace", "trim", "ltrim", "rtrim", "concat_ws", "strftime",
     ]
     /// `date_part` / EXTRACT parts and the function each becomes.
@@ -45,7 +45,7 @@ struct ExpressionBinder {
     /// Aggregate functions (by lowercased name).
     static let aggregateFunctions: Set<String> = [
         "count", "sum", "avg", "mean", "min", "max", "median", "var_samp", "variance", "var_pop", "stddev",
-        "stddev_samp", "stddev_pop", "quantile_cont", "corr",
+        "stddev_samp", "stddev_pop", "quantile_cont", "corr", "string_agg",
     ]
 
     /// A binder error at `location`.

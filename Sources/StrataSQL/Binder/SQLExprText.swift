@@ -34,7 +34,18 @@ extension SQLExpr {
         case let .function(name, args, distinct, star, _):
             if star { return "count_star()" }
             if name == "||", args.count == 2 { return "(\(args[0].displayText) || \(args[1].displayText))" }
-            return "\(name)(\(distinct ? "DISTINCT " : "")\(args.map(\.displayText).joined(separator: ", ")))"
+            // string_agg's ORDER BY keys (the parser's __asc / __desc wrappers) print as written.
+            var plain: [String] = [], order: [String] = []
+            for arg in args {
+                if case let .function(wrapper, inner, _, _, _) = arg, inner.count == 1,
+                   wrapper == "__asc" || wrapper == "__desc" {
+                    order.append(inner[0].displayText + (wrapper == "__desc" ? " DESC" : ""))
+                } else {
+                    plain.append(arg.displayText)
+                }
+            }
+            let orderBy = order.isEmpty ? "" : " ORDER BY " + order.joined(separator: ", ")
+            return "\(name)(\(distinct ? "DISTINCT " : "")\(plain.joined(separator: ", "))\(orderBy))"
         case let .window(name, args, star, spec, _):
             var over: [String] = []
             if let base = spec.base { over.append(base) }

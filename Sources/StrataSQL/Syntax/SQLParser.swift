@@ -861,10 +861,34 @@ package final class SQLParser {
         if star || arguments.list.isEmpty {
             arguments.list = [only(.literal(.integer(1), filterLocation))]
             star = false
+        } else if name.text.lowercased() == "string_agg", let first = arguments.list.first {
+            // Its separator and ORDER BY keys stay as they are: a NULL value is skipped.
+            arguments.list[0] = only(first)
         } else {
             arguments.list = arguments.list.map(only)
         }
         arguments.height = max(arguments.height, condition.height) + 1
+    }
+
+    /// `ORDER BY key [ASC | DESC], …` inside `string_agg(…)`: each key becomes an extra argument wrapped as
+    /// `__asc(key)` or `__desc(key)` (NULLs sort last, DuckDB's default; `NULLS FIRST` is not supported here).
+    private func parseAggregateOrder(_ name: SQLToken, _ arguments: inout (list: [SQLExpr], height: Int))
+        throws(Failure) {
+        let location = advance().location
+        guard name.text.lowercased() == "string_agg" else {
+            throw error("ORDER BY inside an aggregate is only supported in string_agg", at: location)
+        }
+        try expect(.keyword(.by))
+        repeat {
+            let item = try parseOrderItem()
+            if item.nullsFirst != nil {
+                throw error("NULLS FIRST / LAST is not supported inside string_agg", at: item.expr.location)
+            }
+            let wrapper = item.ascending ? "__asc" : "__desc"
+            arguments.list.append(.function(name: wrapper, arguments: [item.expr], distinct: false, star: false,
+                                            item.expr.location))
+            arguments.height += 1
+        } while accept(.punctuation(.comma))
     }
 
     /// `name(…)`: `name(*)`, `name()`, `name([DISTINCT | ALL] expr, …)`.
@@ -882,6 +906,7 @@ package final class SQLParser {
             if atQuery(after: 0) { throw error("a subquery as an argument needs its own parentheses", at: current.location) }
             arguments = try parseArguments()
             if at(.keyword(.from)) { try parseSubstringTail(name, &arguments) }
+            if at(.keyword(.order)) { try parseAggregateOrder(name, &arguments) }
         }
         try expect(.punctuation(.rightParen))
         if at(.identifier), next(is: .punctuation(.leftParen)), current.text.uppercased() == "FILTER" {
