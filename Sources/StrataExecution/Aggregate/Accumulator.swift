@@ -47,6 +47,21 @@ extension Accumulator {
 
 /// Growth helpers shared by the accumulators: every state array doubles explicitly so its future size is known.
 enum StateArray {
+    /// A stable counting sort of value rows by group: `order` lists the rows of group 0, then group 1, …, each in
+    /// arrival order; group `g`'s rows are `order[starts[g] ..< starts[g + 1]]`.
+    static func bucketsByGroup(_ groupIds: [UInt32], groups: Int) -> (starts: [Int], order: [Int]) {
+        var starts = [Int](repeating: 0, count: groups + 1)
+        for g in groupIds { starts[Int(g) + 1] += 1 }
+        for g in 0..<groups { starts[g + 1] += starts[g] }
+        var order = [Int](repeating: 0, count: groupIds.count)
+        var cursor = starts
+        for (index, g) in groupIds.enumerated() {
+            order[cursor[Int(g)]] = index
+            cursor[Int(g)] += 1
+        }
+        return (starts, order)
+    }
+
     /// Extends `array` with `zero` up to `count` elements, doubling its capacity when needed.
     @inline(__always)
     static func extend<T>(_ array: inout [T], to count: Int, with zero: T) {

@@ -63,15 +63,8 @@ final class QuantileAccumulator: Accumulator {
     func finalize(groups: Int) throws(StrataError) -> Column {
         resize(groups: groups)
         // 2. Counting sort of the values by group.
-        var starts = [Int](repeating: 0, count: groups + 1)
-        for g in groupIds { starts[Int(g) + 1] += 1 }
-        for g in 0..<groups { starts[g + 1] += starts[g] }
-        var sorted = [Double](repeating: 0, count: values.count)
-        var cursor = starts
-        for (g, x) in zip(groupIds, values) {
-            sorted[cursor[Int(g)]] = x
-            cursor[Int(g)] += 1
-        }
+        let (starts, order) = StateArray.bucketsByGroup(groupIds, groups: groups)
+        var sorted = order.map { values[$0] }
         groupIds = []
         values = []
         // 3. Sort each group and interpolate.

@@ -77,15 +77,7 @@ final class StringAggAccumulator: Accumulator {
     func finalize(groups: Int) throws(StrataError) -> Column {
         resize(groups: groups)
         // 2. Stable counting sort of the entries by group.
-        var starts = [Int](repeating: 0, count: groups + 1)
-        for g in groupIds { starts[Int(g) + 1] += 1 }
-        for g in 0..<groups { starts[g + 1] += starts[g] }
-        var order = [Int](repeating: 0, count: groupIds.count)
-        var cursor = starts
-        for (index, g) in groupIds.enumerated() {
-            order[cursor[Int(g)]] = index
-            cursor[Int(g)] += 1
-        }
+        let (starts, order) = StateArray.bucketsByGroup(groupIds, groups: groups)
         var out = StringBuffer()
         var valid = [Bool](repeating: true, count: groups)
         let all = entries

@@ -24,6 +24,7 @@ import StrataStorage
 //    ranges in the files' statistics); inputs no condition connects are crossed only when nothing else is left,
 //    smallest first. Each condition goes to the lowest join that has its columns, and a projection restores the
 //    original column order.
+// 4. A semi or anti join over inner joins moves down onto the input whose columns its condition reads.
 // Estimates: a table's row count from its manifest (a Parquet file's from its footer), a fifth per filter
 // conjunct, an aggregate at most its keys' distinct combinations, a LIMIT its count. Projection pushdown (reading only the columns used)
 // and the build side of each join are decided when the plan is compiled.
@@ -161,7 +162,38 @@ package struct PlanOptimizer {
     /// `plan` rewritten.
     package func optimize(_ plan: LogicalPlan) -> LogicalPlan {
         let pushed = pushFilters(dropSorts(plan, orderMatters: true))
-        return catalog == nil ? pushed : reorderJoins(pushed)
+        return catalog == nil ? pushed : pushSemiJoins(reorderJoins(pushed))
+    }
+
+    // MARK: - 4. Semi and anti joins sink
+
+    /// `plan` with each semi or anti join moved below the inner joins under it, onto the deepest input that holds
+    /// the columns its condition reads on the left: a semi or anti join only drops rows of that input, so it
+    /// filters before the inner join multiplies them (TPC-H Q18's `o_orderkey IN (…)` then runs on orders, not on
+    /// their join with lineitem).
+    private func pushSemiJoins(_ plan: LogicalPlan) -> LogicalPlan {
+        guard case let .join(kind, left, right, condition) = plan else { return plan.mappingChildren(pushSemiJoins) }
+        let (l, r) = (pushSemiJoins(left), pushSemiJoins(right))
+        guard kind == .semi || kind == .anti, let condition else { return .join(kind, l, r, on: condition) }
+        return sinkSemiJoin(kind, l, r, condition)
+    }
+
+    /// The semi or anti join of `left` with `sub` on `condition`, placed on the input of `left`'s inner joins
+    /// whose columns the condition reads.
+    private func sinkSemiJoin(_ kind: JoinKind, _ left: LogicalPlan, _ sub: LogicalPlan,
+                              _ condition: Expr) -> LogicalPlan {
+        guard case let .join(.inner, a, b, inner) = left, let subColumns = columns(of: sub),
+              let aColumns = columns(of: a), let bColumns = columns(of: b) else {
+            return .join(kind, left, sub, on: condition)
+        }
+        let used = Set(condition.referencedColumns).subtracting(subColumns)
+        if !used.isEmpty, used.isSubset(of: aColumns), used.isDisjoint(with: bColumns) {
+            return .join(.inner, sinkSemiJoin(kind, a, sub, condition), b, on: inner)
+        }
+        if !used.isEmpty, used.isSubset(of: bColumns), used.isDisjoint(with: aColumns) {
+            return .join(.inner, a, sinkSemiJoin(kind, b, sub, condition), on: inner)
+        }
+        return .join(kind, left, sub, on: condition)
     }
 
     // MARK: - 1. Sorts nobody sees
@@ -298,27 +330,16 @@ package struct PlanOptimizer {
     // MARK: - 3. Join order
 
     private func reorderJoins(_ plan: LogicalPlan) -> LogicalPlan {
-        switch plan {
-        case .scan, .parquet, .values: return plan
-        case let .filter(p, input): return .filter(p, reorderJoins(input))
-        case let .project(named, input): return .project(named, reorderJoins(input))
-        case let .aggregate(keys, calls, input): return .aggregate(keys: keys, aggregates: calls, reorderJoins(input))
-        case let .sort(keys, input): return .sort(keys, reorderJoins(input))
-        case let .limit(count, offset, input): return .limit(count: count, offset: offset, reorderJoins(input))
-        case let .window(calls, input): return .window(calls, reorderJoins(input))
-        case let .union(inputs): return .union(inputs.map(reorderJoins))
-        case let .join(kind, left, right, condition):
-            guard kind == .inner else {
-                return .join(kind, reorderJoins(left), reorderJoins(right), on: condition)
-            }
-            var inputs: [LogicalPlan] = []
-            var conditions: [Expr] = []
-            flatten(plan, into: &inputs, &conditions)
-            guard inputs.count >= 3, let ordered = greedyOrder(inputs, conditions) else {
-                return .join(kind, reorderJoins(left), reorderJoins(right), on: condition)
-            }
-            return ordered
+        guard case let .join(kind, left, right, condition) = plan, kind == .inner else {
+            return plan.mappingChildren(reorderJoins)
         }
+        var inputs: [LogicalPlan] = []
+        var conditions: [Expr] = []
+        flatten(plan, into: &inputs, &conditions)
+        guard inputs.count >= 3, let ordered = greedyOrder(inputs, conditions) else {
+            return .join(kind, reorderJoins(left), reorderJoins(right), on: condition)
+        }
+        return ordered
     }
 
     /// The inputs and conditions of a tree of inner joins.
@@ -411,6 +432,23 @@ package struct PlanOptimizer {
 
     /// The estimated rows of `plan` (see `CardinalityEstimator`).
     func estimate(_ plan: LogicalPlan) -> Double { CardinalityEstimator(catalog: catalog).profile(plan).rows }
+}
+
+extension LogicalPlan {
+    /// The node with `transform` applied to each of its inputs.
+    func mappingChildren(_ transform: (LogicalPlan) -> LogicalPlan) -> LogicalPlan {
+        switch self {
+        case .scan, .parquet, .values: self
+        case let .filter(p, input): .filter(p, transform(input))
+        case let .project(named, input): .project(named, transform(input))
+        case let .aggregate(keys, calls, input): .aggregate(keys: keys, aggregates: calls, transform(input))
+        case let .sort(keys, input): .sort(keys, transform(input))
+        case let .limit(count, offset, input): .limit(count: count, offset: offset, transform(input))
+        case let .window(calls, input): .window(calls, transform(input))
+        case let .union(inputs): .union(inputs.map(transform))
+        case let .join(kind, left, right, condition): .join(kind, transform(left), transform(right), on: condition)
+        }
+    }
 }
 
 extension JoinKind {
