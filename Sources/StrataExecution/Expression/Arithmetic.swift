@@ -133,16 +133,23 @@ func evaluateArithmetic(_ op: Expr.BinaryOperator, _ plan: ArithmeticPlan, _ lef
         }
         return out.vector(type, constant: constant)
     case let .decimal(wide, precision):
-        func check<T: FixedWidthInteger & ColumnElement>(_ out: KernelOutput<T>, _ b: Operand<T>) throws(StrataError) -> Vector {
+        func check<T: FixedWidthInteger & SignedInteger & ColumnElement>(_ out: KernelOutput<T>, _ b: Operand<T>) throws(StrataError) -> Vector {
             if let row = out.failedRow {
                 if dividesByZero(op, b, row) { throw divisionByZero(text) }
                 throw StrataError(.invalidData, "Overflow in \(operationName(op)) of \(type) in \(text)")
             }
-            let bound = Int128(DecimalMath.power(precision))
-            // The precision check on valid rows (an integer result within the storage may still exceed it).
-            for (row, value) in out.values.enumerated() where Int128(value) >= bound || Int128(value) <= -bound {
-                if let words = out.words, (words[row >> 6] >> UInt64(row & 63)) & 1 == 0 { continue }
-                throw StrataError(.invalidData, "Overflow in \(operationName(op)) of \(type) in \(text)")
+            // The precision check on valid rows (an integer result within the storage may still exceed it): a
+            // branch-free scan for a value at or beyond 10^precision, rows then looked at only when one is found.
+            let bound = T(truncatingIfNeeded: DecimalMath.power(min(precision, T.bitWidth == 64 ? 18 : 38)))
+            var beyond = false
+            out.values.withUnsafeBufferPointer { v in
+                for value in v { beyond = beyond || value >= bound || value <= -bound }
+            }
+            if beyond {
+                for (row, value) in out.values.enumerated() where value >= bound || value <= -bound {
+                    if let words = out.words, (words[row >> 6] >> UInt64(row & 63)) & 1 == 0 { continue }
+                    throw StrataError(.invalidData, "Overflow in \(operationName(op)) of \(type) in \(text)")
+                }
             }
             return out.vector(type, constant: constant)
         }

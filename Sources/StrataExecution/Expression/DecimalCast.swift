@@ -38,6 +38,11 @@ enum DecimalCast {
                                            failedRow: out.failedRow))
             }
             switch input.type {
+            case .int32 where !to.isWideDecimal && target.precision - target.scale >= 10:
+                // Every int32 fits: one 64-bit multiplication.
+                let factor = Int64(truncatingIfNeeded: DecimalMath.power(target.scale))
+                return finish(mapValues(WidenInt32(factor: factor), try input.operand(Int32.self), count: rows,
+                                        words: words))
             case .int32: return toUnits(IntegerToDecimal<Int32>(target: target), try input.operand(Int32.self))
             case .int64: return toUnits(IntegerToDecimal<Int64>(target: target), try input.operand(Int64.self))
             case .float: return toUnits(RealToDecimal<Float>(target: target), try input.operand(Float.self))
@@ -47,6 +52,12 @@ enum DecimalCast {
                                            words: words))
             case let .decimal(_, from) where input.type.isWideDecimal:
                 return toUnits(Rescale<Int128>(from: Int(from), target: target), try input.operand(Int128.self))
+            case let .decimal(_, from) where !to.isWideDecimal && Int(from) <= target.scale:
+                // Narrow to narrow, scale kept or grown: 64-bit arithmetic, no 128-bit pass.
+                let factor = Int64(truncatingIfNeeded: DecimalMath.power(target.scale - Int(from)))
+                let bound = Int64(truncatingIfNeeded: DecimalMath.power(target.precision))
+                return finish(mapValues(NarrowRescale(factor: factor, bound: bound), try input.operand(Int64.self),
+                                        count: rows, words: words))
             case let .decimal(_, from):
                 return toUnits(Rescale<Int64>(from: Int(from), target: target), try input.operand(Int64.self))
             default:
@@ -120,6 +131,22 @@ private struct Rescale<From: FixedWidthInteger>: UnaryOperation {
               DecimalMath.fits(units, precision: target.precision) else { return (0, .error) }
         return (units, .ok)
     }
+}
+
+/// Narrow units scaled up by `factor`, checked against `bound` (10^precision).
+private struct NarrowRescale: UnaryOperation {
+    let factor: Int64
+    let bound: Int64
+    @inline(__always) func apply(_ x: Int64) -> (Int64, RowStatus) {
+        let (units, overflow) = x.multipliedReportingOverflow(by: factor)
+        return overflow || units >= bound || units <= -bound ? (0, .error) : (units, .ok)
+    }
+}
+
+/// An int32 as narrow units (the target has at least 10 integer digits, so it always fits).
+private struct WidenInt32: UnaryOperation {
+    let factor: Int64
+    @inline(__always) func apply(_ x: Int32) -> (Int64, RowStatus) { (Int64(x) &* factor, .ok) }
 }
 
 private struct DecimalToReal<To: BinaryFloatingPoint>: UnaryOperation {

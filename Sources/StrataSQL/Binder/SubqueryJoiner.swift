@@ -9,7 +9,10 @@ import StrataExecution
 //    group keys made of their inner sides, so the subquery computes one row per outer key instead of one per row.
 // 2. The subquery's output columns get fresh plan names (`__sqN`), so they never clash with the enclosing plan's.
 // 3. A conjunct of WHERE that is `[NOT] EXISTS (…)` over a correlated subquery becomes a semi (anti) join on the
-//    correlation; `x IN (…)` a semi join on `x = value` and the correlation. The rows are filtered by the join.
+//    correlation; `x IN (…)` a semi join on `x = value` and the correlation. Over a correlated subquery,
+//    `x NOT IN (…)` is an anti join on the correlation and `x = value OR x IS NULL OR value IS NULL` (a row
+//    survives only when no value equals x or makes the answer NULL), `x op ANY (…)` a semi join on `x op value`,
+//    and `x op ALL (…)` an anti join on `x op value` not being TRUE. The rows are filtered by the join.
 // 4. Anywhere else a subquery becomes a column of a join, and the expression reads that column:
 //    - `x [NOT] IN (…)` (also `= ANY`, `<> ALL`): a NULL-aware mark join on `x = value` (TRUE, FALSE or NULL
 //      as SQL's IN; NOT IN negates it);
@@ -21,8 +24,8 @@ import StrataExecution
 //    - `x op ANY | ALL (…)` for `<`, `<=`, `>`, `>=`, `=` (ALL), `<>` (ANY): min, max, count(*) and count(value)
 //      of the subquery, cross-joined, give the three-valued answer (TRUE when some / every comparison holds,
 //      NULL when that depends on a NULL, FALSE otherwise; ANY over no rows is FALSE, ALL TRUE).
-// Unsupported forms (correlated NOT IN or IN outside a WHERE conjunct, correlated scalar subqueries that do not
-// aggregate, correlation in a select list or across two levels) are errors naming the form.
+// Unsupported forms (correlated IN, NOT IN, ANY or ALL outside a WHERE conjunct, correlated scalar subqueries that
+// do not aggregate, correlation in a select list or across two levels) are errors naming the form.
 
 /// The correlation of a subquery with its enclosing query, gathered while the subquery is bound.
 final class Correlation {
@@ -126,16 +129,61 @@ final class SubqueryJoiner {
             let right = bound.plan
             joins.append { .join(.semi, $0, right, on: condition) }
             return true
+        case let .inSubquery(x, query, true, _, location), let .quantified(.notEqual, x, query, true, _, location):
+            // x NOT IN (correlated): no row of the subquery may equal x or be NULL against it.
+            return try correlatedFilter(x, query, at: location, anti: true) { x, y in
+                .binary(.or, .binary(.equal, x, y), .binary(.or, .isNull(x, negated: false), .isNull(y, negated: false)))
+            }
+        case let .quantified(op, x, query, false, _, location) where SubqueryJoiner.comparisons.contains(op):
+            // x op ANY (correlated): some row satisfies the comparison.
+            return try correlatedFilter(x, query, at: location, anti: false) { x, y in .binary(op, x, y) }
+        case let .quantified(op, x, query, true, _, location) where SubqueryJoiner.comparisons.contains(op):
+            // x op ALL (correlated): no row for which the comparison is not TRUE (FALSE or NULL).
+            return try correlatedFilter(x, query, at: location, anti: true) { x, y in
+                .caseWhen([Expr.WhenThen(when: .binary(op, x, y), then: .literal(.bool(false)))],
+                          otherwise: .literal(.bool(true)))
+            }
         default:
             return false
         }
+    }
+
+    /// A WHERE conjunct comparing `x` with a correlated subquery's rows, as a semi (or `anti`) join on the
+    /// correlation and `condition(x, value)`; false when the subquery is not correlated (the hook then makes its
+    /// cheaper uncorrelated form, with the binding kept for it).
+    private func correlatedFilter(_ x: SQLExpr, _ query: SQLSelect, at location: SourceLocation, anti: Bool,
+                                  _ condition: (Expr, Expr) -> Expr) throws -> Bool {
+        let bound = try bind(query, at: location)
+        guard !bound.conditions.isEmpty else {
+            pendings[query] = bound
+            return false
+        }
+        let value = try singleColumn(bound, at: location)
+        let test = condition(try translateOperand(x), .column(value.name))
+        try check(test, with: bound.outputs, at: location)
+        let right = bound.plan
+        let on = SubqueryJoiner.conjunction(bound.conditions + [test])
+        joins.append { .join(anti ? .anti : .semi, $0, right, on: on) }
+        return true
+    }
+
+    /// The operators of ANY / ALL comparisons.
+    static let comparisons: Set<Expr.BinaryOperator> = [.equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual]
+
+    /// Subqueries bound by a WHERE conjunct's check that the hook is about to meet again (not bound twice).
+    private var pendings: [SQLSelect: Bound] = [:]
+
+    /// The binding of `query`: the one a WHERE check kept, or a new one.
+    private func boundOnce(_ query: SQLSelect, at location: SourceLocation) throws -> Bound {
+        if let kept = pendings.removeValue(forKey: query) { return kept }
+        return try bind(query, at: location)
     }
 
     private func existsJoin(_ query: SQLSelect, anti: Bool, at location: SourceLocation) throws -> Bool {
         let bound = try bind(query, at: location)
         guard !bound.conditions.isEmpty else {
             // Uncorrelated: the hook's count of rows is cheaper than a join without keys.
-            pending = bound
+            pendings[query] = bound
             return false
         }
         let condition = SubqueryJoiner.conjunction(bound.conditions)
@@ -143,9 +191,6 @@ final class SubqueryJoiner {
         joins.append { .join(anti ? .anti : .semi, $0, right, on: condition) }
         return true
     }
-
-    /// A subquery bound by `existsJoin` that the hook is about to meet again (not bound twice).
-    private var pending: Bound?
 
     // MARK: - Subqueries as values
 
@@ -181,10 +226,10 @@ final class SubqueryJoiner {
     /// `x [NOT] IN (subquery)` anywhere but a WHERE conjunct: a NULL-aware mark join.
     private func membership(_ x: SQLExpr, _ query: SQLSelect, negated: Bool, at location: SourceLocation) throws
         -> Expr {
-        let bound = try bind(query, at: location)
+        let bound = try boundOnce(query, at: location)
         guard bound.conditions.isEmpty else {
             throw expressions.error("a correlated subquery in \(negated ? "NOT IN" : "IN") is supported only as a "
-                + "condition of WHERE (not negated)", at: location, code: .unsupported)
+                + "condition of WHERE", at: location, code: .unsupported)
         }
         let value = try singleColumn(bound, at: location)
         let key = Expr.binary(.equal, try translateOperand(x), .column(value.name))
@@ -198,13 +243,7 @@ final class SubqueryJoiner {
 
     /// EXISTS anywhere but a WHERE conjunct with a correlated subquery.
     private func exists(_ query: SQLSelect, at location: SourceLocation) throws -> Expr {
-        let bound: Bound
-        if let pending {
-            bound = pending
-            self.pending = nil
-        } else {
-            bound = try bind(query, at: location)
-        }
+        let bound = try boundOnce(query, at: location)
         if !bound.conditions.isEmpty {
             let condition = SubqueryJoiner.conjunction(bound.conditions)
             let mark = names.make("mark")
@@ -258,9 +297,9 @@ final class SubqueryJoiner {
     /// `x op ANY (…)` or `x op ALL (…)` from the subquery's min, max and counts.
     private func quantified(_ op: Expr.BinaryOperator, _ x: SQLExpr, _ query: SQLSelect, all: Bool,
                             at location: SourceLocation) throws -> Expr {
-        let bound = try bind(query, at: location)
+        let bound = try boundOnce(query, at: location)
         guard bound.conditions.isEmpty else {
-            throw expressions.error("correlated subqueries in ANY and ALL comparisons are not supported",
+            throw expressions.error("a correlated subquery in ANY or ALL is supported only as a condition of WHERE",
                                     at: location, code: .unsupported)
         }
         let value = try singleColumn(bound, at: location)
