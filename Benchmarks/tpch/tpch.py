@@ -15,8 +15,10 @@ equal DuckDB's exactly; DOUBLE answers (averages, ratios) within a relative 1e-9
 order differ in their last digits.
 
 Each query runs through `strata sql STORE "<query>" --format csv --timer [--memory-limit M] --threads T`; its
-time is Strata's `Run Time`, its memory the process's peak RSS (/usr/bin/time -v). DuckDB runs the same text in
-this process over views of the Parquet files (python duckdb, the one the repository pins).
+time is Strata's `Run Time`, its memory the process's peak RSS (/usr/bin/time -v). DuckDB (python duckdb, the one
+the repository pins) runs the same text over views of the Parquet files twice: in this process without a memory
+limit for the expected answers, and timed in a fresh process per query with the same threads and memory limit
+(its query time and that process's peak RSS; a DuckDB failure is reported and does not stop the run).
 """
 import argparse
 import csv
@@ -100,6 +102,30 @@ def same(got, expected) -> bool:
     return a == b
 
 
+def duckdb_run(tables: Path, sql: str, threads: int, memory_limit) -> str:
+    """DuckDB's time and peak RSS for `sql` in a fresh process, as "s / MiB" (or its error)."""
+    script = f"""
+import duckdb, sys, time
+c = duckdb.connect()
+c.execute("SET threads = {threads}")
+{f'c.execute("SET memory_limit = {memory_limit!r}")' if memory_limit else ''}
+for t in {TABLES!r}:
+    c.execute(f"CREATE VIEW {{t}} AS SELECT * FROM read_parquet('{tables}/{{t}}.parquet')")
+sql = sys.stdin.read()
+start = time.perf_counter()
+c.execute(sql).fetchall()
+print(f"TIME {{time.perf_counter() - start:.3f}}")
+"""
+    run = subprocess.run(["/usr/bin/time", "-v", sys.executable, "-c", script], input=sql, capture_output=True,
+                         text=True)
+    took = re.search(r"TIME ([0-9.]+)", run.stdout)
+    rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", run.stderr)
+    if run.returncode != 0 or not took:
+        reason = next((line for line in run.stderr.splitlines() if "Error" in line), "failed")
+        return f"error: {reason[:60]}"
+    return f"{float(took.group(1)):.3f} / {int(rss.group(1)) // 1024 if rss else '?'} MiB"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sf", default="0.1")
@@ -117,20 +143,16 @@ def main():
     strata = Path(args.strata)
     store = ensure_store(strata, tables)
     con = duckdb.connect()
-    con.execute(f"SET threads = {args.threads}")
-    if args.memory_limit:
-        con.execute(f"SET memory_limit = '{args.memory_limit}'")
     for t in TABLES:
         con.execute(f"CREATE VIEW {t} AS SELECT * FROM read_parquet('{tables / (t + '.parquet')}')")
     passed = 0
     print(f"TPC-H SF{args.sf} ({args.types}), {args.threads} threads, memory limit {args.memory_limit or 'none'}")
-    print("| query | Strata s / RSS | DuckDB s | answer |")
+    print("| query | Strata s / RSS | DuckDB s / RSS | answer |")
     print("|---|---|---|---|")
     for n in [int(q) for q in args.queries.split(",")]:
         sql = (tables / f"q{n:02d}.sql").read_text()
-        start = time.perf_counter()
         expected = [[cell(v) for v in row] for row in con.execute(sql).fetchall()]
-        duck = time.perf_counter() - start
+        duck = duckdb_run(tables, sql, args.threads, args.memory_limit)
         cmd = ["/usr/bin/time", "-v", str(strata), "sql", str(store), sql, "--format", "csv", "--timer",
                "--threads", str(args.threads)]
         if args.memory_limit:
@@ -140,7 +162,7 @@ def main():
         took = re.search(r"Run Time: ([0-9.]+) s", run.stderr)
         if run.returncode != 0:
             message = next((line for line in run.stderr.splitlines() if "error" in line), "failed")
-            print(f"| Q{n} | error | {duck:.3f} | {message[:80]} |")
+            print(f"| Q{n} | error | {duck} | {message[:80]} |")
             continue
         rows = list(csv.reader(io.StringIO(run.stdout)))[1:]
         # Cells where DuckDB has a decimal stay text, so the comparison sees Strata's exact digits.
@@ -150,7 +172,7 @@ def main():
                                                 for a, b in zip(got, expected))
         passed += ok
         memory = f"{int(rss.group(1)) // 1024} MiB" if rss else "?"
-        print(f"| Q{n} | {float(took.group(1)) if took else float('nan'):.3f} / {memory} | {duck:.3f} | "
+        print(f"| Q{n} | {float(took.group(1)) if took else float('nan'):.3f} / {memory} | {duck} | "
               f"{'equal' if ok else 'DIFFERENT'} ({len(got)} rows) |")
     print(f"{passed} of {len(args.queries.split(','))} answers equal DuckDB's")
 
