@@ -25,6 +25,8 @@ import StrataStorage
 //    smallest first. Each condition goes to the lowest join that has its columns, and a projection restores the
 //    original column order.
 // 4. A semi or anti join over inner joins moves down onto the input whose columns its condition reads.
+// 5. A LEFT join whose right side aggregates by the join keys (a decorrelated scalar subquery) gets the left side's
+//    distinct keys as a domain, semi-joined below the aggregate, when the left side is estimated small.
 // Estimates: a table's row count from its manifest (a Parquet file's from its footer), a fifth per filter
 // conjunct, an aggregate at most its keys' distinct combinations, a LIMIT its count. Projection pushdown (reading only the columns used)
 // and the build side of each join are decided when the plan is compiled.
@@ -162,7 +164,74 @@ package struct PlanOptimizer {
     /// `plan` rewritten.
     package func optimize(_ plan: LogicalPlan) -> LogicalPlan {
         let pushed = pushFilters(dropSorts(plan, orderMatters: true))
-        return catalog == nil ? pushed : pushSemiJoins(reorderJoins(pushed))
+        return catalog == nil ? pushed : restrictAggregates(pushSemiJoins(reorderJoins(pushed)))
+    }
+
+    // MARK: - 5. Aggregates restricted to the keys a left join asks for
+
+    /// `plan` with each LEFT join whose right side aggregates by the join keys (a decorrelated scalar subquery:
+    /// `LEFT JOIN (SELECT k, avg(x) … GROUP BY k) ON k = left.k`) given the left side's distinct keys as a domain:
+    /// the aggregate's input is semi-joined to them, so only the groups some left row asks for are computed (DuckDB's
+    /// delim join; TPC-H Q17 then aggregates the lineitems of a few thousand parts instead of all). The left side is
+    /// computed twice, so this is done only when it is estimated at under a quarter of the aggregate's input.
+    private func restrictAggregates(_ plan: LogicalPlan) -> LogicalPlan {
+        guard case let .join(.left, left, right, condition?) = plan else { return plan.mappingChildren(restrictAggregates) }
+        let (l, r) = (restrictAggregates(left), restrictAggregates(right))
+        guard let leftColumns = columns(of: l), let rightColumns = columns(of: r) else {
+            return .join(.left, l, r, on: condition)
+        }
+        // Equalities of a right column with a left expression.
+        var pairs: [(inner: String, outer: Expr)] = []
+        for conjunct in PlanOptimizer.conjuncts(condition) {
+            guard case let .binary(.equal, a, b) = conjunct else { continue }
+            if case let .column(name) = a, rightColumns.contains(name), Set(b.referencedColumns).isSubset(of: leftColumns) {
+                pairs.append((name, b))
+            } else if case let .column(name) = b, rightColumns.contains(name),
+                      Set(a.referencedColumns).isSubset(of: leftColumns) {
+                pairs.append((name, a))
+            }
+        }
+        let estimator = CardinalityEstimator(catalog: catalog)
+        guard !pairs.isEmpty, let restricted = withDomain(r, pairs, outer: l, leftRows: estimator.profile(l).rows,
+                                                          estimator: estimator) else {
+            return .join(.left, l, r, on: condition)
+        }
+        return .join(.left, l, restricted, on: condition)
+    }
+
+    /// `plan` (projections and filters over an aggregate) with the aggregate's input semi-joined to the distinct
+    /// values of the `outer` expressions its key columns `pairs` meet; nil when the plan has another shape, a column
+    /// is not a group key, or the domain would not be small enough.
+    private func withDomain(_ plan: LogicalPlan, _ pairs: [(inner: String, outer: Expr)], outer: LogicalPlan,
+                            leftRows: Double, estimator: CardinalityEstimator) -> LogicalPlan? {
+        switch plan {
+        case let .project(named, input):
+            var below: [(inner: String, outer: Expr)] = []
+            for pair in pairs {
+                guard let item = named.first(where: { $0.name == pair.inner }), case let .column(source) = item.expr
+                else { return nil }
+                below.append((source, pair.outer))
+            }
+            return withDomain(input, below, outer: outer, leftRows: leftRows, estimator: estimator)
+                .map { .project(named, $0) }
+        case let .filter(predicate, input):
+            return withDomain(input, pairs, outer: outer, leftRows: leftRows, estimator: estimator)
+                .map { .filter(predicate, $0) }
+        case let .aggregate(keys, calls, input) where !keys.isEmpty:
+            guard leftRows * 4 < estimator.profile(input).rows else { return nil }
+            var equalities: [Expr] = [], domainKeys: [NamedExpr] = []
+            for (i, pair) in pairs.enumerated() {
+                guard let key = keys.first(where: { $0.name == pair.inner }) else { return nil }
+                let name = "\u{1}domain\(i):\(pair.inner)"
+                equalities.append(.binary(.equal, key.expr, .column(name)))
+                domainKeys.append(NamedExpr(pair.outer, as: name))
+            }
+            guard let on = PlanOptimizer.conjunction(equalities) else { return nil }
+            let domain = LogicalPlan.aggregate(keys: domainKeys, aggregates: [], outer)
+            return .aggregate(keys: keys, aggregates: calls, pushSemiJoins(.join(.semi, input, domain, on: on)))
+        default:
+            return nil
+        }
     }
 
     // MARK: - 4. Semi and anti joins sink
