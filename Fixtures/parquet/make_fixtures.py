@@ -324,12 +324,27 @@ def pyarrow_fixtures() -> None:
            "int8/int16/uint8/uint16 (-> int32) and uint32 (-> int64) with each type's extremes; uint32 values"
            " above INT32_MAX check the unsigned reinterpretation.", notes)
 
-    # uint64: Strata rejects it.
-    t = pa.table({"id": pa.array([1, 2, None, 4], pa.int32()),
-                  "u64": pa.array([0, 2**64 - 1, None, 2**63], pa.uint64())})
-    pq.write_table(t, path("uint64"))
-    error_fixture("uint64", "unsupported", "unsupported",
-                  "column u64 is INT64 with INT(64, unsigned): no Strata type holds it")
+    # uint64 -> decimal(20,0): values at and above 2^63 (negative as signed INT64) must come out unsigned, and so
+    # must the statistics (TYPE_ORDER: unsigned order).
+    rng = random.Random(115)
+    n = 400
+    head = [0, 1, 2**63 - 1, 2**63, 2**63 + 1, 2**64 - 1, 2**64 - 2, None, 2**32, 2**31]
+    u64 = head + [None if rng.random() < 0.08 else rng.choice([rng.randrange(2**64), rng.randrange(1000)])
+                  for _ in range(n - len(head))]
+    high = [None if v is None else 2**63 + (v % 1000) for v in u64]  # every row >= 2^63: min/max both "negative"
+    low_dict = [None if v is None else v % 7 for v in u64]
+    cols = [("id", "int32"), ("u64", "decimal(20,0)"), ("u64_high", "decimal(20,0)"), ("u64_dict", "decimal(20,0)")]
+    data = {"id": list(range(n)), "u64": u64, "u64_high": high, "u64_dict": low_dict}
+    types = {"u64": pa.uint64(), "u64_high": pa.uint64(), "u64_dict": pa.uint64()}
+    pq.write_table(arrow_table(cols, data, types), path("pa_uint64"), compression="snappy", row_group_size=150,
+                   use_dictionary=["u64_dict"], data_page_size=512, write_batch_size=32)
+    notes = {c: "INT(64, unsigned) -> decimal(20,0): the INT64 bits reinterpreted as unsigned; statistics in"
+                " unsigned order" for c in ("u64", "u64_high", "u64_dict")}
+    finish("pa_uint64", cols, expected_from_source(cols, data),
+           "pyarrow uint64 (INT64 with INT(64, unsigned)) -> decimal(20,0), lossless, as DuckDB's UBIGINT prints:"
+           " 0, 2^63 - 1, 2^63, 2^64 - 1, random values; u64_high holds only values >= 2^63 (its min/max"
+           " statistics are negative as signed numbers); u64_dict dictionary-encoded. Three row groups, several"
+           " pages per chunk.", notes)
 
     # Non-default encodings (dictionary off so the requested encodings are used).
     for version, codec, seed in (("1.0", "none", 112), ("2.0", "zstd", 113)):
@@ -712,7 +727,7 @@ def write_readme() -> None:
         "## Type mapping decided here",
         "",
         "- int8, int16, uint8, uint16 -> int32; uint32 -> int64 (reinterpret the INT32 bits as unsigned);",
-        "  uint64 -> error \"unsupported\".",
+        "  uint64 -> decimal(20,0) (reinterpret the INT64 bits as unsigned; lossless, prints as DuckDB's UBIGINT).",
         "- TIMESTAMP in MILLIS / MICROS / NANOS, isAdjustedToUTC true or false -> timestamp (µs). Millis * 1000;",
         "  nanos floor-divided by 1000 (toward negative infinity). Naive (isAdjustedToUTC=false) values are read",
         "  as if they were UTC.",

@@ -23,7 +23,7 @@ json.dumps(row, ensure_ascii=False, separators=(",", ":")): compact, UTF-8, no t
 
 Arrow decimal columns (decimal32/64/128/256) of precision <= 38 map to decimal(P,S) with the same precision and
 scale; wider ones have no Strata type. Arrow inputs wider than a Strata type are narrowed the way Strata reads them: int8/int16/uint8/uint16 -> int32,
-uint32 -> int64, timestamp[s/ms/ns] (with or without a time zone) -> timestamp in microseconds, nanoseconds
+uint32 -> int64, uint64 -> decimal(20,0), timestamp[s/ms/ns] (with or without a time zone) -> timestamp in microseconds, nanoseconds
 divided by 1000 rounding toward negative infinity (floor).
 """
 
@@ -40,6 +40,8 @@ import pyarrow as pa
 
 STRATA_TYPES = ("bool", "int32", "int64", "float", "double", "string", "date", "timestamp")
 MAX_DECIMAL_PRECISION = 38
+# Strata reads UINT64 as this decimal: every value up to 2^64 - 1, exactly.
+UINT64_TYPE = "decimal(20,0)"
 _DECIMAL_TYPE = re.compile(r"decimal\(([0-9]+),([0-9]+)\)")
 
 
@@ -89,6 +91,8 @@ def strata_type_for_arrow(t: pa.DataType) -> str:
         return "int32"
     if pa.types.is_int64(t) or pa.types.is_uint32(t):
         return "int64"
+    if pa.types.is_uint64(t):
+        return UINT64_TYPE
     if pa.types.is_float32(t):
         return "float"
     if pa.types.is_float64(t):

@@ -8,6 +8,8 @@ package enum ParquetSchemaMapping {
         case none
         /// INT32 holding an unsigned 32-bit value, widened to int64.
         case uint32ToInt64
+        /// INT64 holding an unsigned 64-bit value, widened to ``ParquetSchemaMapping/uint64Type`` (decimal(20,0)).
+        case uint64ToDecimal
         /// INT64 milliseconds to microseconds.
         case millisToMicros
         /// INT64 nanoseconds to microseconds (floor).
@@ -45,6 +47,10 @@ package enum ParquetSchemaMapping {
         case .string: .byteArray
         }
     }
+
+    /// The Strata type of UINT64 columns: decimal(20,0) holds every value up to 2^64 - 1 exactly and prints the
+    /// digits DuckDB prints for its UBIGINT.
+    package static let uint64Type = DataType.decimal(precision: 20, scale: 0)
 
     /// The FIXED_LEN_BYTE_ARRAY width Strata writes for decimals of precision above 18.
     package static let wideDecimalBytes = 16
@@ -165,7 +171,7 @@ package enum ParquetSchemaMapping {
                 case .nanos: return (.timestamp, .nanosToMicros)
                 }
             case let .integer(bits, signed)?:
-                if !signed && bits == 64 { throw unsupported("UINT64") }
+                if !signed && bits == 64 { return (uint64Type, .uint64ToDecimal) }
                 return (.int64, .none)
             case .time?: throw unsupported("TIME")
             case nil, .other?, .unknown?: break
@@ -174,7 +180,7 @@ package enum ParquetSchemaMapping {
             switch converted {
             case .timestampMillis?: return (.timestamp, .millisToMicros)
             case .timestampMicros?: return (.timestamp, .none)
-            case .uint64?: throw unsupported("UINT64")
+            case .uint64?: return (uint64Type, .uint64ToDecimal)
             case .int64?, nil: return (.int64, .none)
             case .timeMicros?: throw unsupported("TIME")
             default: throw unsupported("INT64 with converted type \(String(describing: converted))")

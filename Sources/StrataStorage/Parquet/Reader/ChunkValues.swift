@@ -95,6 +95,7 @@ struct ChunkValues {
                 out[i] = product
             }
             data = .int64(out)
+        case (.int64, .uint64ToDecimal): data = .int128(ints64.map { Int128(UInt64(bitPattern: $0)) })
         case (.int64, .nanosToMicros):
             data = .int64(ints64.map { value in
                 let quotient = value / 1000

@@ -13,6 +13,7 @@ enum StatisticsValue {
             let units: Int128?
             switch leaf.physicalType {
             case .int32: units = load(Int32.self).map { Int128($0) }
+            case .int64 where leaf.conversion == .uint64ToDecimal: units = load(UInt64.self).map { Int128($0) }
             case .int64: units = load(Int64.self).map { Int128($0) }
             case .byteArray, .fixedLenByteArray:
                 guard (1...16).contains(bytes.count) else { return nil }
