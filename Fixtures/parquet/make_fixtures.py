@@ -262,7 +262,7 @@ def pyarrow_fixtures() -> None:
                   data_page_version="2.0", use_dictionary=False, row_group_size=400, data_page_size=512,
                   write_batch_size=32)
 
-    # Timestamp units and time zones; every one maps to Strata's timestamp (µs, UTC instant).
+    # Timestamp units and time zones: ms and µs map to Strata's timestamp (µs, UTC instant), ns to timestamp_ns.
     rng = random.Random(110)
     n = 500
     base_us = column_values(rng, "timestamp", n)
@@ -272,33 +272,31 @@ def pyarrow_fixtures() -> None:
     ns_frac = [None if v is None else v + rng.randint(0, 999) for v in ns_whole]
     for i, v in enumerate([-1, 1, -999, -1000, -1001, 999, 1000, 1001]):  # floor division at the edges
         ns_frac[i] = v
-    cols = [("ts_ms_utc", "timestamp"), ("ts_us_utc", "timestamp"), ("ts_ns_utc", "timestamp"),
-            ("ts_ns_subus_utc", "timestamp"), ("ts_ms_naive", "timestamp"), ("ts_us_naive", "timestamp"),
-            ("ts_ns_naive", "timestamp")]
+    cols = [("ts_ms_utc", "timestamp"), ("ts_us_utc", "timestamp"), ("ts_ns_utc", "timestamp_ns"),
+            ("ts_ns_subus_utc", "timestamp_ns"), ("ts_ms_naive", "timestamp"), ("ts_us_naive", "timestamp"),
+            ("ts_ns_naive", "timestamp_ns")]
     data = {"ts_ms_utc": ms, "ts_us_utc": base_us, "ts_ns_utc": ns_whole, "ts_ns_subus_utc": ns_frac,
             "ts_ms_naive": ms, "ts_us_naive": base_us, "ts_ns_naive": ns_frac}
     types = {"ts_ms_utc": pa.timestamp("ms", tz="UTC"), "ts_us_utc": pa.timestamp("us", tz="UTC"),
              "ts_ns_utc": pa.timestamp("ns", tz="UTC"), "ts_ns_subus_utc": pa.timestamp("ns", tz="UTC"),
              "ts_ms_naive": pa.timestamp("ms"), "ts_us_naive": pa.timestamp("us"), "ts_ns_naive": pa.timestamp("ns")}
     pq.write_table(arrow_table(cols, data, types), path("pa_timestamp_units"), compression="snappy")
-    to_us = {"ts_ms_utc": lambda v: v * 1000, "ts_ms_naive": lambda v: v * 1000,
-             "ts_ns_utc": lambda v: v // 1000, "ts_ns_subus_utc": lambda v: v // 1000,
-             "ts_ns_naive": lambda v: v // 1000}
+    to_us = {"ts_ms_utc": lambda v: v * 1000, "ts_ms_naive": lambda v: v * 1000}
     notes = {
         "ts_ms_utc": "TIMESTAMP(MILLIS, isAdjustedToUTC=true) -> timestamp: value * 1000",
         "ts_us_utc": "TIMESTAMP(MICROS, isAdjustedToUTC=true) -> timestamp: as stored",
-        "ts_ns_utc": "TIMESTAMP(NANOS, isAdjustedToUTC=true) -> timestamp: floor(value / 1000); all values whole µs",
-        "ts_ns_subus_utc": "TIMESTAMP(NANOS, isAdjustedToUTC=true) with sub-µs digits -> timestamp: floor(value /"
-                           " 1000), rounding toward negative infinity (-1 ns -> -1 µs, -1001 ns -> -2 µs)",
+        "ts_ns_utc": "TIMESTAMP(NANOS, isAdjustedToUTC=true) -> timestamp_ns: as stored; all values whole µs",
+        "ts_ns_subus_utc": "TIMESTAMP(NANOS, isAdjustedToUTC=true) with sub-µs digits -> timestamp_ns: as stored,"
+                           " nothing truncated (-1 ns, -1001 ns stay)",
         "ts_ms_naive": "TIMESTAMP(MILLIS, isAdjustedToUTC=false) -> timestamp: wall clock read as UTC, value * 1000",
         "ts_us_naive": "TIMESTAMP(MICROS, isAdjustedToUTC=false) -> timestamp: wall clock read as UTC, as stored",
-        "ts_ns_naive": "TIMESTAMP(NANOS, isAdjustedToUTC=false) -> timestamp: wall clock read as UTC, floor(value /"
-                       " 1000)",
+        "ts_ns_naive": "TIMESTAMP(NANOS, isAdjustedToUTC=false) -> timestamp_ns: wall clock read as UTC, as"
+                       " stored",
     }
     finish("pa_timestamp_units", cols, expected_from_source(cols, data, to_us),
-           "Timestamps in ms, µs and ns, UTC-adjusted and naive (isAdjustedToUTC=false); all map to Strata"
-           " timestamp (µs): ms * 1000, ns floor-divided by 1000 (sub-µs digits in ts_ns_subus_utc and"
-           " ts_ns_naive). Values within the ns range (years 1677..2262) for the ns columns.", notes)
+           "Timestamps in ms, µs and ns, UTC-adjusted and naive (isAdjustedToUTC=false); ms and µs map to Strata"
+           " timestamp (µs, ms * 1000), ns to timestamp_ns (as stored: the sub-µs digits of ts_ns_subus_utc and"
+           " ts_ns_naive are kept). Values within the ns range (years 1677..2262) for the ns columns.", notes)
 
     # Narrow and unsigned integers.
     rng = random.Random(111)
@@ -431,6 +429,35 @@ def duckdb_fixtures() -> None:
                {"ts_naive": "DuckDB TIMESTAMP: isAdjustedToUTC=false, read as UTC"})
 
 
+def duckdb_new_type_fixtures() -> None:
+    # TIMESTAMP_NS (naive) and TIMESTAMPTZ_NS from DuckDB: nanosecond digits, values before the epoch, the ends of
+    # the Int64 nanosecond range DuckDB accepts (its ±infinity values, Int64.max and -Int64.max, are left out).
+    rng = random.Random(203)
+    n = 300
+    head = [0, -1, 1, 999, -999, 1_000, -1_001, 1_704_164_645_123_456_789, -9_223_372_036_854_775_806,
+            9_223_372_036_854_775_806, None, 86_400_000_000_000 - 1]
+    ns = head + [None if rng.random() < 0.08 else rng.randrange(-(2**62), 2**62) for _ in range(n - len(head))]
+    cols = [("id", "int32"), ("ts_ns", "timestamp_ns"), ("tstz_ns", "timestamp_ns")]
+    data = {"id": list(range(n)), "ts_ns": ns, "tstz_ns": list(reversed(ns))}
+    src = pa.table({"id": pa.array(data["id"], pa.int32()), "a": pa.array(ns, pa.int64()),
+                    "b": pa.array(data["tstz_ns"], pa.int64())})
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")
+    con.register("src", src)
+    target = path("duckdb_timestamp_ns")
+    if os.path.exists(target):
+        os.remove(target)
+    con.execute(f"COPY (SELECT id, make_timestamp_ns(a) AS ts_ns, make_timestamp_ns(b)::TIMESTAMPTZ_NS AS tstz_ns"
+                f" FROM src ORDER BY id) TO '{target}' (FORMAT parquet)")
+    con.close()
+    finish("duckdb_timestamp_ns", cols, expected_from_source(cols, data),
+           "DuckDB TIMESTAMP_NS (INT64 TIMESTAMP(NANOS, isAdjustedToUTC=false)) and TIMESTAMPTZ_NS"
+           " (isAdjustedToUTC=true) -> timestamp_ns, every nanosecond kept: ±1 ns around the epoch, sub-µs digits,"
+           " values near both ends of the Int64 range of nanoseconds (1677-09-21 and 2262-04-11).",
+           {"ts_ns": "TIMESTAMP_NS -> TIMESTAMP(NANOS, isAdjustedToUTC=false), read as UTC",
+            "tstz_ns": "TIMESTAMPTZ_NS -> TIMESTAMP(NANOS, isAdjustedToUTC=true)"})
+
+
 def polars_fixtures() -> None:
     for name, kwargs, seed in (("polars_default", {}, 301), ("polars_lz4", {"compression": "lz4"}, 302)):
         cols = list(BASE_COLUMNS)
@@ -442,6 +469,26 @@ def polars_fixtures() -> None:
         finish(name, cols, expected_from_source(cols, data),
                f"polars `write_parquet({', '.join(f'{k}={v!r}' for k, v in kwargs.items())})`"
                f" (polars writes codec {codec}" + (" for compression='lz4'" if kwargs else ", its default") + ").")
+
+
+def polars_types_fixture() -> None:
+    # The types of pandas/Polars frames Strata once rejected or truncated: UInt64 (-> decimal(20,0)) and
+    # Datetime("ns") (-> timestamp_ns), as polars' own writer stores them.
+    rng = random.Random(303)
+    n = 300
+    u64 = [0, 2**64 - 1, 2**63, 2**63 - 1, None] + [None if rng.random() < 0.08 else rng.randrange(2**64)
+                                                     for _ in range(n - 5)]
+    ns = [0, -1, 1_704_164_645_123_456_789, None, -1_001] + [None if rng.random() < 0.08
+                                                            else rng.randrange(-(2**62), 2**62) for _ in range(n - 5)]
+    cols = [("u64", "decimal(20,0)"), ("ts_ns", "timestamp_ns")]
+    data = {"u64": u64, "ts_ns": ns}
+    df = pl.DataFrame({"u64": pl.Series(u64, dtype=pl.UInt64),
+                       "ts_ns": pl.Series(ns, dtype=pl.Int64).cast(pl.Datetime("ns"))})
+    df.write_parquet(path("polars_types"))
+    finish("polars_types", cols, expected_from_source(cols, data),
+           "polars `write_parquet()` of UInt64 (INT64 with INT(64, unsigned) -> decimal(20,0)) and Datetime('ns')"
+           " (INT64 TIMESTAMP(NANOS) -> timestamp_ns, nanoseconds kept).",
+           {"u64": "pl.UInt64 -> decimal(20,0)", "ts_ns": "pl.Datetime('ns') -> timestamp_ns"})
 
 
 # ---- decimals ---------------------------------------------------------------------------------------------------
@@ -710,14 +757,15 @@ def write_readme() -> None:
         "## File formats",
         "",
         "- `NAME.schema.json` for a readable file: a JSON array, one object per column in file order. `name` and",
-        "  `type` (Strata type: bool, int32, int64, float, double, string, date, timestamp, or decimal(P,S) written",
-        "  without spaces, e.g. `decimal(10,2)`) are what the reader must produce; `nullable`, `arrow_type`,",
+        "  `type` (Strata type: bool, int32, int64, float, double, string, date, timestamp, timestamp_ns, or",
+        "  decimal(P,S) written without spaces, e.g. `decimal(10,2)`) are what the reader must produce; `nullable`, `arrow_type`,",
         "  `physical`, `codec`, `encodings`, `data_pages`, `dictionary_pages` and `note` document the file.",
         "- `NAME.expected.jsonl`: one JSON object per row, keys in column order, values in the canonical form of",
         "  `Tests/interop/canonical.py`: null -> null; bool -> true/false; int32 -> number; int64 -> string of the",
         "  decimal; float/double -> string of the shortest round-trip decimal in Python repr() style (float:",
         "  shortest for the 32-bit value, e.g. \"0.1\"), with \"nan\", \"inf\", \"-inf\", \"-0.0\"; string -> string;",
         "  date -> \"YYYY-MM-DD\"; timestamp -> string of integer microseconds since the epoch, UTC;",
+        "  timestamp_ns -> string of integer nanoseconds since the epoch, UTC;",
         "  decimal(P,S) -> string of the exact value with exactly S digits after the point (\"12.30\", \"-0.01\",",
         "  \"0.00\", \"-0.5000\"; no point when S = 0: \"5\"; never \"-0\"), compared as text.",
         "  Compare float/double by parsing the string (NaN equals NaN; -0.0 differs from 0.0) or by string.",
@@ -728,9 +776,8 @@ def write_readme() -> None:
         "",
         "- int8, int16, uint8, uint16 -> int32; uint32 -> int64 (reinterpret the INT32 bits as unsigned);",
         "  uint64 -> decimal(20,0) (reinterpret the INT64 bits as unsigned; lossless, prints as DuckDB's UBIGINT).",
-        "- TIMESTAMP in MILLIS / MICROS / NANOS, isAdjustedToUTC true or false -> timestamp (µs). Millis * 1000;",
-        "  nanos floor-divided by 1000 (toward negative infinity). Naive (isAdjustedToUTC=false) values are read",
-        "  as if they were UTC.",
+        "- TIMESTAMP in MILLIS / MICROS, isAdjustedToUTC true or false -> timestamp (µs), millis * 1000; NANOS ->",
+        "  timestamp_ns (nanoseconds, as stored). Naive (isAdjustedToUTC=false) values are read as if they were UTC.",
         "- DECIMAL(P,S) with P <= 38 in INT32, INT64, FIXED_LEN_BYTE_ARRAY or BYTE_ARRAY (big-endian two's",
         "  complement of the unscaled value, any length up to 16 bytes) -> decimal(P,S), the same precision and",
         "  scale. P > 38 -> error \"unsupported\" (DuckDB would read it as DOUBLE).",
@@ -774,7 +821,9 @@ def fixture_name(file: str) -> str | None:
 def generate_all() -> None:
     pyarrow_fixtures()
     duckdb_fixtures()
+    duckdb_new_type_fixtures()
     polars_fixtures()
+    polars_types_fixture()
     decimal_fixtures()
     bad_fixtures()
 

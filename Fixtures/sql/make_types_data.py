@@ -9,6 +9,14 @@ columns carry DuckDB's physical choices; the same DuckDB version rewrites the sa
   INTEGER(64, unsigned), read by Strata as DECIMAL(20,0)): 0 (id 1), 2^64 - 1 (id 2), 2^63 (id 3), 2^63 - 1
   (id 4), NULL (id 5, 20), values on both sides of 2^63 for the others, a few repeated (ids 30..33).
 
+- events_ns.parquet, 40 rows: id INTEGER 1..40; grp VARCHAR 'a', 'b' (NULL for id 40); ts TIMESTAMP_NS (INT64
+  TIMESTAMP(NANOS, isAdjustedToUTC=false)) with nanosecond digits: the epoch (id 1), 1 ns before it (id 2), values
+  0.5 µs apart around a microsecond boundary (ids 3..6, for rounding to TIMESTAMP), midnights (ids 7, 8), NULL
+  (id 9, 25), pairs equal to the nanosecond (ids 10/11) and 1 ns apart (ids 12/13), the rest spread over
+  1843..2008 with nine fraction digits; d DATE, 2024-01-02 for every fifth id, else a day from 1970 on; us
+  TIMESTAMP: ts rounded down to the microsecond for ids 1..6, days from 1970 on for the others (NULL for ids 9,
+  25, 30), for comparisons and joins with TIMESTAMP.
+
 Regenerate from the repository root with: python3 Fixtures/sql/make_types_data.py [NAME ...]   (needs duckdb)
 """
 import os
@@ -34,6 +42,28 @@ SELECT
 FROM range(1, 41) AS t(i)
 ORDER BY id
 """, ["INTEGER", "VARCHAR", "UBIGINT"]),
+    "events_ns": ("""
+SELECT
+    i::INTEGER AS id,
+    CASE WHEN i = 40 THEN NULL ELSE ['a', 'b'][(i % 2) + 1] END AS grp,
+    make_timestamp_ns(CASE WHEN i IN (9, 25) THEN NULL
+         WHEN i = 1 THEN 0
+         WHEN i = 2 THEN -1
+         WHEN i BETWEEN 3 AND 6 THEN 1704164645123456000 + (i - 3) * 500 - 1
+         WHEN i = 7 THEN 1704153600000000000
+         WHEN i = 8 THEN -86400000000000
+         WHEN i IN (10, 11) THEN 1609459199999999999
+         WHEN i = 12 THEN 1609459200000000000
+         WHEN i = 13 THEN 1609459200000000001
+         ELSE (i::BIGINT * 7919 % 40 - 20) * 200000000000000000 + i::BIGINT * 123456789 END) AS ts,
+    CASE WHEN i % 5 = 0 THEN DATE '2024-01-02' ELSE CAST(make_timestamp_ns(CASE WHEN i = 2 THEN -1 ELSE
+         i::BIGINT * 86400000000000 * 300 END) AS DATE) END AS d,
+    CASE WHEN i IN (9, 25, 30) THEN NULL
+         ELSE make_timestamp(CASE WHEN i = 2 THEN -1 WHEN i = 1 THEN 0
+              WHEN i BETWEEN 3 AND 6 THEN 1704164645123456 ELSE i::BIGINT * 1000000 * 3600 * 24 * 200 END) END AS us
+FROM range(1, 41) AS t(i)
+ORDER BY id
+""", ["INTEGER", "VARCHAR", "TIMESTAMP_NS", "DATE", "TIMESTAMP"]),
 }
 
 

@@ -84,6 +84,10 @@ struct ColumnConverter {
             return convert(c, plan, Int32(0), ColumnData.int32) { p, n in ValueParser.date(p, n) }
         case .timestamp:
             return convert(c, plan, Int64(0), ColumnData.int64) { p, n in ValueParser.timestamp(p, n, lenient: true) }
+        case .timestampNanos:
+            return convert(c, plan, Int64(0), ColumnData.int64) { p, n in
+                ValueParser.timestampNanos(p, n, lenient: true)
+            }
         case .string:
             return convertStrings(c)
         case let .decimal(precision, scale):

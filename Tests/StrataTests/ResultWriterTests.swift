@@ -239,6 +239,29 @@ import Testing
         #expect(Self.firstDifferentLine(json, Self.text(Self.expectedJSON)) == nil)
     }
 
+    /// The types Parquet files from other engines brought in, written as DuckDB 2.0 writes them:
+    /// ```sql
+    /// COPY (SELECT * FROM (VALUES (1, make_timestamp_ns(1704164645123456789)), (2, make_timestamp_ns(-1)),
+    ///   (3, make_timestamp_ns(1704164645100000000)), (4, NULL), (5, make_timestamp_ns(0))) t(id, ts)) TO 'x.csv'
+    /// ```
+    /// and the same with `(FORMAT json)`.
+    @Test func newTypesMatchDuckDB() throws {
+        let schema = try Schema([Field("id", .int32), Field("ts", .timestampNanos)])
+        let nanos: [Value] = [.timestampNanos(1_704_164_645_123_456_789), .timestampNanos(-1),
+                              .timestampNanos(1_704_164_645_100_000_000), .null, .timestampNanos(0)]
+        let batch = try Batch(schema: schema, columns: [
+            Column(type: .int32, values: (1...5).map { .int32(Int32($0)) }), Column(type: .timestampNanos, values: nanos),
+        ])
+        #expect(try Self.output(.csv, [batch], schema: schema) == Self.text([
+            "id,ts", "1,2024-01-02 03:04:05.123456789", "2,1969-12-31 23:59:59.999999999", "3,2024-01-02 03:04:05.1",
+            "4,", "5,1970-01-01 00:00:00",
+        ]))
+        #expect(try Self.output(.json, [batch], schema: schema) == Self.text([
+            #"{"id":1,"ts":"2024-01-02 03:04:05.123456789"}"#, #"{"id":2,"ts":"1969-12-31 23:59:59.999999999"}"#,
+            #"{"id":3,"ts":"2024-01-02 03:04:05.1"}"#, #"{"id":4,"ts":null}"#, #"{"id":5,"ts":"1970-01-01 00:00:00"}"#,
+        ]))
+    }
+
     @Test func namesAreQuotedAndEscapedLikeValues() throws {
         let batch = try Self.oddNames()
         #expect(try Self.output(.csv, [batch], schema: batch.schema) == Self.text(Self.expectedNamesCSV))

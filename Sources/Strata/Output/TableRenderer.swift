@@ -44,6 +44,7 @@ struct TableRenderer {
         case let .float(x): ValueText.format(x)
         case let .date(days): ValueText.format(date: days)
         case let .timestamp(micros): ValueText.format(timestamp: micros)
+        case let .timestampNanos(nanos): ValueText.format(timestampNanos: nanos)
         case let .string(text): cell(text)
         default: value.description
         }

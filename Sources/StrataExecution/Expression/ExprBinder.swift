@@ -94,6 +94,9 @@ struct ExprBinder {
                     guard arg.type != .string else { return arg }
                     return BoundExpr(type: .string, node: .cast(arg, text: text))
                 }
+            } else if ScalarFunction.readsMicroseconds(name) {
+                // DuckDB casts a TIMESTAMP_NS to TIMESTAMP (the nearest microsecond) for these.
+                bound = bound.map { $0.type == .timestampNanos ? ExprBinder.cast($0, to: .timestamp, text: text) : $0 }
             }
             let (function, type) = try ScalarFunction.bind(name, bound.map(\.type), text: text)
             return BoundExpr(type: type, node: .function(function, bound, text: text))
@@ -181,8 +184,7 @@ struct ExprBinder {
             if Set([a, b]) == [.int64, .float] { return .double }
             return numbers[max(i, j)]
         }
-        if Set([a, b]) == [.date, .timestamp] { return .timestamp }
-        return nil
+        return DataType.commonTemporal(a, b)
     }
 
     /// Binds `expr`, giving an untyped NULL the type `defaultType`.
@@ -214,6 +216,7 @@ struct ExprBinder {
         case .string: valueType = .string
         case .date: valueType = .date
         case .timestamp: valueType = .timestamp
+        case .timestampNanos: valueType = .timestampNanos
         case let .decimal(_, precision, scale): valueType = .decimal(precision: precision, scale: scale)
         }
         var builder = ColumnBuilder(type: type ?? valueType, capacity: 1)
@@ -280,6 +283,10 @@ struct ExprBinder {
             let target = DecimalRules.common(a.type, b.type) ?? .double
             a = ExprBinder.cast(a, to: target, text: text)
             b = ExprBinder.cast(b, to: target, text: text)
+        } else if a.type != b.type, DataType.commonTemporal(a.type, b.type) == .timestampNanos {
+            // A date or timestamp meets a timestamp_ns in nanoseconds, as in DuckDB.
+            a = ExprBinder.cast(a, to: .timestampNanos, text: text)
+            b = ExprBinder.cast(b, to: .timestampNanos, text: text)
         }
         guard let plan = ComparisonPlan.plan(a.type, b.type) else {
             throw mismatch("cannot compare \(a.type) with \(b.type)", text)
@@ -331,7 +338,7 @@ struct ExprBinder {
             guard case let .constant(column) = try castLiteral(s, to: type, text: text).node else { return nil }
             return column.value(at: 0)
         case (.int32, .int32), (.int32, .int64), (.int64, .int32), (.int64, .int64), (.date, .date),
-             (.timestamp, .timestamp), (.string, .string), (.bool, .bool), (.double, .double), (.float, .float),
+             (.timestamp, .timestamp), (.timestampNanos, .timestampNanos), (.string, .string), (.bool, .bool), (.double, .double), (.float, .float),
              (.double, .float), (.float, .double):
             return value
         case let (.date(d), .timestamp):

@@ -44,6 +44,14 @@ enum ScalarFunction: String, Sendable {
     /// `x ± INTERVAL …`).
     case addInterval = "__add_interval"
 
+    /// Whether the function reads dates and timestamps in microseconds, so that the binder casts a timestamp_ns
+    /// argument to timestamp, rounding to the nearest microsecond (the calendar parts and `date_trunc`, whose result
+    /// is a timestamp, as in DuckDB; `hour`, `minute` and `second` read the nanoseconds themselves).
+    static func readsMicroseconds(_ name: String) -> Bool {
+        ["year", "month", "day", "quarter", "dayofweek", "isodow", "dayofyear", "week", "date_trunc"]
+            .contains(name.lowercased())
+    }
+
     /// Whether the function takes text arguments, to which the binder casts any other type.
     static func takesText(_ name: String) -> Bool { ["concat", "||", "concat_ws"].contains(name.lowercased()) }
 
@@ -74,9 +82,9 @@ enum ScalarFunction: String, Sendable {
         case (.strftime, 2): type = [.date, .timestamp].contains(types[0]) && types[1] == .string ? .string : nil
         case (.replace, 3), (.trim, 1), (.trim, 2), (.ltrim, 1), (.ltrim, 2), (.rtrim, 1), (.rtrim, 2), (.concatWs, 2...):
             type = types.allSatisfy { $0 == .string } ? .string : nil
-        case (.quarter, 1), (.dayofweek, 1), (.isodow, 1), (.dayofyear, 1), (.week, 1), (.hour, 1), (.minute, 1),
-             (.second, 1):
+        case (.quarter, 1), (.dayofweek, 1), (.isodow, 1), (.dayofyear, 1), (.week, 1):
             type = types[0] == .date || types[0] == .timestamp ? .int64 : nil
+        case (.hour, 1), (.minute, 1), (.second, 1): type = types[0].isTemporal ? .int64 : nil
         case (.dateTrunc, 2): type = types[0] == .string && [.date, .timestamp].contains(types[1]) ? .timestamp : nil
         case (.addInterval, 4):
             type = [.date, .timestamp].contains(types[0]) && types.dropFirst().allSatisfy(integers.contains)
@@ -163,6 +171,10 @@ enum ScalarFunction: String, Sendable {
             if x.type == .date {
                 return mapValues(DateFieldOf<Int32>(field: field, perDay: 1), try x.operand(Int32.self), count: rows,
                                  words: words).vector(.int64, constant: constant)
+            }
+            if x.type == .timestampNanos {
+                return mapValues(NanosFieldOf(field: field), try x.operand(Int64.self), count: rows, words: words)
+                    .vector(.int64, constant: constant)
             }
             return mapValues(DateFieldOf<Int64>(field: field, perDay: 86_400_000_000), try x.operand(Int64.self),
                              count: rows, words: words).vector(.int64, constant: constant)

@@ -428,8 +428,7 @@ package struct SQLBinder {
         if a == .string || b == .string { return .string }
         let numbers: [DataType] = [.bool, .int32, .int64, .float, .double]
         if let i = numbers.firstIndex(of: a), let j = numbers.firstIndex(of: b) { return numbers[max(i, j)] }
-        if Set([a, b]) == [.date, .timestamp] { return .timestamp }
-        return nil
+        return DataType.commonTemporal(a, b)
     }
 
     /// The output columns of a bound query that are an untyped NULL literal (`SELECT NULL`).

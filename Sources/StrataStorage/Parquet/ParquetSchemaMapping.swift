@@ -12,8 +12,6 @@ package enum ParquetSchemaMapping {
         case uint64ToDecimal
         /// INT64 milliseconds to microseconds.
         case millisToMicros
-        /// INT64 nanoseconds to microseconds (floor).
-        case nanosToMicros
         /// INT96 legacy timestamps to microseconds.
         case int96ToMicros
         /// A DECIMAL stored as INT32, INT64, FIXED_LEN_BYTE_ARRAY or BYTE_ARRAY (big-endian two's complement),
@@ -40,7 +38,7 @@ package enum ParquetSchemaMapping {
         switch type {
         case .bool: .boolean
         case .int32, .date: .int32
-        case .int64, .timestamp: .int64
+        case .int64, .timestamp, .timestampNanos: .int64
         case .decimal: type.isWideDecimal ? .fixedLenByteArray : .int64
         case .float: .float
         case .double: .double
@@ -77,6 +75,9 @@ package enum ParquetSchemaMapping {
             case .timestamp:
                 element.logicalType = .timestamp(isAdjustedToUTC: true, unit: .micros)
                 element.convertedType = .timestampMicros
+            case .timestampNanos:
+                // No converted type exists for nanoseconds.
+                element.logicalType = .timestamp(isAdjustedToUTC: true, unit: .nanos)
             case let .decimal(precision, scale):
                 element.logicalType = .decimal(scale: Int32(scale), precision: Int32(precision))
                 element.convertedType = .decimal
@@ -168,7 +169,7 @@ package enum ParquetSchemaMapping {
                 switch unit {
                 case .millis: return (.timestamp, .millisToMicros)
                 case .micros: return (.timestamp, .none)
-                case .nanos: return (.timestamp, .nanosToMicros)
+                case .nanos: return (.timestampNanos, .none)
                 }
             case let .integer(bits, signed)?:
                 if !signed && bits == 64 { return (uint64Type, .uint64ToDecimal) }

@@ -2,7 +2,8 @@ import StrataCore
 
 /// The decoded values of one column chunk, in the stored (physical) representation, plus validity.
 ///
-/// INT96 values are already microseconds; other conversions (ms/ns → µs, UINT32 → Int64) happen in `finish`.
+/// INT96 values are already microseconds; other conversions (ms → µs, UINT32 → Int64, UINT64 → Int128) happen in
+/// `finish`.
 struct ChunkValues {
     var bools: [Bool] = []
     var ints32: [Int32] = []
@@ -96,11 +97,6 @@ struct ChunkValues {
             }
             data = .int64(out)
         case (.int64, .uint64ToDecimal): data = .int128(ints64.map { Int128(UInt64(bitPattern: $0)) })
-        case (.int64, .nanosToMicros):
-            data = .int64(ints64.map { value in
-                let quotient = value / 1000
-                return value % 1000 < 0 ? quotient - 1 : quotient
-            })
         case (.int64, _), (.int96, _): data = .int64(ints64)
         case (.float, _): data = .float(floats)
         case (.double, _): data = .double(doubles)

@@ -41,12 +41,11 @@ enum StatisticsValue {
             case .millisToMicros:
                 let (micros, overflow) = raw.multipliedReportingOverflow(by: 1000)
                 return overflow ? nil : .timestamp(micros)
-            case .nanosToMicros:
-                let quotient = raw / 1000
-                return .timestamp(raw % 1000 < 0 ? quotient - 1 : quotient)
             default:
                 return .timestamp(raw)
             }
+        case (.int64, .timestampNanos):
+            return load(Int64.self).map(Value.timestampNanos)
         case (.int64, _):
             return load(Int64.self).map(Value.int64)
         case (.float, _):
