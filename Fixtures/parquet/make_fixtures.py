@@ -344,6 +344,44 @@ def pyarrow_fixtures() -> None:
            " statistics are negative as signed numbers); u64_dict dictionary-encoded. Three row groups, several"
            " pages per chunk.", notes)
 
+    # Binary: BYTE_ARRAY without annotation (pa.binary(), pa.large_binary()) and FIXED_LEN_BYTE_ARRAY without DECIMAL
+    # (pa.binary(16)) -> blob, bytes that are no UTF-8 included.
+    rng = random.Random(116)
+    n = 400
+    head = [b"", None, b"\x00", b"\xaa\x00abc", b"\xff\xfe\xfd", "é".encode(), b"plain ascii", b"\\ ' \"",
+            bytes(range(256)), b"\x80"]
+    def random_blob():
+        return bytes(rng.randrange(256) for _ in range(rng.randrange(12)))
+    blobs = head + [None if rng.random() < 0.08 else random_blob() for _ in range(n - len(head))]
+    few = [None if v is None else [b"a", b"\x00\x01", b"\xff", b""][i % 4] for i, v in enumerate(blobs)]
+    fixed = [None if rng.random() < 0.08 else bytes(rng.randrange(256) for _ in range(16)) for _ in range(n)]
+    fixed[0], fixed[1] = b"\x00" * 16, b"\xff" * 16
+    cols = [("bin", "blob"), ("bin_dict", "blob"), ("large_bin", "blob"), ("fixed16", "blob")]
+    data = {"bin": blobs, "bin_dict": few, "large_bin": list(reversed(blobs)), "fixed16": fixed}
+    types = {"bin": pa.binary(), "bin_dict": pa.binary(), "large_bin": pa.large_binary(), "fixed16": pa.binary(16)}
+    pq.write_table(arrow_table(cols, data, types), path("pa_binary"), compression="snappy", row_group_size=150,
+                   use_dictionary=["bin_dict", "fixed16"], data_page_size=1024, write_batch_size=64)
+    notes = {"bin": "pa.binary(): BYTE_ARRAY, no logical or converted type -> blob (DuckDB reads BLOB)",
+             "bin_dict": "pa.binary() dictionary-encoded -> blob",
+             "large_bin": "pa.large_binary(): BYTE_ARRAY, no annotation -> blob",
+             "fixed16": "pa.binary(16): FIXED_LEN_BYTE_ARRAY(16) without annotation -> blob of 16 bytes"}
+    finish("pa_binary", cols, expected_from_source(cols, data),
+           "pyarrow binary columns -> blob: unannotated BYTE_ARRAY (binary, large_binary; plain and dictionary)"
+           " and FIXED_LEN_BYTE_ARRAY(16) without DECIMAL; values that are not UTF-8 (0x80, 0xff, NUL), empty"
+           " values, NULLs, all 256 byte values in one value. Three row groups, several pages per chunk.", notes)
+
+    # UUID: FIXED_LEN_BYTE_ARRAY(16) with the UUID logical type -> blob (DuckDB reads its UUID type, so the
+    # cross-check is pyarrow's alone).
+    uuids = [b"\x00" * 16, None, bytes(range(16)), b"\xff" * 16] + [bytes(rng.randrange(256) for _ in range(16))
+                                                                  for _ in range(16)]
+    cols = [("id", "int32"), ("uuid", "blob")]
+    data = {"id": list(range(len(uuids))), "uuid": uuids}
+    pq.write_table(arrow_table(cols, data, {"uuid": pa.uuid()}), path("pa_uuid"), compression="snappy")
+    finish("pa_uuid", cols, expected_from_source(cols, data),
+           "pyarrow pa.uuid(): FIXED_LEN_BYTE_ARRAY(16) with logical type UUID -> blob of the 16 bytes (DuckDB"
+           " reads it as its UUID type; only pyarrow cross-checks this file).",
+           {"uuid": "UUID -> blob (16 raw bytes)"}, check_duckdb=False)
+
     # Non-default encodings (dictionary off so the requested encodings are used).
     for version, codec, seed in (("1.0", "none", 112), ("2.0", "zstd", 113)):
         rng = random.Random(seed)
@@ -472,23 +510,29 @@ def polars_fixtures() -> None:
 
 
 def polars_types_fixture() -> None:
-    # The types of pandas/Polars frames Strata once rejected or truncated: UInt64 (-> decimal(20,0)) and
-    # Datetime("ns") (-> timestamp_ns), as polars' own writer stores them.
+    # The types of pandas/Polars frames Strata once rejected or truncated: UInt64 (-> decimal(20,0)),
+    # Datetime("ns") (-> timestamp_ns) and Binary (-> blob), as polars' own writer stores them.
     rng = random.Random(303)
     n = 300
     u64 = [0, 2**64 - 1, 2**63, 2**63 - 1, None] + [None if rng.random() < 0.08 else rng.randrange(2**64)
                                                      for _ in range(n - 5)]
     ns = [0, -1, 1_704_164_645_123_456_789, None, -1_001] + [None if rng.random() < 0.08
                                                             else rng.randrange(-(2**62), 2**62) for _ in range(n - 5)]
-    cols = [("u64", "decimal(20,0)"), ("ts_ns", "timestamp_ns")]
-    data = {"u64": u64, "ts_ns": ns}
+    blobs = [b"", None, b"\xaa\x00abc", b"\xff"] + [None if rng.random() < 0.08 else
+                                                 bytes(rng.randrange(256) for _ in range(rng.randrange(9)))
+                                                 for _ in range(n - 4)]
+    cols = [("u64", "decimal(20,0)"), ("ts_ns", "timestamp_ns"), ("bin", "blob")]
+    data = {"u64": u64, "ts_ns": ns, "bin": blobs}
     df = pl.DataFrame({"u64": pl.Series(u64, dtype=pl.UInt64),
-                       "ts_ns": pl.Series(ns, dtype=pl.Int64).cast(pl.Datetime("ns"))})
+                       "ts_ns": pl.Series(ns, dtype=pl.Int64).cast(pl.Datetime("ns")),
+                       "bin": pl.Series(blobs, dtype=pl.Binary)})
     df.write_parquet(path("polars_types"))
     finish("polars_types", cols, expected_from_source(cols, data),
            "polars `write_parquet()` of UInt64 (INT64 with INT(64, unsigned) -> decimal(20,0)) and Datetime('ns')"
-           " (INT64 TIMESTAMP(NANOS) -> timestamp_ns, nanoseconds kept).",
-           {"u64": "pl.UInt64 -> decimal(20,0)", "ts_ns": "pl.Datetime('ns') -> timestamp_ns"})
+           " (INT64 TIMESTAMP(NANOS) -> timestamp_ns, nanoseconds kept) and Binary (BYTE_ARRAY without annotation ->"
+           " blob).",
+           {"u64": "pl.UInt64 -> decimal(20,0)", "ts_ns": "pl.Datetime('ns') -> timestamp_ns",
+            "bin": "pl.Binary -> blob"})
 
 
 # ---- decimals ---------------------------------------------------------------------------------------------------
@@ -757,7 +801,7 @@ def write_readme() -> None:
         "## File formats",
         "",
         "- `NAME.schema.json` for a readable file: a JSON array, one object per column in file order. `name` and",
-        "  `type` (Strata type: bool, int32, int64, float, double, string, date, timestamp, timestamp_ns, or",
+        "  `type` (Strata type: bool, int32, int64, float, double, string, date, timestamp, timestamp_ns, blob, or",
         "  decimal(P,S) written without spaces, e.g. `decimal(10,2)`) are what the reader must produce; `nullable`, `arrow_type`,",
         "  `physical`, `codec`, `encodings`, `data_pages`, `dictionary_pages` and `note` document the file.",
         "- `NAME.expected.jsonl`: one JSON object per row, keys in column order, values in the canonical form of",
@@ -765,7 +809,8 @@ def write_readme() -> None:
         "  decimal; float/double -> string of the shortest round-trip decimal in Python repr() style (float:",
         "  shortest for the 32-bit value, e.g. \"0.1\"), with \"nan\", \"inf\", \"-inf\", \"-0.0\"; string -> string;",
         "  date -> \"YYYY-MM-DD\"; timestamp -> string of integer microseconds since the epoch, UTC;",
-        "  timestamp_ns -> string of integer nanoseconds since the epoch, UTC;",
+        "  timestamp_ns -> string of integer nanoseconds since the epoch, UTC; blob -> string of the bytes in",
+        "  lower-case hex, two digits a byte (\"aa0061\"; \"\" for no bytes);",
         "  decimal(P,S) -> string of the exact value with exactly S digits after the point (\"12.30\", \"-0.01\",",
         "  \"0.00\", \"-0.5000\"; no point when S = 0: \"5\"; never \"-0\"), compared as text.",
         "  Compare float/double by parsing the string (NaN equals NaN; -0.0 differs from 0.0) or by string.",
@@ -781,6 +826,9 @@ def write_readme() -> None:
         "- DECIMAL(P,S) with P <= 38 in INT32, INT64, FIXED_LEN_BYTE_ARRAY or BYTE_ARRAY (big-endian two's",
         "  complement of the unscaled value, any length up to 16 bytes) -> decimal(P,S), the same precision and",
         "  scale. P > 38 -> error \"unsupported\" (DuckDB would read it as DOUBLE).",
+        "- BYTE_ARRAY with STRING, ENUM or JSON -> string; BYTE_ARRAY without annotation (or BSON, or unknown kinds)",
+        "  and FIXED_LEN_BYTE_ARRAY without DECIMAL (UUID, INTERVAL, hashes) -> blob (raw bytes), as DuckDB reads",
+        "  them (except that DuckDB reads UUID as its UUID type).",
         "- Nested columns (list, struct) -> error \"nested\".",
         "",
         "## Readable files",

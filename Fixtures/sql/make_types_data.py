@@ -17,6 +17,11 @@ columns carry DuckDB's physical choices; the same DuckDB version rewrites the sa
   TIMESTAMP: ts rounded down to the microsecond for ids 1..6, days from 1970 on for the others (NULL for ids 9,
   25, 30), for comparisons and joins with TIMESTAMP.
 
+- blobs.parquet, 30 rows: id INTEGER 1..30; grp VARCHAR 'p', 'q', 'r'; b BLOB (BYTE_ARRAY without annotation):
+  the empty blob (id 1), NULL (ids 2, 20), bytes that are no UTF-8 (0xAA 0x00 ..., 0xFF, 0x80), printable text,
+  quote and backslash bytes, a few repeated values (ids 10..13 share one), prefixes of each other (ids 14..16)
+  for byte-wise order; k BLOB, b of another row for joins.
+
 Regenerate from the repository root with: python3 Fixtures/sql/make_types_data.py [NAME ...]   (needs duckdb)
 """
 import os
@@ -64,6 +69,29 @@ SELECT
 FROM range(1, 41) AS t(i)
 ORDER BY id
 """, ["INTEGER", "VARCHAR", "TIMESTAMP_NS", "DATE", "TIMESTAMP"]),
+    "blobs": ("""
+SELECT
+    i::INTEGER AS id,
+    ['p', 'q', 'r'][(i % 3) + 1] AS grp,
+    CASE WHEN i IN (2, 20) THEN NULL
+         WHEN i = 1 THEN ''::BLOB
+         WHEN i = 3 THEN '\\xAA\\x00abc'::BLOB
+         WHEN i = 4 THEN '\\xFF'::BLOB
+         WHEN i = 5 THEN '\\x80\\x7F'::BLOB
+         WHEN i = 6 THEN 'hello'::BLOB
+         WHEN i = 7 THEN '\\x22quoted\\x22 \\x27single\\x27 \\x5C'::BLOB
+         WHEN i = 8 THEN '\\x00'::BLOB
+         WHEN i = 9 THEN '\\x00\\x00'::BLOB
+         WHEN i BETWEEN 10 AND 13 THEN 'same\\x01'::BLOB
+         WHEN i = 14 THEN 'ab'::BLOB
+         WHEN i = 15 THEN 'abc'::BLOB
+         WHEN i = 16 THEN 'abd'::BLOB
+         ELSE ('v' || (i * 37 % 11)::VARCHAR || '\\x' || ['0A', 'C3', 'E9', '7E'][(i % 4) + 1])::BLOB END AS b,
+    CASE WHEN i % 4 = 0 THEN 'same\\x01'::BLOB WHEN i % 4 = 1 THEN 'ab'::BLOB WHEN i % 4 = 2 THEN NULL
+         ELSE '\\xFF'::BLOB END AS k
+FROM range(1, 31) AS t(i)
+ORDER BY id
+""", ["INTEGER", "VARCHAR", "BLOB", "BLOB"]),
 }
 
 

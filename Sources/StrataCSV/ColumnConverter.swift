@@ -88,7 +88,8 @@ struct ColumnConverter {
             return convert(c, plan, Int64(0), ColumnData.int64) { p, n in
                 ValueParser.timestampNanos(p, n, lenient: true)
             }
-        case .string:
+        case .string, .blob:
+            // A blob column holds the field's bytes as they are (its text: no `\x` escapes are decoded).
             return convertStrings(c)
         case let .decimal(precision, scale):
             let (p, s) = (Int(precision), Int(scale))

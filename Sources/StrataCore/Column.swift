@@ -56,6 +56,7 @@ public struct Column: Sendable, Hashable {
         case let (_, .int64(v)): return .int64(v[i])
         case let (_, .float(v)): return .float(v[i])
         case let (_, .double(v)): return .double(v[i])
+        case let (.blob, .string(v)): return .blob(Array(v.bytes[v.range(i)]))
         case let (_, .string(v)): return .string(v[i])
         default: return .null
         }
@@ -146,7 +147,7 @@ extension Column {
         case .decimal: data = .int64(try gather { if case let .int64(v) = $0 { v } else { nil } })
         case .float: data = .float(try gather { if case let .float(v) = $0 { v } else { nil } })
         case .double: data = .double(try gather { if case let .double(v) = $0 { v } else { nil } })
-        case .string:
+        case .string, .blob:
             var offsets: [Int32] = [0]
             offsets.reserveCapacity(total + 1)
             var bytes: [UInt8] = []

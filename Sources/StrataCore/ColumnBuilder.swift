@@ -57,6 +57,12 @@ public struct ColumnBuilder: Sendable {
         case let (.float, .float(v)): append(v)
         case let (.double, .double(v)): append(v)
         case let (.string, .string(v)): try append(v)
+        case let (.blob, .blob(v)):
+            var failure: StrataError?
+            v.withUnsafeBytes { raw in
+                do throws(StrataError) { try append(utf8: raw) } catch { failure = error }
+            }
+            if let failure { throw failure }
         case let (.decimal(precision, scale), .decimal(units, _, from)):
             guard let rescaled = DecimalMath.rescale(units.value, from: Int(from), to: Int(scale)),
                   DecimalMath.fits(rescaled, precision: Int(precision)) else {

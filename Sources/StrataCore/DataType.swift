@@ -1,7 +1,8 @@
 /// The logical type of a column.
 ///
 /// Every column is nullable. Dates are days since 1970-01-01 stored as `Int32`; timestamps are microseconds since
-/// the Unix epoch, UTC, stored as `Int64` (`timestampNanos` likewise in nanoseconds); strings are UTF-8 bytes. A `decimal(precision, scale)` value is an integer
+/// the Unix epoch, UTC, stored as `Int64` (`timestampNanos` likewise in nanoseconds); strings are UTF-8 bytes, blobs
+/// any bytes (both in a ``StringBuffer``). A `decimal(precision, scale)` value is an integer
 /// count of 10^-scale units: `Int64` when the precision is at most 18, `Int128` up to 38 (as DuckDB stores them).
 public enum DataType: Sendable, Hashable, CustomStringConvertible, Codable {
     case bool
@@ -14,6 +15,8 @@ public enum DataType: Sendable, Hashable, CustomStringConvertible, Codable {
     case timestamp
     /// Nanoseconds since the Unix epoch, UTC, as `Int64` (DuckDB's TIMESTAMP_NS: 1677-09-21 to 2262-04-11).
     case timestampNanos
+    /// Raw bytes (DuckDB's BLOB), compared byte by byte.
+    case blob
     /// An exact decimal of `precision` digits (1...38), `scale` of them after the point (0...precision).
     case decimal(precision: UInt8, scale: UInt8)
 
@@ -24,7 +27,7 @@ public enum DataType: Sendable, Hashable, CustomStringConvertible, Codable {
 
     /// Every non-decimal type, and the decimal form, for listing in messages.
     public static let typeNames = ["bool", "int32", "int64", "float", "double", "string", "date", "timestamp",
-                                   "timestamp_ns", "decimal(p,s)"]
+                                   "timestamp_ns", "blob", "decimal(p,s)"]
 
     /// A decimal type, or `nil` when `precision` is not in 1...38 or `scale` not in 0...precision.
     public static func checkedDecimal(precision: Int, scale: Int) -> DataType? {
@@ -44,6 +47,7 @@ public enum DataType: Sendable, Hashable, CustomStringConvertible, Codable {
         case .date: "date"
         case .timestamp: "timestamp"
         case .timestampNanos: "timestamp_ns"
+        case .blob: "blob"
         case let .decimal(precision, scale): "decimal(\(precision),\(scale))"
         }
     }
@@ -88,6 +92,7 @@ public enum DataType: Sendable, Hashable, CustomStringConvertible, Codable {
         case "date": self = .date
         case "timestamp", "datetime": self = .timestamp
         case "timestamp_ns": self = .timestampNanos
+        case "blob", "bytea", "binary", "varbinary": self = .blob
         case "decimal", "numeric": self = .decimal(precision: 18, scale: 3)
         default:
             guard let open = lower.firstIndex(of: "("), lower.hasSuffix(")"),
@@ -110,7 +115,7 @@ public enum DataType: Sendable, Hashable, CustomStringConvertible, Codable {
         case .decimal: isWideDecimal ? .int128 : .int64
         case .float: .float
         case .double: .double
-        case .string: .string
+        case .string, .blob: .string
         }
     }
 
@@ -121,7 +126,7 @@ public enum DataType: Sendable, Hashable, CustomStringConvertible, Codable {
         case .int32, .float, .date: 4
         case .int64, .double, .timestamp, .timestampNanos: 8
         case .decimal: isWideDecimal ? 16 : 8
-        case .string: nil
+        case .string, .blob: nil
         }
     }
 
@@ -138,6 +143,7 @@ public enum DataType: Sendable, Hashable, CustomStringConvertible, Codable {
         case .timestamp: 8
         case .decimal: 9
         case .timestampNanos: 10
+        case .blob: 11
         }
     }
 
@@ -156,6 +162,7 @@ public enum DataType: Sendable, Hashable, CustomStringConvertible, Codable {
             guard let type = DataType.checkedDecimal(precision: Int(precision), scale: Int(scale)) else { return nil }
             self = type
         case 10: self = .timestampNanos
+        case 11: self = .blob
         default: return nil
         }
     }

@@ -13,6 +13,8 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
     case timestamp(Int64)
     /// Nanoseconds since the Unix epoch, UTC.
     case timestampNanos(Int64)
+    /// Raw bytes.
+    case blob([UInt8])
     /// An exact decimal: `units` of 10^-scale, of a column typed `decimal(precision, scale)`.
     case decimal(DecimalUnits, precision: UInt8, scale: UInt8)
 
@@ -40,6 +42,7 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
         case let (.date(a), .date(b)): a == b
         case let (.timestamp(a), .timestamp(b)): a == b
         case let (.timestampNanos(a), .timestampNanos(b)): a == b
+        case let (.blob(a), .blob(b)): a == b
         case let (.decimal(a, _, s), .decimal(b, _, t)):
             s == t ? a == b : DecimalMath.rescale(a.value, from: Int(s), to: Int(t)) == b.value
                 && DecimalMath.rescale(b.value, from: Int(t), to: Int(s)) == a.value
@@ -61,6 +64,7 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
         case let .timestampNanos(v):
             hasher.combine(1 as UInt8)
             hasher.combine(v)
+        case let .blob(v): hasher.combine(v)
         case let .decimal(units, _, scale):
             // Equal values of different scales hash alike: strip trailing zero digits first.
             var (value, digits) = (units.value, Int(scale))
@@ -85,6 +89,7 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
         case let .date(v): CivilDate.format(days: v)
         case let .timestamp(v): CivilDate.format(micros: v)
         case let .timestampNanos(v): CivilDate.format(nanos: v)
+        case let .blob(v): BlobText.format(v)
         case let .decimal(units, precision, scale):
             DecimalMath.format(units.value, scale: Int(scale), precision: Int(precision))
         }

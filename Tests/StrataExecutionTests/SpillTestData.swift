@@ -10,7 +10,7 @@ enum SpillTestData {
     /// Every type, with a narrow and a wide decimal.
     static let everyType: [DataType] = [.bool, .int32, .int64, .float, .double, .string, .date, .timestamp,
                                         .decimal(precision: 15, scale: 2), .decimal(precision: 38, scale: 6),
-                                        .timestampNanos]
+                                        .timestampNanos, .blob]
 
     /// Strings that exercise the encoding: empty, ASCII, multi-byte UTF-8.
     static let strings = ["", "a", "héllo wörld", "日本語のテキスト", "emoji 🦀✓", "", "longer ASCII value number 7"]
@@ -31,6 +31,14 @@ enum SpillTestData {
             case .double: data = .double((0..<rows).map { Double(scrambled($0 + seed) % 1_000_000) / 7 })
             case .string:
                 data = .string(try StringBuffer((0..<rows).map { strings[($0 + seed) % strings.count] }))
+            case .blob:
+                var blobs = ColumnBuilder(type: .blob, capacity: rows)
+                for i in 0..<rows {
+                    try blobs.append(.blob((0..<((i + seed) % 5)).map {
+                        UInt8(truncatingIfNeeded: scrambled(i + $0 + seed))
+                    }))
+                }
+                data = blobs.finish().data
             }
             return try Column(type: type, data: data, validity: validity)
         }

@@ -218,7 +218,7 @@ enum Stats {
     static func sameKind(_ value: Value, _ type: DataType) -> Bool {
         switch (value, type) {
         case (.bool, .bool), (.int32, .int32), (.int64, .int64), (.float, .float), (.double, .double),
-             (.string, .string), (.date, .date), (.timestamp, .timestamp), (.timestampNanos, .timestampNanos):
+             (.string, .string), (.date, .date), (.timestamp, .timestamp), (.timestampNanos, .timestampNanos), (.blob, .blob):
             true
         case let (.decimal(_, p, s), .decimal(precision, scale)): p == precision && s == scale
         default:
@@ -241,6 +241,7 @@ enum Stats {
         case let (.string(x), .string(y)):
             let xs = Array(x.utf8), ys = Array(y.utf8)
             return xs == ys ? 0 : (xs.lexicographicallyPrecedes(ys) ? -1 : 1)
+        case let (.blob(xs), .blob(ys)): return xs == ys ? 0 : (xs.lexicographicallyPrecedes(ys) ? -1 : 1)
         default: return nil
         }
     }

@@ -98,7 +98,8 @@ import Testing
 
     /// The types Parquet files from other engines brought in, as Strata writes them, read back value for value in
     /// pyarrow and DuckDB: timestamp_ns as TIMESTAMP(NANOS, UTC) (DuckDB's TIMESTAMPTZ_NS) with sub-microsecond
-    /// digits, values before the epoch and near both ends of the nanosecond range; dictionary on and off.
+    /// digits, values before the epoch and near both ends of the nanosecond range; blob as BYTE_ARRAY without
+    /// annotation (pyarrow's binary, DuckDB's BLOB) with bytes that are no UTF-8; dictionary on and off.
     @Test func newTypesReadBackInOtherEngines() throws {
         try Self.requirePythonOracles()
         let dir = try TempDirectory("strata-interop")
@@ -112,6 +113,12 @@ import Testing
                 row < nanos.count ? nanos[row] : (row % 11 == 0 ? .null : .timestampNanos(Int64(bitPattern: g.next()) >> 1))
             }),
             ("ts_ns_few", .timestampNanos, { row in .timestampNanos(Int64(row % 5) * 1_000_000_007 - 3) }),
+            ("bin", .blob, { row in
+                if row % 13 == 0 { return .null }
+                let count = Int(g.next() % 20)
+                return .blob((0..<count).map { _ in UInt8(truncatingIfNeeded: g.next()) })
+            }),
+            ("bin_few", .blob, { row in .blob([[], [0], [0xFF, 0xFE], Array("é".utf8), [0x5C, 0x78]][row % 5]) }),
         ]
         let schema = try Schema(columns.map { Field($0.0, $0.1) })
         var builders = columns.map { ColumnBuilder(type: $0.1, capacity: rows) }

@@ -231,6 +231,7 @@ import StrataTestSupport
         case .date: .date
         case .timestamp: .timestamp
         case .timestampNanos: .timestampNanos
+        case .blob: .blob
         case let .decimal(_, precision, scale): .decimal(precision: precision, scale: scale)
         case .null: .int32
         }
@@ -541,6 +542,7 @@ enum PruningOracle {
         case .date: [.date(RandomData.dayRange.lowerBound), .date(RandomData.dayRange.upperBound), .date(0)]
         case .timestamp: [.timestamp(RandomData.microsRange.lowerBound), .timestamp(RandomData.microsRange.upperBound), .timestamp(0)]
         case .timestampNanos: [.timestampNanos(.min), .timestampNanos(.max), .timestampNanos(0)]
+        case .blob: [.blob([]), .blob([0]), .blob([0xFF, 0xFF])]
         case let .decimal(precision, scale):
             [.decimal(DecimalMath.power(Int(precision)) - 1, precision: precision, scale: scale), .decimal(0, precision: precision, scale: scale)]
         }

@@ -262,6 +262,28 @@ import Testing
         ]))
     }
 
+    /// Blobs in DuckDB's text, then quoted and escaped as strings are:
+    /// ```sql
+    /// COPY (SELECT * FROM (VALUES (1, '\xAA\x00abc,\x22'::BLOB), (2, '\x5C'::BLOB), (3, '\x7F\x1F~ '::BLOB),
+    ///   (4, ''::BLOB), (5, NULL), (6, '\x27'::BLOB)) t(id, b)) TO 'x.csv'
+    /// ```
+    /// and the same with `(FORMAT json)`.
+    @Test func blobsMatchDuckDB() throws {
+        let schema = try Schema([Field("id", .int32), Field("b", .blob)])
+        let blobs: [Value] = [.blob([0xAA, 0x00] + Array("abc,\"".utf8)), .blob([0x5C]), .blob([0x7F, 0x1F, 0x7E, 0x20]),
+                              .blob([]), .null, .blob([0x27])]
+        let batch = try Batch(schema: schema, columns: [
+            Column(type: .int32, values: (1...6).map { .int32(Int32($0)) }), Column(type: .blob, values: blobs),
+        ])
+        #expect(try Self.output(.csv, [batch], schema: schema) == Self.text([
+            "id,b", #"1,"\xAA\x00abc,\x22""#, #"2,\x5C"#, #"3,\x7F\x1F~ "#, #"4,"""#, "5,", #"6,\x27"#,
+        ]))
+        #expect(try Self.output(.json, [batch], schema: schema) == Self.text([
+            #"{"id":1,"b":"\\xAA\\x00abc,\\x22"}"#, #"{"id":2,"b":"\\x5C"}"#, #"{"id":3,"b":"\\x7F\\x1F~ "}"#,
+            #"{"id":4,"b":""}"#, #"{"id":5,"b":null}"#, #"{"id":6,"b":"\\x27"}"#,
+        ]))
+    }
+
     @Test func namesAreQuotedAndEscapedLikeValues() throws {
         let batch = try Self.oddNames()
         #expect(try Self.output(.csv, [batch], schema: batch.schema) == Self.text(Self.expectedNamesCSV))

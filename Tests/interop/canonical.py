@@ -14,6 +14,8 @@ Strata types and the canonical JSON value of a non-null cell (null is always JSO
                leading "-", years above 9999 get more digits
     timestamp  JSON string of the integer microseconds since 1970-01-01T00:00:00 UTC
     timestamp_ns  JSON string of the integer nanoseconds since 1970-01-01T00:00:00 UTC
+    blob       JSON string of the bytes in lower-case hex, two digits a byte ("" for no bytes), e.g. b"\xaa\x00a" ->
+               "aa0061"
     decimal(P,S)  (written exactly so, no space; 1 <= P <= 38, 0 <= S <= P) JSON string of the exact value with
                exactly S digits after the point and no exponent, e.g. decimal(10,2): "12.30", "-0.01", "0.00",
                "-12345678.90"; a leading "0" before the point when |x| < 1 ("0.5000", "-0.5000"); no point at all
@@ -39,7 +41,7 @@ from fractions import Fraction
 
 import pyarrow as pa
 
-STRATA_TYPES = ("bool", "int32", "int64", "float", "double", "string", "date", "timestamp", "timestamp_ns")
+STRATA_TYPES = ("bool", "int32", "int64", "float", "double", "string", "date", "timestamp", "timestamp_ns", "blob")
 MAX_DECIMAL_PRECISION = 38
 # Strata reads UINT64 as this decimal: every value up to 2^64 - 1, exactly.
 UINT64_TYPE = "decimal(20,0)"
@@ -102,6 +104,9 @@ def strata_type_for_arrow(t: pa.DataType) -> str:
         return "string"
     if pa.types.is_date32(t):
         return "date"
+    if pa.types.is_binary(t) or pa.types.is_large_binary(t) or pa.types.is_fixed_size_binary(t) \
+            or pa.types.is_binary_view(t):
+        return "blob"
     if pa.types.is_timestamp(t):
         return "timestamp_ns" if t.unit == "ns" else "timestamp"
     if pa.types.is_decimal(t) and 1 <= t.precision <= MAX_DECIMAL_PRECISION and 0 <= t.scale <= t.precision:
@@ -228,6 +233,8 @@ def canonical_value(strata_type: str, raw):
         return format_date(int(raw))
     if strata_type in ("timestamp", "timestamp_ns"):
         return str(int(raw))
+    if strata_type == "blob":
+        return bytes(raw).hex()
     dec = decimal_type(strata_type)
     if dec is not None:
         precision, scale = dec
@@ -245,6 +252,9 @@ def raw_values(column: pa.ChunkedArray | pa.Array, strata_type: str | None = Non
     """Python values of an Arrow column with dates as day numbers and timestamps as floored microseconds
     (nanoseconds when `strata_type` is timestamp_ns)."""
     t = column.type
+    if isinstance(t, pa.BaseExtensionType):  # e.g. pyarrow's uuid: its bytes
+        chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
+        return raw_values(pa.chunked_array([c.storage for c in chunks], type=t.storage_type), strata_type)
     if pa.types.is_date32(t):
         return column.cast(pa.int32()).to_pylist()
     if pa.types.is_timestamp(t):
@@ -253,6 +263,8 @@ def raw_values(column: pa.ChunkedArray | pa.Array, strata_type: str | None = Non
         return [None if v is None else (v * mul) // div for v in ints]
     if pa.types.is_string_view(t):
         return column.cast(pa.string()).to_pylist()
+    if pa.types.is_binary_view(t):
+        return column.cast(pa.binary()).to_pylist()
     return column.to_pylist()
 
 

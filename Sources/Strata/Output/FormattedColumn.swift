@@ -50,6 +50,14 @@ struct FormattedColumn {
         case let (_, .int64(v)): each { i, out in Self.appendDecimal(v[i], to: &out) }
         case let (_, .float(v)): each { i, out in format.appendFloat(v[i], to: &out) }
         case let (_, .double(v)): each { i, out in format.appendDouble(v[i], to: &out) }
+        case let (.blob, .string(buffer)):
+            // DuckDB's `\xHH` text, then quoted and escaped as a string would be.
+            var text: [UInt8] = []
+            each { i, out in
+                text.removeAll(keepingCapacity: true)
+                BlobText.append(buffer.bytes[buffer.range(i)], to: &text)
+                text.withUnsafeBytes { format.appendString($0, to: &out) }
+            }
         case let (_, .string(buffer)):
             buffer.bytes.withUnsafeBytes { raw in
                 each { i, out in

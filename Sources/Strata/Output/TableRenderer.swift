@@ -45,6 +45,7 @@ struct TableRenderer {
         case let .date(days): ValueText.format(date: days)
         case let .timestamp(micros): ValueText.format(timestamp: micros)
         case let .timestampNanos(nanos): ValueText.format(timestampNanos: nanos)
+        case let .blob(bytes): cell(BlobText.format(bytes))
         case let .string(text): cell(text)
         default: value.description
         }

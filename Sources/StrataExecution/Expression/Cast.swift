@@ -5,7 +5,8 @@ import StrataCore
 // 1. `Cast.isSupported` decides at bind time: any type to and from string; numeric and bool among each other;
 //    among date, timestamp and timestamp_ns; a type to itself. As in DuckDB, timestamp_ns → timestamp rounds to the
 //    nearest microsecond (half away from zero) and timestamp_ns → date takes the day of that rounded timestamp;
-//    timestamp → timestamp_ns fails beyond 1677-09-21 … 2262-04-11.
+//    timestamp → timestamp_ns fails beyond 1677-09-21 … 2262-04-11. A blob casts only to and from VARCHAR, in
+//    DuckDB's `\xHH` text (`BlobText`).
 // 2. Numeric conversions run as element operations: integers narrow with a range check, doubles round half to
 //    even before becoming integers (DuckDB uses nearbyint: 2.5 → 2, -0.5 → 0; text such as '2.5' is parsed as a
 //    decimal and rounds half away from zero, → 3), numbers become bools by `!= 0`, bools become 0/1.
@@ -18,6 +19,7 @@ enum Cast {
     /// Whether CAST from `from` to `to` exists.
     static func isSupported(from: DataType, to: DataType) -> Bool {
         if from == to || from == .string || to == .string { return true }
+        if from == .blob || to == .blob { return false }
         if from.isDecimal || to.isDecimal { return DecimalCast.isSupported(from: from, to: to) }
         let numeric: Set<DataType> = [.bool, .int32, .int64, .float, .double]
         if numeric.contains(from) && numeric.contains(to) { return true }
@@ -34,6 +36,8 @@ enum Cast {
         switch input.type {
         case _ where input.type.isDecimal || to.isDecimal:
             (out, failed) = try DecimalCast.evaluate(input, to: to)
+        case .string where to == .blob:
+            (out, failed) = parseBlobs(input)
         case .string:
             let s = try input.stringOperand()
             switch to {
@@ -74,7 +78,7 @@ enum Cast {
         case .int64: (out, failed) = try fromInteger(try input.operand(Int64.self), to: to, input)
         case .float: (out, failed) = try fromReal(try input.operand(Float.self), to: to, input)
         case .double: (out, failed) = try fromReal(try input.operand(Double.self), to: to, input)
-        case .decimal: throw StrataError(.internal, "no cast from \(input.type) to \(to)")
+        case .decimal, .blob: throw StrataError(.internal, "no cast from \(input.type) to \(to)")
         }
         if let failed {
             let value = input.column.value(at: failed)
@@ -117,10 +121,42 @@ enum Cast {
         }
     }
 
+    /// Every row's `\xHH` text as a blob, and the first row that is no such text.
+    private static func parseBlobs(_ input: Vector) -> (Vector, Int?) {
+        let column = input.column
+        guard case let .string(text) = column.data else { return (input, 0) }
+        var out = StringBuffer(), scratch: [UInt8] = [], failed: Int?
+        out.reserve(count: text.count, byteCount: text.bytes.count)
+        text.bytes.withUnsafeBytes { raw in
+            for i in 0..<text.count {
+                scratch.removeAll(keepingCapacity: true)
+                if !column.isNull(i), !BlobText.parse(UnsafeRawBufferPointer(rebasing: raw[text.range(i)]),
+                                                      into: &scratch) {
+                    failed = failed ?? i
+                }
+                // The bytes are never more than their text, which fitted the batch's column.
+                scratch.withUnsafeBytes { try? out.append($0) }
+            }
+        }
+        let blobs = Column(unchecked: .blob, data: .string(out), validity: column.validity)
+        return (Vector(column: blobs, isConstant: input.isConstant), failed)
+    }
+
     /// Every row as DuckDB's text (NULL rows stay NULL).
     static func format(_ input: Vector) -> Column {
         let column = input.column
         if column.type == .string { return column }
+        if column.type == .blob, case let .string(bytes) = column.data {
+            var out = StringBuffer(), scratch: [UInt8] = []
+            out.reserve(count: bytes.count, byteCount: bytes.bytes.count)
+            for i in 0..<bytes.count {
+                scratch.removeAll(keepingCapacity: true)
+                if !column.isNull(i) { BlobText.append(bytes.bytes[bytes.range(i)], to: &scratch) }
+                // Text of a batch's blobs (at most four bytes a byte) stays far below the 2 GiB a buffer holds.
+                scratch.withUnsafeBytes { try? out.append($0) }
+            }
+            return Column(unchecked: .string, data: .string(out), validity: column.validity)
+        }
         var out = StringBuffer()
         for i in 0..<column.count {
             if column.isNull(i) {

@@ -120,7 +120,7 @@ enum ComparisonPlan: Sendable, Equatable {
         case (.timestamp, .timestamp), (.date, .timestamp), (.timestamp, .date), (.timestampNanos, .timestampNanos):
             return .int64
         case (.bool, .bool): return .bool
-        case (.string, .string): return .string
+        case (.string, .string), (.blob, .blob): return .string
         case (.decimal, .decimal) where left == right: return left.isWideDecimal ? .int128 : .int64
         default: break
         }

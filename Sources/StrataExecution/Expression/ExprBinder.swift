@@ -184,6 +184,7 @@ struct ExprBinder {
             if Set([a, b]) == [.int64, .float] { return .double }
             return numbers[max(i, j)]
         }
+        if Set([a, b]) == [.blob, .string] { return .blob }
         return DataType.commonTemporal(a, b)
     }
 
@@ -217,6 +218,7 @@ struct ExprBinder {
         case .date: valueType = .date
         case .timestamp: valueType = .timestamp
         case .timestampNanos: valueType = .timestampNanos
+        case .blob: valueType = .blob
         case let .decimal(_, precision, scale): valueType = .decimal(precision: precision, scale: scale)
         }
         var builder = ColumnBuilder(type: type ?? valueType, capacity: 1)
@@ -338,7 +340,7 @@ struct ExprBinder {
             guard case let .constant(column) = try castLiteral(s, to: type, text: text).node else { return nil }
             return column.value(at: 0)
         case (.int32, .int32), (.int32, .int64), (.int64, .int32), (.int64, .int64), (.date, .date),
-             (.timestamp, .timestamp), (.timestampNanos, .timestampNanos), (.string, .string), (.bool, .bool), (.double, .double), (.float, .float),
+             (.timestamp, .timestamp), (.timestampNanos, .timestampNanos), (.string, .string), (.blob, .blob), (.bool, .bool), (.double, .double), (.float, .float),
              (.double, .float), (.float, .double):
             return value
         case let (.date(d), .timestamp):

@@ -65,6 +65,7 @@ struct InListSet: Sendable {
             case let .float(v): reals.insert(InListSet.realKey(Double(v)))
             case let .double(v): reals.insert(InListSet.realKey(v))
             case let .string(v): strings.insert(Array(v.utf8))
+            case let .blob(v): strings.insert(v)
             case let .bool(v): bools.insert(v)
             case let .decimal(units, _, scale):
                 // Units at the column's scale (the binder casts list values to x's type).
@@ -81,7 +82,7 @@ struct InListSet: Sendable {
         case .decimal where type.isWideDecimal: keys = .wides(wides)
         case .int32, .int64, .date, .timestamp, .timestampNanos, .decimal: keys = .integers(integers)
         case .float, .double: keys = .reals(reals)
-        case .string: keys = .strings(strings)
+        case .string, .blob: keys = .strings(strings)
         case .bool: keys = .bools(bools)
         }
         self.hasNull = hasNull

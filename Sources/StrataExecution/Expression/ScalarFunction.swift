@@ -38,6 +38,8 @@ enum ScalarFunction: String, Sendable {
     case startsWith = "starts_with", contains, replace, trim, ltrim, rtrim
     /// `concat_ws(separator, a, …)`: the non-NULL arguments joined by the separator.
     case concatWs = "concat_ws"
+    /// `octet_length(x)`: the bytes of a blob (or of a string's UTF-8).
+    case octetLength = "octet_length"
     /// `strftime(x, format)`: a date or timestamp as text.
     case strftime
     /// `__add_interval(x, months, days, micros)`: x plus the interval, a timestamp (the binder's form of
@@ -68,6 +70,7 @@ enum ScalarFunction: String, Sendable {
         switch (function, types.count) {
         case (.lower, 1), (.upper, 1): type = types[0] == .string ? .string : nil
         case (.length, 1): type = types[0] == .string ? .int64 : nil
+        case (.octetLength, 1): type = types[0].storage == .string ? .int64 : nil
         case (.substr, 2), (.substr, 3):
             type = types[0] == .string && types.dropFirst().allSatisfy(integers.contains) ? .string : nil
         case (.abs, 1): type = numbers.contains(types[0]) || types[0].isDecimal ? types[0] : nil
@@ -122,6 +125,9 @@ enum ScalarFunction: String, Sendable {
             return Vector(column: changeCase(x.column, upper: self == .upper), isConstant: x.isConstant)
         case .length:
             return mapStrings(ScalarCount(), try x.stringOperand(), count: rows, words: words)
+                .vector(.int64, constant: constant)
+        case .octetLength:
+            return mapStrings(ByteCount(), try x.stringOperand(), count: rows, words: words)
                 .vector(.int64, constant: constant)
         case .substr:
             return try substring(args, rows: rows, words: words, constant: constant)
@@ -386,6 +392,10 @@ private struct ScalarCount: UnaryOperation {
         for b in text where b & 0xC0 != 0x80 { n += 1 }
         return (n, .ok)
     }
+}
+
+private struct ByteCount: UnaryOperation {
+    @inline(__always) func apply(_ bytes: UnsafeRawBufferPointer) -> (Int64, RowStatus) { (Int64(bytes.count), .ok) }
 }
 
 /// |x|; `minimum` (an integer type's least value) has no absolute value in its type.

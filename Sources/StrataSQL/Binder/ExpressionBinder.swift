@@ -30,7 +30,7 @@ struct ExpressionBinder {
         "lower", "upper", "length", "substr", "substring", "abs", "round", "pow", "power", "sqrt", "year",
         "month", "day", "concat", "||", "error", "quarter", "dayofweek", "isodow", "dayofyear", "week", "hour",
         "minute", "second", "date_trunc", "date_part", "datepart", "greatest", "least", "starts_with", "contains",
-        "replace", "trim", "ltrim", "rtrim", "concat_ws", "strftime",
+        "replace", "trim", "ltrim", "rtrim", "concat_ws", "strftime", "octet_length",
     ]
     /// `date_part` / EXTRACT parts and the function each becomes.
     static let dateParts: [String: String] = [

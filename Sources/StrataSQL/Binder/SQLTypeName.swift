@@ -17,6 +17,7 @@ package enum SQLTypeName {
         case "date": return .date
         case "timestamp", "datetime", "timestamp without time zone": return .timestamp
         case "timestamp_ns": return .timestampNanos
+        case "blob", "bytea", "binary", "varbinary": return .blob
         case "decimal", "numeric", "dec": return .decimal(precision: 18, scale: 3)
         default:
             if words.hasPrefix("varchar(") || words.hasPrefix("char(") { return .string }

@@ -42,7 +42,7 @@ package enum ParquetSchemaMapping {
         case .decimal: type.isWideDecimal ? .fixedLenByteArray : .int64
         case .float: .float
         case .double: .double
-        case .string: .byteArray
+        case .string, .blob: .byteArray
         }
     }
 
@@ -84,7 +84,8 @@ package enum ParquetSchemaMapping {
                 element.precision = Int32(precision)
                 element.scale = Int32(scale)
                 if field.type.isWideDecimal { element.typeLength = Int32(wideDecimalBytes) }
-            case .bool, .float, .double:
+            case .bool, .float, .double, .blob:
+                // A blob is BYTE_ARRAY without annotation, as DuckDB and Arrow write binary.
                 break
             }
             elements.append(element)
@@ -194,9 +195,20 @@ package enum ParquetSchemaMapping {
         case .double:
             return (.double, .none)
         case .byteArray:
-            return (.string, .none)
+            // Text when annotated as such; anything else (no annotation, BSON, unknown kinds) is bytes, as DuckDB
+            // reads it.
+            switch logical {
+            case .string?, .enum?, .json?: return (.string, .none)
+            case nil: break
+            default: return (.blob, .none)
+            }
+            switch converted {
+            case .utf8?, .enum?, .json?: return (.string, .none)
+            default: return (.blob, .none)
+            }
         case .fixedLenByteArray:
-            throw unsupported("FIXED_LEN_BYTE_ARRAY")
+            // Fixed-width bytes without DECIMAL (UUID, INTERVAL, hashes): a blob of `type_length` bytes.
+            return (.blob, .none)
         }
     }
 

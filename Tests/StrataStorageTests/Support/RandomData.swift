@@ -100,6 +100,9 @@ enum RandomData {
                 case .timestampNanos:
                     // Not in the random schema.
                     builders[c].append(Int64(bitPattern: g.next()))
+                case .blob:
+                    // Not in the random schema.
+                    try builders[c].append(.blob((0..<g.next() % 9).map { _ in UInt8(truncatingIfNeeded: g.next()) }))
                 case .decimal:
                     // Not in the random schema; units within 18 digits fit every decimal column.
                     builders[c].append(decimalUnits: Int128(Int64(bitPattern: g.next()) % 1_000_000_000_000_000_000))

@@ -36,7 +36,7 @@ package struct DictionaryBuilder: Sendable {
         case .decimal: throw StrataError(.invalidArgument, "wide decimal columns are not dictionary encoded")
         case .float: kind = .float
         case .double: kind = .double
-        case .string: kind = .string
+        case .string, .blob: kind = .string
         case .bool: throw StrataError(.invalidArgument, "boolean columns are not dictionary encoded")
         }
         self.maxByteSize = maxByteSize

@@ -101,6 +101,7 @@ struct ChunkValues {
         case (.float, _): data = .float(floats)
         case (.double, _): data = .double(doubles)
         case (.byteArray, _): data = .string(strings)
+        case (.fixedLenByteArray, _) where leaf.field.type == .blob: data = .string(strings)
         case (.fixedLenByteArray, _):
             throw StrataError(.unsupported, "FIXED_LEN_BYTE_ARRAY columns are not supported", path: path,
                               column: leaf.field.name)

@@ -56,6 +56,8 @@ enum StatisticsValue {
             guard let bits = load(UInt64.self) else { return nil }
             let value = Double(bitPattern: bits)
             return value.isNaN ? nil : .double(value)
+        case (.byteArray, .blob), (.fixedLenByteArray, .blob):
+            return .blob(bytes)
         case (.byteArray, _):
             return String(validating: bytes, as: UTF8.self).map(Value.string)
         default:
