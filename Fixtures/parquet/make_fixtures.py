@@ -382,6 +382,50 @@ def pyarrow_fixtures() -> None:
            " reads it as its UUID type; only pyarrow cross-checks this file).",
            {"uuid": "UUID -> blob (16 raw bytes)"}, check_duckdb=False)
 
+    # TIME in ms (INT32), µs and ns (INT64) -> time (µs since midnight); the ns values are whole microseconds.
+    rng = random.Random(117)
+    n = 300
+    day_us = 86_400_000_000
+    base = [0, day_us - 1, 1, None, 43_200_000_000, 45_296_789_000] + [
+        None if rng.random() < 0.08 else rng.randrange(day_us) for _ in range(n - 6)]
+    ms = [None if v is None else v // 1000 for v in base]
+    cols = [("t_ms", "time"), ("t_us", "time"), ("t_ns", "time"), ("t_us_dict", "time")]
+    data = {"t_ms": ms, "t_us": base, "t_ns": [None if v is None else v * 1000 for v in base],
+            "t_us_dict": [None if v is None else v % 4 * 900_000_000 for v in base]}
+    types = {"t_ms": pa.time32("ms"), "t_us": pa.time64("us"), "t_ns": pa.time64("ns"), "t_us_dict": pa.time64("us")}
+    pq.write_table(arrow_table(cols, data, types), path("pa_time"), compression="snappy", row_group_size=120,
+                   use_dictionary=["t_us_dict"])
+    to_us = {"t_ms": lambda v: v * 1000, "t_ns": lambda v: v // 1000}
+    finish("pa_time", cols, expected_from_source(cols, data, to_us),
+           "pyarrow time32('ms') (INT32 TIME(MILLIS)), time64('us') (INT64 TIME(MICROS)) and time64('ns') (INT64"
+           " TIME(NANOS), every value a whole microsecond) -> time in microseconds since midnight: midnight,"
+           " 23:59:59.999999, NULLs, random times; t_us_dict dictionary-encoded. Three row groups.",
+           {"t_ms": "TIME(MILLIS) -> time: value * 1000", "t_us": "TIME(MICROS) -> time: as stored",
+            "t_ns": "TIME(NANOS) -> time: value / 1000, exact here", "t_us_dict": "TIME(MICROS), dictionary"})
+
+    # FLOAT16 (FIXED_LEN_BYTE_ARRAY(2), logical FLOAT16) -> float, exactly: every special half value and every bit
+    # pattern's neighbourhood (zeros, subnormals, the normal range's ends, infinities, NaN).
+    import numpy as np
+    rng = random.Random(118)
+    specials = [0x0000, 0x8000, 0x0001, 0x8001, 0x03FF, 0x0400, 0x3C00, 0xC100, 0x7BFF, 0xFBFF, 0x7C00, 0xFC00,
+                0x7E00, 0x3555, 0x0200]
+    bits = specials + [rng.randrange(0x10000) for _ in range(385)]
+    nulls = {3, 40, 41, 200}
+    halves = np.array(bits, dtype=np.uint16).view(np.float16)
+    values = [None if i in nulls else float(h) for i, h in enumerate(halves)]
+    mask = np.array([i in nulls for i in range(len(bits))])
+    h_col = pa.array(halves, type=pa.float16(), mask=mask)
+    cols = [("h", "float"), ("h_dict", "float")]
+    data = {"h": values, "h_dict": [None if v is None else [0.5, -0.0, 65504.0][i % 3] for i, v in enumerate(values)]}
+    t = pa.table({"h": h_col, "h_dict": pa.array(np.array([0x3800, 0x8000, 0x7BFF] * 134, dtype=np.uint16)[:400]
+                                                 .view(np.float16), type=pa.float16(), mask=mask)})
+    pq.write_table(t, path("pa_float16"), compression="snappy", row_group_size=150, use_dictionary=["h_dict"])
+    finish("pa_float16", cols, expected_from_source(cols, data),
+           "pyarrow pa.float16(): FIXED_LEN_BYTE_ARRAY(2) with logical type FLOAT16 -> float, converted exactly:"
+           " ±0, the smallest and largest subnormals, the smallest normal, ±65504, ±inf, NaN, and random bit"
+           " patterns; h_dict dictionary-encoded. Three row groups.",
+           {"h": "FLOAT16 -> float", "h_dict": "FLOAT16, dictionary-encoded -> float"})
+
     # Non-default encodings (dictionary off so the requested encodings are used).
     for version, codec, seed in (("1.0", "none", 112), ("2.0", "zstd", 113)):
         rng = random.Random(seed)
@@ -446,6 +490,20 @@ def pyarrow_fixtures() -> None:
            " otherwise the same special values as the other files.", nullable=False)
 
 
+def duckdb_copy(name: str, src: pa.Table, select: str, options: str = "FORMAT parquet", utc: bool = True) -> None:
+    """Writes NAME.parquet with DuckDB's `COPY (select) TO ... (options)`, the Arrow table `src` as `src` (in a UTC
+    session when `utc`)."""
+    con = duckdb.connect()
+    if utc:
+        con.execute("SET TimeZone = 'UTC'")
+    con.register("src", src)
+    target = path(name)
+    if os.path.exists(target):
+        os.remove(target)
+    con.execute(f"COPY ({select}) TO '{target}' ({options})")
+    con.close()
+
+
 def duckdb_fixtures() -> None:
     for name, opts, seed in (("duckdb_default", "FORMAT parquet", 201),
                              ("duckdb_zstd", "FORMAT parquet, COMPRESSION zstd", 202)):
@@ -453,13 +511,7 @@ def duckdb_fixtures() -> None:
         rng = random.Random(seed)
         data = {c: column_values(rng, st, 800) for c, st in cols}
         src = arrow_table(cols, data, {"ts_naive": pa.timestamp("us")})
-        con = duckdb.connect()
-        con.register("src", src)
-        target = path(name)
-        if os.path.exists(target):
-            os.remove(target)
-        con.execute(f"COPY (SELECT b, i32, i64, f32, f64, s, d, ts, ts_naive FROM src) TO '{target}' ({opts})")
-        con.close()
+        duckdb_copy(name, src, "SELECT b, i32, i64, f32, f64, s, d, ts, ts_naive FROM src", opts, utc=False)
         finish(name, cols, expected_from_source(cols, data),
                f"DuckDB `COPY (SELECT ...) TO ... ({opts})`: BOOLEAN, INTEGER, BIGINT, FLOAT, DOUBLE, VARCHAR,"
                f" DATE, TIMESTAMPTZ (-> TIMESTAMP(MICROS, UTC)) and TIMESTAMP (ts_naive -> TIMESTAMP(MICROS,"
@@ -479,21 +531,33 @@ def duckdb_new_type_fixtures() -> None:
     data = {"id": list(range(n)), "ts_ns": ns, "tstz_ns": list(reversed(ns))}
     src = pa.table({"id": pa.array(data["id"], pa.int32()), "a": pa.array(ns, pa.int64()),
                     "b": pa.array(data["tstz_ns"], pa.int64())})
-    con = duckdb.connect()
-    con.execute("SET TimeZone = 'UTC'")
-    con.register("src", src)
-    target = path("duckdb_timestamp_ns")
-    if os.path.exists(target):
-        os.remove(target)
-    con.execute(f"COPY (SELECT id, make_timestamp_ns(a) AS ts_ns, make_timestamp_ns(b)::TIMESTAMPTZ_NS AS tstz_ns"
-                f" FROM src ORDER BY id) TO '{target}' (FORMAT parquet)")
-    con.close()
+    duckdb_copy("duckdb_timestamp_ns", src, "SELECT id, make_timestamp_ns(a) AS ts_ns,"
+                " make_timestamp_ns(b)::TIMESTAMPTZ_NS AS tstz_ns FROM src ORDER BY id")
     finish("duckdb_timestamp_ns", cols, expected_from_source(cols, data),
            "DuckDB TIMESTAMP_NS (INT64 TIMESTAMP(NANOS, isAdjustedToUTC=false)) and TIMESTAMPTZ_NS"
            " (isAdjustedToUTC=true) -> timestamp_ns, every nanosecond kept: ±1 ns around the epoch, sub-µs digits,"
            " values near both ends of the Int64 range of nanoseconds (1677-09-21 and 2262-04-11).",
            {"ts_ns": "TIMESTAMP_NS -> TIMESTAMP(NANOS, isAdjustedToUTC=false), read as UTC",
             "tstz_ns": "TIMESTAMPTZ_NS -> TIMESTAMP(NANOS, isAdjustedToUTC=true)"})
+
+    # BLOB and TIME from DuckDB: BYTE_ARRAY without annotation, INT64 TIME(MICROS, isAdjustedToUTC=false).
+    rng = random.Random(204)
+    n = 300
+    blobs = [b"", None, b"\xaa\x00abc", b"\xff", b"\\", "é".encode()] + [
+        None if rng.random() < 0.08 else bytes(rng.randrange(256) for _ in range(rng.randrange(10)))
+        for _ in range(n - 6)]
+    times = [0, 86_399_999_999, None, 1, 45_296_789_000, 43_200_000_000] + [
+        None if rng.random() < 0.08 else rng.randrange(86_400_000_000) for _ in range(n - 6)]
+    cols = [("id", "int32"), ("b", "blob"), ("t", "time")]
+    data = {"id": list(range(n)), "b": blobs, "t": times}
+    src = pa.table({"id": pa.array(data["id"], pa.int32()), "b": pa.array(blobs, pa.binary()),
+                    "t": pa.array(times, pa.int64())})
+    duckdb_copy("duckdb_blob_time", src, "SELECT id, b::BLOB AS b, CAST(TIME '00:00:00' + to_microseconds(t) AS TIME)"
+                " AS t FROM src ORDER BY id")
+    finish("duckdb_blob_time", cols, expected_from_source(cols, data),
+           "DuckDB BLOB (BYTE_ARRAY without annotation -> blob: empty, NUL, bytes that are no UTF-8, a backslash)"
+           " and TIME (INT64 TIME(MICROS, isAdjustedToUTC=false) -> time: midnight, 23:59:59.999999, random).",
+           {"b": "BLOB -> BYTE_ARRAY, no annotation", "t": "TIME -> TIME(MICROS, isAdjustedToUTC=false)"})
 
 
 def polars_fixtures() -> None:
@@ -511,7 +575,8 @@ def polars_fixtures() -> None:
 
 def polars_types_fixture() -> None:
     # The types of pandas/Polars frames Strata once rejected or truncated: UInt64 (-> decimal(20,0)),
-    # Datetime("ns") (-> timestamp_ns) and Binary (-> blob), as polars' own writer stores them.
+    # Datetime("ns") (-> timestamp_ns), Binary (-> blob) and Time (nanoseconds, whole microseconds here -> time), as
+    # polars' own writer stores them.
     rng = random.Random(303)
     n = 300
     u64 = [0, 2**64 - 1, 2**63, 2**63 - 1, None] + [None if rng.random() < 0.08 else rng.randrange(2**64)
@@ -521,18 +586,21 @@ def polars_types_fixture() -> None:
     blobs = [b"", None, b"\xaa\x00abc", b"\xff"] + [None if rng.random() < 0.08 else
                                                  bytes(rng.randrange(256) for _ in range(rng.randrange(9)))
                                                  for _ in range(n - 4)]
-    cols = [("u64", "decimal(20,0)"), ("ts_ns", "timestamp_ns"), ("bin", "blob")]
-    data = {"u64": u64, "ts_ns": ns, "bin": blobs}
+    times = [0, 86_399_999_999, None, 45_296_789_123] + [None if rng.random() < 0.08 else rng.randrange(86_400_000_000)
+                                                         for _ in range(n - 4)]
+    cols = [("u64", "decimal(20,0)"), ("ts_ns", "timestamp_ns"), ("bin", "blob"), ("t", "time")]
+    data = {"u64": u64, "ts_ns": ns, "bin": blobs, "t": times}
     df = pl.DataFrame({"u64": pl.Series(u64, dtype=pl.UInt64),
                        "ts_ns": pl.Series(ns, dtype=pl.Int64).cast(pl.Datetime("ns")),
-                       "bin": pl.Series(blobs, dtype=pl.Binary)})
+                       "bin": pl.Series(blobs, dtype=pl.Binary),
+                       "t": pl.Series([None if v is None else v * 1000 for v in times], dtype=pl.Int64).cast(pl.Time)})
     df.write_parquet(path("polars_types"))
     finish("polars_types", cols, expected_from_source(cols, data),
            "polars `write_parquet()` of UInt64 (INT64 with INT(64, unsigned) -> decimal(20,0)) and Datetime('ns')"
-           " (INT64 TIMESTAMP(NANOS) -> timestamp_ns, nanoseconds kept) and Binary (BYTE_ARRAY without annotation ->"
-           " blob).",
+           " (INT64 TIMESTAMP(NANOS) -> timestamp_ns, nanoseconds kept), Binary (BYTE_ARRAY without annotation ->"
+           " blob) and Time (INT64 TIME(NANOS), whole microseconds -> time).",
            {"u64": "pl.UInt64 -> decimal(20,0)", "ts_ns": "pl.Datetime('ns') -> timestamp_ns",
-            "bin": "pl.Binary -> blob"})
+            "bin": "pl.Binary -> blob", "t": "pl.Time -> TIME(NANOS) -> time (µs)"})
 
 
 # ---- decimals ---------------------------------------------------------------------------------------------------
@@ -750,6 +818,13 @@ def bad_fixtures() -> None:
     pq.write_table(t, path("err_nested_struct"))
     error_fixture("err_nested_struct", "nested", "unsupported", "column st is struct<a: int64, b: string> (group)")
 
+    # TIME(NANOS) with a value between microseconds: Strata's TIME holds microseconds and refuses to round.
+    t = pa.table({"id": pa.array([1, 2, 3], pa.int32()),
+                  "t_ns": pa.array([45_296_789_000_000, 45_296_789_123_456, None], pa.time64("ns"))})
+    pq.write_table(t, path("err_time_ns_fraction"))
+    error_fixture("err_time_ns_fraction", "t_ns", "unsupported",
+                  "column t_ns is TIME(NANOS) holding 12:34:56.789123456, which is no whole microsecond")
+
     # DECIMAL wider than 38 digits: no Strata type holds it (DuckDB reads such columns as DOUBLE, Strata refuses).
     t = pa.table({"id": pa.array([1, 2, 3], pa.int32()),
                   "dec": pa.array([dec(10**39 - 1, 2), None, dec(-5, 2)], pa.decimal256(39, 2))})
@@ -801,7 +876,7 @@ def write_readme() -> None:
         "## File formats",
         "",
         "- `NAME.schema.json` for a readable file: a JSON array, one object per column in file order. `name` and",
-        "  `type` (Strata type: bool, int32, int64, float, double, string, date, timestamp, timestamp_ns, blob, or",
+        "  `type` (Strata type: bool, int32, int64, float, double, string, date, timestamp, timestamp_ns, blob, time, or",
         "  decimal(P,S) written without spaces, e.g. `decimal(10,2)`) are what the reader must produce; `nullable`, `arrow_type`,",
         "  `physical`, `codec`, `encodings`, `data_pages`, `dictionary_pages` and `note` document the file.",
         "- `NAME.expected.jsonl`: one JSON object per row, keys in column order, values in the canonical form of",
@@ -810,7 +885,8 @@ def write_readme() -> None:
         "  shortest for the 32-bit value, e.g. \"0.1\"), with \"nan\", \"inf\", \"-inf\", \"-0.0\"; string -> string;",
         "  date -> \"YYYY-MM-DD\"; timestamp -> string of integer microseconds since the epoch, UTC;",
         "  timestamp_ns -> string of integer nanoseconds since the epoch, UTC; blob -> string of the bytes in",
-        "  lower-case hex, two digits a byte (\"aa0061\"; \"\" for no bytes);",
+        "  lower-case hex, two digits a byte (\"aa0061\"; \"\" for no bytes); time -> string of integer microseconds",
+        "  since midnight;",
         "  decimal(P,S) -> string of the exact value with exactly S digits after the point (\"12.30\", \"-0.01\",",
         "  \"0.00\", \"-0.5000\"; no point when S = 0: \"5\"; never \"-0\"), compared as text.",
         "  Compare float/double by parsing the string (NaN equals NaN; -0.0 differs from 0.0) or by string.",
@@ -829,6 +905,10 @@ def write_readme() -> None:
         "- BYTE_ARRAY with STRING, ENUM or JSON -> string; BYTE_ARRAY without annotation (or BSON, or unknown kinds)",
         "  and FIXED_LEN_BYTE_ARRAY without DECIMAL (UUID, INTERVAL, hashes) -> blob (raw bytes), as DuckDB reads",
         "  them (except that DuckDB reads UUID as its UUID type).",
+        "- TIME(MILLIS) in INT32, TIME(MICROS) and TIME(NANOS) in INT64 -> time (microseconds since midnight); a",
+        "  TIME(NANOS) value that is no whole microsecond -> error \"unsupported\" naming the column (DuckDB reads",
+        "  TIME(NANOS) as its TIME_NS).",
+        "- FLOAT16 (FIXED_LEN_BYTE_ARRAY(2)) -> float, exactly (subnormals, infinities, NaN included).",
         "- Nested columns (list, struct) -> error \"nested\".",
         "",
         "## Readable files",

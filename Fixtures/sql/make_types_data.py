@@ -22,6 +22,10 @@ columns carry DuckDB's physical choices; the same DuckDB version rewrites the sa
   quote and backslash bytes, a few repeated values (ids 10..13 share one), prefixes of each other (ids 14..16)
   for byte-wise order; k BLOB, b of another row for joins.
 
+- times.parquet, 30 rows: id INTEGER 1..30; grp VARCHAR 'm', 'n'; t TIME (INT64 TIME(MICROS)): midnight (id 1),
+  23:59:59.999999 (id 2), NULL (ids 3, 17), noon (ids 4, 5), values with and without fractions of a second,
+  repeated values (ids 20..23); ts TIMESTAMP on several days, whose time of day equals t for ids 4..8.
+
 Regenerate from the repository root with: python3 Fixtures/sql/make_types_data.py [NAME ...]   (needs duckdb)
 """
 import os
@@ -92,6 +96,22 @@ SELECT
 FROM range(1, 31) AS t(i)
 ORDER BY id
 """, ["INTEGER", "VARCHAR", "BLOB", "BLOB"]),
+    "times": ("""
+SELECT
+    i::INTEGER AS id,
+    ['m', 'n'][(i % 2) + 1] AS grp,
+    CASE WHEN i IN (3, 17) THEN NULL
+         WHEN i = 1 THEN TIME '00:00:00'
+         WHEN i = 2 THEN TIME '23:59:59.999999'
+         WHEN i IN (4, 5) THEN TIME '12:00:00'
+         WHEN i BETWEEN 20 AND 23 THEN TIME '08:30:00.5'
+         ELSE TIME '00:00:00' + to_microseconds(i::BIGINT * 2718281828 % 86400000000) END AS t,
+    TIMESTAMP '2024-01-01 00:00:00' + to_days(i) + CASE WHEN i BETWEEN 4 AND 8 THEN
+        to_microseconds(CASE WHEN i IN (4, 5) THEN 43200000000 ELSE i::BIGINT * 2718281828 % 86400000000 END)
+        ELSE to_microseconds(i::BIGINT * 1000003) END AS ts
+FROM range(1, 31) AS t(i)
+ORDER BY id
+""", ["INTEGER", "VARCHAR", "TIME", "TIMESTAMP"]),
 }
 
 

@@ -88,6 +88,10 @@ struct ColumnConverter {
             return convert(c, plan, Int64(0), ColumnData.int64) { p, n in
                 ValueParser.timestampNanos(p, n, lenient: true)
             }
+        case .time:
+            return convert(c, plan, Int64(0), ColumnData.int64) { p, n in
+                TimeOfDay.parse(UnsafeRawBufferPointer(start: p, count: n))
+            }
         case .string, .blob:
             // A blob column holds the field's bytes as they are (its text: no `\x` escapes are decoded).
             return convertStrings(c)

@@ -87,7 +87,7 @@ package struct ColumnTypeState: Sendable, Hashable {
         case .float, .double, .decimal: absorb(.double)
         case .date: absorb(.date)
         case .timestamp, .timestampNanos: absorb(.timestamp)
-        case .string, .blob: absorb(.string)
+        case .string, .blob, .time: absorb(.string)
         }
     }
 

@@ -51,6 +51,7 @@ public struct Column: Sendable, Hashable {
         case let (_, .int32(v)): return .int32(v[i])
         case let (.timestamp, .int64(v)): return .timestamp(v[i])
         case let (.timestampNanos, .int64(v)): return .timestampNanos(v[i])
+        case let (.time, .int64(v)): return .time(v[i])
         case let (.decimal(precision, scale), .int64(v)): return .decimal(Int128(v[i]), precision: precision, scale: scale)
         case let (.decimal(precision, scale), .int128(v)): return .decimal(v[i], precision: precision, scale: scale)
         case let (_, .int64(v)): return .int64(v[i])
@@ -141,7 +142,7 @@ extension Column {
         switch type {
         case .bool: data = .bool(try gather { if case let .bool(v) = $0 { v } else { nil } })
         case .int32, .date: data = .int32(try gather { if case let .int32(v) = $0 { v } else { nil } })
-        case .int64, .timestamp, .timestampNanos: data = .int64(try gather { if case let .int64(v) = $0 { v } else { nil } })
+        case .int64, .timestamp, .timestampNanos, .time: data = .int64(try gather { if case let .int64(v) = $0 { v } else { nil } })
         case .decimal where type.isWideDecimal:
             data = .int128(try gather { if case let .int128(v) = $0 { v } else { nil } })
         case .decimal: data = .int64(try gather { if case let .int64(v) = $0 { v } else { nil } })

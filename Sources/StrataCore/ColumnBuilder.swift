@@ -51,7 +51,8 @@ public struct ColumnBuilder: Sendable {
         case (_, .null): appendNull()
         case let (.bool, .bool(v)): append(v)
         case let (.int32, .int32(v)), let (.date, .date(v)): append(v)
-        case let (.int64, .int64(v)), let (.timestamp, .timestamp(v)), let (.timestampNanos, .timestampNanos(v)):
+        case let (.int64, .int64(v)), let (.timestamp, .timestamp(v)), let (.timestampNanos, .timestampNanos(v)),
+             let (.time, .time(v)):
             append(v)
         case let (.int64, .int32(v)): append(Int64(v))
         case let (.float, .float(v)): append(v)

@@ -2,7 +2,7 @@
 ///
 /// Every column is nullable. Dates are days since 1970-01-01 stored as `Int32`; timestamps are microseconds since
 /// the Unix epoch, UTC, stored as `Int64` (`timestampNanos` likewise in nanoseconds); strings are UTF-8 bytes, blobs
-/// any bytes (both in a ``StringBuffer``). A `decimal(precision, scale)` value is an integer
+/// any bytes (both in a ``StringBuffer``); a `time` of day is microseconds since midnight as `Int64`. A `decimal(precision, scale)` value is an integer
 /// count of 10^-scale units: `Int64` when the precision is at most 18, `Int128` up to 38 (as DuckDB stores them).
 public enum DataType: Sendable, Hashable, CustomStringConvertible, Codable {
     case bool
@@ -17,6 +17,8 @@ public enum DataType: Sendable, Hashable, CustomStringConvertible, Codable {
     case timestampNanos
     /// Raw bytes (DuckDB's BLOB), compared byte by byte.
     case blob
+    /// A time of day: microseconds since midnight (0 to 24:00:00), as `Int64`.
+    case time
     /// An exact decimal of `precision` digits (1...38), `scale` of them after the point (0...precision).
     case decimal(precision: UInt8, scale: UInt8)
 
@@ -27,7 +29,7 @@ public enum DataType: Sendable, Hashable, CustomStringConvertible, Codable {
 
     /// Every non-decimal type, and the decimal form, for listing in messages.
     public static let typeNames = ["bool", "int32", "int64", "float", "double", "string", "date", "timestamp",
-                                   "timestamp_ns", "blob", "decimal(p,s)"]
+                                   "timestamp_ns", "blob", "time", "decimal(p,s)"]
 
     /// A decimal type, or `nil` when `precision` is not in 1...38 or `scale` not in 0...precision.
     public static func checkedDecimal(precision: Int, scale: Int) -> DataType? {
@@ -48,6 +50,7 @@ public enum DataType: Sendable, Hashable, CustomStringConvertible, Codable {
         case .timestamp: "timestamp"
         case .timestampNanos: "timestamp_ns"
         case .blob: "blob"
+        case .time: "time"
         case let .decimal(precision, scale): "decimal(\(precision),\(scale))"
         }
     }
@@ -93,6 +96,7 @@ public enum DataType: Sendable, Hashable, CustomStringConvertible, Codable {
         case "timestamp", "datetime": self = .timestamp
         case "timestamp_ns": self = .timestampNanos
         case "blob", "bytea", "binary", "varbinary": self = .blob
+        case "time": self = .time
         case "decimal", "numeric": self = .decimal(precision: 18, scale: 3)
         default:
             guard let open = lower.firstIndex(of: "("), lower.hasSuffix(")"),
@@ -111,7 +115,7 @@ public enum DataType: Sendable, Hashable, CustomStringConvertible, Codable {
         switch self {
         case .bool: .bool
         case .int32, .date: .int32
-        case .int64, .timestamp, .timestampNanos: .int64
+        case .int64, .timestamp, .timestampNanos, .time: .int64
         case .decimal: isWideDecimal ? .int128 : .int64
         case .float: .float
         case .double: .double
@@ -124,7 +128,7 @@ public enum DataType: Sendable, Hashable, CustomStringConvertible, Codable {
         switch self {
         case .bool: 1
         case .int32, .float, .date: 4
-        case .int64, .double, .timestamp, .timestampNanos: 8
+        case .int64, .double, .timestamp, .timestampNanos, .time: 8
         case .decimal: isWideDecimal ? 16 : 8
         case .string, .blob: nil
         }
@@ -144,6 +148,7 @@ public enum DataType: Sendable, Hashable, CustomStringConvertible, Codable {
         case .decimal: 9
         case .timestampNanos: 10
         case .blob: 11
+        case .time: 12
         }
     }
 
@@ -163,6 +168,7 @@ public enum DataType: Sendable, Hashable, CustomStringConvertible, Codable {
             self = type
         case 10: self = .timestampNanos
         case 11: self = .blob
+        case 12: self = .time
         default: return nil
         }
     }

@@ -15,6 +15,8 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
     case timestampNanos(Int64)
     /// Raw bytes.
     case blob([UInt8])
+    /// A time of day: microseconds since midnight.
+    case time(Int64)
     /// An exact decimal: `units` of 10^-scale, of a column typed `decimal(precision, scale)`.
     case decimal(DecimalUnits, precision: UInt8, scale: UInt8)
 
@@ -43,6 +45,7 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
         case let (.timestamp(a), .timestamp(b)): a == b
         case let (.timestampNanos(a), .timestampNanos(b)): a == b
         case let (.blob(a), .blob(b)): a == b
+        case let (.time(a), .time(b)): a == b
         case let (.decimal(a, _, s), .decimal(b, _, t)):
             s == t ? a == b : DecimalMath.rescale(a.value, from: Int(s), to: Int(t)) == b.value
                 && DecimalMath.rescale(b.value, from: Int(t), to: Int(s)) == a.value
@@ -65,6 +68,9 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
             hasher.combine(1 as UInt8)
             hasher.combine(v)
         case let .blob(v): hasher.combine(v)
+        case let .time(v):
+            hasher.combine(2 as UInt8)
+            hasher.combine(v)
         case let .decimal(units, _, scale):
             // Equal values of different scales hash alike: strip trailing zero digits first.
             var (value, digits) = (units.value, Int(scale))
@@ -90,6 +96,7 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
         case let .timestamp(v): CivilDate.format(micros: v)
         case let .timestampNanos(v): CivilDate.format(nanos: v)
         case let .blob(v): BlobText.format(v)
+        case let .time(v): TimeOfDay.format(micros: v)
         case let .decimal(units, precision, scale):
             DecimalMath.format(units.value, scale: Int(scale), precision: Int(precision))
         }

@@ -218,7 +218,8 @@ enum Stats {
     static func sameKind(_ value: Value, _ type: DataType) -> Bool {
         switch (value, type) {
         case (.bool, .bool), (.int32, .int32), (.int64, .int64), (.float, .float), (.double, .double),
-             (.string, .string), (.date, .date), (.timestamp, .timestamp), (.timestampNanos, .timestampNanos), (.blob, .blob):
+             (.string, .string), (.date, .date), (.timestamp, .timestamp), (.timestampNanos, .timestampNanos), (.blob, .blob),
+             (.time, .time):
             true
         case let (.decimal(_, p, s), .decimal(precision, scale)): p == precision && s == scale
         default:
@@ -233,7 +234,8 @@ enum Stats {
         switch (a, b) {
         case let (.bool(x), .bool(y)): return sign(x ? 1 : 0, y ? 1 : 0)
         case let (.int32(x), .int32(y)), let (.date(x), .date(y)): return sign(x, y)
-        case let (.int64(x), .int64(y)), let (.timestamp(x), .timestamp(y)), let (.timestampNanos(x), .timestampNanos(y)):
+        case let (.int64(x), .int64(y)), let (.timestamp(x), .timestamp(y)), let (.timestampNanos(x), .timestampNanos(y)),
+             let (.time(x), .time(y)):
             return sign(x, y)
         case let (.decimal(x, _, s), .decimal(y, _, t)) where s == t: return sign(x.value, y.value)
         case let (.float(x), .float(y)): return x.isNaN || y.isNaN ? nil : sign(x, y)

@@ -99,7 +99,8 @@ import Testing
     /// The types Parquet files from other engines brought in, as Strata writes them, read back value for value in
     /// pyarrow and DuckDB: timestamp_ns as TIMESTAMP(NANOS, UTC) (DuckDB's TIMESTAMPTZ_NS) with sub-microsecond
     /// digits, values before the epoch and near both ends of the nanosecond range; blob as BYTE_ARRAY without
-    /// annotation (pyarrow's binary, DuckDB's BLOB) with bytes that are no UTF-8; dictionary on and off.
+    /// annotation (pyarrow's binary, DuckDB's BLOB) with bytes that are no UTF-8; time as TIME(MICROS,
+    /// isAdjustedToUTC=false) from midnight to 24:00:00; dictionary on and off.
     @Test func newTypesReadBackInOtherEngines() throws {
         try Self.requirePythonOracles()
         let dir = try TempDirectory("strata-interop")
@@ -119,6 +120,9 @@ import Testing
                 return .blob((0..<count).map { _ in UInt8(truncatingIfNeeded: g.next()) })
             }),
             ("bin_few", .blob, { row in .blob([[], [0], [0xFF, 0xFE], Array("é".utf8), [0x5C, 0x78]][row % 5]) }),
+            ("t", .time, { row in
+                row % 17 == 0 ? .null : .time([0, 86_400_000_000, 86_399_999_999, Int64(g.next() % 86_400_000_000)][row % 4])
+            }),
         ]
         let schema = try Schema(columns.map { Field($0.0, $0.1) })
         var builders = columns.map { ColumnBuilder(type: $0.1, capacity: rows) }

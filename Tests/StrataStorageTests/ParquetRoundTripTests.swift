@@ -232,6 +232,7 @@ import StrataTestSupport
         case .timestamp: .timestamp
         case .timestampNanos: .timestampNanos
         case .blob: .blob
+        case .time: .time
         case let .decimal(_, precision, scale): .decimal(precision: precision, scale: scale)
         case .null: .int32
         }
@@ -520,7 +521,8 @@ enum PruningOracle {
         case let (.int32(a), .int32(b)), let (.date(a), .date(b)): return apply(a, b)
         case let (.int32(a), .int64(b)): return apply(Int64(a), b)
         case let (.int64(a), .int32(b)): return apply(a, Int64(b))
-        case let (.int64(a), .int64(b)), let (.timestamp(a), .timestamp(b)), let (.timestampNanos(a), .timestampNanos(b)):
+        case let (.int64(a), .int64(b)), let (.timestamp(a), .timestamp(b)), let (.timestampNanos(a), .timestampNanos(b)),
+             let (.time(a), .time(b)):
             return apply(a, b)
         case let (.float(a), .float(b)): return apply(a, b)
         case let (.float(a), .double(b)): return apply(Double(a), b)
@@ -543,6 +545,7 @@ enum PruningOracle {
         case .timestamp: [.timestamp(RandomData.microsRange.lowerBound), .timestamp(RandomData.microsRange.upperBound), .timestamp(0)]
         case .timestampNanos: [.timestampNanos(.min), .timestampNanos(.max), .timestampNanos(0)]
         case .blob: [.blob([]), .blob([0]), .blob([0xFF, 0xFF])]
+        case .time: [.time(0), .time(86_400_000_000)]
         case let .decimal(precision, scale):
             [.decimal(DecimalMath.power(Int(precision)) - 1, precision: precision, scale: scale), .decimal(0, precision: precision, scale: scale)]
         }

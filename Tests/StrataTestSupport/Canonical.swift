@@ -5,7 +5,7 @@ import StrataCore
 /// null -> null; bool -> true/false; int32 -> number; int64 -> decimal string; float/double -> shortest round-trip
 /// decimal in Python `repr()` spelling ("nan", "inf", "-inf", "-0.0"); string -> string; date -> "YYYY-MM-DD";
 /// timestamp -> decimal string of microseconds; timestamp_ns -> decimal string of nanoseconds; blob -> lower-case hex
-/// of its bytes; decimal -> its exact text with `scale` digits after the point.
+/// of its bytes; time -> decimal string of microseconds since midnight; decimal -> its exact text with `scale` digits after the point.
 package enum Canonical {
     /// The canonical JSON value of one cell.
     package static func json(_ value: Value) -> JSON {
@@ -18,7 +18,7 @@ package enum Canonical {
         case let .double(v): .string(double(v))
         case let .string(v): .string(v)
         case let .date(v): .string(date(days: Int(v)))
-        case let .timestamp(v), let .timestampNanos(v): .string(String(v))
+        case let .timestamp(v), let .timestampNanos(v), let .time(v): .string(String(v))
         case let .blob(v): .string(hex(v))
         case let .decimal(units, _, scale): .string(DecimalMath.format(units.value, scale: Int(scale)))
         }

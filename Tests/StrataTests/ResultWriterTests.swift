@@ -284,6 +284,21 @@ import Testing
         ]))
     }
 
+    /// Times as DuckDB writes them:
+    /// `COPY (SELECT '12:34:56.789'::TIME a, '00:00:00'::TIME b, NULL::TIME c, '24:00:00'::TIME d) TO 'x.csv'`, and
+    /// the same with `(FORMAT json)`.
+    @Test func timesMatchDuckDB() throws {
+        let schema = try Schema([Field("a", .time), Field("b", .time), Field("c", .time), Field("d", .time)])
+        let batch = try Batch(schema: schema, columns: [
+            Column(type: .time, values: [.time(45_296_789_000)]), Column(type: .time, values: [.time(0)]),
+            Column(type: .time, values: [.null]), Column(type: .time, values: [.time(86_400_000_000)]),
+        ])
+        #expect(try Self.output(.csv, [batch], schema: schema) == Self.text(["a,b,c,d", "12:34:56.789,00:00:00,,24:00:00"]))
+        #expect(try Self.output(.json, [batch], schema: schema) == Self.text([
+            #"{"a":"12:34:56.789","b":"00:00:00","c":null,"d":"24:00:00"}"#,
+        ]))
+    }
+
     @Test func namesAreQuotedAndEscapedLikeValues() throws {
         let batch = try Self.oddNames()
         #expect(try Self.output(.csv, [batch], schema: batch.schema) == Self.text(Self.expectedNamesCSV))

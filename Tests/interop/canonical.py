@@ -14,6 +14,7 @@ Strata types and the canonical JSON value of a non-null cell (null is always JSO
                leading "-", years above 9999 get more digits
     timestamp  JSON string of the integer microseconds since 1970-01-01T00:00:00 UTC
     timestamp_ns  JSON string of the integer nanoseconds since 1970-01-01T00:00:00 UTC
+    time       JSON string of the integer microseconds since midnight (0 to 86400000000)
     blob       JSON string of the bytes in lower-case hex, two digits a byte ("" for no bytes), e.g. b"\xaa\x00a" ->
                "aa0061"
     decimal(P,S)  (written exactly so, no space; 1 <= P <= 38, 0 <= S <= P) JSON string of the exact value with
@@ -26,7 +27,7 @@ json.dumps(row, ensure_ascii=False, separators=(",", ":")): compact, UTF-8, no t
 
 Arrow decimal columns (decimal32/64/128/256) of precision <= 38 map to decimal(P,S) with the same precision and
 scale; wider ones have no Strata type. Arrow inputs wider than a Strata type are narrowed the way Strata reads them: int8/int16/uint8/uint16 -> int32,
-uint32 -> int64, uint64 -> decimal(20,0), timestamp[s/ms/us] (with or without a time zone) -> timestamp in microseconds,
+uint32 -> int64, uint64 -> decimal(20,0), float16 -> float (exactly), time32/time64 -> time in microseconds, timestamp[s/ms/us] (with or without a time zone) -> timestamp in microseconds,
 timestamp[ns] -> timestamp_ns.
 """
 
@@ -41,7 +42,8 @@ from fractions import Fraction
 
 import pyarrow as pa
 
-STRATA_TYPES = ("bool", "int32", "int64", "float", "double", "string", "date", "timestamp", "timestamp_ns", "blob")
+STRATA_TYPES = ("bool", "int32", "int64", "float", "double", "string", "date", "timestamp", "timestamp_ns", "blob",
+                "time")
 MAX_DECIMAL_PRECISION = 38
 # Strata reads UINT64 as this decimal: every value up to 2^64 - 1, exactly.
 UINT64_TYPE = "decimal(20,0)"
@@ -96,7 +98,7 @@ def strata_type_for_arrow(t: pa.DataType) -> str:
         return "int64"
     if pa.types.is_uint64(t):
         return UINT64_TYPE
-    if pa.types.is_float32(t):
+    if pa.types.is_float32(t) or pa.types.is_float16(t):
         return "float"
     if pa.types.is_float64(t):
         return "double"
@@ -107,6 +109,8 @@ def strata_type_for_arrow(t: pa.DataType) -> str:
     if pa.types.is_binary(t) or pa.types.is_large_binary(t) or pa.types.is_fixed_size_binary(t) \
             or pa.types.is_binary_view(t):
         return "blob"
+    if pa.types.is_time(t):
+        return "time"
     if pa.types.is_timestamp(t):
         return "timestamp_ns" if t.unit == "ns" else "timestamp"
     if pa.types.is_decimal(t) and 1 <= t.precision <= MAX_DECIMAL_PRECISION and 0 <= t.scale <= t.precision:
@@ -231,7 +235,7 @@ def canonical_value(strata_type: str, raw):
         return str(raw)
     if strata_type == "date":
         return format_date(int(raw))
-    if strata_type in ("timestamp", "timestamp_ns"):
+    if strata_type in ("timestamp", "timestamp_ns", "time"):
         return str(int(raw))
     if strata_type == "blob":
         return bytes(raw).hex()
@@ -257,6 +261,10 @@ def raw_values(column: pa.ChunkedArray | pa.Array, strata_type: str | None = Non
         return raw_values(pa.chunked_array([c.storage for c in chunks], type=t.storage_type), strata_type)
     if pa.types.is_date32(t):
         return column.cast(pa.int32()).to_pylist()
+    if pa.types.is_time(t):  # microseconds since midnight (nanoseconds floored)
+        mul, div = _MICROS_PER_UNIT[t.unit]
+        ints = column.cast(pa.int32() if pa.types.is_time32(t) else pa.int64()).to_pylist()
+        return [None if v is None else (v * mul) // div for v in ints]
     if pa.types.is_timestamp(t):
         mul, div = (_NANOS_PER_UNIT if strata_type == "timestamp_ns" else _MICROS_PER_UNIT)[t.unit]
         ints = column.cast(pa.int64()).to_pylist()

@@ -38,6 +38,7 @@ struct FormattedColumn {
         case let (.date, .int32(v)): each { i, out in quoted(ValueText.format(date: v[i]), to: &out) }
         case let (_, .int32(v)): each { i, out in Self.appendDecimal(Int64(v[i]), to: &out) }
         case let (.timestamp, .int64(v)): each { i, out in quoted(ValueText.format(timestamp: v[i]), to: &out) }
+        case let (.time, .int64(v)): each { i, out in quoted(TimeOfDay.format(micros: v[i]), to: &out) }
         case let (.timestampNanos, .int64(v)):
             each { i, out in quoted(ValueText.format(timestampNanos: v[i]), to: &out) }
         case let (.decimal(precision, scale), .int64(v)):

@@ -6,7 +6,8 @@ import StrataCore
 //    among date, timestamp and timestamp_ns; a type to itself. As in DuckDB, timestamp_ns → timestamp rounds to the
 //    nearest microsecond (half away from zero) and timestamp_ns → date takes the day of that rounded timestamp;
 //    timestamp → timestamp_ns fails beyond 1677-09-21 … 2262-04-11. A blob casts only to and from VARCHAR, in
-//    DuckDB's `\xHH` text (`BlobText`).
+//    DuckDB's `\xHH` text (`BlobText`). A time casts to and from VARCHAR, and a timestamp to its time of day (as
+//    DuckDB; nothing else casts to or from TIME).
 // 2. Numeric conversions run as element operations: integers narrow with a range check, doubles round half to
 //    even before becoming integers (DuckDB uses nearbyint: 2.5 → 2, -0.5 → 0; text such as '2.5' is parsed as a
 //    decimal and rounds half away from zero, → 3), numbers become bools by `!= 0`, bools become 0/1.
@@ -23,6 +24,7 @@ enum Cast {
         if from.isDecimal || to.isDecimal { return DecimalCast.isSupported(from: from, to: to) }
         let numeric: Set<DataType> = [.bool, .int32, .int64, .float, .double]
         if numeric.contains(from) && numeric.contains(to) { return true }
+        if to == .time { return from == .timestamp }
         return from.isTemporal && to.isTemporal
     }
 
@@ -49,11 +51,15 @@ enum Cast {
             case .date: (out, failed) = finish(mapStrings(ParseDate(), s, count: rows, words: words), to, input)
             case .timestampNanos:
                 (out, failed) = finish(mapStrings(ParseTimestampNanos(), s, count: rows, words: words), to, input)
+            case .time: (out, failed) = finish(mapStrings(ParseTime(), s, count: rows, words: words), to, input)
             default: (out, failed) = finish(mapStrings(ParseTimestamp(), s, count: rows, words: words), to, input)
             }
         case .date:
             let ticks = DateToTicks(perDay: to == .timestampNanos ? 86_400_000_000_000 : 86_400_000_000)
             (out, failed) = finish(mapValues(ticks, try input.operand(Int32.self), count: rows, words: words), to, input)
+        case .timestamp where to == .time:
+            (out, failed) = finish(mapValues(TimestampToTime(), try input.operand(Int64.self), count: rows,
+                                             words: words), to, input)
         case .timestamp where to == .timestampNanos:
             (out, failed) = finish(mapValues(MicrosToNanos(), try input.operand(Int64.self), count: rows, words: words),
                                    to, input)
@@ -78,7 +84,7 @@ enum Cast {
         case .int64: (out, failed) = try fromInteger(try input.operand(Int64.self), to: to, input)
         case .float: (out, failed) = try fromReal(try input.operand(Float.self), to: to, input)
         case .double: (out, failed) = try fromReal(try input.operand(Double.self), to: to, input)
-        case .decimal, .blob: throw StrataError(.internal, "no cast from \(input.type) to \(to)")
+        case .decimal, .blob, .time: throw StrataError(.internal, "no cast from \(input.type) to \(to)")
         }
         if let failed {
             let value = input.column.value(at: failed)
@@ -170,6 +176,7 @@ enum Cast {
             case let .date(v): text = ValueText.format(date: v)
             case let .timestamp(v): text = ValueText.format(timestamp: v)
             case let .timestampNanos(v): text = ValueText.format(timestampNanos: v)
+            case let .time(v): text = TimeOfDay.format(micros: v)
             case let other: text = other.description
             }
             // Text of one fixed-width value cannot overflow the buffer of a batch's column.
@@ -269,6 +276,20 @@ private struct ParseDate: UnaryOperation {
     func apply(_ text: UnsafeRawBufferPointer) -> (Int32, RowStatus) {
         guard let v = ValueText.parseDate(text) else { return (0, .error) }
         return (v, .ok)
+    }
+}
+
+private struct ParseTime: UnaryOperation {
+    func apply(_ text: UnsafeRawBufferPointer) -> (Int64, RowStatus) {
+        guard let v = TimeOfDay.parse(text) else { return (0, .error) }
+        return (v, .ok)
+    }
+}
+
+/// The time of day of a timestamp (microseconds since its midnight).
+private struct TimestampToTime: UnaryOperation {
+    @inline(__always) func apply(_ micros: Int64) -> (Int64, RowStatus) {
+        (CivilDate.split(ticks: micros, perSecond: 1_000_000).time, .ok)
     }
 }
 

@@ -132,7 +132,7 @@ struct ExprBinder {
     }
 
     /// Binds a CASE: conditions must be bool; results are cast to their common type (numbers widen to the widest,
-    /// a date meets a timestamp as a timestamp, NULLs take the others' type).
+    /// a date meets a timestamp as a timestamp, NULLs and string literals take the others' type).
     private func bindCase(_ branches: [Expr.WhenThen], otherwise: Expr?, text: String) throws(StrataError) -> BoundExpr {
         var conditions: [BoundExpr] = []
         for branch in branches {
@@ -145,6 +145,7 @@ struct ExprBinder {
         let resultExprs = branches.map(\.then) + (otherwise.map { [$0] } ?? [])
         var typed: [BoundExpr?] = []
         var common: DataType?
+        var stringLiterals = false
         for e in resultExprs {
             guard !e.isUntypedNull else {
                 typed.append(nil)
@@ -152,6 +153,11 @@ struct ExprBinder {
             }
             let bound = try bind(e)
             typed.append(bound)
+            if case .literal(.string) = e {
+                // A string literal takes the others' type, as DuckDB's STRING_LITERAL does.
+                stringLiterals = true
+                continue
+            }
             guard let current = common else {
                 common = bound.type
                 continue
@@ -161,10 +167,18 @@ struct ExprBinder {
             }
             common = merged
         }
-        let type = common ?? .bool
-        let results = typed.map { (bound) -> BoundExpr in
-            guard let bound else { return ExprBinder.constant(.null, type: type) }
-            return bound.type == type ? bound : BoundExpr(type: type, node: .cast(bound, text: text))
+        let type = common ?? (stringLiterals ? .string : .bool)
+        var results: [BoundExpr] = []
+        for (e, bound) in zip(resultExprs, typed) {
+            guard let bound else {
+                results.append(ExprBinder.constant(.null, type: type))
+                continue
+            }
+            if case let .literal(.string(s)) = e, type != .string {
+                results.append(try castLiteral(s, to: type, text: text))
+            } else {
+                results.append(bound.type == type ? bound : BoundExpr(type: type, node: .cast(bound, text: text)))
+            }
         }
         let pairs = Array(zip(conditions, results.prefix(branches.count)))
         return BoundExpr(type: type, node: .caseWhen(pairs, otherwise: otherwise == nil ? nil : results.last))
@@ -219,6 +233,7 @@ struct ExprBinder {
         case .timestamp: valueType = .timestamp
         case .timestampNanos: valueType = .timestampNanos
         case .blob: valueType = .blob
+        case .time: valueType = .time
         case let .decimal(_, precision, scale): valueType = .decimal(precision: precision, scale: scale)
         }
         var builder = ColumnBuilder(type: type ?? valueType, capacity: 1)
@@ -340,7 +355,7 @@ struct ExprBinder {
             guard case let .constant(column) = try castLiteral(s, to: type, text: text).node else { return nil }
             return column.value(at: 0)
         case (.int32, .int32), (.int32, .int64), (.int64, .int32), (.int64, .int64), (.date, .date),
-             (.timestamp, .timestamp), (.timestampNanos, .timestampNanos), (.string, .string), (.blob, .blob), (.bool, .bool), (.double, .double), (.float, .float),
+             (.timestamp, .timestamp), (.timestampNanos, .timestampNanos), (.string, .string), (.blob, .blob), (.time, .time), (.bool, .bool), (.double, .double), (.float, .float),
              (.double, .float), (.float, .double):
             return value
         case let (.date(d), .timestamp):

@@ -87,7 +87,7 @@ enum ScalarFunction: String, Sendable {
             type = types.allSatisfy { $0 == .string } ? .string : nil
         case (.quarter, 1), (.dayofweek, 1), (.isodow, 1), (.dayofyear, 1), (.week, 1):
             type = types[0] == .date || types[0] == .timestamp ? .int64 : nil
-        case (.hour, 1), (.minute, 1), (.second, 1): type = types[0].isTemporal ? .int64 : nil
+        case (.hour, 1), (.minute, 1), (.second, 1): type = types[0].isTemporal || types[0] == .time ? .int64 : nil
         case (.dateTrunc, 2): type = types[0] == .string && [.date, .timestamp].contains(types[1]) ? .timestamp : nil
         case (.addInterval, 4):
             type = [.date, .timestamp].contains(types[0]) && types.dropFirst().allSatisfy(integers.contains)

@@ -12,6 +12,12 @@ package enum ParquetSchemaMapping {
         case uint64ToDecimal
         /// INT64 milliseconds to microseconds.
         case millisToMicros
+        /// INT32 TIME(MILLIS) to microseconds since midnight.
+        case timeMillisToMicros
+        /// INT64 TIME(NANOS) to microseconds since midnight; a value that is no whole microsecond is an error.
+        case timeNanosToMicros
+        /// FIXED_LEN_BYTE_ARRAY(2) FLOAT16 (little-endian half precision) to float, exactly.
+        case float16ToFloat
         /// INT96 legacy timestamps to microseconds.
         case int96ToMicros
         /// A DECIMAL stored as INT32, INT64, FIXED_LEN_BYTE_ARRAY or BYTE_ARRAY (big-endian two's complement),
@@ -38,7 +44,7 @@ package enum ParquetSchemaMapping {
         switch type {
         case .bool: .boolean
         case .int32, .date: .int32
-        case .int64, .timestamp, .timestampNanos: .int64
+        case .int64, .timestamp, .timestampNanos, .time: .int64
         case .decimal: type.isWideDecimal ? .fixedLenByteArray : .int64
         case .float: .float
         case .double: .double
@@ -78,6 +84,9 @@ package enum ParquetSchemaMapping {
             case .timestampNanos:
                 // No converted type exists for nanoseconds.
                 element.logicalType = .timestamp(isAdjustedToUTC: true, unit: .nanos)
+            case .time:
+                // A wall-clock time, as DuckDB and Arrow write TIME (TIME_MICROS would claim isAdjustedToUTC).
+                element.logicalType = .time(isAdjustedToUTC: false, unit: .micros)
             case let .decimal(precision, scale):
                 element.logicalType = .decimal(scale: Int32(scale), precision: Int32(precision))
                 element.convertedType = .decimal
@@ -153,7 +162,9 @@ package enum ParquetSchemaMapping {
             case let .integer(bits, signed)?:
                 if !signed && bits == 32 { return (.int64, .uint32ToInt64) }
                 return (.int32, .none)
-            case .time?: throw unsupported("TIME")
+            case let .time(_, unit)?:
+                guard unit == .millis else { throw unsupported("INT32 TIME(\(unit))") }
+                return (.time, .timeMillisToMicros)
             case nil, .other?, .unknown?: break
             default: throw unsupported("INT32 with logical type \(String(describing: logical))")
             }
@@ -161,7 +172,7 @@ package enum ParquetSchemaMapping {
             case .date?: return (.date, .none)
             case .uint32?: return (.int64, .uint32ToInt64)
             case .int8?, .int16?, .int32?, .uint8?, .uint16?, nil: return (.int32, .none)
-            case .timeMillis?: throw unsupported("TIME")
+            case .timeMillis?: return (.time, .timeMillisToMicros)
             default: throw unsupported("INT32 with converted type \(String(describing: converted))")
             }
         case .int64:
@@ -175,7 +186,12 @@ package enum ParquetSchemaMapping {
             case let .integer(bits, signed)?:
                 if !signed && bits == 64 { return (uint64Type, .uint64ToDecimal) }
                 return (.int64, .none)
-            case .time?: throw unsupported("TIME")
+            case let .time(_, unit)?:
+                switch unit {
+                case .micros: return (.time, .none)
+                case .nanos: return (.time, .timeNanosToMicros)
+                case .millis: throw unsupported("INT64 TIME(MILLIS)")
+                }
             case nil, .other?, .unknown?: break
             default: throw unsupported("INT64 with logical type \(String(describing: logical))")
             }
@@ -184,13 +200,12 @@ package enum ParquetSchemaMapping {
             case .timestampMicros?: return (.timestamp, .none)
             case .uint64?: return (uint64Type, .uint64ToDecimal)
             case .int64?, nil: return (.int64, .none)
-            case .timeMicros?: throw unsupported("TIME")
+            case .timeMicros?: return (.time, .none)
             default: throw unsupported("INT64 with converted type \(String(describing: converted))")
             }
         case .int96:
             return (.timestamp, .int96ToMicros)
         case .float:
-            if case .float16 = logical { throw unsupported("FLOAT16") }
             return (.float, .none)
         case .double:
             return (.double, .none)
@@ -206,6 +221,12 @@ package enum ParquetSchemaMapping {
             case .utf8?, .enum?, .json?: return (.string, .none)
             default: return (.blob, .none)
             }
+        case .fixedLenByteArray where logical == .float16:
+            guard element.typeLength == 2 else {
+                throw StrataError(.corrupt, "FLOAT16 column of \(element.typeLength ?? 0) bytes (2 expected)",
+                                  path: path, column: element.name)
+            }
+            return (.float, .float16ToFloat)
         case .fixedLenByteArray:
             // Fixed-width bytes without DECIMAL (UUID, INTERVAL, hashes): a blob of `type_length` bytes.
             return (.blob, .none)

@@ -100,6 +100,9 @@ enum RandomData {
                 case .timestampNanos:
                     // Not in the random schema.
                     builders[c].append(Int64(bitPattern: g.next()))
+                case .time:
+                    // Not in the random schema.
+                    try builders[c].append(.time(Int64(g.next() % 86_400_000_001)))
                 case .blob:
                     // Not in the random schema.
                     try builders[c].append(.blob((0..<g.next() % 9).map { _ in UInt8(truncatingIfNeeded: g.next()) }))

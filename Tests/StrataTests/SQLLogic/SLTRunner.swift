@@ -232,6 +232,7 @@ struct SLTRunner {
         case let .date(days): CivilDate.format(days: days)
         case let .timestamp(micros): formatTimestamp(micros)
         case let .blob(bytes): BlobText.format(bytes)
+        case let .time(micros): TimeOfDay.format(micros: micros)
         case let .timestampNanos(nanos):
             CivilDate.format(nanos: nanos).replacingOccurrences(of: "T", with: " ").replacingOccurrences(of: "Z", with: "")
         case let .decimal(units, _, scale): DecimalMath.format(units.value, scale: Int(scale))

@@ -120,7 +120,7 @@ package struct StatisticsAccumulator: Sendable {
         case .int32, .date:
             result.min = Self.littleEndianBytes(Int32(truncatingIfNeeded: intMin))
             result.max = Self.littleEndianBytes(Int32(truncatingIfNeeded: intMax))
-        case .int64, .timestamp, .timestampNanos:
+        case .int64, .timestamp, .timestampNanos, .time:
             result.min = Self.littleEndianBytes(intMin)
             result.max = Self.littleEndianBytes(intMax)
         case .decimal:

@@ -33,6 +33,13 @@ enum StatisticsValue {
             return load(Int32.self).map(Value.date)
         case (.int32, .int64):
             return load(UInt32.self).map { .int64(Int64($0)) }
+        case (.int32, .time):
+            return load(Int32.self).map { .time(Int64($0) * 1000) }
+        case (.int64, .time):
+            guard let raw = load(Int64.self) else { return nil }
+            guard leaf.conversion == .timeNanosToMicros else { return .time(raw) }
+            // A bound between microseconds would not bound the values read (which must be whole microseconds).
+            return raw % 1000 == 0 ? .time(raw / 1000) : nil
         case (.int32, _):
             return load(Int32.self).map(Value.int32)
         case (.int64, .timestamp):
@@ -48,6 +55,10 @@ enum StatisticsValue {
             return load(Int64.self).map(Value.timestampNanos)
         case (.int64, _):
             return load(Int64.self).map(Value.int64)
+        case (.fixedLenByteArray, .float):
+            guard leaf.conversion == .float16ToFloat, let bits = load(UInt16.self) else { return nil }
+            let value = HalfFloat.float(bits: bits)
+            return value.isNaN ? nil : .float(value)
         case (.float, _):
             guard let bits = load(UInt32.self) else { return nil }
             let value = Float(bitPattern: bits)
