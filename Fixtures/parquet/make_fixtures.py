@@ -249,6 +249,10 @@ def pyarrow_fixtures() -> None:
                   compression="gzip", data_page_version="1.0")
     write_pyarrow("pa_lz4raw", "pyarrow `compression='lz4'`, which writes codec LZ4_RAW (7), V1 pages.", 105, 600,
                   compression="lz4", data_page_version="1.0")
+    write_pyarrow("pa_brotli", "pyarrow `compression='brotli'` (codec BROTLI, 4), V1 pages, dictionary on.", 109, 600,
+                  compression="brotli", data_page_version="1.0", data_page_size=4096)
+    write_pyarrow("pa_brotli_v2_plain", "pyarrow `compression='brotli'`, V2 pages (levels uncompressed), dictionary"
+                  " off.", 119, 500, compression="brotli", data_page_version="2.0", use_dictionary=False)
     write_pyarrow("pa_uncompressed_v1_plain", "pyarrow, UNCOMPRESSED, V1 data pages, dictionary off (PLAIN).",
                   106, 500, compression="none", data_page_version="1.0", use_dictionary=False)
     write_pyarrow("pa_multi_rowgroup_pages", "pyarrow, SNAPPY, V1, dictionary on, row_group_size=250,"
@@ -520,6 +524,14 @@ def duckdb_fixtures() -> None:
 
 
 def duckdb_new_type_fixtures() -> None:
+    # BROTLI pages from DuckDB.
+    cols = list(BASE_COLUMNS)
+    rng = random.Random(205)
+    data = {c: column_values(rng, st, 600) for c, st in cols}
+    duckdb_copy("duckdb_brotli", arrow_table(cols, data), "SELECT * FROM src", "FORMAT parquet, COMPRESSION brotli")
+    finish("duckdb_brotli", cols, expected_from_source(cols, data),
+           "DuckDB `COPY ... (FORMAT parquet, COMPRESSION brotli)`: every base type in BROTLI pages.")
+
     # TIMESTAMP_NS (naive) and TIMESTAMPTZ_NS from DuckDB: nanosecond digits, values before the epoch, the ends of
     # the Int64 nanosecond range DuckDB accepts (its ±infinity values, Int64.max and -Int64.max, are left out).
     rng = random.Random(203)
