@@ -249,6 +249,10 @@ def pyarrow_fixtures() -> None:
                   compression="gzip", data_page_version="1.0")
     write_pyarrow("pa_lz4raw", "pyarrow `compression='lz4'`, which writes codec LZ4_RAW (7), V1 pages.", 105, 600,
                   compression="lz4", data_page_version="1.0")
+    write_pyarrow("pa_brotli", "pyarrow `compression='brotli'` (codec BROTLI, 4), V1 pages, dictionary on.", 109, 600,
+                  compression="brotli", data_page_version="1.0", data_page_size=4096)
+    write_pyarrow("pa_brotli_v2_plain", "pyarrow `compression='brotli'`, V2 pages (levels uncompressed), dictionary"
+                  " off.", 119, 500, compression="brotli", data_page_version="2.0", use_dictionary=False)
     write_pyarrow("pa_uncompressed_v1_plain", "pyarrow, UNCOMPRESSED, V1 data pages, dictionary off (PLAIN).",
                   106, 500, compression="none", data_page_version="1.0", use_dictionary=False)
     write_pyarrow("pa_multi_rowgroup_pages", "pyarrow, SNAPPY, V1, dictionary on, row_group_size=250,"
@@ -262,7 +266,7 @@ def pyarrow_fixtures() -> None:
                   data_page_version="2.0", use_dictionary=False, row_group_size=400, data_page_size=512,
                   write_batch_size=32)
 
-    # Timestamp units and time zones; every one maps to Strata's timestamp (µs, UTC instant).
+    # Timestamp units and time zones: ms and µs map to Strata's timestamp (µs, UTC instant), ns to timestamp_ns.
     rng = random.Random(110)
     n = 500
     base_us = column_values(rng, "timestamp", n)
@@ -272,33 +276,31 @@ def pyarrow_fixtures() -> None:
     ns_frac = [None if v is None else v + rng.randint(0, 999) for v in ns_whole]
     for i, v in enumerate([-1, 1, -999, -1000, -1001, 999, 1000, 1001]):  # floor division at the edges
         ns_frac[i] = v
-    cols = [("ts_ms_utc", "timestamp"), ("ts_us_utc", "timestamp"), ("ts_ns_utc", "timestamp"),
-            ("ts_ns_subus_utc", "timestamp"), ("ts_ms_naive", "timestamp"), ("ts_us_naive", "timestamp"),
-            ("ts_ns_naive", "timestamp")]
+    cols = [("ts_ms_utc", "timestamp"), ("ts_us_utc", "timestamp"), ("ts_ns_utc", "timestamp_ns"),
+            ("ts_ns_subus_utc", "timestamp_ns"), ("ts_ms_naive", "timestamp"), ("ts_us_naive", "timestamp"),
+            ("ts_ns_naive", "timestamp_ns")]
     data = {"ts_ms_utc": ms, "ts_us_utc": base_us, "ts_ns_utc": ns_whole, "ts_ns_subus_utc": ns_frac,
             "ts_ms_naive": ms, "ts_us_naive": base_us, "ts_ns_naive": ns_frac}
     types = {"ts_ms_utc": pa.timestamp("ms", tz="UTC"), "ts_us_utc": pa.timestamp("us", tz="UTC"),
              "ts_ns_utc": pa.timestamp("ns", tz="UTC"), "ts_ns_subus_utc": pa.timestamp("ns", tz="UTC"),
              "ts_ms_naive": pa.timestamp("ms"), "ts_us_naive": pa.timestamp("us"), "ts_ns_naive": pa.timestamp("ns")}
     pq.write_table(arrow_table(cols, data, types), path("pa_timestamp_units"), compression="snappy")
-    to_us = {"ts_ms_utc": lambda v: v * 1000, "ts_ms_naive": lambda v: v * 1000,
-             "ts_ns_utc": lambda v: v // 1000, "ts_ns_subus_utc": lambda v: v // 1000,
-             "ts_ns_naive": lambda v: v // 1000}
+    to_us = {"ts_ms_utc": lambda v: v * 1000, "ts_ms_naive": lambda v: v * 1000}
     notes = {
         "ts_ms_utc": "TIMESTAMP(MILLIS, isAdjustedToUTC=true) -> timestamp: value * 1000",
         "ts_us_utc": "TIMESTAMP(MICROS, isAdjustedToUTC=true) -> timestamp: as stored",
-        "ts_ns_utc": "TIMESTAMP(NANOS, isAdjustedToUTC=true) -> timestamp: floor(value / 1000); all values whole µs",
-        "ts_ns_subus_utc": "TIMESTAMP(NANOS, isAdjustedToUTC=true) with sub-µs digits -> timestamp: floor(value /"
-                           " 1000), rounding toward negative infinity (-1 ns -> -1 µs, -1001 ns -> -2 µs)",
+        "ts_ns_utc": "TIMESTAMP(NANOS, isAdjustedToUTC=true) -> timestamp_ns: as stored; all values whole µs",
+        "ts_ns_subus_utc": "TIMESTAMP(NANOS, isAdjustedToUTC=true) with sub-µs digits -> timestamp_ns: as stored,"
+                           " nothing truncated (-1 ns, -1001 ns stay)",
         "ts_ms_naive": "TIMESTAMP(MILLIS, isAdjustedToUTC=false) -> timestamp: wall clock read as UTC, value * 1000",
         "ts_us_naive": "TIMESTAMP(MICROS, isAdjustedToUTC=false) -> timestamp: wall clock read as UTC, as stored",
-        "ts_ns_naive": "TIMESTAMP(NANOS, isAdjustedToUTC=false) -> timestamp: wall clock read as UTC, floor(value /"
-                       " 1000)",
+        "ts_ns_naive": "TIMESTAMP(NANOS, isAdjustedToUTC=false) -> timestamp_ns: wall clock read as UTC, as"
+                       " stored",
     }
     finish("pa_timestamp_units", cols, expected_from_source(cols, data, to_us),
-           "Timestamps in ms, µs and ns, UTC-adjusted and naive (isAdjustedToUTC=false); all map to Strata"
-           " timestamp (µs): ms * 1000, ns floor-divided by 1000 (sub-µs digits in ts_ns_subus_utc and"
-           " ts_ns_naive). Values within the ns range (years 1677..2262) for the ns columns.", notes)
+           "Timestamps in ms, µs and ns, UTC-adjusted and naive (isAdjustedToUTC=false); ms and µs map to Strata"
+           " timestamp (µs, ms * 1000), ns to timestamp_ns (as stored: the sub-µs digits of ts_ns_subus_utc and"
+           " ts_ns_naive are kept). Values within the ns range (years 1677..2262) for the ns columns.", notes)
 
     # Narrow and unsigned integers.
     rng = random.Random(111)
@@ -324,12 +326,109 @@ def pyarrow_fixtures() -> None:
            "int8/int16/uint8/uint16 (-> int32) and uint32 (-> int64) with each type's extremes; uint32 values"
            " above INT32_MAX check the unsigned reinterpretation.", notes)
 
-    # uint64: Strata rejects it.
-    t = pa.table({"id": pa.array([1, 2, None, 4], pa.int32()),
-                  "u64": pa.array([0, 2**64 - 1, None, 2**63], pa.uint64())})
-    pq.write_table(t, path("uint64"))
-    error_fixture("uint64", "unsupported", "unsupported",
-                  "column u64 is INT64 with INT(64, unsigned): no Strata type holds it")
+    # uint64 -> decimal(20,0): values at and above 2^63 (negative as signed INT64) must come out unsigned, and so
+    # must the statistics (TYPE_ORDER: unsigned order).
+    rng = random.Random(115)
+    n = 400
+    head = [0, 1, 2**63 - 1, 2**63, 2**63 + 1, 2**64 - 1, 2**64 - 2, None, 2**32, 2**31]
+    u64 = head + [None if rng.random() < 0.08 else rng.choice([rng.randrange(2**64), rng.randrange(1000)])
+                  for _ in range(n - len(head))]
+    high = [None if v is None else 2**63 + (v % 1000) for v in u64]  # every row >= 2^63: min/max both "negative"
+    low_dict = [None if v is None else v % 7 for v in u64]
+    cols = [("id", "int32"), ("u64", "decimal(20,0)"), ("u64_high", "decimal(20,0)"), ("u64_dict", "decimal(20,0)")]
+    data = {"id": list(range(n)), "u64": u64, "u64_high": high, "u64_dict": low_dict}
+    types = {"u64": pa.uint64(), "u64_high": pa.uint64(), "u64_dict": pa.uint64()}
+    pq.write_table(arrow_table(cols, data, types), path("pa_uint64"), compression="snappy", row_group_size=150,
+                   use_dictionary=["u64_dict"], data_page_size=512, write_batch_size=32)
+    notes = {c: "INT(64, unsigned) -> decimal(20,0): the INT64 bits reinterpreted as unsigned; statistics in"
+                " unsigned order" for c in ("u64", "u64_high", "u64_dict")}
+    finish("pa_uint64", cols, expected_from_source(cols, data),
+           "pyarrow uint64 (INT64 with INT(64, unsigned)) -> decimal(20,0), lossless, as DuckDB's UBIGINT prints:"
+           " 0, 2^63 - 1, 2^63, 2^64 - 1, random values; u64_high holds only values >= 2^63 (its min/max"
+           " statistics are negative as signed numbers); u64_dict dictionary-encoded. Three row groups, several"
+           " pages per chunk.", notes)
+
+    # Binary: BYTE_ARRAY without annotation (pa.binary(), pa.large_binary()) and FIXED_LEN_BYTE_ARRAY without DECIMAL
+    # (pa.binary(16)) -> blob, bytes that are no UTF-8 included.
+    rng = random.Random(116)
+    n = 400
+    head = [b"", None, b"\x00", b"\xaa\x00abc", b"\xff\xfe\xfd", "é".encode(), b"plain ascii", b"\\ ' \"",
+            bytes(range(256)), b"\x80"]
+    def random_blob():
+        return bytes(rng.randrange(256) for _ in range(rng.randrange(12)))
+    blobs = head + [None if rng.random() < 0.08 else random_blob() for _ in range(n - len(head))]
+    few = [None if v is None else [b"a", b"\x00\x01", b"\xff", b""][i % 4] for i, v in enumerate(blobs)]
+    fixed = [None if rng.random() < 0.08 else bytes(rng.randrange(256) for _ in range(16)) for _ in range(n)]
+    fixed[0], fixed[1] = b"\x00" * 16, b"\xff" * 16
+    cols = [("bin", "blob"), ("bin_dict", "blob"), ("large_bin", "blob"), ("fixed16", "blob")]
+    data = {"bin": blobs, "bin_dict": few, "large_bin": list(reversed(blobs)), "fixed16": fixed}
+    types = {"bin": pa.binary(), "bin_dict": pa.binary(), "large_bin": pa.large_binary(), "fixed16": pa.binary(16)}
+    pq.write_table(arrow_table(cols, data, types), path("pa_binary"), compression="snappy", row_group_size=150,
+                   use_dictionary=["bin_dict", "fixed16"], data_page_size=1024, write_batch_size=64)
+    notes = {"bin": "pa.binary(): BYTE_ARRAY, no logical or converted type -> blob (DuckDB reads BLOB)",
+             "bin_dict": "pa.binary() dictionary-encoded -> blob",
+             "large_bin": "pa.large_binary(): BYTE_ARRAY, no annotation -> blob",
+             "fixed16": "pa.binary(16): FIXED_LEN_BYTE_ARRAY(16) without annotation -> blob of 16 bytes"}
+    finish("pa_binary", cols, expected_from_source(cols, data),
+           "pyarrow binary columns -> blob: unannotated BYTE_ARRAY (binary, large_binary; plain and dictionary)"
+           " and FIXED_LEN_BYTE_ARRAY(16) without DECIMAL; values that are not UTF-8 (0x80, 0xff, NUL), empty"
+           " values, NULLs, all 256 byte values in one value. Three row groups, several pages per chunk.", notes)
+
+    # UUID: FIXED_LEN_BYTE_ARRAY(16) with the UUID logical type -> blob (DuckDB reads its UUID type, so the
+    # cross-check is pyarrow's alone).
+    uuids = [b"\x00" * 16, None, bytes(range(16)), b"\xff" * 16] + [bytes(rng.randrange(256) for _ in range(16))
+                                                                  for _ in range(16)]
+    cols = [("id", "int32"), ("uuid", "blob")]
+    data = {"id": list(range(len(uuids))), "uuid": uuids}
+    pq.write_table(arrow_table(cols, data, {"uuid": pa.uuid()}), path("pa_uuid"), compression="snappy")
+    finish("pa_uuid", cols, expected_from_source(cols, data),
+           "pyarrow pa.uuid(): FIXED_LEN_BYTE_ARRAY(16) with logical type UUID -> blob of the 16 bytes (DuckDB"
+           " reads it as its UUID type; only pyarrow cross-checks this file).",
+           {"uuid": "UUID -> blob (16 raw bytes)"}, check_duckdb=False)
+
+    # TIME in ms (INT32), µs and ns (INT64) -> time (µs since midnight); the ns values are whole microseconds.
+    rng = random.Random(117)
+    n = 300
+    day_us = 86_400_000_000
+    base = [0, day_us - 1, 1, None, 43_200_000_000, 45_296_789_000] + [
+        None if rng.random() < 0.08 else rng.randrange(day_us) for _ in range(n - 6)]
+    ms = [None if v is None else v // 1000 for v in base]
+    cols = [("t_ms", "time"), ("t_us", "time"), ("t_ns", "time"), ("t_us_dict", "time")]
+    data = {"t_ms": ms, "t_us": base, "t_ns": [None if v is None else v * 1000 for v in base],
+            "t_us_dict": [None if v is None else v % 4 * 900_000_000 for v in base]}
+    types = {"t_ms": pa.time32("ms"), "t_us": pa.time64("us"), "t_ns": pa.time64("ns"), "t_us_dict": pa.time64("us")}
+    pq.write_table(arrow_table(cols, data, types), path("pa_time"), compression="snappy", row_group_size=120,
+                   use_dictionary=["t_us_dict"])
+    to_us = {"t_ms": lambda v: v * 1000, "t_ns": lambda v: v // 1000}
+    finish("pa_time", cols, expected_from_source(cols, data, to_us),
+           "pyarrow time32('ms') (INT32 TIME(MILLIS)), time64('us') (INT64 TIME(MICROS)) and time64('ns') (INT64"
+           " TIME(NANOS), every value a whole microsecond) -> time in microseconds since midnight: midnight,"
+           " 23:59:59.999999, NULLs, random times; t_us_dict dictionary-encoded. Three row groups.",
+           {"t_ms": "TIME(MILLIS) -> time: value * 1000", "t_us": "TIME(MICROS) -> time: as stored",
+            "t_ns": "TIME(NANOS) -> time: value / 1000, exact here", "t_us_dict": "TIME(MICROS), dictionary"})
+
+    # FLOAT16 (FIXED_LEN_BYTE_ARRAY(2), logical FLOAT16) -> float, exactly: every special half value and every bit
+    # pattern's neighbourhood (zeros, subnormals, the normal range's ends, infinities, NaN).
+    import numpy as np
+    rng = random.Random(118)
+    specials = [0x0000, 0x8000, 0x0001, 0x8001, 0x03FF, 0x0400, 0x3C00, 0xC100, 0x7BFF, 0xFBFF, 0x7C00, 0xFC00,
+                0x7E00, 0x3555, 0x0200]
+    bits = specials + [rng.randrange(0x10000) for _ in range(385)]
+    nulls = {3, 40, 41, 200}
+    halves = np.array(bits, dtype=np.uint16).view(np.float16)
+    values = [None if i in nulls else float(h) for i, h in enumerate(halves)]
+    mask = np.array([i in nulls for i in range(len(bits))])
+    h_col = pa.array(halves, type=pa.float16(), mask=mask)
+    cols = [("h", "float"), ("h_dict", "float")]
+    data = {"h": values, "h_dict": [None if v is None else [0.5, -0.0, 65504.0][i % 3] for i, v in enumerate(values)]}
+    t = pa.table({"h": h_col, "h_dict": pa.array(np.array([0x3800, 0x8000, 0x7BFF] * 134, dtype=np.uint16)[:400]
+                                                 .view(np.float16), type=pa.float16(), mask=mask)})
+    pq.write_table(t, path("pa_float16"), compression="snappy", row_group_size=150, use_dictionary=["h_dict"])
+    finish("pa_float16", cols, expected_from_source(cols, data),
+           "pyarrow pa.float16(): FIXED_LEN_BYTE_ARRAY(2) with logical type FLOAT16 -> float, converted exactly:"
+           " ±0, the smallest and largest subnormals, the smallest normal, ±65504, ±inf, NaN, and random bit"
+           " patterns; h_dict dictionary-encoded. Three row groups.",
+           {"h": "FLOAT16 -> float", "h_dict": "FLOAT16, dictionary-encoded -> float"})
 
     # Non-default encodings (dictionary off so the requested encodings are used).
     for version, codec, seed in (("1.0", "none", 112), ("2.0", "zstd", 113)):
@@ -395,6 +494,20 @@ def pyarrow_fixtures() -> None:
            " otherwise the same special values as the other files.", nullable=False)
 
 
+def duckdb_copy(name: str, src: pa.Table, select: str, options: str = "FORMAT parquet", utc: bool = True) -> None:
+    """Writes NAME.parquet with DuckDB's `COPY (select) TO ... (options)`, the Arrow table `src` as `src` (in a UTC
+    session when `utc`)."""
+    con = duckdb.connect()
+    if utc:
+        con.execute("SET TimeZone = 'UTC'")
+    con.register("src", src)
+    target = path(name)
+    if os.path.exists(target):
+        os.remove(target)
+    con.execute(f"COPY ({select}) TO '{target}' ({options})")
+    con.close()
+
+
 def duckdb_fixtures() -> None:
     for name, opts, seed in (("duckdb_default", "FORMAT parquet", 201),
                              ("duckdb_zstd", "FORMAT parquet, COMPRESSION zstd", 202)):
@@ -402,18 +515,61 @@ def duckdb_fixtures() -> None:
         rng = random.Random(seed)
         data = {c: column_values(rng, st, 800) for c, st in cols}
         src = arrow_table(cols, data, {"ts_naive": pa.timestamp("us")})
-        con = duckdb.connect()
-        con.register("src", src)
-        target = path(name)
-        if os.path.exists(target):
-            os.remove(target)
-        con.execute(f"COPY (SELECT b, i32, i64, f32, f64, s, d, ts, ts_naive FROM src) TO '{target}' ({opts})")
-        con.close()
+        duckdb_copy(name, src, "SELECT b, i32, i64, f32, f64, s, d, ts, ts_naive FROM src", opts, utc=False)
         finish(name, cols, expected_from_source(cols, data),
                f"DuckDB `COPY (SELECT ...) TO ... ({opts})`: BOOLEAN, INTEGER, BIGINT, FLOAT, DOUBLE, VARCHAR,"
                f" DATE, TIMESTAMPTZ (-> TIMESTAMP(MICROS, UTC)) and TIMESTAMP (ts_naive -> TIMESTAMP(MICROS,"
                f" isAdjustedToUTC=false), read as timestamp).",
                {"ts_naive": "DuckDB TIMESTAMP: isAdjustedToUTC=false, read as UTC"})
+
+
+def duckdb_new_type_fixtures() -> None:
+    # BROTLI pages from DuckDB.
+    cols = list(BASE_COLUMNS)
+    rng = random.Random(205)
+    data = {c: column_values(rng, st, 600) for c, st in cols}
+    duckdb_copy("duckdb_brotli", arrow_table(cols, data), "SELECT * FROM src", "FORMAT parquet, COMPRESSION brotli")
+    finish("duckdb_brotli", cols, expected_from_source(cols, data),
+           "DuckDB `COPY ... (FORMAT parquet, COMPRESSION brotli)`: every base type in BROTLI pages.")
+
+    # TIMESTAMP_NS (naive) and TIMESTAMPTZ_NS from DuckDB: nanosecond digits, values before the epoch, the ends of
+    # the Int64 nanosecond range DuckDB accepts (its ±infinity values, Int64.max and -Int64.max, are left out).
+    rng = random.Random(203)
+    n = 300
+    head = [0, -1, 1, 999, -999, 1_000, -1_001, 1_704_164_645_123_456_789, -9_223_372_036_854_775_806,
+            9_223_372_036_854_775_806, None, 86_400_000_000_000 - 1]
+    ns = head + [None if rng.random() < 0.08 else rng.randrange(-(2**62), 2**62) for _ in range(n - len(head))]
+    cols = [("id", "int32"), ("ts_ns", "timestamp_ns"), ("tstz_ns", "timestamp_ns")]
+    data = {"id": list(range(n)), "ts_ns": ns, "tstz_ns": list(reversed(ns))}
+    src = pa.table({"id": pa.array(data["id"], pa.int32()), "a": pa.array(ns, pa.int64()),
+                    "b": pa.array(data["tstz_ns"], pa.int64())})
+    duckdb_copy("duckdb_timestamp_ns", src, "SELECT id, make_timestamp_ns(a) AS ts_ns,"
+                " make_timestamp_ns(b)::TIMESTAMPTZ_NS AS tstz_ns FROM src ORDER BY id")
+    finish("duckdb_timestamp_ns", cols, expected_from_source(cols, data),
+           "DuckDB TIMESTAMP_NS (INT64 TIMESTAMP(NANOS, isAdjustedToUTC=false)) and TIMESTAMPTZ_NS"
+           " (isAdjustedToUTC=true) -> timestamp_ns, every nanosecond kept: ±1 ns around the epoch, sub-µs digits,"
+           " values near both ends of the Int64 range of nanoseconds (1677-09-21 and 2262-04-11).",
+           {"ts_ns": "TIMESTAMP_NS -> TIMESTAMP(NANOS, isAdjustedToUTC=false), read as UTC",
+            "tstz_ns": "TIMESTAMPTZ_NS -> TIMESTAMP(NANOS, isAdjustedToUTC=true)"})
+
+    # BLOB and TIME from DuckDB: BYTE_ARRAY without annotation, INT64 TIME(MICROS, isAdjustedToUTC=false).
+    rng = random.Random(204)
+    n = 300
+    blobs = [b"", None, b"\xaa\x00abc", b"\xff", b"\\", "é".encode()] + [
+        None if rng.random() < 0.08 else bytes(rng.randrange(256) for _ in range(rng.randrange(10)))
+        for _ in range(n - 6)]
+    times = [0, 86_399_999_999, None, 1, 45_296_789_000, 43_200_000_000] + [
+        None if rng.random() < 0.08 else rng.randrange(86_400_000_000) for _ in range(n - 6)]
+    cols = [("id", "int32"), ("b", "blob"), ("t", "time")]
+    data = {"id": list(range(n)), "b": blobs, "t": times}
+    src = pa.table({"id": pa.array(data["id"], pa.int32()), "b": pa.array(blobs, pa.binary()),
+                    "t": pa.array(times, pa.int64())})
+    duckdb_copy("duckdb_blob_time", src, "SELECT id, b::BLOB AS b, CAST(TIME '00:00:00' + to_microseconds(t) AS TIME)"
+                " AS t FROM src ORDER BY id")
+    finish("duckdb_blob_time", cols, expected_from_source(cols, data),
+           "DuckDB BLOB (BYTE_ARRAY without annotation -> blob: empty, NUL, bytes that are no UTF-8, a backslash)"
+           " and TIME (INT64 TIME(MICROS, isAdjustedToUTC=false) -> time: midnight, 23:59:59.999999, random).",
+           {"b": "BLOB -> BYTE_ARRAY, no annotation", "t": "TIME -> TIME(MICROS, isAdjustedToUTC=false)"})
 
 
 def polars_fixtures() -> None:
@@ -427,6 +583,36 @@ def polars_fixtures() -> None:
         finish(name, cols, expected_from_source(cols, data),
                f"polars `write_parquet({', '.join(f'{k}={v!r}' for k, v in kwargs.items())})`"
                f" (polars writes codec {codec}" + (" for compression='lz4'" if kwargs else ", its default") + ").")
+
+
+def polars_types_fixture() -> None:
+    # The types of pandas/Polars frames Strata once rejected or truncated: UInt64 (-> decimal(20,0)),
+    # Datetime("ns") (-> timestamp_ns), Binary (-> blob) and Time (nanoseconds, whole microseconds here -> time), as
+    # polars' own writer stores them.
+    rng = random.Random(303)
+    n = 300
+    u64 = [0, 2**64 - 1, 2**63, 2**63 - 1, None] + [None if rng.random() < 0.08 else rng.randrange(2**64)
+                                                     for _ in range(n - 5)]
+    ns = [0, -1, 1_704_164_645_123_456_789, None, -1_001] + [None if rng.random() < 0.08
+                                                            else rng.randrange(-(2**62), 2**62) for _ in range(n - 5)]
+    blobs = [b"", None, b"\xaa\x00abc", b"\xff"] + [None if rng.random() < 0.08 else
+                                                 bytes(rng.randrange(256) for _ in range(rng.randrange(9)))
+                                                 for _ in range(n - 4)]
+    times = [0, 86_399_999_999, None, 45_296_789_123] + [None if rng.random() < 0.08 else rng.randrange(86_400_000_000)
+                                                         for _ in range(n - 4)]
+    cols = [("u64", "decimal(20,0)"), ("ts_ns", "timestamp_ns"), ("bin", "blob"), ("t", "time")]
+    data = {"u64": u64, "ts_ns": ns, "bin": blobs, "t": times}
+    df = pl.DataFrame({"u64": pl.Series(u64, dtype=pl.UInt64),
+                       "ts_ns": pl.Series(ns, dtype=pl.Int64).cast(pl.Datetime("ns")),
+                       "bin": pl.Series(blobs, dtype=pl.Binary),
+                       "t": pl.Series([None if v is None else v * 1000 for v in times], dtype=pl.Int64).cast(pl.Time)})
+    df.write_parquet(path("polars_types"))
+    finish("polars_types", cols, expected_from_source(cols, data),
+           "polars `write_parquet()` of UInt64 (INT64 with INT(64, unsigned) -> decimal(20,0)) and Datetime('ns')"
+           " (INT64 TIMESTAMP(NANOS) -> timestamp_ns, nanoseconds kept), Binary (BYTE_ARRAY without annotation ->"
+           " blob) and Time (INT64 TIME(NANOS), whole microseconds -> time).",
+           {"u64": "pl.UInt64 -> decimal(20,0)", "ts_ns": "pl.Datetime('ns') -> timestamp_ns",
+            "bin": "pl.Binary -> blob", "t": "pl.Time -> TIME(NANOS) -> time (µs)"})
 
 
 # ---- decimals ---------------------------------------------------------------------------------------------------
@@ -644,6 +830,13 @@ def bad_fixtures() -> None:
     pq.write_table(t, path("err_nested_struct"))
     error_fixture("err_nested_struct", "nested", "unsupported", "column st is struct<a: int64, b: string> (group)")
 
+    # TIME(NANOS) with a value between microseconds: Strata's TIME holds microseconds and refuses to round.
+    t = pa.table({"id": pa.array([1, 2, 3], pa.int32()),
+                  "t_ns": pa.array([45_296_789_000_000, 45_296_789_123_456, None], pa.time64("ns"))})
+    pq.write_table(t, path("err_time_ns_fraction"))
+    error_fixture("err_time_ns_fraction", "t_ns", "unsupported",
+                  "column t_ns is TIME(NANOS) holding 12:34:56.789123456, which is no whole microsecond")
+
     # DECIMAL wider than 38 digits: no Strata type holds it (DuckDB reads such columns as DOUBLE, Strata refuses).
     t = pa.table({"id": pa.array([1, 2, 3], pa.int32()),
                   "dec": pa.array([dec(10**39 - 1, 2), None, dec(-5, 2)], pa.decimal256(39, 2))})
@@ -695,14 +888,17 @@ def write_readme() -> None:
         "## File formats",
         "",
         "- `NAME.schema.json` for a readable file: a JSON array, one object per column in file order. `name` and",
-        "  `type` (Strata type: bool, int32, int64, float, double, string, date, timestamp, or decimal(P,S) written",
-        "  without spaces, e.g. `decimal(10,2)`) are what the reader must produce; `nullable`, `arrow_type`,",
+        "  `type` (Strata type: bool, int32, int64, float, double, string, date, timestamp, timestamp_ns, blob, time, or",
+        "  decimal(P,S) written without spaces, e.g. `decimal(10,2)`) are what the reader must produce; `nullable`, `arrow_type`,",
         "  `physical`, `codec`, `encodings`, `data_pages`, `dictionary_pages` and `note` document the file.",
         "- `NAME.expected.jsonl`: one JSON object per row, keys in column order, values in the canonical form of",
         "  `Tests/interop/canonical.py`: null -> null; bool -> true/false; int32 -> number; int64 -> string of the",
         "  decimal; float/double -> string of the shortest round-trip decimal in Python repr() style (float:",
         "  shortest for the 32-bit value, e.g. \"0.1\"), with \"nan\", \"inf\", \"-inf\", \"-0.0\"; string -> string;",
         "  date -> \"YYYY-MM-DD\"; timestamp -> string of integer microseconds since the epoch, UTC;",
+        "  timestamp_ns -> string of integer nanoseconds since the epoch, UTC; blob -> string of the bytes in",
+        "  lower-case hex, two digits a byte (\"aa0061\"; \"\" for no bytes); time -> string of integer microseconds",
+        "  since midnight;",
         "  decimal(P,S) -> string of the exact value with exactly S digits after the point (\"12.30\", \"-0.01\",",
         "  \"0.00\", \"-0.5000\"; no point when S = 0: \"5\"; never \"-0\"), compared as text.",
         "  Compare float/double by parsing the string (NaN equals NaN; -0.0 differs from 0.0) or by string.",
@@ -712,13 +908,19 @@ def write_readme() -> None:
         "## Type mapping decided here",
         "",
         "- int8, int16, uint8, uint16 -> int32; uint32 -> int64 (reinterpret the INT32 bits as unsigned);",
-        "  uint64 -> error \"unsupported\".",
-        "- TIMESTAMP in MILLIS / MICROS / NANOS, isAdjustedToUTC true or false -> timestamp (µs). Millis * 1000;",
-        "  nanos floor-divided by 1000 (toward negative infinity). Naive (isAdjustedToUTC=false) values are read",
-        "  as if they were UTC.",
+        "  uint64 -> decimal(20,0) (reinterpret the INT64 bits as unsigned; lossless, prints as DuckDB's UBIGINT).",
+        "- TIMESTAMP in MILLIS / MICROS, isAdjustedToUTC true or false -> timestamp (µs), millis * 1000; NANOS ->",
+        "  timestamp_ns (nanoseconds, as stored). Naive (isAdjustedToUTC=false) values are read as if they were UTC.",
         "- DECIMAL(P,S) with P <= 38 in INT32, INT64, FIXED_LEN_BYTE_ARRAY or BYTE_ARRAY (big-endian two's",
         "  complement of the unscaled value, any length up to 16 bytes) -> decimal(P,S), the same precision and",
         "  scale. P > 38 -> error \"unsupported\" (DuckDB would read it as DOUBLE).",
+        "- BYTE_ARRAY with STRING, ENUM or JSON -> string; BYTE_ARRAY without annotation (or BSON, or unknown kinds)",
+        "  and FIXED_LEN_BYTE_ARRAY without DECIMAL (UUID, INTERVAL, hashes) -> blob (raw bytes), as DuckDB reads",
+        "  them (except that DuckDB reads UUID as its UUID type).",
+        "- TIME(MILLIS) in INT32, TIME(MICROS) and TIME(NANOS) in INT64 -> time (microseconds since midnight); a",
+        "  TIME(NANOS) value that is no whole microsecond -> error \"unsupported\" naming the column (DuckDB reads",
+        "  TIME(NANOS) as its TIME_NS).",
+        "- FLOAT16 (FIXED_LEN_BYTE_ARRAY(2)) -> float, exactly (subnormals, infinities, NaN included).",
         "- Nested columns (list, struct) -> error \"nested\".",
         "",
         "## Readable files",
@@ -759,7 +961,9 @@ def fixture_name(file: str) -> str | None:
 def generate_all() -> None:
     pyarrow_fixtures()
     duckdb_fixtures()
+    duckdb_new_type_fixtures()
     polars_fixtures()
+    polars_types_fixture()
     decimal_fixtures()
     bad_fixtures()
 

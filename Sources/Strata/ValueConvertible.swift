@@ -73,11 +73,12 @@ extension Bool: ValueConvertible {
 }
 
 extension Date: ValueConvertible {
-    /// Dates convert to midnight UTC; timestamps keep their microseconds.
+    /// Dates convert to midnight UTC; timestamps keep their microseconds (nanoseconds as far as a `Date` holds them).
     public init?(strataValue: Value) {
         switch strataValue {
         case let .date(days): self = Date(timeIntervalSince1970: Double(days) * 86_400)
         case let .timestamp(micros): self = Date(timeIntervalSince1970: Double(micros) / 1_000_000)
+        case let .timestampNanos(nanos): self = Date(timeIntervalSince1970: Double(nanos) / 1_000_000_000)
         default: return nil
         }
     }

@@ -84,7 +84,16 @@ struct ColumnConverter {
             return convert(c, plan, Int32(0), ColumnData.int32) { p, n in ValueParser.date(p, n) }
         case .timestamp:
             return convert(c, plan, Int64(0), ColumnData.int64) { p, n in ValueParser.timestamp(p, n, lenient: true) }
-        case .string:
+        case .timestampNanos:
+            return convert(c, plan, Int64(0), ColumnData.int64) { p, n in
+                ValueParser.timestampNanos(p, n, lenient: true)
+            }
+        case .time:
+            return convert(c, plan, Int64(0), ColumnData.int64) { p, n in
+                TimeOfDay.parse(UnsafeRawBufferPointer(start: p, count: n))
+            }
+        case .string, .blob:
+            // A blob column holds the field's bytes as they are (its text: no `\x` escapes are decoded).
             return convertStrings(c)
         case let .decimal(precision, scale):
             let (p, s) = (Int(precision), Int(scale))

@@ -86,8 +86,8 @@ package struct ColumnTypeState: Sendable, Hashable {
         case .int32, .int64: absorb(.integer)
         case .float, .double, .decimal: absorb(.double)
         case .date: absorb(.date)
-        case .timestamp: absorb(.timestamp)
-        case .string: absorb(.string)
+        case .timestamp, .timestampNanos: absorb(.timestamp)
+        case .string, .blob, .time: absorb(.string)
         }
     }
 

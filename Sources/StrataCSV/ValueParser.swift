@@ -219,9 +219,23 @@ package enum ValueParser {
     /// Parses `YYYY-MM-DD[T ]HH:MM[:SS[.fraction]][Z|±HH:MM|±HHMM|±HH]` to microseconds since the epoch, UTC (no
     /// offset means UTC). A fraction finer than microseconds must be zeros. Lenient also accepts a bare date.
     package static func timestamp(_ p: UnsafePointer<UInt8>, _ n: Int, lenient: Bool) -> Int64? {
+        timestamp(p, n, lenient: lenient, fractionDigits: 6)
+    }
+
+    /// ``timestamp(_:_:lenient:)`` in nanoseconds (a fraction of up to nine digits); `nil` beyond Int64's
+    /// nanoseconds (1677-09-21 to 2262-04-11).
+    package static func timestampNanos(_ p: UnsafePointer<UInt8>, _ n: Int, lenient: Bool) -> Int64? {
+        timestamp(p, n, lenient: lenient, fractionDigits: 9)
+    }
+
+    /// A timestamp in units of 10^-`fractionDigits` seconds; a fraction finer than that must be zeros.
+    private static func timestamp(_ p: UnsafePointer<UInt8>, _ n: Int, lenient: Bool,
+                                  fractionDigits: Int) -> Int64? {
+        let perSecond: Int64 = fractionDigits == 9 ? 1_000_000_000 : 1_000_000
         if n == 10 {
             guard lenient, let days = date(p, 10) else { return nil }
-            return Int64(days) * 86_400_000_000
+            let (ticks, overflow) = Int64(days).multipliedReportingOverflow(by: 86_400 * perSecond)
+            return overflow ? nil : ticks
         }
         guard n >= 16, let days = date(p, 10), p[10] == UInt8(ascii: "T") || p[10] == UInt8(ascii: " "),
               let hour = digits(p, 11, 2), p[13] == UInt8(ascii: ":"), let minute = digits(p, 14, 2),
@@ -229,7 +243,7 @@ package enum ValueParser {
         else { return nil }
         var i = 16
         var second = 0
-        var micros = 0
+        var fraction = 0
         if i < n && p[i] == UInt8(ascii: ":") {
             guard i + 3 <= n, let s = digits(p, i + 1, 2), s < 60 else { return nil }
             second = s
@@ -239,18 +253,18 @@ package enum ValueParser {
                 let fractionStart = i
                 while i < n, p[i] &- 48 < 10 {
                     let position = i - fractionStart
-                    if position < 6 {
-                        micros = micros * 10 + Int(p[i] &- 48)
+                    if position < fractionDigits {
+                        fraction = fraction * 10 + Int(p[i] &- 48)
                     } else if p[i] != UInt8(ascii: "0") || position >= 9 {
-                        return nil // finer than a microsecond: would be lost
+                        return nil // finer than the unit: would be lost
                     }
                     i += 1
                 }
                 let count = i - fractionStart
                 guard count > 0 else { return nil }
                 var scale = count
-                while scale < 6 {
-                    micros *= 10
+                while scale < fractionDigits {
+                    fraction *= 10
                     scale += 1
                 }
             }
@@ -281,7 +295,9 @@ package enum ValueParser {
         }
         guard i == n else { return nil }
         let seconds = Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second) - Int64(offsetSeconds)
-        return seconds * 1_000_000 + Int64(micros)
+        let (scaled, o1) = seconds.multipliedReportingOverflow(by: perSecond)
+        let (ticks, o2) = scaled.addingReportingOverflow(Int64(fraction))
+        return o1 || o2 ? nil : ticks
     }
 
     // MARK: - Classification

@@ -6,13 +6,13 @@ import StrataCore
 /// Compresses and decompresses whole buffers with a `CompressionCodec`.
 package enum Compression {
     /// Appends the compressed form of `input` to `output` (output is not cleared). Throws StrataError(.unsupported)
-    /// for read-only codecs (snappy, Hadoop LZ4).
+    /// for read-only codecs (snappy, Hadoop LZ4, brotli).
     package static func compress(_ input: UnsafeRawBufferPointer, codec: CompressionCodec,
                                  into output: inout [UInt8]) throws {
         switch codec {
         case .uncompressed:
             output.append(contentsOf: input)
-        case .snappy, .lz4Hadoop:
+        case .snappy, .lz4Hadoop, .brotli:
             throw StrataError(.unsupported, "compressing with \(codec.name) is not supported; it is read only")
         case .gzip:
             try GzipCodec.compress(input, into: &output)
@@ -43,6 +43,8 @@ package enum Compression {
             return Lz4Block.maxCompressedSize(n)
         case .lz4Hadoop:
             return Lz4Block.maxCompressedSize(n).addingSaturated(Lz4HadoopFraming.headerSize)
+        case .brotli:
+            return BrotliDecoder.maxCompressedSize(n)
         case .zstd:
             // ZSTD_COMPRESSBOUND, computed here so that it saturates instead of wrapping for huge n.
             let smallInputMargin = n < (128 << 10) ? ((128 << 10) - n) >> 11 : 0
@@ -71,6 +73,8 @@ package enum Compression {
             try Lz4HadoopFraming.decompress(input, into: output)
         case .zstd:
             try ZstdContextPool.decompress(input, into: output)
+        case .brotli:
+            try BrotliDecoder.decompress(input, into: output)
         }
     }
 

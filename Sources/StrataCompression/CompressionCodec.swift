@@ -15,11 +15,13 @@ package enum CompressionCodec: Sendable, Hashable {
     case zstd(level: Int32)
     /// Parquet LZ4_RAW (codec 7): one bare LZ4 block, no framing.
     case lz4Raw
+    /// Brotli streams (Parquet codec 4), through the system libbrotlidec. Read only.
+    case brotli
 
     /// The zstd level used when a codec is named without one ("zstd"): level 1, fast to write and to read.
     package static let defaultZstdLevel: Int32 = 1
 
-    /// Parquet CompressionCodec enum value: UNCOMPRESSED 0, SNAPPY 1, GZIP 2, LZ4 5, ZSTD 6, LZ4_RAW 7.
+    /// Parquet CompressionCodec enum value: UNCOMPRESSED 0, SNAPPY 1, GZIP 2, BROTLI 4, LZ4 5, ZSTD 6, LZ4_RAW 7.
     package var parquetCode: Int32 {
         switch self {
         case .uncompressed: 0
@@ -28,11 +30,12 @@ package enum CompressionCodec: Sendable, Hashable {
         case .lz4Hadoop: 5
         case .zstd: 6
         case .lz4Raw: 7
+        case .brotli: 4
         }
     }
 
     /// Maps a Parquet codec number to a codec (zstd gets level 1 for reading purposes); returns nil for
-    /// unknown/unsupported codecs (LZO 3, BROTLI 4, others).
+    /// unknown/unsupported codecs (LZO 3, others).
     package init?(parquetCode: Int32) {
         switch parquetCode {
         case 0: self = .uncompressed
@@ -41,11 +44,12 @@ package enum CompressionCodec: Sendable, Hashable {
         case 5: self = .lz4Hadoop
         case 6: self = .zstd(level: 1)
         case 7: self = .lz4Raw
+        case 4: self = .brotli
         default: return nil
         }
     }
 
-    /// Lower-case name: "none", "snappy", "gzip", "lz4", "zstd" or "lz4_raw".
+    /// Lower-case name: "none", "snappy", "gzip", "lz4", "zstd", "lz4_raw" or "brotli".
     package var name: String {
         switch self {
         case .uncompressed: "none"
@@ -54,13 +58,14 @@ package enum CompressionCodec: Sendable, Hashable {
         case .lz4Hadoop: "lz4"
         case .zstd: "zstd"
         case .lz4Raw: "lz4_raw"
+        case .brotli: "brotli"
         }
     }
 
-    /// Whether `Compression.compress` supports this codec (snappy and Hadoop LZ4 are read only).
+    /// Whether `Compression.compress` supports this codec (snappy, Hadoop LZ4 and brotli are read only).
     package var canCompress: Bool {
         switch self {
-        case .snappy, .lz4Hadoop: false
+        case .snappy, .lz4Hadoop, .brotli: false
         case .uncompressed, .gzip, .zstd, .lz4Raw: true
         }
     }

@@ -1,4 +1,4 @@
-/// Conversions between days/microseconds since the Unix epoch and proleptic Gregorian calendar dates.
+/// Conversions between days/microseconds/nanoseconds since the Unix epoch and proleptic Gregorian calendar dates.
 ///
 /// Algorithm: Howard Hinnant's `days_from_civil` / `civil_from_days`, exact for every `Int32` day.
 package enum CivilDate {
@@ -42,23 +42,37 @@ package enum CivilDate {
 
     /// ISO 8601 `YYYY-MM-DDTHH:MM:SS[.ffffff]Z` of microseconds since the epoch.
     package static func format(micros: Int64) -> String {
-        let perDay: Int64 = 86_400_000_000
-        var days = micros / perDay
-        var rest = micros % perDay
-        if rest < 0 {
-            rest += perDay
-            days -= 1
-        }
-        let seconds = rest / 1_000_000
-        let fraction = rest % 1_000_000
-        var text = format(days: Int32(truncatingIfNeeded: days)) + "T" + pad(Int(seconds / 3600), 2) + ":"
-            + pad(Int(seconds / 60 % 60), 2) + ":" + pad(Int(seconds % 60), 2)
+        format(ticks: micros, perSecond: 1_000_000)
+    }
+
+    /// ISO 8601 `YYYY-MM-DDTHH:MM:SS[.fffffffff]Z` of nanoseconds since the epoch.
+    package static func format(nanos: Int64) -> String {
+        format(ticks: nanos, perSecond: 1_000_000_000)
+    }
+
+    /// The day and the time of day (in ticks, 0 ..< a day) of `ticks` since the epoch, `perSecond` ticks a second.
+    package static func split(ticks: Int64, perSecond: Int64) -> (days: Int64, time: Int64) {
+        let perDay = perSecond * 86_400
+        let (days, rest) = ticks.quotientAndRemainder(dividingBy: perDay)
+        return rest < 0 ? (days - 1, rest + perDay) : (days, rest)
+    }
+
+    /// `HH:MM:SS[.f…]` of `time` ticks since midnight, the fraction (as many digits as `perSecond` has zeros)
+    /// without trailing zeros, as DuckDB prints times of day.
+    package static func formatTimeOfDay(_ time: Int64, perSecond: Int64) -> String {
+        let seconds = time / perSecond, fraction = time % perSecond
+        var text = pad(Int(seconds / 3600), 2) + ":" + pad(Int(seconds / 60 % 60), 2) + ":" + pad(Int(seconds % 60), 2)
         if fraction != 0 {
-            var digits = pad(Int(fraction), 6)
+            var digits = pad(Int(fraction), String(perSecond).count - 1)
             while digits.hasSuffix("0") { digits.removeLast() }
             text += "." + digits
         }
-        return text + "Z"
+        return text
+    }
+
+    private static func format(ticks: Int64, perSecond: Int64) -> String {
+        let (days, time) = split(ticks: ticks, perSecond: perSecond)
+        return format(days: Int32(truncatingIfNeeded: days)) + "T" + formatTimeOfDay(time, perSecond: perSecond) + "Z"
     }
 
     private static func pad(_ value: Int, _ width: Int) -> String {

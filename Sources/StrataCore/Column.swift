@@ -50,11 +50,14 @@ public struct Column: Sendable, Hashable {
         case let (.date, .int32(v)): return .date(v[i])
         case let (_, .int32(v)): return .int32(v[i])
         case let (.timestamp, .int64(v)): return .timestamp(v[i])
+        case let (.timestampNanos, .int64(v)): return .timestampNanos(v[i])
+        case let (.time, .int64(v)): return .time(v[i])
         case let (.decimal(precision, scale), .int64(v)): return .decimal(Int128(v[i]), precision: precision, scale: scale)
         case let (.decimal(precision, scale), .int128(v)): return .decimal(v[i], precision: precision, scale: scale)
         case let (_, .int64(v)): return .int64(v[i])
         case let (_, .float(v)): return .float(v[i])
         case let (_, .double(v)): return .double(v[i])
+        case let (.blob, .string(v)): return .blob(Array(v.bytes[v.range(i)]))
         case let (_, .string(v)): return .string(v[i])
         default: return .null
         }
@@ -139,13 +142,13 @@ extension Column {
         switch type {
         case .bool: data = .bool(try gather { if case let .bool(v) = $0 { v } else { nil } })
         case .int32, .date: data = .int32(try gather { if case let .int32(v) = $0 { v } else { nil } })
-        case .int64, .timestamp: data = .int64(try gather { if case let .int64(v) = $0 { v } else { nil } })
+        case .int64, .timestamp, .timestampNanos, .time: data = .int64(try gather { if case let .int64(v) = $0 { v } else { nil } })
         case .decimal where type.isWideDecimal:
             data = .int128(try gather { if case let .int128(v) = $0 { v } else { nil } })
         case .decimal: data = .int64(try gather { if case let .int64(v) = $0 { v } else { nil } })
         case .float: data = .float(try gather { if case let .float(v) = $0 { v } else { nil } })
         case .double: data = .double(try gather { if case let .double(v) = $0 { v } else { nil } })
-        case .string:
+        case .string, .blob:
             var offsets: [Int32] = [0]
             offsets.reserveCapacity(total + 1)
             var bytes: [UInt8] = []

@@ -51,11 +51,19 @@ public struct ColumnBuilder: Sendable {
         case (_, .null): appendNull()
         case let (.bool, .bool(v)): append(v)
         case let (.int32, .int32(v)), let (.date, .date(v)): append(v)
-        case let (.int64, .int64(v)), let (.timestamp, .timestamp(v)): append(v)
+        case let (.int64, .int64(v)), let (.timestamp, .timestamp(v)), let (.timestampNanos, .timestampNanos(v)),
+             let (.time, .time(v)):
+            append(v)
         case let (.int64, .int32(v)): append(Int64(v))
         case let (.float, .float(v)): append(v)
         case let (.double, .double(v)): append(v)
         case let (.string, .string(v)): try append(v)
+        case let (.blob, .blob(v)):
+            var failure: StrataError?
+            v.withUnsafeBytes { raw in
+                do throws(StrataError) { try append(utf8: raw) } catch { failure = error }
+            }
+            if let failure { throw failure }
         case let (.decimal(precision, scale), .decimal(units, _, from)):
             guard let rescaled = DecimalMath.rescale(units.value, from: Int(from), to: Int(scale)),
                   DecimalMath.fits(rescaled, precision: Int(precision)) else {

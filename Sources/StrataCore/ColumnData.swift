@@ -29,6 +29,7 @@ public enum ColumnData: Sendable, Hashable {
     public func matches(_ type: DataType) -> Bool {
         switch (self, type) {
         case (.bool, .bool), (.int32, .int32), (.int32, .date), (.int64, .int64), (.int64, .timestamp),
+             (.int64, .timestampNanos), (.int64, .time), (.string, .blob),
              (.float, .float), (.double, .double), (.string, .string):
             true
         case (.int64, .decimal): !type.isWideDecimal

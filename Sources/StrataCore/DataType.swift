@@ -1,7 +1,8 @@
 /// The logical type of a column.
 ///
 /// Every column is nullable. Dates are days since 1970-01-01 stored as `Int32`; timestamps are microseconds since
-/// the Unix epoch, UTC, stored as `Int64`; strings are UTF-8 bytes. A `decimal(precision, scale)` value is an integer
+/// the Unix epoch, UTC, stored as `Int64` (`timestampNanos` likewise in nanoseconds); strings are UTF-8 bytes, blobs
+/// any bytes (both in a ``StringBuffer``); a `time` of day is microseconds since midnight as `Int64`. A `decimal(precision, scale)` value is an integer
 /// count of 10^-scale units: `Int64` when the precision is at most 18, `Int128` up to 38 (as DuckDB stores them).
 public enum DataType: Sendable, Hashable, CustomStringConvertible, Codable {
     case bool
@@ -12,6 +13,12 @@ public enum DataType: Sendable, Hashable, CustomStringConvertible, Codable {
     case string
     case date
     case timestamp
+    /// Nanoseconds since the Unix epoch, UTC, as `Int64` (DuckDB's TIMESTAMP_NS: 1677-09-21 to 2262-04-11).
+    case timestampNanos
+    /// Raw bytes (DuckDB's BLOB), compared byte by byte.
+    case blob
+    /// A time of day: microseconds since midnight (0 to 24:00:00), as `Int64`.
+    case time
     /// An exact decimal of `precision` digits (1...38), `scale` of them after the point (0...precision).
     case decimal(precision: UInt8, scale: UInt8)
 
@@ -22,7 +29,7 @@ public enum DataType: Sendable, Hashable, CustomStringConvertible, Codable {
 
     /// Every non-decimal type, and the decimal form, for listing in messages.
     public static let typeNames = ["bool", "int32", "int64", "float", "double", "string", "date", "timestamp",
-                                   "decimal(p,s)"]
+                                   "timestamp_ns", "blob", "time", "decimal(p,s)"]
 
     /// A decimal type, or `nil` when `precision` is not in 1...38 or `scale` not in 0...precision.
     public static func checkedDecimal(precision: Int, scale: Int) -> DataType? {
@@ -41,6 +48,9 @@ public enum DataType: Sendable, Hashable, CustomStringConvertible, Codable {
         case .string: "string"
         case .date: "date"
         case .timestamp: "timestamp"
+        case .timestampNanos: "timestamp_ns"
+        case .blob: "blob"
+        case .time: "time"
         case let .decimal(precision, scale): "decimal(\(precision),\(scale))"
         }
     }
@@ -84,6 +94,9 @@ public enum DataType: Sendable, Hashable, CustomStringConvertible, Codable {
         case "string", "utf8", "varchar", "text": self = .string
         case "date": self = .date
         case "timestamp", "datetime": self = .timestamp
+        case "timestamp_ns": self = .timestampNanos
+        case "blob", "bytea", "binary", "varbinary": self = .blob
+        case "time": self = .time
         case "decimal", "numeric": self = .decimal(precision: 18, scale: 3)
         default:
             guard let open = lower.firstIndex(of: "("), lower.hasSuffix(")"),
@@ -102,11 +115,11 @@ public enum DataType: Sendable, Hashable, CustomStringConvertible, Codable {
         switch self {
         case .bool: .bool
         case .int32, .date: .int32
-        case .int64, .timestamp: .int64
+        case .int64, .timestamp, .timestampNanos, .time: .int64
         case .decimal: isWideDecimal ? .int128 : .int64
         case .float: .float
         case .double: .double
-        case .string: .string
+        case .string, .blob: .string
         }
     }
 
@@ -115,9 +128,9 @@ public enum DataType: Sendable, Hashable, CustomStringConvertible, Codable {
         switch self {
         case .bool: 1
         case .int32, .float, .date: 4
-        case .int64, .double, .timestamp: 8
+        case .int64, .double, .timestamp, .timestampNanos, .time: 8
         case .decimal: isWideDecimal ? 16 : 8
-        case .string: nil
+        case .string, .blob: nil
         }
     }
 
@@ -133,6 +146,9 @@ public enum DataType: Sendable, Hashable, CustomStringConvertible, Codable {
         case .date: 7
         case .timestamp: 8
         case .decimal: 9
+        case .timestampNanos: 10
+        case .blob: 11
+        case .time: 12
         }
     }
 
@@ -150,8 +166,24 @@ public enum DataType: Sendable, Hashable, CustomStringConvertible, Codable {
         case 9:
             guard let type = DataType.checkedDecimal(precision: Int(precision), scale: Int(scale)) else { return nil }
             self = type
+        case 10: self = .timestampNanos
+        case 11: self = .blob
+        case 12: self = .time
         default: return nil
         }
+    }
+
+    /// Whether this is a date or a timestamp of either unit.
+    public var isTemporal: Bool {
+        self == .date || self == .timestamp || self == .timestampNanos
+    }
+
+    /// The type two of `date`, `timestamp` and `timestampNanos` meet in (the finer one, as DuckDB: a date is its
+    /// midnight), or `nil` when either is not temporal.
+    public static func commonTemporal(_ a: DataType, _ b: DataType) -> DataType? {
+        guard a.isTemporal, b.isTemporal else { return nil }
+        if a == .timestampNanos || b == .timestampNanos { return .timestampNanos }
+        return a == .timestamp || b == .timestamp ? .timestamp : .date
     }
 
     // Codable as the type name, so manifests stay readable.

@@ -11,6 +11,12 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
     case date(Int32)
     /// Microseconds since the Unix epoch, UTC.
     case timestamp(Int64)
+    /// Nanoseconds since the Unix epoch, UTC.
+    case timestampNanos(Int64)
+    /// Raw bytes.
+    case blob([UInt8])
+    /// A time of day: microseconds since midnight.
+    case time(Int64)
     /// An exact decimal: `units` of 10^-scale, of a column typed `decimal(precision, scale)`.
     case decimal(DecimalUnits, precision: UInt8, scale: UInt8)
 
@@ -37,6 +43,9 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
         case let (.string(a), .string(b)): a == b
         case let (.date(a), .date(b)): a == b
         case let (.timestamp(a), .timestamp(b)): a == b
+        case let (.timestampNanos(a), .timestampNanos(b)): a == b
+        case let (.blob(a), .blob(b)): a == b
+        case let (.time(a), .time(b)): a == b
         case let (.decimal(a, _, s), .decimal(b, _, t)):
             s == t ? a == b : DecimalMath.rescale(a.value, from: Int(s), to: Int(t)) == b.value
                 && DecimalMath.rescale(b.value, from: Int(t), to: Int(s)) == a.value
@@ -55,6 +64,13 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
         case let .string(v): hasher.combine(v)
         case let .date(v): hasher.combine(v)
         case let .timestamp(v): hasher.combine(v)
+        case let .timestampNanos(v):
+            hasher.combine(1 as UInt8)
+            hasher.combine(v)
+        case let .blob(v): hasher.combine(v)
+        case let .time(v):
+            hasher.combine(2 as UInt8)
+            hasher.combine(v)
         case let .decimal(units, _, scale):
             // Equal values of different scales hash alike: strip trailing zero digits first.
             var (value, digits) = (units.value, Int(scale))
@@ -78,6 +94,9 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
         case let .string(v): v
         case let .date(v): CivilDate.format(days: v)
         case let .timestamp(v): CivilDate.format(micros: v)
+        case let .timestampNanos(v): CivilDate.format(nanos: v)
+        case let .blob(v): BlobText.format(v)
+        case let .time(v): TimeOfDay.format(micros: v)
         case let .decimal(units, precision, scale):
             DecimalMath.format(units.value, scale: Int(scale), precision: Int(precision))
         }

@@ -6,7 +6,7 @@ import Testing
     @Test func parquetCodesRoundTrip() {
         let expected: [(CompressionCodec, Int32, String)] = [
             (.uncompressed, 0, "none"), (.snappy, 1, "snappy"), (.gzip, 2, "gzip"), (.lz4Hadoop, 5, "lz4"),
-            (.zstd(level: 1), 6, "zstd"), (.lz4Raw, 7, "lz4_raw"),
+            (.zstd(level: 1), 6, "zstd"), (.lz4Raw, 7, "lz4_raw"), (.brotli, 4, "brotli"),
         ]
         for (codec, code, name) in expected {
             #expect(codec.parquetCode == code)
@@ -17,7 +17,7 @@ import Testing
     }
 
     @Test func unknownParquetCodesAreNil() {
-        for code: Int32 in [-1, 3, 4, 8, 100] {
+        for code: Int32 in [-1, 3, 8, 100] {
             #expect(CompressionCodec(parquetCode: code) == nil)
         }
     }

@@ -166,6 +166,9 @@ import StrataTestSupport
         case .int64: return .int64(g.pick([Int64.min, Int64.max, 0, -1, 1, Int64(bitPattern: g.next()),
                                            Int64(g.next() % 100)]))
         case .timestamp: return .timestamp(Int64(bitPattern: g.next()) >> 8)
+        case .time: return .time(g.pick([0, 1, 86_400_000_000, Int64(g.next() % 86_400_000_000)]))
+        case .blob: return .blob(g.pick([[], [0], [0, 0], [0xFF], [0x7F, 0x80], [UInt8(truncatingIfNeeded: g.next())]]))
+        case .timestampNanos: return .timestampNanos(g.pick([Int64.min, Int64.max, 0, -1, Int64(bitPattern: g.next())]))
         case .float: return .float(g.pick([-0.0, 0.0, .infinity, -.infinity, .nan, Float(Int64(g.next() % 200) - 100) / 8]))
         case .double: return .double(g.pick([-0.0, 0.0, .infinity, -.infinity, .nan, -.nan,
                                              Double(Int64(bitPattern: g.next())) / 1e10, Double(g.next() % 9) - 4]))

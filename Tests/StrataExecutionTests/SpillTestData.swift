@@ -9,7 +9,8 @@ enum SpillTestData {
 
     /// Every type, with a narrow and a wide decimal.
     static let everyType: [DataType] = [.bool, .int32, .int64, .float, .double, .string, .date, .timestamp,
-                                        .decimal(precision: 15, scale: 2), .decimal(precision: 38, scale: 6)]
+                                        .decimal(precision: 15, scale: 2), .decimal(precision: 38, scale: 6),
+                                        .timestampNanos, .blob, .time]
 
     /// Strings that exercise the encoding: empty, ASCII, multi-byte UTF-8.
     static let strings = ["", "a", "héllo wörld", "日本語のテキスト", "emoji 🦀✓", "", "longer ASCII value number 7"]
@@ -22,7 +23,8 @@ enum SpillTestData {
             switch type {
             case .bool: data = .bool((0..<rows).map { ($0 + seed) & 1 == 0 })
             case .int32, .date: data = .int32((0..<rows).map { Int32(truncatingIfNeeded: ($0 + seed) &* 7919) })
-            case .int64, .timestamp: data = .int64((0..<rows).map { scrambled($0 + seed) })
+            case .int64, .timestamp, .timestampNanos: data = .int64((0..<rows).map { scrambled($0 + seed) })
+            case .time: data = .int64((0..<rows).map { Int64(($0 + seed) &* 7_919_000) % 86_400_000_001 })
             case .decimal where type.isWideDecimal:
                 data = .int128((0..<rows).map { Int128(scrambled($0 + seed)) * 1_000_000_007 })
             case .decimal: data = .int64((0..<rows).map { scrambled($0 + seed) % 1_000_000_000_000_000 })
@@ -30,6 +32,14 @@ enum SpillTestData {
             case .double: data = .double((0..<rows).map { Double(scrambled($0 + seed) % 1_000_000) / 7 })
             case .string:
                 data = .string(try StringBuffer((0..<rows).map { strings[($0 + seed) % strings.count] }))
+            case .blob:
+                var blobs = ColumnBuilder(type: .blob, capacity: rows)
+                for i in 0..<rows {
+                    try blobs.append(.blob((0..<((i + seed) % 5)).map {
+                        UInt8(truncatingIfNeeded: scrambled(i + $0 + seed))
+                    }))
+                }
+                data = blobs.finish().data
             }
             return try Column(type: type, data: data, validity: validity)
         }

@@ -224,9 +224,9 @@ import Testing
     @Test func integerLimitsAndNegativeLiterals() throws {
         let cases: [(String, SQLLiteral)] = [
             ("9223372036854775807", .integer(.max)),
-            ("9223372036854775808", .decimal(9_223_372_036_854_775_808)),
+            ("9223372036854775808", .exactDecimal(9_223_372_036_854_775_808, precision: 19, scale: 0)),
             ("-9223372036854775808", .integer(.min)),
-            ("-9223372036854775809", .decimal(-9.223_372_036_854_775_809e18)),
+            ("-9223372036854775809", .exactDecimal(-9_223_372_036_854_775_809, precision: 19, scale: 0)),
             ("- 9223372036854775807", .integer(-.max)),
             ("-1.5", .exactDecimal(-15, precision: 2, scale: 1)),
             ("0.06", .exactDecimal(6, precision: 3, scale: 2)),
@@ -235,8 +235,9 @@ import Testing
             ("-.5e1", .decimal(-5)),
             ("-(1)", .integer(-1)),
             ("- -1", .integer(1)),
-            ("- -9223372036854775808", .decimal(9_223_372_036_854_775_808)),
-            ("123456789012345678901234567890", .decimal(1.234_567_890_123_456_789_012_345_678_90e29)),
+            ("- -9223372036854775808", .exactDecimal(9_223_372_036_854_775_808, precision: 19, scale: 0)),
+            ("123456789012345678901234567890", .exactDecimal(123_456_789_012_345_678_901_234_567_890, precision: 30, scale: 0)),
+            ("1234567890123456789012345678901234567890", .decimal(1.234_567_890_123_456_789_012_345_678_901_234_567_890e39)),
         ]
         for (text, literal) in cases {
             guard case let .literal(value, location) = try expressionNode(text) else {

@@ -12,7 +12,7 @@ import Testing
 
     @Test func fixturesAreDiscovered() {
         #expect(Self.readable.count >= 19, "readable fixtures found: \(Self.readable)")
-        #expect(Self.rejected.count >= 7, "reject fixtures found: \(Self.rejected)")
+        #expect(Self.rejected.count >= 6, "reject fixtures found: \(Self.rejected)")
         #expect(Self.readable.contains("pa_multi_rowgroup_pages"))
         #expect(Self.rejected.contains("err_truncated"))
     }
@@ -147,6 +147,22 @@ import Testing
         }
     }
 
+    /// UINT64 statistics are in unsigned order: a row group holding only values at or above 2^63 (negative as signed
+    /// INT64) has bounds of at least 2^63, not negative ones that would prune it away from `u64 > 0`.
+    @Test func uint64StatisticsAreUnsigned() throws {
+        let reader = try ParquetFileReader(path: RepoPaths.parquetFixture("pa_uint64.parquet"))
+        let column = try #require(reader.schema.fields.firstIndex { $0.name == "u64_high" })
+        #expect(reader.schema.fields[column].type == .decimal(precision: 20, scale: 0))
+        for group in 0..<reader.rowGroupCount {
+            let stats = try #require(reader.statistics(rowGroup: group, column: column))
+            guard case let .decimal(min, 20, 0)? = stats.min, case let .decimal(max, 20, 0)? = stats.max else {
+                Issue.record("row group \(group): bounds \(String(describing: stats.min)), \(String(describing: stats.max))")
+                continue
+            }
+            #expect(min.value >= Int128(1) << 63 && max.value >= min.value && max.value < Int128(1) << 64)
+        }
+    }
+
     @Test(arguments: rejected)
     func rejectsFixture(_ name: String) throws {
         let spec = try JSON.parse(try String(contentsOfFile: RepoPaths.parquetFixture(name + ".schema.json"),
@@ -202,7 +218,8 @@ enum Stats {
     static func sameKind(_ value: Value, _ type: DataType) -> Bool {
         switch (value, type) {
         case (.bool, .bool), (.int32, .int32), (.int64, .int64), (.float, .float), (.double, .double),
-             (.string, .string), (.date, .date), (.timestamp, .timestamp):
+             (.string, .string), (.date, .date), (.timestamp, .timestamp), (.timestampNanos, .timestampNanos), (.blob, .blob),
+             (.time, .time):
             true
         case let (.decimal(_, p, s), .decimal(precision, scale)): p == precision && s == scale
         default:
@@ -217,13 +234,16 @@ enum Stats {
         switch (a, b) {
         case let (.bool(x), .bool(y)): return sign(x ? 1 : 0, y ? 1 : 0)
         case let (.int32(x), .int32(y)), let (.date(x), .date(y)): return sign(x, y)
-        case let (.int64(x), .int64(y)), let (.timestamp(x), .timestamp(y)): return sign(x, y)
+        case let (.int64(x), .int64(y)), let (.timestamp(x), .timestamp(y)), let (.timestampNanos(x), .timestampNanos(y)),
+             let (.time(x), .time(y)):
+            return sign(x, y)
         case let (.decimal(x, _, s), .decimal(y, _, t)) where s == t: return sign(x.value, y.value)
         case let (.float(x), .float(y)): return x.isNaN || y.isNaN ? nil : sign(x, y)
         case let (.double(x), .double(y)): return x.isNaN || y.isNaN ? nil : sign(x, y)
         case let (.string(x), .string(y)):
             let xs = Array(x.utf8), ys = Array(y.utf8)
             return xs == ys ? 0 : (xs.lexicographicallyPrecedes(ys) ? -1 : 1)
+        case let (.blob(xs), .blob(ys)): return xs == ys ? 0 : (xs.lexicographicallyPrecedes(ys) ? -1 : 1)
         default: return nil
         }
     }

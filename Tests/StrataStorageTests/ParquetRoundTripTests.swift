@@ -230,6 +230,9 @@ import StrataTestSupport
         case .string: .string
         case .date: .date
         case .timestamp: .timestamp
+        case .timestampNanos: .timestampNanos
+        case .blob: .blob
+        case .time: .time
         case let .decimal(_, precision, scale): .decimal(precision: precision, scale: scale)
         case .null: .int32
         }
@@ -518,7 +521,9 @@ enum PruningOracle {
         case let (.int32(a), .int32(b)), let (.date(a), .date(b)): return apply(a, b)
         case let (.int32(a), .int64(b)): return apply(Int64(a), b)
         case let (.int64(a), .int32(b)): return apply(a, Int64(b))
-        case let (.int64(a), .int64(b)), let (.timestamp(a), .timestamp(b)): return apply(a, b)
+        case let (.int64(a), .int64(b)), let (.timestamp(a), .timestamp(b)), let (.timestampNanos(a), .timestampNanos(b)),
+             let (.time(a), .time(b)):
+            return apply(a, b)
         case let (.float(a), .float(b)): return apply(a, b)
         case let (.float(a), .double(b)): return apply(Double(a), b)
         case let (.double(a), .double(b)): return apply(a, b)
@@ -538,6 +543,9 @@ enum PruningOracle {
         case .string: [.string(""), .string("\u{0}"), .string("\u{10FFFF}"), .string("zzzz")]
         case .date: [.date(RandomData.dayRange.lowerBound), .date(RandomData.dayRange.upperBound), .date(0)]
         case .timestamp: [.timestamp(RandomData.microsRange.lowerBound), .timestamp(RandomData.microsRange.upperBound), .timestamp(0)]
+        case .timestampNanos: [.timestampNanos(.min), .timestampNanos(.max), .timestampNanos(0)]
+        case .blob: [.blob([]), .blob([0]), .blob([0xFF, 0xFF])]
+        case .time: [.time(0), .time(86_400_000_000)]
         case let .decimal(precision, scale):
             [.decimal(DecimalMath.power(Int(precision)) - 1, precision: precision, scale: scale), .decimal(0, precision: precision, scale: scale)]
         }

@@ -4,7 +4,8 @@ import StrataCore
 ///
 /// null -> null; bool -> true/false; int32 -> number; int64 -> decimal string; float/double -> shortest round-trip
 /// decimal in Python `repr()` spelling ("nan", "inf", "-inf", "-0.0"); string -> string; date -> "YYYY-MM-DD";
-/// timestamp -> decimal string of microseconds; decimal -> its exact text with `scale` digits after the point.
+/// timestamp -> decimal string of microseconds; timestamp_ns -> decimal string of nanoseconds; blob -> lower-case hex
+/// of its bytes; time -> decimal string of microseconds since midnight; decimal -> its exact text with `scale` digits after the point.
 package enum Canonical {
     /// The canonical JSON value of one cell.
     package static func json(_ value: Value) -> JSON {
@@ -17,9 +18,22 @@ package enum Canonical {
         case let .double(v): .string(double(v))
         case let .string(v): .string(v)
         case let .date(v): .string(date(days: Int(v)))
-        case let .timestamp(v): .string(String(v))
+        case let .timestamp(v), let .timestampNanos(v), let .time(v): .string(String(v))
+        case let .blob(v): .string(hex(v))
         case let .decimal(units, _, scale): .string(DecimalMath.format(units.value, scale: Int(scale)))
         }
+    }
+
+    /// Lower-case hex digits of `bytes`, two per byte.
+    package static func hex(_ bytes: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count * 2)
+        for byte in bytes {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// One row as a JSON object with the schema's column names as keys, in order.

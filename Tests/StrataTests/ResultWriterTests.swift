@@ -239,6 +239,66 @@ import Testing
         #expect(Self.firstDifferentLine(json, Self.text(Self.expectedJSON)) == nil)
     }
 
+    /// The types Parquet files from other engines brought in, written as DuckDB 2.0 writes them:
+    /// ```sql
+    /// COPY (SELECT * FROM (VALUES (1, make_timestamp_ns(1704164645123456789)), (2, make_timestamp_ns(-1)),
+    ///   (3, make_timestamp_ns(1704164645100000000)), (4, NULL), (5, make_timestamp_ns(0))) t(id, ts)) TO 'x.csv'
+    /// ```
+    /// and the same with `(FORMAT json)`.
+    @Test func newTypesMatchDuckDB() throws {
+        let schema = try Schema([Field("id", .int32), Field("ts", .timestampNanos)])
+        let nanos: [Value] = [.timestampNanos(1_704_164_645_123_456_789), .timestampNanos(-1),
+                              .timestampNanos(1_704_164_645_100_000_000), .null, .timestampNanos(0)]
+        let batch = try Batch(schema: schema, columns: [
+            Column(type: .int32, values: (1...5).map { .int32(Int32($0)) }), Column(type: .timestampNanos, values: nanos),
+        ])
+        #expect(try Self.output(.csv, [batch], schema: schema) == Self.text([
+            "id,ts", "1,2024-01-02 03:04:05.123456789", "2,1969-12-31 23:59:59.999999999", "3,2024-01-02 03:04:05.1",
+            "4,", "5,1970-01-01 00:00:00",
+        ]))
+        #expect(try Self.output(.json, [batch], schema: schema) == Self.text([
+            #"{"id":1,"ts":"2024-01-02 03:04:05.123456789"}"#, #"{"id":2,"ts":"1969-12-31 23:59:59.999999999"}"#,
+            #"{"id":3,"ts":"2024-01-02 03:04:05.1"}"#, #"{"id":4,"ts":null}"#, #"{"id":5,"ts":"1970-01-01 00:00:00"}"#,
+        ]))
+    }
+
+    /// Blobs in DuckDB's text, then quoted and escaped as strings are:
+    /// ```sql
+    /// COPY (SELECT * FROM (VALUES (1, '\xAA\x00abc,\x22'::BLOB), (2, '\x5C'::BLOB), (3, '\x7F\x1F~ '::BLOB),
+    ///   (4, ''::BLOB), (5, NULL), (6, '\x27'::BLOB)) t(id, b)) TO 'x.csv'
+    /// ```
+    /// and the same with `(FORMAT json)`.
+    @Test func blobsMatchDuckDB() throws {
+        let schema = try Schema([Field("id", .int32), Field("b", .blob)])
+        let blobs: [Value] = [.blob([0xAA, 0x00] + Array("abc,\"".utf8)), .blob([0x5C]), .blob([0x7F, 0x1F, 0x7E, 0x20]),
+                              .blob([]), .null, .blob([0x27])]
+        let batch = try Batch(schema: schema, columns: [
+            Column(type: .int32, values: (1...6).map { .int32(Int32($0)) }), Column(type: .blob, values: blobs),
+        ])
+        #expect(try Self.output(.csv, [batch], schema: schema) == Self.text([
+            "id,b", #"1,"\xAA\x00abc,\x22""#, #"2,\x5C"#, #"3,\x7F\x1F~ "#, #"4,"""#, "5,", #"6,\x27"#,
+        ]))
+        #expect(try Self.output(.json, [batch], schema: schema) == Self.text([
+            #"{"id":1,"b":"\\xAA\\x00abc,\\x22"}"#, #"{"id":2,"b":"\\x5C"}"#, #"{"id":3,"b":"\\x7F\\x1F~ "}"#,
+            #"{"id":4,"b":""}"#, #"{"id":5,"b":null}"#, #"{"id":6,"b":"\\x27"}"#,
+        ]))
+    }
+
+    /// Times as DuckDB writes them:
+    /// `COPY (SELECT '12:34:56.789'::TIME a, '00:00:00'::TIME b, NULL::TIME c, '24:00:00'::TIME d) TO 'x.csv'`, and
+    /// the same with `(FORMAT json)`.
+    @Test func timesMatchDuckDB() throws {
+        let schema = try Schema([Field("a", .time), Field("b", .time), Field("c", .time), Field("d", .time)])
+        let batch = try Batch(schema: schema, columns: [
+            Column(type: .time, values: [.time(45_296_789_000)]), Column(type: .time, values: [.time(0)]),
+            Column(type: .time, values: [.null]), Column(type: .time, values: [.time(86_400_000_000)]),
+        ])
+        #expect(try Self.output(.csv, [batch], schema: schema) == Self.text(["a,b,c,d", "12:34:56.789,00:00:00,,24:00:00"]))
+        #expect(try Self.output(.json, [batch], schema: schema) == Self.text([
+            #"{"a":"12:34:56.789","b":"00:00:00","c":null,"d":"24:00:00"}"#,
+        ]))
+    }
+
     @Test func namesAreQuotedAndEscapedLikeValues() throws {
         let batch = try Self.oddNames()
         #expect(try Self.output(.csv, [batch], schema: batch.schema) == Self.text(Self.expectedNamesCSV))

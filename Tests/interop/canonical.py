@@ -13,6 +13,10 @@ Strata types and the canonical JSON value of a non-null cell (null is always JSO
     date       JSON string "YYYY-MM-DD", proleptic Gregorian, year zero-padded to 4 digits, negative years get a
                leading "-", years above 9999 get more digits
     timestamp  JSON string of the integer microseconds since 1970-01-01T00:00:00 UTC
+    timestamp_ns  JSON string of the integer nanoseconds since 1970-01-01T00:00:00 UTC
+    time       JSON string of the integer microseconds since midnight (0 to 86400000000)
+    blob       JSON string of the bytes in lower-case hex, two digits a byte ("" for no bytes), e.g. b"\xaa\x00a" ->
+               "aa0061"
     decimal(P,S)  (written exactly so, no space; 1 <= P <= 38, 0 <= S <= P) JSON string of the exact value with
                exactly S digits after the point and no exponent, e.g. decimal(10,2): "12.30", "-0.01", "0.00",
                "-12345678.90"; a leading "0" before the point when |x| < 1 ("0.5000", "-0.5000"); no point at all
@@ -23,8 +27,8 @@ json.dumps(row, ensure_ascii=False, separators=(",", ":")): compact, UTF-8, no t
 
 Arrow decimal columns (decimal32/64/128/256) of precision <= 38 map to decimal(P,S) with the same precision and
 scale; wider ones have no Strata type. Arrow inputs wider than a Strata type are narrowed the way Strata reads them: int8/int16/uint8/uint16 -> int32,
-uint32 -> int64, timestamp[s/ms/ns] (with or without a time zone) -> timestamp in microseconds, nanoseconds
-divided by 1000 rounding toward negative infinity (floor).
+uint32 -> int64, uint64 -> decimal(20,0), float16 -> float (exactly), time32/time64 -> time in microseconds, timestamp[s/ms/us] (with or without a time zone) -> timestamp in microseconds,
+timestamp[ns] -> timestamp_ns.
 """
 
 from __future__ import annotations
@@ -38,8 +42,11 @@ from fractions import Fraction
 
 import pyarrow as pa
 
-STRATA_TYPES = ("bool", "int32", "int64", "float", "double", "string", "date", "timestamp")
+STRATA_TYPES = ("bool", "int32", "int64", "float", "double", "string", "date", "timestamp", "timestamp_ns", "blob",
+                "time")
 MAX_DECIMAL_PRECISION = 38
+# Strata reads UINT64 as this decimal: every value up to 2^64 - 1, exactly.
+UINT64_TYPE = "decimal(20,0)"
 _DECIMAL_TYPE = re.compile(r"decimal\(([0-9]+),([0-9]+)\)")
 
 
@@ -89,7 +96,9 @@ def strata_type_for_arrow(t: pa.DataType) -> str:
         return "int32"
     if pa.types.is_int64(t) or pa.types.is_uint32(t):
         return "int64"
-    if pa.types.is_float32(t):
+    if pa.types.is_uint64(t):
+        return UINT64_TYPE
+    if pa.types.is_float32(t) or pa.types.is_float16(t):
         return "float"
     if pa.types.is_float64(t):
         return "double"
@@ -97,8 +106,13 @@ def strata_type_for_arrow(t: pa.DataType) -> str:
         return "string"
     if pa.types.is_date32(t):
         return "date"
+    if pa.types.is_binary(t) or pa.types.is_large_binary(t) or pa.types.is_fixed_size_binary(t) \
+            or pa.types.is_binary_view(t):
+        return "blob"
+    if pa.types.is_time(t):
+        return "time"
     if pa.types.is_timestamp(t):
-        return "timestamp"
+        return "timestamp_ns" if t.unit == "ns" else "timestamp"
     if pa.types.is_decimal(t) and 1 <= t.precision <= MAX_DECIMAL_PRECISION and 0 <= t.scale <= t.precision:
         return decimal_type_name(t.precision, t.scale)
     if pa.types.is_nested(t):
@@ -221,8 +235,10 @@ def canonical_value(strata_type: str, raw):
         return str(raw)
     if strata_type == "date":
         return format_date(int(raw))
-    if strata_type == "timestamp":
+    if strata_type in ("timestamp", "timestamp_ns", "time"):
         return str(int(raw))
+    if strata_type == "blob":
+        return bytes(raw).hex()
     dec = decimal_type(strata_type)
     if dec is not None:
         precision, scale = dec
@@ -233,19 +249,30 @@ def canonical_value(strata_type: str, raw):
 # ---- Arrow columns ----------------------------------------------------------------------------------------------
 
 _MICROS_PER_UNIT = {"s": (1_000_000, 1), "ms": (1_000, 1), "us": (1, 1), "ns": (1, 1_000)}
+_NANOS_PER_UNIT = {"s": (1_000_000_000, 1), "ms": (1_000_000, 1), "us": (1_000, 1), "ns": (1, 1)}
 
 
-def raw_values(column: pa.ChunkedArray | pa.Array) -> list:
-    """Python values of an Arrow column with dates as day numbers and timestamps as floored microseconds."""
+def raw_values(column: pa.ChunkedArray | pa.Array, strata_type: str | None = None) -> list:
+    """Python values of an Arrow column with dates as day numbers and timestamps as floored microseconds
+    (nanoseconds when `strata_type` is timestamp_ns)."""
     t = column.type
+    if isinstance(t, pa.BaseExtensionType):  # e.g. pyarrow's uuid: its bytes
+        chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
+        return raw_values(pa.chunked_array([c.storage for c in chunks], type=t.storage_type), strata_type)
     if pa.types.is_date32(t):
         return column.cast(pa.int32()).to_pylist()
-    if pa.types.is_timestamp(t):
+    if pa.types.is_time(t):  # microseconds since midnight (nanoseconds floored)
         mul, div = _MICROS_PER_UNIT[t.unit]
+        ints = column.cast(pa.int32() if pa.types.is_time32(t) else pa.int64()).to_pylist()
+        return [None if v is None else (v * mul) // div for v in ints]
+    if pa.types.is_timestamp(t):
+        mul, div = (_NANOS_PER_UNIT if strata_type == "timestamp_ns" else _MICROS_PER_UNIT)[t.unit]
         ints = column.cast(pa.int64()).to_pylist()
         return [None if v is None else (v * mul) // div for v in ints]
     if pa.types.is_string_view(t):
         return column.cast(pa.string()).to_pylist()
+    if pa.types.is_binary_view(t):
+        return column.cast(pa.binary()).to_pylist()
     return column.to_pylist()
 
 
@@ -254,7 +281,7 @@ def table_rows(table: pa.Table, types: list[str] | None = None) -> list[dict]:
     if types is None:
         types = [strata_type_for_arrow(f.type) for f in table.schema]
     columns = [
-        [canonical_value(st, v) for v in raw_values(table.column(i))] for i, st in enumerate(types)
+        [canonical_value(st, v) for v in raw_values(table.column(i), st)] for i, st in enumerate(types)
     ]
     names = table.column_names
     return [{names[c]: columns[c][r] for c in range(len(names))} for r in range(table.num_rows)]

@@ -16,9 +16,9 @@
 
 SCHEMA_JSON is a JSON array of {"name": ..., "type": <Strata type>, ...}; other keys are ignored. Types must be,
 for pyarrow: bool, int32, int64, float, double, string (large_string / string_view accepted), date32,
-timestamp[us, tz=UTC], and for decimal(P,S) an Arrow decimal of precision P and scale S (any width, whatever the
+timestamp[us, tz=UTC], timestamp[ns, tz=UTC] for timestamp_ns, binary for blob, time64[us] for time, and for decimal(P,S) an Arrow decimal of precision P and scale S (any width, whatever the
 Parquet physical type: INT32, INT64, FIXED_LEN_BYTE_ARRAY or BYTE_ARRAY); for DuckDB: BOOLEAN, INTEGER, BIGINT,
-FLOAT, DOUBLE, VARCHAR, DATE, TIMESTAMP WITH TIME ZONE, DECIMAL(P,S). Decimal cells compare as exact text with
+FLOAT, DOUBLE, VARCHAR, DATE, TIMESTAMP WITH TIME ZONE, TIMESTAMPTZ_NS, BLOB, TIME, DECIMAL(P,S). Decimal cells compare as exact text with
 exactly S fraction digits (canonical.py).
 """
 
@@ -37,6 +37,7 @@ import canonical  # noqa: E402
 DUCKDB_TYPES = {
     "bool": {"BOOLEAN"}, "int32": {"INTEGER"}, "int64": {"BIGINT"}, "float": {"FLOAT"}, "double": {"DOUBLE"},
     "string": {"VARCHAR"}, "date": {"DATE"}, "timestamp": {"TIMESTAMP WITH TIME ZONE"},
+    "timestamp_ns": {"TIMESTAMPTZ_NS", "TIMESTAMP_NS WITH TIME ZONE"}, "blob": {"BLOB"}, "time": {"TIME"},
 }
 
 
@@ -65,8 +66,13 @@ def pyarrow_type_ok(strata_type: str, t: pa.DataType) -> bool:
         return pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_string_view(t)
     if strata_type == "date":
         return pa.types.is_date32(t)
-    if strata_type == "timestamp":
-        return pa.types.is_timestamp(t) and t.unit == "us" and t.tz in ("UTC", "+00:00", "Etc/UTC")
+    if strata_type == "time":
+        return pa.types.is_time64(t) and t.unit == "us"
+    if strata_type == "blob":
+        return pa.types.is_binary(t) or pa.types.is_large_binary(t) or pa.types.is_binary_view(t)
+    if strata_type in ("timestamp", "timestamp_ns"):
+        unit = "ns" if strata_type == "timestamp_ns" else "us"
+        return pa.types.is_timestamp(t) and t.unit == unit and t.tz in ("UTC", "+00:00", "Etc/UTC")
     return False
 
 

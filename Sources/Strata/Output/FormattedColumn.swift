@@ -38,6 +38,9 @@ struct FormattedColumn {
         case let (.date, .int32(v)): each { i, out in quoted(ValueText.format(date: v[i]), to: &out) }
         case let (_, .int32(v)): each { i, out in Self.appendDecimal(Int64(v[i]), to: &out) }
         case let (.timestamp, .int64(v)): each { i, out in quoted(ValueText.format(timestamp: v[i]), to: &out) }
+        case let (.time, .int64(v)): each { i, out in quoted(TimeOfDay.format(micros: v[i]), to: &out) }
+        case let (.timestampNanos, .int64(v)):
+            each { i, out in quoted(ValueText.format(timestampNanos: v[i]), to: &out) }
         case let (.decimal(precision, scale), .int64(v)):
             let leading = precision != scale
             each { i, out in Self.appendDecimal(Int128(v[i]), scale: Int(scale), leadingZero: leading, to: &out) }
@@ -48,6 +51,14 @@ struct FormattedColumn {
         case let (_, .int64(v)): each { i, out in Self.appendDecimal(v[i], to: &out) }
         case let (_, .float(v)): each { i, out in format.appendFloat(v[i], to: &out) }
         case let (_, .double(v)): each { i, out in format.appendDouble(v[i], to: &out) }
+        case let (.blob, .string(buffer)):
+            // DuckDB's `\xHH` text, then quoted and escaped as a string would be.
+            var text: [UInt8] = []
+            each { i, out in
+                text.removeAll(keepingCapacity: true)
+                BlobText.append(buffer.bytes[buffer.range(i)], to: &text)
+                text.withUnsafeBytes { format.appendString($0, to: &out) }
+            }
         case let (_, .string(buffer)):
             buffer.bytes.withUnsafeBytes { raw in
                 each { i, out in

@@ -44,6 +44,9 @@ struct TableRenderer {
         case let .float(x): ValueText.format(x)
         case let .date(days): ValueText.format(date: days)
         case let .timestamp(micros): ValueText.format(timestamp: micros)
+        case let .timestampNanos(nanos): ValueText.format(timestampNanos: nanos)
+        case let .blob(bytes): cell(BlobText.format(bytes))
+        case let .time(micros): TimeOfDay.format(micros: micros)
         case let .string(text): cell(text)
         default: value.description
         }

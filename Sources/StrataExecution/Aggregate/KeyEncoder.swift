@@ -23,7 +23,7 @@ package struct KeyEncoder: Sendable {
     package init(types: [DataType]) {
         self.types = types
         fixedWidth = types.reduce(0) { $0 + 1 + KeyEncoder.valueWidth($1) }
-        hasStrings = types.contains(.string)
+        hasStrings = types.contains { $0.storage == .string }
     }
 
     /// Bytes a value of `type` takes after its null flag (the length prefix for strings).

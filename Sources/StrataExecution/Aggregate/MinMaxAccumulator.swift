@@ -17,7 +17,7 @@ final class MinMaxAccumulator: Accumulator {
         self.isMax = isMax
     }
 
-    private var storesStrings: Bool { type == .string }
+    private var storesStrings: Bool { type.storage == .string }
     private var storesReals: Bool { type == .float || type == .double }
     private var storesWide: Bool { type.isWideDecimal }
 

@@ -117,9 +117,11 @@ enum ComparisonPlan: Sendable, Equatable {
         let integers: Set<DataType> = [.int32, .int64], reals: Set<DataType> = [.float, .double]
         switch (left, right) {
         case (.int32, .int32), (.date, .date): return .int32
-        case (.timestamp, .timestamp), (.date, .timestamp), (.timestamp, .date): return .int64
+        case (.timestamp, .timestamp), (.date, .timestamp), (.timestamp, .date), (.timestampNanos, .timestampNanos),
+             (.time, .time):
+            return .int64
         case (.bool, .bool): return .bool
-        case (.string, .string): return .string
+        case (.string, .string), (.blob, .blob): return .string
         case (.decimal, .decimal) where left == right: return left.isWideDecimal ? .int128 : .int64
         default: break
         }

@@ -66,6 +66,15 @@ struct DateFieldOf<T: FixedWidthInteger>: UnaryOperation {
     }
 }
 
+/// A clock field (hour, minute, second) of nanoseconds since the epoch, read from the nanoseconds (floor).
+struct NanosFieldOf: UnaryOperation {
+    let field: DateField
+    @inline(__always) func apply(_ x: Int64) -> (Int64, RowStatus) {
+        let (days, nanos) = CivilDate.split(ticks: x, perSecond: 1_000_000_000)
+        return (field.value(days: Int(days), micros: nanos / 1000), .ok)
+    }
+}
+
 /// The units `date_trunc` accepts.
 enum TruncationUnit: String, Sendable {
     case year, quarter, month, week, day, hour, minute, second

@@ -94,6 +94,9 @@ struct ExprBinder {
                     guard arg.type != .string else { return arg }
                     return BoundExpr(type: .string, node: .cast(arg, text: text))
                 }
+            } else if ScalarFunction.readsMicroseconds(name) {
+                // DuckDB casts a TIMESTAMP_NS to TIMESTAMP (the nearest microsecond) for these.
+                bound = bound.map { $0.type == .timestampNanos ? ExprBinder.cast($0, to: .timestamp, text: text) : $0 }
             }
             let (function, type) = try ScalarFunction.bind(name, bound.map(\.type), text: text)
             return BoundExpr(type: type, node: .function(function, bound, text: text))
@@ -129,7 +132,7 @@ struct ExprBinder {
     }
 
     /// Binds a CASE: conditions must be bool; results are cast to their common type (numbers widen to the widest,
-    /// a date meets a timestamp as a timestamp, NULLs take the others' type).
+    /// a date meets a timestamp as a timestamp, NULLs and string literals take the others' type).
     private func bindCase(_ branches: [Expr.WhenThen], otherwise: Expr?, text: String) throws(StrataError) -> BoundExpr {
         var conditions: [BoundExpr] = []
         for branch in branches {
@@ -142,6 +145,7 @@ struct ExprBinder {
         let resultExprs = branches.map(\.then) + (otherwise.map { [$0] } ?? [])
         var typed: [BoundExpr?] = []
         var common: DataType?
+        var stringLiterals = false
         for e in resultExprs {
             guard !e.isUntypedNull else {
                 typed.append(nil)
@@ -149,6 +153,11 @@ struct ExprBinder {
             }
             let bound = try bind(e)
             typed.append(bound)
+            if case .literal(.string) = e {
+                // A string literal takes the others' type, as DuckDB's STRING_LITERAL does.
+                stringLiterals = true
+                continue
+            }
             guard let current = common else {
                 common = bound.type
                 continue
@@ -158,10 +167,18 @@ struct ExprBinder {
             }
             common = merged
         }
-        let type = common ?? .bool
-        let results = typed.map { (bound) -> BoundExpr in
-            guard let bound else { return ExprBinder.constant(.null, type: type) }
-            return bound.type == type ? bound : BoundExpr(type: type, node: .cast(bound, text: text))
+        let type = common ?? (stringLiterals ? .string : .bool)
+        var results: [BoundExpr] = []
+        for (e, bound) in zip(resultExprs, typed) {
+            guard let bound else {
+                results.append(ExprBinder.constant(.null, type: type))
+                continue
+            }
+            if case let .literal(.string(s)) = e, type != .string {
+                results.append(try castLiteral(s, to: type, text: text))
+            } else {
+                results.append(bound.type == type ? bound : BoundExpr(type: type, node: .cast(bound, text: text)))
+            }
         }
         let pairs = Array(zip(conditions, results.prefix(branches.count)))
         return BoundExpr(type: type, node: .caseWhen(pairs, otherwise: otherwise == nil ? nil : results.last))
@@ -181,8 +198,8 @@ struct ExprBinder {
             if Set([a, b]) == [.int64, .float] { return .double }
             return numbers[max(i, j)]
         }
-        if Set([a, b]) == [.date, .timestamp] { return .timestamp }
-        return nil
+        if Set([a, b]) == [.blob, .string] { return .blob }
+        return DataType.commonTemporal(a, b)
     }
 
     /// Binds `expr`, giving an untyped NULL the type `defaultType`.
@@ -215,6 +232,9 @@ struct ExprBinder {
         case .string: valueType = .string
         case .date: valueType = .date
         case .timestamp: valueType = .timestamp
+        case .timestampNanos: valueType = .timestampNanos
+        case .blob: valueType = .blob
+        case .time: valueType = .time
         case let .decimal(_, precision, scale): valueType = .decimal(precision: precision, scale: scale)
         }
         var builder = ColumnBuilder(type: type ?? valueType, capacity: 1)
@@ -281,6 +301,10 @@ struct ExprBinder {
             let target = DecimalRules.common(a.type, b.type) ?? .double
             a = ExprBinder.cast(a, to: target, text: text)
             b = ExprBinder.cast(b, to: target, text: text)
+        } else if a.type != b.type, DataType.commonTemporal(a.type, b.type) == .timestampNanos {
+            // A date or timestamp meets a timestamp_ns in nanoseconds, as in DuckDB.
+            a = ExprBinder.cast(a, to: .timestampNanos, text: text)
+            b = ExprBinder.cast(b, to: .timestampNanos, text: text)
         }
         guard let plan = ComparisonPlan.plan(a.type, b.type) else {
             throw mismatch("cannot compare \(a.type) with \(b.type)", text)
@@ -332,7 +356,7 @@ struct ExprBinder {
             guard case let .constant(column) = try castLiteral(s, to: type, text: text).node else { return nil }
             return column.value(at: 0)
         case (.int32, .int32), (.int32, .int64), (.int64, .int32), (.int64, .int64), (.date, .date),
-             (.timestamp, .timestamp), (.string, .string), (.bool, .bool), (.double, .double), (.float, .float),
+             (.timestamp, .timestamp), (.timestampNanos, .timestampNanos), (.string, .string), (.blob, .blob), (.time, .time), (.bool, .bool), (.double, .double), (.float, .float),
              (.double, .float), (.float, .double):
             return value
         case let (.date(d), .timestamp):

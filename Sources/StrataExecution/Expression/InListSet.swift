@@ -61,10 +61,11 @@ struct InListSet: Sendable {
             switch value {
             case .null: hasNull = true
             case let .int32(v), let .date(v): integers.insert(Int64(v))
-            case let .int64(v), let .timestamp(v): integers.insert(v)
+            case let .int64(v), let .timestamp(v), let .timestampNanos(v), let .time(v): integers.insert(v)
             case let .float(v): reals.insert(InListSet.realKey(Double(v)))
             case let .double(v): reals.insert(InListSet.realKey(v))
             case let .string(v): strings.insert(Array(v.utf8))
+            case let .blob(v): strings.insert(v)
             case let .bool(v): bools.insert(v)
             case let .decimal(units, _, scale):
                 // Units at the column's scale (the binder casts list values to x's type).
@@ -79,9 +80,9 @@ struct InListSet: Sendable {
         }
         switch type {
         case .decimal where type.isWideDecimal: keys = .wides(wides)
-        case .int32, .int64, .date, .timestamp, .decimal: keys = .integers(integers)
+        case .int32, .int64, .date, .timestamp, .timestampNanos, .time, .decimal: keys = .integers(integers)
         case .float, .double: keys = .reals(reals)
-        case .string: keys = .strings(strings)
+        case .string, .blob: keys = .strings(strings)
         case .bool: keys = .bools(bools)
         }
         self.hasNull = hasNull

@@ -38,6 +38,8 @@ enum ScalarFunction: String, Sendable {
     case startsWith = "starts_with", contains, replace, trim, ltrim, rtrim
     /// `concat_ws(separator, a, …)`: the non-NULL arguments joined by the separator.
     case concatWs = "concat_ws"
+    /// `octet_length(x)`: the bytes of a blob (or of a string's UTF-8).
+    case octetLength = "octet_length"
     /// `strftime(x, format)`: a date or timestamp as text.
     case strftime
     /// `regexp_matches(s, pattern [, options])`: whether the constant regular expression matches part of s.
@@ -45,6 +47,14 @@ enum ScalarFunction: String, Sendable {
     /// `__add_interval(x, months, days, micros)`: x plus the interval, a timestamp (the binder's form of
     /// `x ± INTERVAL …`).
     case addInterval = "__add_interval"
+
+    /// Whether the function reads dates and timestamps in microseconds, so that the binder casts a timestamp_ns
+    /// argument to timestamp, rounding to the nearest microsecond (the calendar parts and `date_trunc`, whose result
+    /// is a timestamp, as in DuckDB; `hour`, `minute` and `second` read the nanoseconds themselves).
+    static func readsMicroseconds(_ name: String) -> Bool {
+        ["year", "month", "day", "quarter", "dayofweek", "isodow", "dayofyear", "week", "date_trunc"]
+            .contains(name.lowercased())
+    }
 
     /// Whether the function takes text arguments, to which the binder casts any other type.
     static func takesText(_ name: String) -> Bool { ["concat", "||", "concat_ws"].contains(name.lowercased()) }
@@ -62,6 +72,7 @@ enum ScalarFunction: String, Sendable {
         switch (function, types.count) {
         case (.lower, 1), (.upper, 1): type = types[0] == .string ? .string : nil
         case (.length, 1): type = types[0] == .string ? .int64 : nil
+        case (.octetLength, 1): type = types[0].storage == .string ? .int64 : nil
         case (.substr, 2), (.substr, 3):
             type = types[0] == .string && types.dropFirst().allSatisfy(integers.contains) ? .string : nil
         case (.abs, 1): type = numbers.contains(types[0]) || types[0].isDecimal ? types[0] : nil
@@ -77,9 +88,9 @@ enum ScalarFunction: String, Sendable {
         case (.regexpMatches, 2), (.regexpMatches, 3): type = types.allSatisfy { $0 == .string } ? .bool : nil
         case (.replace, 3), (.trim, 1), (.trim, 2), (.ltrim, 1), (.ltrim, 2), (.rtrim, 1), (.rtrim, 2), (.concatWs, 2...):
             type = types.allSatisfy { $0 == .string } ? .string : nil
-        case (.quarter, 1), (.dayofweek, 1), (.isodow, 1), (.dayofyear, 1), (.week, 1), (.hour, 1), (.minute, 1),
-             (.second, 1):
+        case (.quarter, 1), (.dayofweek, 1), (.isodow, 1), (.dayofyear, 1), (.week, 1):
             type = types[0] == .date || types[0] == .timestamp ? .int64 : nil
+        case (.hour, 1), (.minute, 1), (.second, 1): type = types[0].isTemporal || types[0] == .time ? .int64 : nil
         case (.dateTrunc, 2): type = types[0] == .string && [.date, .timestamp].contains(types[1]) ? .timestamp : nil
         case (.addInterval, 4):
             type = [.date, .timestamp].contains(types[0]) && types.dropFirst().allSatisfy(integers.contains)
@@ -117,6 +128,9 @@ enum ScalarFunction: String, Sendable {
             return Vector(column: changeCase(x.column, upper: self == .upper), isConstant: x.isConstant)
         case .length:
             return mapStrings(ScalarCount(), try x.stringOperand(), count: rows, words: words)
+                .vector(.int64, constant: constant)
+        case .octetLength:
+            return mapStrings(ByteCount(), try x.stringOperand(), count: rows, words: words)
                 .vector(.int64, constant: constant)
         case .substr:
             return try substring(args, rows: rows, words: words, constant: constant)
@@ -176,6 +190,10 @@ enum ScalarFunction: String, Sendable {
             if x.type == .date {
                 return mapValues(DateFieldOf<Int32>(field: field, perDay: 1), try x.operand(Int32.self), count: rows,
                                  words: words).vector(.int64, constant: constant)
+            }
+            if x.type == .timestampNanos {
+                return mapValues(NanosFieldOf(field: field), try x.operand(Int64.self), count: rows, words: words)
+                    .vector(.int64, constant: constant)
             }
             return mapValues(DateFieldOf<Int64>(field: field, perDay: 86_400_000_000), try x.operand(Int64.self),
                              count: rows, words: words).vector(.int64, constant: constant)
@@ -387,6 +405,10 @@ private struct ScalarCount: UnaryOperation {
         for b in text where b & 0xC0 != 0x80 { n += 1 }
         return (n, .ok)
     }
+}
+
+private struct ByteCount: UnaryOperation {
+    @inline(__always) func apply(_ bytes: UnsafeRawBufferPointer) -> (Int64, RowStatus) { (Int64(bytes.count), .ok) }
 }
 
 /// |x|; `minimum` (an integer type's least value) has no absolute value in its type.

@@ -10,7 +10,8 @@ import StrataCore
 //
 // Parsing: surrounding spaces are trimmed. Integers accept a sign and digits; other numeric text that parses as
 // a double is rounded half away from zero (DuckDB's '1.5'::INTEGER = 2). Dates are [-]Y…Y-MM-DD; timestamps a
-// date optionally followed by ' ' or 'T' and HH:MM[:SS[.ffffff]] (fraction digits beyond six are cut).
+// date optionally followed by ' ' or 'T' and HH:MM[:SS[.ffffff]] (fraction digits beyond six are cut; beyond nine
+// for timestamp_ns).
 
 /// Formatting and parsing of values as text.
 package enum ValueText {
@@ -98,13 +99,18 @@ package enum ValueText {
     /// `YYYY-MM-DD HH:MM:SS[.ffffff]` (trailing zeros of the fraction dropped), as DuckDB prints timestamps; the
     /// date part as ``format(date:)`` spells it.
     package static func format(timestamp micros: Int64) -> String {
-        let perDay: Int64 = 86_400_000_000
-        let (quotient, remainder) = micros.quotientAndRemainder(dividingBy: perDay)
-        let days = remainder < 0 ? quotient - 1 : quotient
-        // CivilDate gives the ISO form `…THH:MM:SS[.f]Z`; its time of day is DuckDB's.
-        let iso = CivilDate.format(micros: micros)
-        let time = iso.firstIndex(of: "T").map { iso[iso.index(after: $0)...].dropLast() } ?? ""
-        return format(date: Int32(truncatingIfNeeded: days)) + " " + time
+        format(ticks: micros, perSecond: 1_000_000)
+    }
+
+    /// `YYYY-MM-DD HH:MM:SS[.fffffffff]` (trailing zeros of the fraction dropped), as DuckDB prints TIMESTAMP_NS.
+    package static func format(timestampNanos nanos: Int64) -> String {
+        format(ticks: nanos, perSecond: 1_000_000_000)
+    }
+
+    private static func format(ticks: Int64, perSecond: Int64) -> String {
+        let (days, time) = CivilDate.split(ticks: ticks, perSecond: perSecond)
+        return format(date: Int32(truncatingIfNeeded: days)) + " "
+            + CivilDate.formatTimeOfDay(time, perSecond: perSecond)
     }
 
     /// `value` with at least `width` digits.
@@ -177,21 +183,30 @@ package enum ValueText {
         return days
     }
 
-    /// A timestamp: a date, optionally followed by ' ' or 'T' and a time of day.
+    /// A timestamp in microseconds: a date, optionally followed by ' ' or 'T' and a time of day.
     static func parseTimestamp(_ text: UnsafeRawBufferPointer) -> Int64? {
+        parseTimestamp(text, perSecond: 1_000_000)
+    }
+
+    /// A timestamp in nanoseconds (TIMESTAMP_NS), `nil` outside Int64's range of nanoseconds.
+    static func parseTimestampNanos(_ text: UnsafeRawBufferPointer) -> Int64? {
+        parseTimestamp(text, perSecond: 1_000_000_000)
+    }
+
+    private static func parseTimestamp(_ text: UnsafeRawBufferPointer, perSecond: Int64) -> Int64? {
         var scanner = Scanner(bytes: trimmed(text))
         guard let days = scanner.date() else { return nil }
-        var micros: Int64 = 0
+        var nanos: Int64 = 0
         if !scanner.atEnd {
             guard scanner.skip(UInt8(ascii: " ")) || scanner.skip(UInt8(ascii: "T")), let time = scanner.time() else {
                 return nil
             }
-            micros = time
+            nanos = time
         }
         _ = scanner.skip(UInt8(ascii: "Z"))
         guard scanner.atEnd else { return nil }
-        let (base, o1) = Int64(days).multipliedReportingOverflow(by: 86_400_000_000)
-        let (sum, o2) = base.addingReportingOverflow(micros)
+        let (base, o1) = Int64(days).multipliedReportingOverflow(by: 86_400 * perSecond)
+        let (sum, o2) = base.addingReportingOverflow(nanos / (1_000_000_000 / perSecond))
         return o1 || o2 ? nil : sum
     }
 
@@ -228,6 +243,7 @@ package enum ValueText {
             return Int32(exactly: CivilDate.days(year: y, month: month, day: day))
         }
 
+        /// A time of day in nanoseconds (fraction digits beyond nine are cut).
         mutating func time() -> Int64? {
             guard let h = number(minDigits: 1, maxDigits: 2), h < 24, skip(UInt8(ascii: ":")),
                   let m = number(minDigits: 2, maxDigits: 2), m < 60 else { return nil }
@@ -236,7 +252,7 @@ package enum ValueText {
                 guard let sec = number(minDigits: 2, maxDigits: 2), sec < 60 else { return nil }
                 s = sec
                 if skip(UInt8(ascii: ".")) {
-                    var scale = 100_000, n = 0
+                    var scale = 100_000_000, n = 0
                     while i < bytes.count, bytes[i] &- 48 < 10 {
                         if scale > 0 { fraction += Int(bytes[i] &- 48) * scale }
                         scale /= 10
@@ -246,7 +262,7 @@ package enum ValueText {
                     guard n > 0 else { return nil }
                 }
             }
-            return Int64(((h * 60 + m) * 60 + s) * 1_000_000 + fraction)
+            return Int64(((h * 60 + m) * 60 + s)) * 1_000_000_000 + Int64(fraction)
         }
     }
 }

@@ -291,8 +291,7 @@ package struct PhysicalPlanner {
         let numbers: Set<DataType> = [.int32, .int64, .float, .double]
         if integers.contains(a) && integers.contains(b) { return .int64 }
         if numbers.contains(a) && numbers.contains(b) { return .double }
-        if Set([a, b]) == [.date, .timestamp] { return .timestamp }
-        return nil
+        return DataType.commonTemporal(a, b)
     }
 
     /// The output column names of `node`.

@@ -71,7 +71,7 @@ package struct SortKeyEncoder: Sendable {
         var fixedPart = 0
         for key in keys { fixedPart += 1 + (SortKeyEncoder.valueWidth(key.type) ?? 2) }
         var total = fixedPart * rows
-        for (column, key) in zip(columns, keys) where key.type == .string {
+        for (column, key) in zip(columns, keys) where key.type.storage == .string {
             guard case let .string(strings) = column.data else { continue }
             total += SortKeyEncoder.escapedLengths(strings, column: column, into: &offsets)
         }

@@ -29,8 +29,8 @@ struct ExpressionBinder {
     static let scalarFunctions: Set<String> = [
         "lower", "upper", "length", "substr", "substring", "abs", "round", "pow", "power", "sqrt", "year",
         "month", "day", "concat", "||", "error", "quarter", "dayofweek", "isodow", "dayofyear", "week", "hour",
-        "minute", "second", "date_trunc", "date_part", "datepart", "greatest", "least", "starts_with", "contains", "regexp_matches",
-        "replace", "trim", "ltrim", "rtrim", "concat_ws", "strftime",
+        "minute", "second", "date_trunc", "date_part", "datepart", "greatest", "least", "starts_with", "contains",
+        "regexp_matches", "replace", "trim", "ltrim", "rtrim", "concat_ws", "strftime", "octet_length",
     ]
     /// `date_part` / EXTRACT parts and the function each becomes.
     static let dateParts: [String: String] = [

@@ -425,11 +425,12 @@ package struct SQLBinder {
     /// The type both `a` and `b` convert to in a set operation, as DuckDB chooses it; nil when there is none.
     private static func unify(_ a: DataType, _ b: DataType) -> DataType? {
         if a == b { return a }
+        // A blob with text is a blob (the text parsed as DuckDB's `\xHH` form), as in DuckDB.
+        if Set([a, b]) == [.blob, .string] { return .blob }
         if a == .string || b == .string { return .string }
         let numbers: [DataType] = [.bool, .int32, .int64, .float, .double]
         if let i = numbers.firstIndex(of: a), let j = numbers.firstIndex(of: b) { return numbers[max(i, j)] }
-        if Set([a, b]) == [.date, .timestamp] { return .timestamp }
-        return nil
+        return DataType.commonTemporal(a, b)
     }
 
     /// The output columns of a bound query that are an untyped NULL literal (`SELECT NULL`).

@@ -16,6 +16,9 @@ package enum SQLTypeName {
         case "varchar", "text", "string", "char", "bpchar": return .string
         case "date": return .date
         case "timestamp", "datetime", "timestamp without time zone": return .timestamp
+        case "timestamp_ns": return .timestampNanos
+        case "blob", "bytea", "binary", "varbinary": return .blob
+        case "time", "time without time zone": return .time
         case "decimal", "numeric", "dec": return .decimal(precision: 18, scale: 3)
         default:
             if words.hasPrefix("varchar(") || words.hasPrefix("char(") { return .string }

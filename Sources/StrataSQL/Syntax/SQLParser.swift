@@ -670,7 +670,9 @@ package final class SQLParser {
         let operand = try parseExpression(above: .unary)
         switch operand.expr {
         case let .literal(.integer(value), _):
-            return (.literal(value == .min ? .decimal(-Double(value)) : .integer(-value), location), 1)
+            let negated: SQLLiteral = value == .min ? .exactDecimal(-Int128(value), precision: 19, scale: 0)
+                : .integer(-value)
+            return (.literal(negated, location), 1)
         case let .literal(.decimal(value), _):
             return (.literal(.decimal(-value), location), 1)
         case let .literal(.exactDecimal(units, precision, scale), _):
@@ -1073,9 +1075,15 @@ package final class SQLParser {
 
     // MARK: - Literals and parameters
 
-    /// The integer literal `token` (negated when `negative`): an Int64 when it fits, a double otherwise.
+    /// The integer literal `token` (negated when `negative`): an Int64 when it fits, else an exact DECIMAL(digits, 0)
+    /// up to 38 digits (DuckDB types it HUGEINT: exact, so `u < 9223372036854775808` holds for 2^63 - 1), a double
+    /// beyond.
     private func integerLiteral(_ token: SQLToken, negative: Bool) throws(Failure) -> SQLLiteral {
         if let value = Int64(negative ? "-" + token.text : token.text) { return .integer(value) }
+        let digits = token.text.drop { $0 == "0" }
+        if digits.count <= Int(DataType.maxDecimalPrecision), let units = Int128(digits) {
+            return .exactDecimal(negative ? -units : units, precision: UInt8(digits.count), scale: 0)
+        }
         return .decimal(try double(token, negative: negative))
     }
 

@@ -8,10 +8,16 @@ package enum ParquetSchemaMapping {
         case none
         /// INT32 holding an unsigned 32-bit value, widened to int64.
         case uint32ToInt64
+        /// INT64 holding an unsigned 64-bit value, widened to ``ParquetSchemaMapping/uint64Type`` (decimal(20,0)).
+        case uint64ToDecimal
         /// INT64 milliseconds to microseconds.
         case millisToMicros
-        /// INT64 nanoseconds to microseconds (floor).
-        case nanosToMicros
+        /// INT32 TIME(MILLIS) to microseconds since midnight.
+        case timeMillisToMicros
+        /// INT64 TIME(NANOS) to microseconds since midnight; a value that is no whole microsecond is an error.
+        case timeNanosToMicros
+        /// FIXED_LEN_BYTE_ARRAY(2) FLOAT16 (little-endian half precision) to float, exactly.
+        case float16ToFloat
         /// INT96 legacy timestamps to microseconds.
         case int96ToMicros
         /// A DECIMAL stored as INT32, INT64, FIXED_LEN_BYTE_ARRAY or BYTE_ARRAY (big-endian two's complement),
@@ -38,13 +44,17 @@ package enum ParquetSchemaMapping {
         switch type {
         case .bool: .boolean
         case .int32, .date: .int32
-        case .int64, .timestamp: .int64
+        case .int64, .timestamp, .timestampNanos, .time: .int64
         case .decimal: type.isWideDecimal ? .fixedLenByteArray : .int64
         case .float: .float
         case .double: .double
-        case .string: .byteArray
+        case .string, .blob: .byteArray
         }
     }
+
+    /// The Strata type of UINT64 columns: decimal(20,0) holds every value up to 2^64 - 1 exactly and prints the
+    /// digits DuckDB prints for its UBIGINT.
+    package static let uint64Type = DataType.decimal(precision: 20, scale: 0)
 
     /// The FIXED_LEN_BYTE_ARRAY width Strata writes for decimals of precision above 18.
     package static let wideDecimalBytes = 16
@@ -71,13 +81,20 @@ package enum ParquetSchemaMapping {
             case .timestamp:
                 element.logicalType = .timestamp(isAdjustedToUTC: true, unit: .micros)
                 element.convertedType = .timestampMicros
+            case .timestampNanos:
+                // No converted type exists for nanoseconds.
+                element.logicalType = .timestamp(isAdjustedToUTC: true, unit: .nanos)
+            case .time:
+                // A wall-clock time, as DuckDB and Arrow write TIME (TIME_MICROS would claim isAdjustedToUTC).
+                element.logicalType = .time(isAdjustedToUTC: false, unit: .micros)
             case let .decimal(precision, scale):
                 element.logicalType = .decimal(scale: Int32(scale), precision: Int32(precision))
                 element.convertedType = .decimal
                 element.precision = Int32(precision)
                 element.scale = Int32(scale)
                 if field.type.isWideDecimal { element.typeLength = Int32(wideDecimalBytes) }
-            case .bool, .float, .double:
+            case .bool, .float, .double, .blob:
+                // A blob is BYTE_ARRAY without annotation, as DuckDB and Arrow write binary.
                 break
             }
             elements.append(element)
@@ -145,7 +162,9 @@ package enum ParquetSchemaMapping {
             case let .integer(bits, signed)?:
                 if !signed && bits == 32 { return (.int64, .uint32ToInt64) }
                 return (.int32, .none)
-            case .time?: throw unsupported("TIME")
+            case let .time(_, unit)?:
+                guard unit == .millis else { throw unsupported("INT32 TIME(\(unit))") }
+                return (.time, .timeMillisToMicros)
             case nil, .other?, .unknown?: break
             default: throw unsupported("INT32 with logical type \(String(describing: logical))")
             }
@@ -153,7 +172,7 @@ package enum ParquetSchemaMapping {
             case .date?: return (.date, .none)
             case .uint32?: return (.int64, .uint32ToInt64)
             case .int8?, .int16?, .int32?, .uint8?, .uint16?, nil: return (.int32, .none)
-            case .timeMillis?: throw unsupported("TIME")
+            case .timeMillis?: return (.time, .timeMillisToMicros)
             default: throw unsupported("INT32 with converted type \(String(describing: converted))")
             }
         case .int64:
@@ -162,34 +181,55 @@ package enum ParquetSchemaMapping {
                 switch unit {
                 case .millis: return (.timestamp, .millisToMicros)
                 case .micros: return (.timestamp, .none)
-                case .nanos: return (.timestamp, .nanosToMicros)
+                case .nanos: return (.timestampNanos, .none)
                 }
             case let .integer(bits, signed)?:
-                if !signed && bits == 64 { throw unsupported("UINT64") }
+                if !signed && bits == 64 { return (uint64Type, .uint64ToDecimal) }
                 return (.int64, .none)
-            case .time?: throw unsupported("TIME")
+            case let .time(_, unit)?:
+                switch unit {
+                case .micros: return (.time, .none)
+                case .nanos: return (.time, .timeNanosToMicros)
+                case .millis: throw unsupported("INT64 TIME(MILLIS)")
+                }
             case nil, .other?, .unknown?: break
             default: throw unsupported("INT64 with logical type \(String(describing: logical))")
             }
             switch converted {
             case .timestampMillis?: return (.timestamp, .millisToMicros)
             case .timestampMicros?: return (.timestamp, .none)
-            case .uint64?: throw unsupported("UINT64")
+            case .uint64?: return (uint64Type, .uint64ToDecimal)
             case .int64?, nil: return (.int64, .none)
-            case .timeMicros?: throw unsupported("TIME")
+            case .timeMicros?: return (.time, .none)
             default: throw unsupported("INT64 with converted type \(String(describing: converted))")
             }
         case .int96:
             return (.timestamp, .int96ToMicros)
         case .float:
-            if case .float16 = logical { throw unsupported("FLOAT16") }
             return (.float, .none)
         case .double:
             return (.double, .none)
         case .byteArray:
-            return (.string, .none)
+            // Text when annotated as such; anything else (no annotation, BSON, unknown kinds) is bytes, as DuckDB
+            // reads it.
+            switch logical {
+            case .string?, .enum?, .json?: return (.string, .none)
+            case nil: break
+            default: return (.blob, .none)
+            }
+            switch converted {
+            case .utf8?, .enum?, .json?: return (.string, .none)
+            default: return (.blob, .none)
+            }
+        case .fixedLenByteArray where logical == .float16:
+            guard element.typeLength == 2 else {
+                throw StrataError(.corrupt, "FLOAT16 column of \(element.typeLength ?? 0) bytes (2 expected)",
+                                  path: path, column: element.name)
+            }
+            return (.float, .float16ToFloat)
         case .fixedLenByteArray:
-            throw unsupported("FIXED_LEN_BYTE_ARRAY")
+            // Fixed-width bytes without DECIMAL (UUID, INTERVAL, hashes): a blob of `type_length` bytes.
+            return (.blob, .none)
         }
     }
 

@@ -68,7 +68,9 @@ package indirect enum ScanPredicate: Sendable, Equatable {
             return xs == ys ? 0 : (xs.lexicographicallyPrecedes(ys) ? -1 : 1)
         case let (.bool(x), .bool(y)): return sign(x ? 1 : 0, y ? 1 : 0)
         case let (.date(x), .date(y)): return sign(x, y)
-        case let (.timestamp(x), .timestamp(y)): return sign(x, y)
+        case let (.timestamp(x), .timestamp(y)), let (.timestampNanos(x), .timestampNanos(y)), let (.time(x), .time(y)):
+            return sign(x, y)
+        case let (.blob(x), .blob(y)): return x == y ? 0 : (x.lexicographicallyPrecedes(y) ? -1 : 1)
         case (.decimal, _), (_, .decimal):
             // Exact at the larger scale; a value that does not fit 128 bits there is not compared.
             guard let (x, s) = decimal(a), let (y, t) = decimal(b) else {

@@ -97,6 +97,15 @@ enum RandomData {
                     builders[c].append(special ? g.pick(specialDays) : Int32.random(in: dayRange, using: &g))
                 case .timestamp:
                     builders[c].append(special ? g.pick(specialMicros) : Int64.random(in: microsRange, using: &g))
+                case .timestampNanos:
+                    // Not in the random schema.
+                    builders[c].append(Int64(bitPattern: g.next()))
+                case .time:
+                    // Not in the random schema.
+                    try builders[c].append(.time(Int64(g.next() % 86_400_000_001)))
+                case .blob:
+                    // Not in the random schema.
+                    try builders[c].append(.blob((0..<g.next() % 9).map { _ in UInt8(truncatingIfNeeded: g.next()) }))
                 case .decimal:
                     // Not in the random schema; units within 18 digits fit every decimal column.
                     builders[c].append(decimalUnits: Int128(Int64(bitPattern: g.next()) % 1_000_000_000_000_000_000))

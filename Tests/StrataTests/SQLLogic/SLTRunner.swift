@@ -231,6 +231,10 @@ struct SLTRunner {
         case let .string(s): s.isEmpty ? "(empty)" : s
         case let .date(days): CivilDate.format(days: days)
         case let .timestamp(micros): formatTimestamp(micros)
+        case let .blob(bytes): BlobText.format(bytes)
+        case let .time(micros): TimeOfDay.format(micros: micros)
+        case let .timestampNanos(nanos):
+            CivilDate.format(nanos: nanos).replacingOccurrences(of: "T", with: " ").replacingOccurrences(of: "Z", with: "")
         case let .decimal(units, _, scale): DecimalMath.format(units.value, scale: Int(scale))
         }
     }

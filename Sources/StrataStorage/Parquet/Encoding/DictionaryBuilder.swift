@@ -31,12 +31,12 @@ package struct DictionaryBuilder: Sendable {
     package init(type: DataType, maxByteSize: Int = 1 << 20) throws(StrataError) {
         switch type {
         case .int32, .date: kind = .int32
-        case .int64, .timestamp: kind = .int64
+        case .int64, .timestamp, .timestampNanos, .time: kind = .int64
         case .decimal where !type.isWideDecimal: kind = .int64
         case .decimal: throw StrataError(.invalidArgument, "wide decimal columns are not dictionary encoded")
         case .float: kind = .float
         case .double: kind = .double
-        case .string: kind = .string
+        case .string, .blob: kind = .string
         case .bool: throw StrataError(.invalidArgument, "boolean columns are not dictionary encoded")
         }
         self.maxByteSize = maxByteSize

@@ -95,7 +95,7 @@ package struct StatisticsAccumulator: Sendable {
         intMax = Swift.max(intMax, other.intMax)
         realMin = Swift.min(realMin, other.realMin)
         realMax = Swift.max(realMax, other.realMax)
-        if type == .string {
+        if type.storage == .string {
             let minLess = stringMin.withUnsafeBytes { a in
                 other.stringMin.withUnsafeBytes { b in ByteComparison.compare(b, a) < 0 }
             }
@@ -120,7 +120,7 @@ package struct StatisticsAccumulator: Sendable {
         case .int32, .date:
             result.min = Self.littleEndianBytes(Int32(truncatingIfNeeded: intMin))
             result.max = Self.littleEndianBytes(Int32(truncatingIfNeeded: intMax))
-        case .int64, .timestamp:
+        case .int64, .timestamp, .timestampNanos, .time:
             result.min = Self.littleEndianBytes(intMin)
             result.max = Self.littleEndianBytes(intMax)
         case .decimal:
@@ -133,7 +133,7 @@ package struct StatisticsAccumulator: Sendable {
         case .double:
             result.min = Self.littleEndianBytes((realMin == 0 ? -0.0 : realMin).bitPattern)
             result.max = Self.littleEndianBytes((realMax == 0 ? 0.0 : realMax).bitPattern)
-        case .string:
+        case .string, .blob:
             result.min = stringMin
             result.max = stringMax
         }

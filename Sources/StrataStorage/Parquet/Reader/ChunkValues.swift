@@ -2,7 +2,8 @@ import StrataCore
 
 /// The decoded values of one column chunk, in the stored (physical) representation, plus validity.
 ///
-/// INT96 values are already microseconds; other conversions (ms/ns → µs, UINT32 → Int64) happen in `finish`.
+/// INT96 values are already microseconds; other conversions (ms → µs, UINT32 → Int64, UINT64 → Int128, TIME to
+/// microseconds) happen in `finish`.
 struct ChunkValues {
     var bools: [Bool] = []
     var ints32: [Int32] = []
@@ -83,6 +84,14 @@ struct ChunkValues {
         case (_, .decimal): data = try decimals(leaf, path: path)
         case (.boolean, _): data = .bool(bools)
         case (.int32, .uint32ToInt64): data = .int64(ints32.map { Int64(UInt32(bitPattern: $0)) })
+        case (.int32, .timeMillisToMicros): data = .int64(ints32.map { Int64($0) * 1000 })
+        case (.int64, .timeNanosToMicros):
+            // TIME(NANOS) is read as microseconds only when nothing is lost.
+            if let row = ints64.firstIndex(where: { $0 % 1000 != 0 }) {
+                throw StrataError(.unsupported, "TIME(NANOS) value \(ints64[row]) ns in row \(row) is no whole "
+                    + "microsecond (Strata's TIME holds microseconds)", path: path, column: leaf.field.name)
+            }
+            data = .int64(ints64.map { $0 / 1000 })
         case (.int32, _): data = .int32(ints32)
         case (.int64, .millisToMicros):
             var out = ints64
@@ -95,15 +104,13 @@ struct ChunkValues {
                 out[i] = product
             }
             data = .int64(out)
-        case (.int64, .nanosToMicros):
-            data = .int64(ints64.map { value in
-                let quotient = value / 1000
-                return value % 1000 < 0 ? quotient - 1 : quotient
-            })
+        case (.int64, .uint64ToDecimal): data = .int128(ints64.map { Int128(UInt64(bitPattern: $0)) })
         case (.int64, _), (.int96, _): data = .int64(ints64)
         case (.float, _): data = .float(floats)
         case (.double, _): data = .double(doubles)
         case (.byteArray, _): data = .string(strings)
+        case (.fixedLenByteArray, _) where leaf.field.type == .blob: data = .string(strings)
+        case (.fixedLenByteArray, .float16ToFloat): data = .float(try halfFloats(leaf, path: path))
         case (.fixedLenByteArray, _):
             throw StrataError(.unsupported, "FIXED_LEN_BYTE_ARRAY columns are not supported", path: path,
                               column: leaf.field.name)
@@ -113,6 +120,23 @@ struct ChunkValues {
                               column: leaf.field.name)
         }
         return Column(unchecked: leaf.field.type, data: data, validity: hasNulls ? validity : nil)
+    }
+
+    /// FLOAT16 values (2 bytes each, little-endian) as floats; null rows hold no bytes and become 0.
+    private func halfFloats(_ leaf: ParquetSchemaMapping.Leaf, path: String) throws -> [Float] {
+        var values = [Float](repeating: 0, count: strings.count)
+        try strings.bytes.withUnsafeBytes { raw in
+            for row in 0..<strings.count {
+                let range = strings.range(row)
+                if range.isEmpty, !validity.isValid(row) { continue }
+                guard range.count == 2 else {
+                    throw StrataError(.corrupt, "FLOAT16 value of \(range.count) bytes in row \(row)", path: path,
+                                      column: leaf.field.name)
+                }
+                values[row] = HalfFloat.float(littleEndian: raw, at: range.lowerBound)
+            }
+        }
+        return values
     }
 
     /// DECIMAL values in the storage of the leaf's decimal type; binary forms are big-endian two's complement of

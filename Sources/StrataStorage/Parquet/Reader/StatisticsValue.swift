@@ -13,6 +13,7 @@ enum StatisticsValue {
             let units: Int128?
             switch leaf.physicalType {
             case .int32: units = load(Int32.self).map { Int128($0) }
+            case .int64 where leaf.conversion == .uint64ToDecimal: units = load(UInt64.self).map { Int128($0) }
             case .int64: units = load(Int64.self).map { Int128($0) }
             case .byteArray, .fixedLenByteArray:
                 guard (1...16).contains(bytes.count) else { return nil }
@@ -32,6 +33,13 @@ enum StatisticsValue {
             return load(Int32.self).map(Value.date)
         case (.int32, .int64):
             return load(UInt32.self).map { .int64(Int64($0)) }
+        case (.int32, .time):
+            return load(Int32.self).map { .time(Int64($0) * 1000) }
+        case (.int64, .time):
+            guard let raw = load(Int64.self) else { return nil }
+            guard leaf.conversion == .timeNanosToMicros else { return .time(raw) }
+            // A bound between microseconds would not bound the values read (which must be whole microseconds).
+            return raw % 1000 == 0 ? .time(raw / 1000) : nil
         case (.int32, _):
             return load(Int32.self).map(Value.int32)
         case (.int64, .timestamp):
@@ -40,14 +48,17 @@ enum StatisticsValue {
             case .millisToMicros:
                 let (micros, overflow) = raw.multipliedReportingOverflow(by: 1000)
                 return overflow ? nil : .timestamp(micros)
-            case .nanosToMicros:
-                let quotient = raw / 1000
-                return .timestamp(raw % 1000 < 0 ? quotient - 1 : quotient)
             default:
                 return .timestamp(raw)
             }
+        case (.int64, .timestampNanos):
+            return load(Int64.self).map(Value.timestampNanos)
         case (.int64, _):
             return load(Int64.self).map(Value.int64)
+        case (.fixedLenByteArray, .float):
+            guard leaf.conversion == .float16ToFloat, let bits = load(UInt16.self) else { return nil }
+            let value = HalfFloat.float(bits: bits)
+            return value.isNaN ? nil : .float(value)
         case (.float, _):
             guard let bits = load(UInt32.self) else { return nil }
             let value = Float(bitPattern: bits)
@@ -56,6 +67,8 @@ enum StatisticsValue {
             guard let bits = load(UInt64.self) else { return nil }
             let value = Double(bitPattern: bits)
             return value.isNaN ? nil : .double(value)
+        case (.byteArray, .blob), (.fixedLenByteArray, .blob):
+            return .blob(bytes)
         case (.byteArray, _):
             return String(validating: bytes, as: UTF8.self).map(Value.string)
         default:
