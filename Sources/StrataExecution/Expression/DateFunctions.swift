@@ -119,8 +119,13 @@ struct AddInterval<T: FixedWidthInteger>: UnaryOperation {
     let days: Int64
     let micros: Int64
     let perDay: T
+    /// Ticks of `x` and of the result in a microsecond: 1, or 1000 for timestamp_ns (whose `perDay` is then ignored).
+    var perMicro: Int64 = 1
     @inline(__always) func apply(_ x: T) -> (Int64, RowStatus) {
-        var (day, within) = split(x, perDay: perDay)
+        var (day, within) = perMicro == 1 ? split(x, perDay: perDay) : {
+            let (days, time) = CivilDate.split(ticks: Int64(x), perSecond: 1_000_000_000)
+            return (Int(days), time)
+        }()
         if months != 0 {
             let civil = CivilDate.civil(days: day)
             let total = Int64(civil.year) * 12 + Int64(civil.month - 1) + months
@@ -133,10 +138,11 @@ struct AddInterval<T: FixedWidthInteger>: UnaryOperation {
             day = CivilDate.days(year: year, month: month, day: dayOfMonth)
         }
         let (shifted, o1) = Int64(day).addingReportingOverflow(days)
-        let (scaled, o2) = shifted.multipliedReportingOverflow(by: 86_400_000_000)
+        let (scaled, o2) = shifted.multipliedReportingOverflow(by: 86_400_000_000 * perMicro)
         let (withTime, o3) = scaled.addingReportingOverflow(within)
-        let (result, o4) = withTime.addingReportingOverflow(micros)
-        return o1 || o2 || o3 || o4 ? (0, .error) : (result, .ok)
+        let (offset, o4) = micros.multipliedReportingOverflow(by: perMicro)
+        let (result, o5) = withTime.addingReportingOverflow(offset)
+        return o1 || o2 || o3 || o4 || o5 ? (0, .error) : (result, .ok)
     }
 }
 
@@ -246,6 +252,9 @@ struct DateFormat: Sendable {
         let values: [Int64]
         switch x.column.data {
         case let .int32(v): values = v.map(Int64.init)
+        // A timestamp_ns is formatted from its microsecond (floor), as DuckDB's `%f` shows it.
+        case let .int64(v) where x.type == .timestampNanos:
+            values = v.map { $0 / 1000 - ($0 % 1000 < 0 ? 1 : 0) }
         case let .int64(v): values = v
         default: throw StrataError(.internal, "strftime over \(x.type)")
         }

@@ -84,7 +84,7 @@ enum ScalarFunction: String, Sendable {
         case (.concat, 1...), (.concatStrict, 2): type = types.allSatisfy { $0 == .string } ? .string : nil
         case (.error, 1): type = types[0] == .string ? .string : nil
         case (.startsWith, 2), (.contains, 2): type = types.allSatisfy { $0 == .string } ? .bool : nil
-        case (.strftime, 2): type = [.date, .timestamp].contains(types[0]) && types[1] == .string ? .string : nil
+        case (.strftime, 2): type = types[0].isTemporal && types[1] == .string ? .string : nil
         case (.regexpMatches, 2), (.regexpMatches, 3): type = types.allSatisfy { $0 == .string } ? .bool : nil
         case (.replace, 3), (.trim, 1), (.trim, 2), (.ltrim, 1), (.ltrim, 2), (.rtrim, 1), (.rtrim, 2), (.concatWs, 2...):
             type = types.allSatisfy { $0 == .string } ? .string : nil
@@ -93,8 +93,9 @@ enum ScalarFunction: String, Sendable {
         case (.hour, 1), (.minute, 1), (.second, 1): type = types[0].isTemporal || types[0] == .time ? .int64 : nil
         case (.dateTrunc, 2): type = types[0] == .string && [.date, .timestamp].contains(types[1]) ? .timestamp : nil
         case (.addInterval, 4):
-            type = [.date, .timestamp].contains(types[0]) && types.dropFirst().allSatisfy(integers.contains)
-                ? .timestamp : nil
+            // A date or timestamp gives a timestamp; a timestamp_ns keeps its nanoseconds, as in DuckDB.
+            type = types[0].isTemporal && types.dropFirst().allSatisfy(integers.contains)
+                ? (types[0] == .timestampNanos ? .timestampNanos : .timestamp) : nil
         default:
             throw StrataError(.invalidArgument, "\(function.rawValue) does not take \(types.count) arguments in \(text)")
         }
@@ -230,10 +231,10 @@ enum ScalarFunction: String, Sendable {
                 ? mapValues(AddInterval<Int32>(months: parts[0], days: parts[1], micros: parts[2], perDay: 1),
                             try x.operand(Int32.self), count: rows, words: words)
                 : mapValues(AddInterval<Int64>(months: parts[0], days: parts[1], micros: parts[2],
-                                               perDay: 86_400_000_000), try x.operand(Int64.self), count: rows,
-                            words: words)
+                                               perDay: 86_400_000_000, perMicro: x.type == .timestampNanos ? 1000 : 1),
+                            try x.operand(Int64.self), count: rows, words: words)
             if out.failedRow != nil { throw StrataError(.invalidData, "timestamp out of range in \(text)") }
-            return out.vector(.timestamp, constant: constant)
+            return out.vector(type, constant: constant)
         case .year, .month, .day:
             let part = self == .year ? 0 : (self == .month ? 1 : 2)
             if x.type == .date {

@@ -689,6 +689,8 @@ package final class SQLParser {
             return (try parseLiteral(), 1)
         case .keyword(.date) where next(is: .string), .keyword(.timestamp) where next(is: .string):
             return (try parseLiteral(), 1)
+        case .identifier where next(is: .string) && Self.typedLiteralTypes[current.text.lowercased()] != nil:
+            return (try parseLiteral(), 1)
         case .keyword(.cast):
             return try parseCast()
         case .keyword(.case):
@@ -731,11 +733,19 @@ package final class SQLParser {
         case .keyword(.false): literal = .bool(false)
         case .keyword(.date): literal = .typed(.date, advance().text)
         case .keyword(.timestamp): literal = .typed(.timestamp, advance().text)
+        case .identifier where Self.typedLiteralTypes[token.text.lowercased()] != nil:
+            literal = .typed(Self.typedLiteralTypes[token.text.lowercased()] ?? .string, advance().text)
         case let .parameter(number): return .parameter(try parameterNumber(number, at: token.location), token.location)
         default: throw error("expected a literal, found \(token)", at: token.location)
         }
         return .literal(literal, token.location)
     }
+
+    /// Type names that are no keywords but make a typed literal before a string, as in DuckDB: `TIME '12:00'`,
+    /// `TIMESTAMP_NS '…'`, `BLOB '\xAA'`.
+    private static let typedLiteralTypes: [String: DataType] = [
+        "time": .time, "timestamp_ns": .timestampNanos, "blob": .blob,
+    ]
 
     /// `(expr)`, or `(SELECT …)`: a scalar subquery.
     private func parseParenthesized() throws(Failure) -> Parsed {
