@@ -20,11 +20,7 @@ DECIMAL(38,6) in FIXED_LEN_BYTE_ARRAY(16), DECIMAL(4,1) in INT32. The same DuckD
 
 Regenerate from the repository root with: python3 Fixtures/sql/make_decimal_data.py   (needs duckdb)
 """
-import os
-
-import duckdb
-
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
+from make_types_data import copy_table
 
 QUERY = """
 SELECT
@@ -54,16 +50,8 @@ ORDER BY id
 
 
 def main():
-    os.makedirs(OUT, exist_ok=True)
-    target = os.path.join(OUT, "prices.parquet")
-    if os.path.exists(target):
-        os.remove(target)
-    con = duckdb.connect()
-    con.execute("SET threads = 1")
-    con.execute(f"COPY ({QUERY}) TO '{target}' (FORMAT parquet, COMPRESSION snappy)")
-    types = [str(t) for t in con.sql(f"SELECT * FROM read_parquet('{target}')").types]
-    assert types == ["INTEGER", "VARCHAR", "DECIMAL(15,2)", "DECIMAL(15,2)", "DECIMAL(15,2)", "DECIMAL(15,2)",
-                     "DECIMAL(38,6)", "DECIMAL(4,1)"], types
+    con, target = copy_table("prices", QUERY, ["INTEGER", "VARCHAR", "DECIMAL(15,2)", "DECIMAL(15,2)",
+                                                "DECIMAL(15,2)", "DECIMAL(15,2)", "DECIMAL(38,6)", "DECIMAL(4,1)"])
     (count, beyond) = con.sql(f"SELECT count(*), count(*) FILTER (WHERE abs(big) * 1000000 > 9223372036854775807)"
                               f" FROM read_parquet('{target}')").fetchall()[0]
     assert count == 50 and beyond >= 20, (count, beyond)

@@ -115,8 +115,9 @@ ORDER BY id
 }
 
 
-def write(name):
-    query, types = TABLES[name]
+def copy_table(name, query, types):
+    """Writes `query` as OUT/<name>.parquet with DuckDB (one thread, snappy), checks its column types and returns
+    the open connection and the file's path (the caller closes the connection)."""
     os.makedirs(OUT, exist_ok=True)
     target = os.path.join(OUT, name + ".parquet")
     if os.path.exists(target):
@@ -126,6 +127,12 @@ def write(name):
     con.execute(f"COPY ({query}) TO '{target}' (FORMAT parquet, COMPRESSION snappy)")
     got = [str(t) for t in con.sql(f"SELECT * FROM read_parquet('{target}')").types]
     assert got == types, (name, got)
+    return con, target
+
+
+def write(name):
+    query, types = TABLES[name]
+    con, _ = copy_table(name, query, types)
     con.close()
 
 

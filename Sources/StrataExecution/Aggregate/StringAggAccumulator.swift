@@ -44,9 +44,10 @@ final class StringAggAccumulator: Accumulator {
         var entry: [UInt8] = []
         for (i, r) in rows.enumerated() where !column.isNull(r) {
             entry.removeAll(keepingCapacity: true)
-            let key = keys.map { Array($0.bytes[$0.range(i)]) } ?? []
-            withUnsafeBytes(of: UInt32(key.count).littleEndian) { entry.append(contentsOf: $0) }
-            entry.append(contentsOf: key)
+            // The key's bytes are appended in place (no array per row).
+            let keyRange = keys.map { $0.range(i) } ?? 0..<0
+            withUnsafeBytes(of: UInt32(keyRange.count).littleEndian) { entry.append(contentsOf: $0) }
+            if let keys { entry.append(contentsOf: keys.bytes[keyRange]) }
             entry.append(contentsOf: values.bytes[values.range(r)])
             try Self.append(entry[...], to: &entries)
             groupIds.append(ids[i])

@@ -87,7 +87,8 @@ struct CardinalityEstimator {
         case let .union(inputs):
             return PlanProfile(rows: inputs.reduce(0) { $0 + profile($1).rows }, distinct: [:])
         case let .limit(count, _, input):
-            return profile(input).capped(at: min(Double(count), profile(input).rows))
+            let base = profile(input)
+            return base.capped(at: min(Double(count), base.rows))
         case let .join(kind, left, right, condition):
             let l = profile(left), r = profile(right)
             switch kind {
