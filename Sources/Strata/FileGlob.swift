@@ -6,7 +6,9 @@ import Foundation
 // 2. Otherwise it is split into path components; the fixed leading components form the start directory.
 // 3. Each remaining component is matched against directory entries: `*` any run of characters other than `/`,
 //    `?` one character, `**` any number of directories (including none).
-// 4. The matching regular files are returned sorted.
+// 4. A directory is walked at most once (known by device and inode), so a symbolic link that loops back, or two
+//    links to one folder, yield each file once.
+// 5. The matching regular files are returned sorted.
 
 /// Path patterns with `*`, `?` and `**`.
 enum FileGlob {
@@ -31,13 +33,27 @@ enum FileGlob {
         }
         let start = (absolute ? "/" : "") + fixed.joined(separator: "/")
         var results: [String] = []
-        match(Array(rest), in: start.isEmpty ? "." : start, prefix: start, into: &results)
+        var visited = Set<DirectoryID>()
+        match(Array(rest), in: start.isEmpty ? "." : start, prefix: start, into: &results, visited: &visited)
         return results.sorted()
     }
 
+    /// A directory's identity, whatever path reaches it, with how many pattern components remain to match in it.
+    private struct DirectoryID: Hashable {
+        var device: UInt64
+        var inode: UInt64
+        var remaining: Int
+    }
+
     private static func match(_ components: [String], in directory: String, prefix: String,
-                              into results: inout [String]) {
+                              into results: inout [String], visited: inout Set<DirectoryID>) {
         guard let head = components.first else { return }
+        var info = stat()
+        if stat(directory, &info) == 0 {
+            let id = DirectoryID(device: UInt64(info.st_dev), inode: UInt64(info.st_ino), remaining: components.count)
+            // The same folder under the same remaining pattern was walked already (a link loop, or two links).
+            guard visited.insert(id).inserted else { return }
+        }
         let manager = FileManager.default
         let entries = ((try? manager.contentsOfDirectory(atPath: directory)) ?? []).sorted()
         func join(_ name: String) -> String {
@@ -49,11 +65,11 @@ enum FileGlob {
         }
         if head == "**" {
             // Zero directories…
-            match(Array(components.dropFirst()), in: directory, prefix: prefix, into: &results)
+            match(Array(components.dropFirst()), in: directory, prefix: prefix, into: &results, visited: &visited)
             // …or one more, keeping `**`.
             for entry in entries where !entry.hasPrefix(".") {
                 let path = join(entry)
-                if isDirectory(path) { match(components, in: path, prefix: path, into: &results) }
+                if isDirectory(path) { match(components, in: path, prefix: path, into: &results, visited: &visited) }
             }
             return
         }
@@ -62,7 +78,7 @@ enum FileGlob {
             if components.count == 1 {
                 if !isDirectory(path) { results.append(path) }
             } else if isDirectory(path) {
-                match(Array(components.dropFirst()), in: path, prefix: path, into: &results)
+                match(Array(components.dropFirst()), in: path, prefix: path, into: &results, visited: &visited)
             }
         }
     }

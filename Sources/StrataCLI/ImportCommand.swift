@@ -55,10 +55,10 @@ struct ImportCommand: ParsableCommand {
     @Option(help: "Page compression of the new partition files: zstd, zstd:LEVEL, lz4 or none.")
     var codec: String = "zstd"
 
-    @Option(help: "Memory budget of the import, e.g. 512MB or 1GiB.")
+    @Option(parsing: .unconditional, help: "Memory budget of the import, e.g. 512MB or 1GiB.")
     var memoryLimit: String = "512MB"
 
-    @Option(help: "CSV parser threads (default: one per core).")
+    @Option(parsing: .unconditional, help: "CSV parser threads, 1 to 1024 (default: one per core).")
     var threads: Int?
 
     @Option(help: "What to do with a bad CSV row: fail (stop, commit nothing) or skip (leave it out and go on).")
@@ -80,7 +80,7 @@ struct ImportCommand: ParsableCommand {
         if append && replace { throw ValidationError("--append and --replace cannot be used together") }
         if onError != "fail" && onError != "skip" { throw ValidationError("--on-error must be fail or skip") }
         if rejects != nil && onError != "skip" { throw ValidationError("--rejects needs --on-error skip") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if let threads { try WorkerThread.validate(threads, option: "--threads") }
     }
 
     func run() throws {

@@ -3,16 +3,16 @@ import Strata
 
 /// The options every query command shares: memory, threads, spilling.
 struct QueryOptions: ParsableArguments {
-    @Option(help: "Memory budget of each query, e.g. 1GB or 512MiB (default: half the RAM). Operators spill to disk to stay within it.")
+    @Option(parsing: .unconditional, help: "Memory budget of each query, e.g. 1GB or 512MiB (default: half the RAM). Operators spill to disk to stay within it.")
     var memoryLimit: String?
 
-    @Option(help: "Worker threads (default: one per core).")
+    @Option(parsing: .unconditional, help: "Worker threads, 1 to 1024 (default: one per core).")
     var threads: Int?
 
     @Option(help: "Directory for spill files (default: $TMPDIR or /tmp).")
     var spillDir: String?
 
-    @Option(help: "Cap on spill bytes on disk at once, e.g. 20GB (default: none).")
+    @Option(parsing: .unconditional, help: "Cap on spill bytes on disk at once, e.g. 20GB (default: none).")
     var spillLimit: String?
 
     /// The database configuration these options describe.
@@ -20,7 +20,7 @@ struct QueryOptions: ParsableArguments {
         var configuration = Configuration()
         if let memoryLimit { configuration.memoryLimit = try ByteCount.parse(memoryLimit) }
         if let threads {
-            guard threads >= 1 else { throw StrataError(.invalidArgument, "--threads must be at least 1") }
+            try WorkerThread.validate(threads, option: "--threads")
             configuration.threads = threads
         }
         configuration.spillDirectory = spillDir

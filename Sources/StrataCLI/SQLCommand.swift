@@ -47,7 +47,10 @@ struct SQLCommand: ParsableCommand {
             let database = try Database(path: store, configuration: try query.configuration())
             var text = sql ?? "-"
             if text == "-" {
-                text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+                text = try SQLCommand.validUTF8(Array(FileHandle.standardInput.readDataToEndOfFile()),
+                                                source: "the SQL text on standard input")
+            } else {
+                try SQLCommand.checkArgumentUTF8(text)
             }
             var splitter = StatementSplitter()
             var statements: [String] = []
@@ -62,6 +65,36 @@ struct SQLCommand: ParsableCommand {
             let runner = StatementRunner(database: database, format: format,
                                          output: output.map { .file($0) } ?? .standardOutput, timer: timer)
             for statement in statements { try runner.run(statement) }
+        }
+    }
+
+    /// `bytes` as a string, or an error naming the first byte that is not UTF-8 (DuckDB rejects such text too;
+    /// decoding would silently turn it into U+FFFD and change string literals).
+    static func validUTF8(_ bytes: [UInt8], source: String) throws -> String {
+        if let text = String(validating: bytes, as: UTF8.self) { return text }
+        var offset = 0
+        var iterator = bytes.makeIterator()
+        var decoder = UTF8()
+        loop: while true {
+            switch decoder.decode(&iterator) {
+            case let .scalarValue(scalar): offset += UTF8.width(scalar)
+            case .emptyInput, .error: break loop
+            }
+        }
+        throw StrataError(.invalidArgument, "\(source) is not valid UTF-8 (at byte \(offset))")
+    }
+
+    /// Fails when the command-line argument that became `text` was not valid UTF-8 (the argument list decodes
+    /// invalid bytes as U+FFFD).
+    static func checkArgumentUTF8(_ text: String) throws {
+        guard text.unicodeScalars.contains("\u{FFFD}") else { return }
+        for index in 0..<Int(CommandLine.argc) {
+            guard let raw = CommandLine.unsafeArgv[index] else { continue }
+            let bytes = Array(UnsafeBufferPointer(start: UnsafeRawPointer(raw).assumingMemoryBound(to: UInt8.self),
+                                                  count: strlen(raw)))
+            if String(decoding: bytes, as: UTF8.self) == text {
+                _ = try validUTF8(bytes, source: "the SQL text")
+            }
         }
     }
 }

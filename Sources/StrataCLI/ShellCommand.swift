@@ -39,7 +39,7 @@ struct ShellCommand: ParsableCommand {
             if interactive { FileHandleOutput.standardError("strata shell: enter SQL ending with ';', or .help\n") }
             while true {
                 if interactive {
-                    FileHandle.standardOutput.write(Data((splitter.hasPendingInput ? "   ...> " : "strata> ").utf8))
+                    try? FileHandleOutput.standardOutput(splitter.hasPendingInput ? "   ...> " : "strata> ")
                 }
                 guard let line = readLine(strippingNewline: true) else { break }
                 if !splitter.hasPendingInput, line.trimmingCharacters(in: .whitespaces).hasPrefix(".") {

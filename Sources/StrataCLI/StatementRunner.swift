@@ -21,7 +21,7 @@ struct StatementRunner {
             while let batch = try cursor.next() {
                 for i in 0..<batch.count { text += "\(batch.columns[0].value(at: i))\n" }
             }
-            FileHandle.standardOutput.write(Data(text.utf8))
+            try FileHandleOutput.standardOutput(text)
             return
         }
         let writer = try makeResultWriter(format: format, output: output,

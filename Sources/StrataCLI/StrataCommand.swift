@@ -34,9 +34,36 @@ func runReportingErrors(_ body: () throws -> Void) throws {
     }
 }
 
-/// Writes to the standard streams.
+/// Writes to the standard streams with write(2): a full or closed stream is never a crash (Foundation's
+/// `FileHandle.write` traps on a write error).
 enum FileHandleOutput {
+    /// Writes `text` to stderr; a failure is ignored (there is nowhere left to report it).
     static func standardError(_ text: String) {
-        FileHandle.standardError.write(Data(text.utf8))
+        _ = writeAll(2, text)
+    }
+
+    /// Writes `text` to stdout; throws when the stream refuses it (disk full, closed pipe).
+    static func standardOutput(_ text: String) throws {
+        let failure = writeAll(1, text)
+        guard failure == 0 else {
+            throw StrataError(.io, "cannot write to standard output: \(String(cString: strerror(failure)))")
+        }
+    }
+
+    /// Writes every byte of `text` to `fd`, retrying on EINTR; 0, or the errno of the failure.
+    private static func writeAll(_ fd: Int32, _ text: String) -> Int32 {
+        var bytes = Array(text.utf8)
+        return bytes.withUnsafeMutableBytes { raw -> Int32 in
+            var done = 0
+            while done < raw.count {
+                let written = write(fd, raw.baseAddress! + done, raw.count - done)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return errno
+                }
+                done += written
+            }
+            return 0
+        }
     }
 }

@@ -33,7 +33,7 @@ package final class CSVImporter {
         let config = configuration
         try Store.validateTableName(table)
         try CSVDialect.validate(delimiter: config.delimiter, quote: config.quote)
-        guard config.threads >= 1 else { throw StrataError(.invalidArgument, "threads must be at least 1") }
+        try WorkerThread.validate(config.threads)
         guard config.memoryLimit >= CSVImportConfiguration.minimumMemoryLimit else {
             throw StrataError(.invalidArgument, "memory limit \(ByteCount.format(config.memoryLimit)) is too small; "
                 + "the minimum is \(ByteCount.format(CSVImportConfiguration.minimumMemoryLimit))")
@@ -55,9 +55,20 @@ package final class CSVImporter {
         let sampleBytes = max(blockBytes, min(8 << 20, config.dataBudget / 16))
         let sample = try reader.peekRecords(maxBytes: sampleBytes)
         if sample.isEmpty { throw StrataError(.invalidData, "file is empty", path: input.name) }
-        if sample.contains(0) {
-            throw StrataError(.invalidData, "looks like a binary file (it contains NUL bytes), not CSV text",
-                              path: input.name)
+        if let nul = sample.firstIndex(of: 0) {
+            // Where: the line and byte of the first NUL, so a stray one in a text file can be found and fixed.
+            let line = 1 + sample[..<nul].reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
+            // Binary when more than 1% of the bytes are control characters other than tab, LF, VT, FF and CR.
+            let text = sample.count(where: { $0 < 9 || ($0 > 13 && $0 < 32) }) * 100 <= sample.count
+            throw StrataError(.invalidData, text
+                ? "contains a NUL byte (0x00), which CSV text cannot hold; remove it (e.g. tr -d '\\000')"
+                : "looks like a binary file (it contains NUL bytes), not CSV text",
+                path: input.name, offset: Int64(nul), line: line)
+        }
+        if !sample.contains(10), sample.contains(13) {
+            throw StrataError(.invalidData, "lines end with a carriage return only (CR, old Mac style); Strata reads "
+                + "LF or CRLF line endings: convert them first, e.g. tr '\\r' '\\n' < in.csv > out.csv",
+                path: input.name, line: 1)
         }
         let sniffed = CSVSniffer.sniff(sample, delimiter: config.delimiter, quote: config.quote,
                                        nullTokens: config.nullTokens, header: config.header,
@@ -123,8 +134,8 @@ package final class CSVImporter {
         let rejects = try config.rejectsPath.map { try RejectsWriter(path: $0) }
         let pipeline = ParsePipeline(reader: reader, input: input, plan: plan, threads: config.threads,
                                      maxInFlight: 2 * config.threads)
-        pipeline.start()
         defer { pipeline.finish() }
+        try pipeline.start()
 
         var rows: Int64 = 0
         var rejected: Int64 = 0

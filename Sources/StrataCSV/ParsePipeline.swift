@@ -57,20 +57,23 @@ final class ParsePipeline: @unchecked Sendable {
     /// From now on, chunks are only classified (a widening was found; the batches are not needed).
     func switchToInference() { inferOnly.store(true, ordering: .relaxed) }
 
-    /// Starts the reader and the workers.
-    func start() {
-        for _ in 0..<threads {
+    /// Starts the reader and the workers; throws when the system refuses a thread (`finish()` then stops the ones
+    /// that started).
+    func start() throws(StrataError) {
+        func launch(_ body: @escaping @Sendable () -> Void) throws(StrataError) {
             group.enter()
-            Thread.detachNewThread { [self] in
-                defer { group.leave() }
-                work()
+            do {
+                try WorkerThread.spawn { [group] in
+                    defer { group.leave() }
+                    body()
+                }
+            } catch {
+                group.leave()
+                throw error
             }
         }
-        group.enter()
-        Thread.detachNewThread { [self] in
-            defer { group.leave() }
-            read()
-        }
+        for _ in 0..<threads { try launch { [self] in work() } }
+        try launch { [self] in read() }
     }
 
     /// The next parsed chunk in input order, `.end` after the last, or the failure that stopped the reader.

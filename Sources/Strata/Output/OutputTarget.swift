@@ -2,6 +2,15 @@
 package enum OutputTarget: Sendable, Hashable {
     /// The process's standard output.
     case standardOutput
-    /// A file at this path, created or truncated (Parquet output replaces it only once complete).
+    /// A file at this path, replaced only once the output is complete (written under a temporary name, renamed); a
+    /// pipe or device there is written in place.
     case file(String)
+
+    /// The path, or `<stdout>`.
+    package var name: String {
+        switch self {
+        case .standardOutput: "<stdout>"
+        case let .file(path): path
+        }
+    }
 }

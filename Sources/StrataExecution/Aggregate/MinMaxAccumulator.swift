@@ -86,7 +86,29 @@ final class MinMaxAccumulator: Accumulator {
             }
         }
         @inline(__always) func foldInts<T: BinaryInteger>(_ values: [T]) { foldInto(values, &ints) { Int64($0) } }
-        @inline(__always) func foldReals<T: BinaryFloatingPoint>(_ values: [T]) { foldInto(values, &reals) { Double($0) } }
+        /// Floating values in DuckDB's order: NaN above every number (so max is NaN as soon as one is seen, and
+        /// min is NaN only when every value is).
+        @inline(__always) func foldReals<T: BinaryFloatingPoint>(_ values: [T]) {
+            values.withUnsafeBufferPointer { v in
+                seen.withUnsafeMutableBufferPointer { s in
+                    reals.withUnsafeMutableBufferPointer { best in
+                        var i = 0
+                        for r in rows {
+                            defer { i += 1 }
+                            if let validity, !validity.isValid(r) { continue }
+                            let g = Int(groupIds[i]), x = Double(v[r])
+                            let better = !s[g] || (isMax
+                                ? (x.isNaN ? !best[g].isNaN : x > best[g])
+                                : (!x.isNaN && (best[g].isNaN || x < best[g])))
+                            if better {
+                                best[g] = x
+                                s[g] = true
+                            }
+                        }
+                    }
+                }
+            }
+        }
         switch column.data {
         case let .bool(v): foldInts(v.map { $0 ? UInt8(1) : 0 })
         case let .int32(v): foldInts(v)

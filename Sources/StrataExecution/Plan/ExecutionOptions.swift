@@ -9,7 +9,7 @@ import Darwin
 public struct ExecutionOptions: Sendable {
     /// The memory budget in bytes, judged by the process's peak resident memory. Default: half the machine's RAM.
     public var memoryLimit: Int
-    /// Worker threads. Default: one per core.
+    /// Worker threads. Default: one per core; at most 1,024 (a query asking for more fails).
     public var threads: Int
     /// Parent directory of the spill files. Default: `$TMPDIR`, else `/tmp`.
     public var spillDirectory: String?

@@ -61,6 +61,7 @@ package final class QueryExecution: Sendable {
     /// Runs the query; `sink` receives the result batches one at a time (in order under ORDER BY).
     package func run(sink: @escaping @Sendable (Batch) throws(StrataError) -> Void) throws(StrataError)
         -> QueryStatistics {
+        try WorkerThread.validate(options.threads)
         AllocatorTuning.apply(memoryLimit: options.memoryLimit)
         let clock = ContinuousClock()
         let start = clock.now

@@ -88,12 +88,20 @@ final class GraphRun: @unchecked Sendable {
 
     /// Runs the graph on `threads` workers (the calling thread is worker 0) and returns the first failure, if any.
     func execute() -> StrataError? {
-        let helpers = min(threads, max(1, total)) - 1
+        let wanted = min(threads, max(1, total)) - 1
         let exited = DispatchSemaphore(value: 0)
-        for worker in 1..<(helpers + 1) {
-            Thread.detachNewThread { [self] in
-                work(worker)
-                exited.signal()
+        var helpers = 0
+        for worker in 1..<(wanted + 1) {
+            do {
+                try WorkerThread.spawn { [self] in
+                    work(worker)
+                    exited.signal()
+                }
+                helpers += 1
+            } catch {
+                // The system refused a thread: fail the query (the workers started see it and stop).
+                state.withLock { $0.failure = $0.failure ?? error }
+                break
             }
         }
         work(0)

@@ -35,6 +35,11 @@ package enum FileSystem {
     package static func list(_ path: String) throws -> [String] {
         guard let dir = opendir(path) else { throw FileIO.error("cannot list directory", path: path) }
         defer { closedir(dir) }
+        return entries(of: dir).sorted()
+    }
+
+    /// The names read from the open directory stream `dir` (without `.` and `..`).
+    private static func entries(of dir: OpaquePointer) -> [String] {
         var names: [String] = []
         while let entry = readdir(dir) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
@@ -42,7 +47,7 @@ package enum FileSystem {
             }
             if name != "." && name != ".." { names.append(name) }
         }
-        return names.sorted()
+        return names
     }
 
     /// Atomically renames `from` to `to` (replacing `to`).
@@ -64,13 +69,69 @@ package enum FileSystem {
         guard unlink(path) == 0 || errno == ENOENT else { throw FileIO.error("cannot remove", path: path) }
     }
 
-    /// Removes `path` and everything below it; missing paths are ignored.
+    /// Whether `path` itself (not what it points to) is a symbolic link.
+    package static func isSymbolicLink(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK
+    }
+
+    /// Removes `path` and everything below it; missing paths are ignored. Never follows a symbolic link: a link
+    /// (at `path` or anywhere below it) is removed itself, and what it points to is left alone.
+    ///
+    /// 1. `lstat` the path: nothing there → done; anything but a real directory (a file, a link) → `unlink` it.
+    /// 2. Open the directory with `O_NOFOLLOW | O_DIRECTORY` and walk it through that descriptor: each entry is
+    ///    examined with `fstatat(AT_SYMLINK_NOFOLLOW)`; directories are opened relative to their parent with
+    ///    `openat(O_NOFOLLOW)` and emptied the same way; everything else is removed with `unlinkat`, so a folder
+    ///    swapped for a link while the walk runs is never entered.
+    /// 3. Remove the emptied directory.
     package static func removeTree(_ path: String) throws {
-        let (exists, isDirectory) = kind(of: path)
-        guard exists else { return }
-        guard isDirectory else { return try remove(path) }
-        for name in try list(path) { try removeTree(path + "/" + name) }
+        var info = stat()
+        guard lstat(path, &info) == 0 else {
+            if errno == ENOENT { return }
+            throw FileIO.error("cannot stat", path: path)
+        }
+        guard (info.st_mode & S_IFMT) == S_IFDIR else { return try remove(path) }
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else {
+            if errno == ENOENT { return }
+            if errno == ELOOP || errno == ENOTDIR { return try remove(path) }
+            throw FileIO.error("cannot open directory", path: path)
+        }
+        try emptyDirectory(fd, path: path)
         guard rmdir(path) == 0 || errno == ENOENT else { throw FileIO.error("cannot remove directory", path: path) }
+    }
+
+    /// Removes everything inside the open directory `fd` (consumed: closed on return), without following links.
+    private static func emptyDirectory(_ fd: Int32, path: String) throws {
+        guard let dir = fdopendir(fd) else {
+            close(fd)
+            throw FileIO.error("cannot list directory", path: path)
+        }
+        defer { closedir(dir) }
+        for name in entries(of: dir) {
+            var info = stat()
+            guard fstatat(fd, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else {
+                if errno == ENOENT { continue }
+                throw FileIO.error("cannot stat", path: path + "/" + name)
+            }
+            if (info.st_mode & S_IFMT) == S_IFDIR {
+                let child = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+                if child >= 0 {
+                    try emptyDirectory(child, path: path + "/" + name)
+                    guard unlinkat(fd, name, AT_REMOVEDIR) == 0 || errno == ENOENT else {
+                        throw FileIO.error("cannot remove directory", path: path + "/" + name)
+                    }
+                    continue
+                }
+                guard errno == ELOOP || errno == ENOTDIR else {
+                    if errno == ENOENT { continue }
+                    throw FileIO.error("cannot open directory", path: path + "/" + name)
+                }
+            }
+            guard unlinkat(fd, name, 0) == 0 || errno == ENOENT else {
+                throw FileIO.error("cannot remove", path: path + "/" + name)
+            }
+        }
     }
 
     /// Makes a directory's entries (renames, new files) durable.

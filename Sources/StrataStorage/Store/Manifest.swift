@@ -47,6 +47,13 @@ package struct Manifest: Codable, Sendable, Equatable {
                 throw StrataError(.unsupported, "manifest format version \(manifest.formatVersion) is newer than "
                     + "this Strata supports (\(currentFormatVersion))", path: path)
             }
+            for partition in manifest.partitions where !PartitionInfo.isPlainName(partition.file) {
+                throw StrataError(.corrupt, "partition file \"\(partition.file)\" is not a plain file name inside "
+                    + "the table folder", path: path)
+            }
+            guard manifest.version >= 1 else {
+                throw StrataError(.corrupt, "manifest version \(manifest.version) is not a positive number", path: path)
+            }
             return manifest
         } catch let error as StrataError {
             throw error
@@ -76,4 +83,10 @@ package struct PartitionInfo: Codable, Sendable, Equatable {
     package var footerBytes: Int64
     /// Compression codec of the pages.
     package var codec: String
+
+    /// Whether `name` names a file directly inside the table folder: not empty, not `.` or `..`, no `/` and no NUL
+    /// (a manifest pointing anywhere else is corrupt or hostile, never followed).
+    package static func isPlainName(_ name: String) -> Bool {
+        !name.isEmpty && name != "." && name != ".." && !name.utf8.contains(0x2F) && !name.utf8.contains(0)
+    }
 }

@@ -45,6 +45,13 @@ package indirect enum ScanPredicate: Sendable, Equatable {
                   let stats = reader.statistics(rowGroup: rowGroup, column: index)
             else { return true }
             if let nulls = stats.nullCount, nulls == reader.rowCount(ofRowGroup: rowGroup) { return false }
+            // NaN sorts above every number (as in DuckDB) and min/max leave it out: unless the statistics say
+            // there is none, a floating column may hold values greater than its max, and different from any value.
+            let type = reader.schema.fields[index].type
+            if type == .double || type == .float, stats.nanCount.map({ $0 > 0 }) ?? true,
+               op == .greater || op == .greaterOrEqual || op == .notEqual {
+                return true
+            }
             guard let min = stats.min, let max = stats.max,
                   let lo = ScanPredicate.compare(value, min), let hi = ScanPredicate.compare(value, max)
             else { return true }

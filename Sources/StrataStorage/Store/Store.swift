@@ -66,15 +66,31 @@ package struct Store: Sendable {
     /// Directory of table `name`.
     package func tableDirectory(_ name: String) -> String { path + "/tables/" + name }
 
+    /// Refuses a table whose folders inside the store are symbolic links: `tables/`, the table folder, `_strata/` and
+    /// what is in it. Strata creates, reads and cleans up only inside the store, so a link planted there (which
+    /// cleanup would otherwise follow into someone else's folder) is an error naming it.
+    package func checkNoLinks(table name: String) throws {
+        let directory = tableDirectory(name)
+        for path in [path + "/tables", directory, directory + "/_strata", directory + "/_strata/versions",
+                     directory + "/_strata/staging", directory + "/_strata/lock"]
+        where FileSystem.isSymbolicLink(path) {
+            throw StrataError(.invalidArgument, "is a symbolic link; Strata does not follow links inside a store "
+                + "(remove the link, or copy the folder it points to into the store)", path: path)
+        }
+    }
+
     /// Names of the tables that have at least one committed version, sorted.
     package func tableNames() throws -> [String] {
-        try FileSystem.list(path + "/tables").filter { (try? latestVersion(of: $0)) != nil }
+        let names = try FileSystem.list(path + "/tables")
+        for name in names { try checkNoLinks(table: name) }
+        return names.filter { (try? latestVersion(of: $0)) != nil }
     }
 
     /// Creates an empty table (version 1); throws `.alreadyExists` if it has a committed version.
     @discardableResult
     package func createTable(_ name: String, schema: Schema) throws -> TableSnapshot {
         try Store.validateTableName(name)
+        try checkNoLinks(table: name)
         let directory = tableDirectory(name)
         try FileSystem.createDirectory(directory + "/_strata/versions")
         guard let lock = try FileLock(path: directory + "/_strata/lock", wait: true) else {
@@ -122,6 +138,7 @@ package struct Store: Sendable {
 
     /// The highest committed version of table `name`.
     package func latestVersion(of name: String) throws -> Int {
+        try checkNoLinks(table: name)
         let directory = tableDirectory(name) + "/_strata/versions"
         guard FileSystem.kind(of: directory).isDirectory else {
             throw StrataError(.notFound, "table \"\(name)\" does not exist", path: path)
@@ -135,6 +152,7 @@ package struct Store: Sendable {
 
     /// Reads the manifest of `version` of `table`.
     package func readManifest(table: String, version: Int) throws -> Manifest {
+        try checkNoLinks(table: table)
         let file = tableDirectory(table) + "/_strata/versions/" + Store.manifestName(version)
         let handle = try FileIO(path: file, mode: .read)
         let bytes = try handle.read(count: Int(try handle.size()), at: 0)
@@ -166,9 +184,13 @@ package struct Store: Sendable {
         return String(repeating: "0", count: max(0, 20 - digits.count)) + digits + ".json"
     }
 
-    private static func versionNumber(fileName: String) -> Int? {
-        guard fileName.hasSuffix(".json"), fileName.count == 25 else { return nil }
-        return Int(fileName.prefix(20))
+    /// The version a manifest file name stands for (nil for other names, and for numbers beyond 64 bits).
+    package static func versionNumber(fileName: String) -> Int? {
+        guard fileName.hasSuffix(".json"), fileName.utf8.count == 25,
+              fileName.utf8.prefix(20).allSatisfy({ $0 >= 48 && $0 <= 57 }),
+              let version = Int(fileName.prefix(20)), version >= 1
+        else { return nil }
+        return version
     }
 
     // MARK: - Helpers

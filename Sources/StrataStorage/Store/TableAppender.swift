@@ -50,6 +50,7 @@ package final class TableAppender {
 
     init(store: Store, table: String, mode: Mode, options: ParquetWriteOptions) throws {
         try Store.validateTableName(table)
+        try store.checkNoLinks(table: table)
         let directory = store.tableDirectory(table)
         switch mode {
         case .append: _ = try store.latestVersion(of: table)
@@ -62,7 +63,13 @@ package final class TableAppender {
         self.store = store
         self.table = table
         self.options = options
-        let exists = (try? store.latestVersion(of: table)) != nil
+        let current = try? store.latestVersion(of: table)
+        let exists = current != nil
+        if current == Int.max {
+            lock.unlock()
+            throw StrataError(.unsupported, "table \"\(table)\" is at the last possible version (\(Int.max)); it "
+                + "cannot take another", path: directory)
+        }
         switch mode {
         case .append:
             let snapshot = try store.snapshot(of: table)
@@ -118,18 +125,29 @@ package final class TableAppender {
         guard !finished else { throw StrataError(.internal, "append already finished") }
         try closeWriter()
         let directory = store.tableDirectory(table)
-        for partition in staged {
-            try FileSystem.rename(stagingDirectory + "/" + partition.file, to: directory + "/" + partition.file)
+        var moved: [String] = []
+        do {
+            for partition in staged {
+                try FileSystem.rename(stagingDirectory + "/" + partition.file, to: directory + "/" + partition.file)
+                moved.append(partition.file)
+            }
+            if !staged.isEmpty { try FileSystem.syncDirectory(directory) }
+            let kept = operation == "append" ? base?.partitions ?? [] : []
+            let manifest = Manifest(formatVersion: Manifest.currentFormatVersion, table: table,
+                                    version: nextVersion, operation: operation, committedAt: Store.now(),
+                                    schema: schema.fields, partitions: kept + staged)
+            try store.commit(manifest)
+            finished = true
+            lock.unlock()
+            return TableSnapshot(store: store, manifest: manifest)
+        } catch {
+            // Not committed (no manifest of the new version exists): the moved files belong to no version, so
+            // they go now rather than at the next append. A version that did get linked keeps them.
+            if (try? store.latestVersion(of: table)) != nextVersion {
+                for file in moved { try? FileSystem.remove(directory + "/" + file) }
+            }
+            throw error
         }
-        if !staged.isEmpty { try FileSystem.syncDirectory(directory) }
-        let kept = operation == "append" ? base?.partitions ?? [] : []
-        let manifest = Manifest(formatVersion: Manifest.currentFormatVersion, table: table, version: nextVersion,
-                                operation: operation, committedAt: Store.now(), schema: schema.fields,
-                                partitions: kept + staged)
-        try store.commit(manifest)
-        finished = true
-        lock.unlock()
-        return TableSnapshot(store: store, manifest: manifest)
     }
 
     /// Discards everything written; the table stays at its previous version. A table this writer was creating
@@ -168,7 +186,7 @@ package final class TableAppender {
                 try FileSystem.remove(versionDirectory + "/" + name)
                 continue
             }
-            guard name.hasSuffix(".json"), let version = Int(name.prefix(20)) else { continue }
+            guard let version = Store.versionNumber(fileName: name) else { continue }
             // A manifest that does not parse keeps its files: never delete data because of a read error.
             guard let manifest = try? store.readManifest(table: table, version: version) else { return }
             for partition in manifest.partitions { referenced.insert(partition.file) }

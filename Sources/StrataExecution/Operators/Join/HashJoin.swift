@@ -623,6 +623,7 @@ package final class HashJoin: SinkOperator, StreamingOperator, @unchecked Sendab
                                                       tracksMatches: semantics.keepsUnmatchedBuild)
         let reservation = context.pool.reservation(for: HashJoin.consumer, metrics: metrics)
         if reservation.tryGrow(by: needed) {
+            AllocatorTuning.trim()
             let table = try load(build, rows: buildRows)
             HashJoin.settle(reservation, at: table.byteCount)
             defer { for chunk in probe { chunk.free() } }

@@ -9,6 +9,8 @@ package struct ColumnChunkStatistics: Sendable, Equatable {
     package var max: Value?
     /// Number of nulls, if known.
     package var nullCount: Int64?
+    /// Number of NaN values of a floating-point column, if known (min and max never include NaN).
+    package var nanCount: Int64?
 }
 
 /// Reads a Parquet file written by Strata or any other engine, one row group at a time.
@@ -97,7 +99,7 @@ package final class ParquetFileReader: @unchecked Sendable {
     package func statistics(rowGroup: Int, column: Int) -> ColumnChunkStatistics? {
         guard let stats = metadata.rowGroups[rowGroup].columns[column].metaData?.statistics else { return nil }
         let leaf = leaves[column]
-        var result = ColumnChunkStatistics(nullCount: stats.nullCount)
+        var result = ColumnChunkStatistics(nullCount: stats.nullCount, nanCount: stats.nanCount)
         if trustsStatistics[column], let min = stats.minValue, let max = stats.maxValue {
             result.min = StatisticsValue.decode(min, leaf: leaf)
             result.max = StatisticsValue.decode(max, leaf: leaf)

@@ -1,0 +1,191 @@
+import Foundation
+import Strata
+import Testing
+
+/// What a hostile or careless user tried: links planted inside a store, hostile manifests, absurd options, full
+/// streams, NaN, link loops under a glob, stray NUL bytes. Each case must give a clean error or the right answer,
+/// never touch anything outside the store, never crash.
+@Suite struct ReliabilityTests {
+    /// A store with table `t` (two rows) in a fresh directory, plus a folder `outside` holding two files.
+    static func setUp() throws -> (TempDirectory, store: String, outside: String) {
+        let dir = try TempDirectory("strata-reliability")
+        let csv = dir.path("t.csv")
+        try TestFiles.write("a,b\n1,x\n2,y\n", to: csv)
+        let store = dir.path("store")
+        CSVImportCLITests.expectSuccess(try StrataCLI.run(["import", csv, "--store", store, "--table", "t",
+                                                           "--quiet"]), "import")
+        let outside = dir.path("outside")
+        try FileManager.default.createDirectory(atPath: outside, withIntermediateDirectories: true)
+        for name in ["precious-1", "precious-2"] { try TestFiles.write("keep me", to: outside + "/" + name) }
+        return (dir, store, outside)
+    }
+
+    static func contents(_ path: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted()
+    }
+
+    // MARK: - Nothing outside the store
+
+    @Test func linkedStagingFolderIsRefusedAndOutsideKept() throws {
+        let (dir, store, outside) = try Self.setUp()
+        let staging = store + "/tables/t/_strata/staging"
+        try? FileManager.default.removeItem(atPath: staging)
+        try FileManager.default.createSymbolicLink(atPath: staging, withDestinationPath: outside)
+        defer { try? FileManager.default.removeItem(atPath: staging) }
+        let result = try StrataCLI.run(["import", dir.path("t.csv"), "--store", store, "--table", "t", "--append"])
+        let message = CSVImportCLITests.expectOneLineError(result, "append through a linked staging folder")
+        #expect(message.contains("symbolic link"), "\(message)")
+        #expect(Self.contents(outside) == ["precious-1", "precious-2"])
+    }
+
+    @Test func linkedTableFolderIsRefusedAndOutsideKept() throws {
+        let (dir, store, outside) = try Self.setUp()
+        try FileManager.default.createSymbolicLink(atPath: store + "/tables/u", withDestinationPath: outside)
+        defer { try? FileManager.default.removeItem(atPath: store + "/tables/u") }
+        let bad = dir.path("bad.csv")
+        try TestFiles.write("a,b\n1,x\nonly-one-field\n", to: bad)
+        let result = try StrataCLI.run(["import", bad, "--store", store, "--table", "u"])
+        let message = CSVImportCLITests.expectOneLineError(result, "import into a linked table folder")
+        #expect(message.contains("symbolic link"), "\(message)")
+        #expect(Self.contents(outside) == ["precious-1", "precious-2"])
+        // Reading through it is refused as well.
+        let read = try StrataCLI.run(["sql", store, "SELECT count(*) FROM u"])
+        #expect(read.status == 1 && read.stderr.contains("symbolic link"), "\(read)")
+    }
+
+    @Test func manifestPointingOutsideTheTableIsCorrupt() throws {
+        let (dir, store, _) = try Self.setUp()
+        let versions = store + "/tables/t/_strata/versions/"
+        let first = try String(contentsOfFile: versions + "00000000000000000001.json", encoding: .utf8)
+        let hostile = first.replacingOccurrences(of: "\"version\" : 1", with: "\"version\" : 2")
+            .replacingOccurrences(of: "\"file\" : \"part-", with: "\"file\" : \"..\\/..\\/..\\/part-")
+        #expect(hostile.contains("..\\/..\\/..\\/part-") && hostile.contains("\"version\" : 2"))
+        try TestFiles.write(hostile, to: versions + "00000000000000000002.json")
+        let result = try StrataCLI.run(["sql", store, "SELECT count(*) FROM t"])
+        let message = CSVImportCLITests.expectOneLineError(result, "hostile manifest")
+        #expect(message.contains("not a plain file name"), "\(message)")
+        _ = dir
+    }
+
+    @Test func lastPossibleVersionIsAnErrorNotACrash() throws {
+        let (dir, store, _) = try Self.setUp()
+        let versions = store + "/tables/t/_strata/versions/"
+        let first = try String(contentsOfFile: versions + "00000000000000000001.json", encoding: .utf8)
+        let last = first.replacingOccurrences(of: "\"version\" : 1", with: "\"version\" : \(Int.max)")
+        try TestFiles.write(last, to: versions + "0\(Int.max).json")
+        let result = try StrataCLI.run(["import", dir.path("t.csv"), "--store", store, "--table", "t", "--append"])
+        let message = CSVImportCLITests.expectOneLineError(result, "append after version Int.max")
+        #expect(message.contains("last possible version"), "\(message)")
+    }
+
+    // MARK: - Options and streams
+
+    @Test func absurdOptionsAreOneLineErrors() throws {
+        let (dir, store, _) = try Self.setUp()
+        defer { _ = dir }
+        let threads = CSVImportCLITests.expectOneLineError(
+            try StrataCLI.run(["sql", store, "SELECT 1", "--threads", "100000"]), "--threads 100000")
+        #expect(threads.contains("at most 1024"), "\(threads)")
+        let negative = CSVImportCLITests.expectOneLineError(
+            try StrataCLI.run(["sql", store, "SELECT 1", "--memory-limit", "-5"]), "--memory-limit -5")
+        #expect(negative.contains("invalid size \"-5\""), "\(negative)")
+        let importThreads = try StrataCLI.run(["import", "x.csv", "--store", store, "--table", "t", "--threads", "0"])
+        #expect(importThreads.status != 0 && importThreads.stderr.contains("at least 1"), "\(importThreads)")
+    }
+
+    @Test func hugeOffsetReturnsNoRows() throws {
+        let (dir, store, _) = try Self.setUp()
+        defer { _ = dir }
+        let result = try StrataCLI.run(["sql", store, "SELECT * FROM t ORDER BY a LIMIT 5 OFFSET \(Int64.max)",
+                                        "--format", "csv"])
+        #expect(result.status == 0 && result.stdout == "a,b\n", "\(result)")
+    }
+
+    @Test func fullStreamsAreErrorsNotCrashes() throws {
+        guard FileManager.default.fileExists(atPath: "/dev/full") else { return }
+        let (dir, store, _) = try Self.setUp()
+        defer { _ = dir }
+        let executable = try StrataCLI.executable()
+        for (arguments, redirect) in [(["sql", store, "SELECT nosuch"], "2>/dev/full"),
+                                      (["sql", store, "SELECT 1"], ">/dev/full")] {
+            let command = ([executable] + arguments).map { "'\($0)'" }.joined(separator: " ") + " " + redirect
+            let result = try StrataCLI.run(executable: "/bin/sh", ["-c", command])
+            #expect(result.status == 1, "\(redirect): \(result)")
+        }
+    }
+
+    @Test func failedOutputLeavesThePreviousFile() throws {
+        let (dir, store, _) = try Self.setUp()
+        let output = dir.path("out.csv")
+        try TestFiles.write("previous\n", to: output)
+        let result = try StrataCLI.run(["sql", store, "SELECT a // (a - 2) FROM t", "--format", "csv",
+                                        "--output", output])
+        #expect(result.status == 1, "\(result)")
+        #expect(try String(contentsOfFile: output, encoding: .utf8) == "previous\n")
+        #expect(Self.contents(dir.path).filter { $0.contains(".tmp-") }.isEmpty, "\(Self.contents(dir.path))")
+        let ok = try StrataCLI.run(["sql", store, "SELECT a FROM t ORDER BY a", "--format", "csv", "--output", output])
+        #expect(ok.status == 0, "\(ok)")
+        #expect(try String(contentsOfFile: output, encoding: .utf8) == "a\n1\n2\n")
+    }
+
+    // MARK: - Answers
+
+    /// NaN sorts above every number, as in DuckDB: row-group pruning must not drop it, min/max must place it.
+    @Test func nanIsTheLargestValue() throws {
+        let dir = try TempDirectory("strata-nan")
+        let db = try Database(path: dir.path("store"), createIfMissing: true)
+        let schema = try Schema([Field("k", .double)])
+        for (i, order) in [[1.0, 5, .nan, 3], [.nan, 1, 5, 3]].enumerated() {
+            let table = "n\(i)"
+            try db.createTable(table, schema: schema)
+            let column = try Column(type: .double, data: .double(order))
+            try db.append(to: table, batches: [try Batch(schema: schema, columns: [column])])
+            let rows = try db.query("SELECT count(*) FILTER (WHERE k > 6), count(*) FILTER (WHERE k >= 6), "
+                + "count(*) FILTER (WHERE k <> 5), min(k), max(k) FROM \(table)").collect()
+            let row = try #require(rows.first)
+            #expect(row.columns[0].value(at: 0) == .int64(1), "k > 6 over \(order)")
+            #expect(row.columns[1].value(at: 0) == .int64(1), "k >= 6 over \(order)")
+            #expect(row.columns[2].value(at: 0) == .int64(3), "k <> 5 over \(order)")
+            #expect(row.columns[3].value(at: 0) == .double(1), "min over \(order)")
+            #expect(row.columns[4].value(at: 0).isNaNDouble, "max over \(order)")
+            let pruned = try db.query("SELECT count(*) FROM \(table) WHERE k > 6").collect()
+            #expect(pruned.first?.columns[0].value(at: 0) == .int64(1), "pruned scan over \(order)")
+        }
+    }
+
+    @Test func globThroughALinkLoopReturnsEachFileOnce() throws {
+        let dir = try TempDirectory("strata-glob-loop")
+        let sub = dir.path("d/sub")
+        try FileManager.default.createDirectory(atPath: sub, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: RepoPaths.trips, toPath: sub + "/trips.parquet")
+        try FileManager.default.createSymbolicLink(atPath: sub + "/loop", withDestinationPath: "..")
+        let db = try Database(path: dir.path("store"), createIfMissing: true)
+        let pattern = dir.path("d") + "/**/*.parquet"
+        let rows = try db.query("SELECT count(*) FROM read_parquet('\(pattern)')").collect()
+        #expect(rows.first?.columns[0].value(at: 0) == .int64(RepoPaths.tripsRows))
+    }
+
+    // MARK: - CSV
+
+    @Test func csvNulByteAndCarriageReturnsSayWhere() throws {
+        let dir = try TempDirectory("strata-csv-odd")
+        let store = dir.path("store")
+        let nul = dir.path("nul.csv")
+        try TestFiles.write(Array("a,b\n1,x\n2,y\u{0}z\n3,w\n".utf8), to: nul)
+        let nulMessage = CSVImportCLITests.expectOneLineError(
+            try StrataCLI.run(["import", nul, "--store", store, "--table", "t"]), "NUL byte")
+        #expect(nulMessage.hasPrefix(nul + ":3:") && nulMessage.contains("NUL byte"), "\(nulMessage)")
+        let cr = dir.path("cr.csv")
+        try TestFiles.write("a,b\r1,x\r2,y\r", to: cr)
+        let crMessage = CSVImportCLITests.expectOneLineError(
+            try StrataCLI.run(["import", cr, "--store", store, "--table", "t"]), "CR line endings")
+        #expect(crMessage.contains("carriage return"), "\(crMessage)")
+    }
+}
+
+private extension Value {
+    var isNaNDouble: Bool {
+        if case let .double(x) = self { return x.isNaN }
+        return false
+    }
+}
