@@ -13,7 +13,7 @@ final class StoreCatalog: SQLCatalog, Sendable {
 
     private struct State {
         var snapshots: [String: TableSnapshot] = [:]
-        var scratch: [String] = []
+        var scratch: [ScratchDirectory] = []
     }
 
     /// A catalog over `database`.
@@ -23,8 +23,12 @@ final class StoreCatalog: SQLCatalog, Sendable {
 
     deinit {
         let directories = state.withLock { $0.scratch }
-        for directory in directories { try? FileManager.default.removeItem(atPath: directory) }
+        for directory in directories { directory.remove() }
     }
+
+    /// The name prefix of `read_csv` scratch folders: `strata-csv-<pid>-<random>`.
+    static let csvFolderPrefix = "strata-csv"
+
 
     /// The pinned snapshot of table `name`.
     func snapshot(of name: String) throws -> TableSnapshot {
@@ -76,9 +80,10 @@ final class StoreCatalog: SQLCatalog, Sendable {
         csv.codec = .lz4
         var parent = configuration.spillDirectory ?? ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
         if parent.isEmpty { parent = "/tmp" }
-        let directory = parent + "/strata-csv-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
-        state.withLock { $0.scratch.append(directory) }
-        let scratch = try Database(path: directory, createIfMissing: true)
+        ScratchDirectory.removeAbandoned(in: parent, prefix: StoreCatalog.csvFolderPrefix)
+        let folder = try ScratchDirectory.create(in: parent, prefix: StoreCatalog.csvFolderPrefix)
+        state.withLock { $0.scratch.append(folder) }
+        let scratch = try Database(path: folder.path + "/store", createIfMissing: true)
         _ = try scratch.importCSV(from: path, into: "csv", options: csv)
         let snapshot = try scratch.store.snapshot(of: "csv")
         return (snapshot.partitions.map { snapshot.path(of: $0) }, snapshot.schema)

@@ -84,6 +84,7 @@ struct ImportCommand: ParsableCommand {
     }
 
     func run() throws {
+        InterruptHandler.install()
         try runReportingErrors {
             let codec = try Codec(parsing: codec)
             let mode: ImportMode = append ? .append : replace ? .replace : .create

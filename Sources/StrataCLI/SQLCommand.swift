@@ -43,6 +43,7 @@ struct SQLCommand: ParsableCommand {
     var timer = false
 
     func run() throws {
+        InterruptHandler.install()
         try runReportingErrors {
             let database = try Database(path: store, configuration: try query.configuration())
             var text = sql ?? "-"

@@ -30,6 +30,7 @@ struct ShellCommand: ParsableCommand {
     @OptionGroup var query: QueryOptions
 
     func run() throws {
+        InterruptHandler.install()
         var failed = false
         try runReportingErrors {
             let database = try Database(path: store, configuration: try query.configuration())

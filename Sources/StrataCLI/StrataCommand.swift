@@ -54,9 +54,10 @@ enum FileHandleOutput {
     private static func writeAll(_ fd: Int32, _ text: String) -> Int32 {
         var bytes = Array(text.utf8)
         return bytes.withUnsafeMutableBytes { raw -> Int32 in
+            guard let base = raw.baseAddress else { return 0 }
             var done = 0
             while done < raw.count {
-                let written = write(fd, raw.baseAddress! + done, raw.count - done)
+                let written = write(fd, base + done, raw.count - done)
                 if written < 0 {
                     if errno == EINTR { continue }
                     return errno

@@ -20,6 +20,9 @@ package final class CSVImporter {
     private let path: String
     private let configuration: CSVImportConfiguration
 
+    /// The name prefix of the folders standard input is spooled to, in the store: `.import-spool-<pid>-<random>`.
+    package static let spoolPrefix = ".import-spool"
+
     /// An import of `path` (`-` for stdin) into `table` of `store`.
     package init(store: Store, table: String, path: String, configuration: CSVImportConfiguration) {
         self.store = store
@@ -47,8 +50,15 @@ package final class CSVImporter {
         let tableSchema = exists && config.mode == .append ? try store.snapshot(of: table).schema : nil
 
         // Step 1.
-        let spool = path == "-" ? store.path + "/.import-spool-\(FileSystem.randomHex(12))" : nil
-        let input = try CSVInput(path: path, spoolPath: spool)
+        // Standard input is copied to a spool for a second pass; its folder sits in the store, owned by this
+        // process (spools of imports that died go first).
+        var spoolFolder: ScratchDirectory?
+        if path == "-" {
+            ScratchDirectory.removeAbandoned(in: store.path, prefix: CSVImporter.spoolPrefix)
+            spoolFolder = try ScratchDirectory.create(in: store.path, prefix: CSVImporter.spoolPrefix)
+        }
+        defer { spoolFolder?.remove() }
+        let input = try CSVInput(path: path, spoolPath: spoolFolder.map { $0.path + "/stdin.csv" })
         let blockBytes = config.effectiveBlockBytes
         var reader = ChunkReader(input: input, quote: config.quote, blockBytes: blockBytes,
                                  maxRecordBytes: config.maxRecordBytes)

@@ -165,6 +165,25 @@ import Testing
         #expect(rows.first?.columns[0].value(at: 0) == .int64(RepoPaths.tripsRows))
     }
 
+    /// A scan holds descriptors for the row groups it reads at once, not one per partition: 300 partitions scan
+    /// under `ulimit -n 64`.
+    @Test func manyPartitionsScanUnderALowDescriptorLimit() throws {
+        let dir = try TempDirectory("strata-fds")
+        let store = dir.path("store")
+        let db = try Database(path: store, createIfMissing: true)
+        let schema = try Schema([Field("k", .int64)])
+        try db.createTable("t", schema: schema)
+        for i in 0..<300 {
+            let column = try Column(type: .int64, data: .int64([Int64(i), Int64(i) + 1000]))
+            try db.append(to: "t", batches: [try Batch(schema: schema, columns: [column])])
+        }
+        #expect(try db.info("t").partitionCount == 300)
+        let executable = try StrataCLI.executable()
+        let command = "ulimit -n 64 && '\(executable)' sql '\(store)' 'SELECT count(*), sum(k) FROM t' --format csv"
+        let result = try StrataCLI.run(executable: "/bin/sh", ["-c", command])
+        #expect(result.status == 0 && result.stdout == "count_star(),sum(k)\n600,389700\n", "\(result)")
+    }
+
     // MARK: - CSV
 
     @Test func csvNulByteAndCarriageReturnsSayWhere() throws {
@@ -187,5 +206,59 @@ private extension Value {
     var isNaNDouble: Bool {
         if case let .double(x) = self { return x.isNaN }
         return false
+    }
+}
+
+/// Ctrl-C and SIGTERM end a command with 130/143 and leave no temporary file behind.
+@Suite struct InterruptTests {
+    /// Starts `strata import - …` with a pipe as stdin, feeds it part of a CSV (keeping the pipe open, so the import
+    /// waits for more), then sends `signal` once the spool folder exists.
+    static func interruptImport(signal: Int32) throws -> (status: Int32, stderr: String, store: String,
+                                                           dir: TempDirectory) {
+        let dir = try TempDirectory("strata-interrupt")
+        let store = dir.path("store")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try StrataCLI.executable())
+        process.arguments = ["import", "-", "--store", store, "--table", "t"]
+        let input = Pipe(), errors = Pipe()
+        process.standardInput = input
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = errors
+        try process.run()
+        var text = "id,name\n"
+        for i in 0..<20_000 { text += "\(i),name \(i)\n" }
+        try input.fileHandleForWriting.write(contentsOf: Data(text.utf8))
+        var spooled = false
+        for _ in 0..<200 where !spooled {
+            usleep(50_000)
+            spooled = (try? FileManager.default.contentsOfDirectory(atPath: store))?
+                .contains { $0.hasPrefix(".import-spool-") } ?? false
+        }
+        #expect(spooled, "no spool folder appeared in \(store)")
+        kill(process.processIdentifier, signal)
+        process.waitUntilExit()
+        try? input.fileHandleForWriting.close()
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationReason == .exit, "killed by the signal instead of exiting: \(stderr)")
+        return (process.terminationStatus, stderr, store, dir)
+    }
+
+    /// Every file left in `store` (skipping the table's lock file and empty folders).
+    static func leftovers(_ store: String) -> [String] {
+        let files = FileManager.default.enumerator(atPath: store)?.compactMap { $0 as? String } ?? []
+        return files.filter { name in
+            var isDirectory: ObjCBool = false
+            FileManager.default.fileExists(atPath: store + "/" + name, isDirectory: &isDirectory)
+            return !isDirectory.boolValue && !name.hasSuffix("_strata/lock") && name != "strata-store.json"
+        }
+    }
+
+    @Test(arguments: [(SIGINT, Int32(130)), (SIGTERM, Int32(143))])
+    func anInterruptedImportLeavesNothing(_ signal: Int32, _ status: Int32) throws {
+        let (exit, stderr, store, dir) = try Self.interruptImport(signal: signal)
+        #expect(exit == status, "\(stderr)")
+        #expect(stderr.contains(signal == SIGINT ? "interrupted" : "terminated"), "\(stderr)")
+        #expect(Self.leftovers(store).isEmpty, "left behind: \(Self.leftovers(store))")
+        _ = dir
     }
 }

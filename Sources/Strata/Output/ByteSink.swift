@@ -27,6 +27,8 @@ package final class ByteSink {
     private let file: FileIO
     /// For a file target: the name written until ``close()`` renames it to `path`.
     private let temporaryPath: String?
+    /// Its ``ScratchRegistry`` token (an interrupted process deletes it on its way out).
+    private var scratchToken: Int?
     private var buffer: [UInt8] = []
     private var closed = false
 
@@ -44,6 +46,7 @@ package final class ByteSink {
                 let temporary = name + ".tmp-" + FileSystem.randomHex(12)
                 temporaryPath = temporary
                 file = try FileIO(path: temporary, mode: .createNew)
+                scratchToken = ScratchRegistry.shared.add(temporary)
             case let .file(name):
                 // A pipe, a device (/dev/null, /dev/stdout) or a link: written in place, as it cannot be replaced.
                 path = name
@@ -111,6 +114,7 @@ package final class ByteSink {
             try? file.close()
             try? FileSystem.remove(temporaryPath)
         }
+        if let scratchToken { ScratchRegistry.shared.remove(scratchToken) }
     }
 
     /// Runs `body`, naming the final path (not the temporary one) in its errors.

@@ -14,6 +14,8 @@ package final class ParquetResultWriter: ResultWriter {
     private let temporaryPath: String
     private var phase = ResultWriterPhase()
     private var writer: ParquetFileWriter?
+    /// The temporary file's ``ScratchRegistry`` token (an interrupted process deletes it on its way out).
+    private let scratchToken: Int
 
     /// A writer of `path` compressing pages with `codec`; under a `memoryLimit` a row group (which is buffered,
     /// then encoded) holds at most a sixteenth of it, and at least 1 MiB.
@@ -25,9 +27,13 @@ package final class ParquetResultWriter: ResultWriter {
         if let memoryLimit { options.rowGroupBytes = max(1 << 20, min(options.rowGroupBytes, memoryLimit / 16)) }
         self.options = options
         temporaryPath = path + ".tmp-" + FileSystem.randomHex(12)
+        scratchToken = ScratchRegistry.shared.add(temporaryPath)
     }
 
-    deinit { abort() }
+    deinit {
+        abort()
+        ScratchRegistry.shared.remove(scratchToken)
+    }
 
     /// Creates the temporary file for batches of `schema` (which needs at least one column).
     package func begin(schema: Schema) throws {

@@ -24,6 +24,8 @@ package final class SpillManager: Sendable {
 
     private struct State {
         var directory: String?
+        /// The folder `directory` names, holding its owner lock.
+        var scratch: ScratchDirectory?
         /// Bytes written so far to every file not yet deleted, by path.
         var files: [String: Int64] = [:]
         var bytesOnDisk: Int64 = 0
@@ -49,6 +51,8 @@ package final class SpillManager: Sendable {
         if parent.isEmpty { parent = "/tmp" }
         while parent.count > 1, parent.hasSuffix("/") { parent.removeLast() }
         parentDirectory = parent
+        // Spill folders of processes that died (kill -9, power loss) go, once per process.
+        ScratchDirectory.removeAbandonedOnce(in: parent, prefix: SpillManager.folderPrefix)
         self.maxBytes = maxBytes
         self.maxFramePayload = max(64, min(maxFramePayload, SpillFormat.maxFramePayload))
     }
@@ -90,9 +94,11 @@ package final class SpillManager: Sendable {
     /// The spill directory, created on first use (call with the state locked).
     private func spillDirectory(_ state: inout State) throws(StrataError) -> String {
         if let existing = state.directory { return existing }
-        let directory = try createDirectory()
-        state.directory = directory
-        return directory
+        let scratch = try ScratchDirectory.create(in: parentDirectory, prefix: SpillManager.folderPrefix,
+                                                 what: "spill directory")
+        state.scratch = scratch
+        state.directory = scratch.path
+        return scratch.path
     }
 
     /// A fresh path in the spill directory for a scratch file the caller writes itself (materialised subquery
@@ -108,14 +114,15 @@ package final class SpillManager: Sendable {
     /// Deletes every file and the directory. Idempotent; also done in deinit. Runs created afterwards go to a new
     /// directory.
     package func cleanup() {
-        let directory = state.withLock { state -> String? in
-            let directory = state.directory
+        let scratch = state.withLock { state -> ScratchDirectory? in
+            let scratch = state.scratch
+            state.scratch = nil
             state.directory = nil
             state.files.removeAll()
             state.bytesOnDisk = 0
-            return directory
+            return scratch
         }
-        if let directory { try? FileSystem.removeTree(directory) }
+        scratch?.remove()
     }
 
     /// Counts `bytes` about to be appended to the file at `path`; throws when they would exceed the cap.
@@ -150,17 +157,8 @@ package final class SpillManager: Sendable {
         if known { try? FileSystem.remove(path) }
     }
 
-    /// Creates a fresh, private directory below `parentDirectory`.
-    private func createDirectory() throws(StrataError) -> String {
-        for _ in 0..<8 {
-            let path = "\(parentDirectory)/strata-spill-\(getpid())-\(FileSystem.randomHex(8))"
-            if mkdir(path, 0o700) == 0 { return path }
-            if errno == EEXIST { continue }
-            let reason = String(cString: strerror(errno))
-            throw StrataError(.io, "cannot create spill directory: \(reason)", path: path)
-        }
-        throw StrataError(.io, "cannot create a unique spill directory", path: parentDirectory)
-    }
+    /// The name prefix of spill folders: `strata-spill-<pid>-<random>`.
+    package static let folderPrefix = "strata-spill"
 
     /// `label` reduced to characters safe in a file name.
     private static func fileNamePart(_ label: String) -> String {

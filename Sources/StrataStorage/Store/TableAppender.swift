@@ -37,6 +37,8 @@ package final class TableAppender {
     private var writer: ParquetFileWriter?
     private var writerFile = ""
     private var staged: [PartitionInfo] = []
+    /// ``ScratchRegistry`` tokens of the staged files, so an interrupted process deletes them on its way out.
+    private var scratchTokens: [Int] = []
     private var finished = false
     // Resources
     private let lock: FileLock
@@ -110,6 +112,7 @@ package final class TableAppender {
         if batch.count == 0 { return }
         if writer == nil {
             writerFile = "part-\(String(nextVersion))-\(staged.count)-\(FileSystem.randomHex(8)).parquet"
+            scratchTokens.append(ScratchRegistry.shared.add(stagingDirectory + "/" + writerFile))
             writer = try ParquetFileWriter(path: stagingDirectory + "/" + writerFile, schema: schema,
                                            options: options)
         }
@@ -138,6 +141,7 @@ package final class TableAppender {
                                     schema: schema.fields, partitions: kept + staged)
             try store.commit(manifest)
             finished = true
+            forgetScratch()
             lock.unlock()
             return TableSnapshot(store: store, manifest: manifest)
         } catch {
@@ -158,11 +162,17 @@ package final class TableAppender {
         writer = nil
         for partition in staged { try? FileSystem.remove(stagingDirectory + "/" + partition.file) }
         staged = []
+        forgetScratch()
         finished = true
         if base == nil && (try? store.latestVersion(of: table)) == nil {
             try? FileSystem.removeTree(store.tableDirectory(table))
         }
         lock.unlock()
+    }
+
+    private func forgetScratch() {
+        for token in scratchTokens { ScratchRegistry.shared.remove(token) }
+        scratchTokens = []
     }
 
     private func closeWriter() throws {

@@ -23,7 +23,7 @@ package struct ColumnChunkStatistics: Sendable, Equatable {
 /// 3. `readRowGroup` reads only the requested columns' chunks with `pread` and decodes each with
 ///    `ColumnChunkDecoder`; nothing larger than one column chunk plus its decoded column is held per column.
 package final class ParquetFileReader: @unchecked Sendable {
-    // Safety: immutable after init; FileIO does positional reads only.
+    // Safety: immutable after init; each read opens its own descriptor.
     /// The file.
     package let path: String
     /// The decoded footer.
@@ -32,7 +32,6 @@ package final class ParquetFileReader: @unchecked Sendable {
     package let schema: Schema
     /// Per column: physical type and conversion.
     package let leaves: [ParquetSchemaMapping.Leaf]
-    private let file: FileIO
     private let fileSize: Int64
     private let trustsStatistics: [Bool]
 
@@ -46,9 +45,11 @@ package final class ParquetFileReader: @unchecked Sendable {
     package init(path: String, verifyFooterCRC expectedCRC: UInt32? = nil, footerBytes: Int64? = nil,
                  expectedSize: Int64? = nil) throws {
         self.path = path
+        // The descriptor lives only while the footer is read (and again during each row group's read), so a scan of
+        // thousands of files holds as many descriptors as it reads row groups at once, not one per file.
         let file = try FileIO(path: path, mode: .read)
+        defer { try? file.close() }
         let fileSize = try file.size()
-        self.file = file
         self.fileSize = fileSize
         if let expectedSize, expectedSize != fileSize {
             throw StrataError(.corrupt, "file has \(fileSize) bytes but its manifest records \(expectedSize) "
@@ -116,9 +117,11 @@ package final class ParquetFileReader: @unchecked Sendable {
         for column in columns where column < 0 || column >= leaves.count {
             throw StrataError(.invalidArgument, "column \(column) does not exist", path: path)
         }
+        let file = try reopen()
+        defer { try? file.close() }
         // Column chunks are independent: read and decode them in parallel.
         let decoded = try parallelMap(columns.count) { i in
-            try readChunk(group.columns[columns[i]], leaf: leaves[columns[i]], rows: Int(group.numRows))
+            try readChunk(group.columns[columns[i]], leaf: leaves[columns[i]], rows: Int(group.numRows), file: file)
         }
         return try Batch(schema: Schema(unchecked: columns.map { leaves[$0].field }), columns: decoded)
     }
@@ -158,6 +161,8 @@ package final class ParquetFileReader: @unchecked Sendable {
             decoders.append(ColumnChunkDecoder(leaf: leaf, codec: codec, rows: rows, path: path, baseOffset: start))
         }
         let schema = Schema(unchecked: columns.map { leaves[$0].field })
+        let file = try reopen()
+        defer { try? file.close() }
         var pending = [ChunkValues](repeating: ChunkValues(), count: columns.count)
         var emitted = 0
         while emitted < rows {
@@ -212,7 +217,20 @@ package final class ParquetFileReader: @unchecked Sendable {
 
     // MARK: - Chunks
 
-    private func readChunk(_ chunk: ColumnChunk, leaf: ParquetSchemaMapping.Leaf, rows: Int) throws -> Column {
+    /// Opens the file again for one row group's read, checking it is still the size it had when opened.
+    private func reopen() throws -> FileIO {
+        let file = try FileIO(path: path, mode: .read)
+        let size = try file.size()
+        guard size == fileSize else {
+            try? file.close()
+            throw StrataError(.corrupt, "file changed while being read (\(fileSize) bytes when opened, \(size) now)",
+                              path: path)
+        }
+        return file
+    }
+
+    private func readChunk(_ chunk: ColumnChunk, leaf: ParquetSchemaMapping.Leaf, rows: Int,
+                           file: FileIO) throws -> Column {
         guard let meta = chunk.metaData else {
             throw StrataError(.corrupt, "column chunk has no metadata", path: path, column: leaf.field.name)
         }

@@ -1,0 +1,33 @@
+import Dispatch
+import Foundation
+import Strata
+
+/// Ctrl-C (SIGINT) and SIGTERM end a command cleanly: the temporary files of its statement (spill folders,
+/// `read_csv` conversions, spooled standard input, staged partitions, a result file not yet renamed) are deleted,
+/// the table keeps its last committed version, and the process exits with 130 or 143 as shells expect.
+///
+/// 1. `install()` sets both signals to be ignored by the default handler and watches them with dispatch sources,
+///    whose handlers run on an ordinary thread (so they may take locks and delete files, which a signal handler
+///    may not).
+/// 2. On a signal: delete every registered temporary path, say so on stderr, and `_exit(128 + signal)` without
+///    running anything else (an import's table lock is released by the kernel; nothing was committed).
+enum InterruptHandler {
+    nonisolated(unsafe) private static var sources: [DispatchSourceSignal] = []
+
+    /// Starts watching SIGINT and SIGTERM (once).
+    static func install() {
+        guard sources.isEmpty else { return }
+        for signalNumber in [SIGINT, SIGTERM] {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler {
+                TemporaryFiles.removeAll()
+                FileHandleOutput.standardError(signalNumber == SIGINT ? "\nstrata: interrupted\n"
+                                                                      : "strata: terminated\n")
+                _exit(128 + signalNumber)
+            }
+            source.resume()
+            sources.append(source)
+        }
+    }
+}
