@@ -24,10 +24,19 @@ final class DistinctCountAccumulator: Accumulator {
     }
 
     func projectedBytes(groups: Int, rows: Int) -> Int {
-        StateArray.projected(groupIds, count: groupIds.count + rows)
+        let values = groupIds.count + rows, valueBytes = bytes.count + rows * (encoder.fixedWidth + 16)
+        return StateArray.projected(groupIds, count: values)
             + StateArray.projected(offsets, count: offsets.count + rows)
-            + StateArray.projected(bytes, count: bytes.count + rows * (encoder.fixedWidth + 16))
+            + StateArray.projected(bytes, count: valueBytes)
             + scratch.byteCount + rows * (encoder.fixedWidth + 40)
+            + DistinctCountAccumulator.finalizeBytes(values: values, valueBytes: valueBytes)
+    }
+
+    /// What step 2 allocates on top of the held values, reserved with them so the end never overruns the pool:
+    /// the (group id, value) pairs with their offsets and hashes, the dedup table's slots (up to 4 per pair), keys
+    /// (growing by doubling), hashes and offsets, and the ids.
+    static func finalizeBytes(values n: Int, valueBytes: Int) -> Int {
+        (valueBytes + 4 * n) + 16 * n + 32 * n + 2 * (valueBytes + 4 * n) + 16 * n + 16 * n + 4 * n
     }
 
     func resize(groups: Int) { groupCount = max(groupCount, groups) }

@@ -28,6 +28,9 @@ import StrataStorage
 //    subquery is estimated smaller than that input (a selective filter).
 // 5. A LEFT join whose right side aggregates by the join keys (a decorrelated scalar subquery) gets the left side's
 //    distinct keys as a domain, semi-joined below the aggregate, when the left side is estimated small.
+// 6. An aggregate whose calls are all `count(DISTINCT x)` of one `x` becomes a count over a DISTINCT of (keys, x):
+//    the pairs are then deduplicated by the out-of-core hash aggregation, which partitions and spills them by the
+//    pair's hash, instead of being held per group until the end (a group of millions of values cannot be split).
 // Estimates: a table's row count from its manifest (a Parquet file's from its footer), a fifth per filter
 // conjunct, an aggregate at most its keys' distinct combinations, a LIMIT its count. Projection pushdown (reading only the columns used)
 // and the build side of each join are decided when the plan is compiled.
@@ -164,8 +167,25 @@ package struct PlanOptimizer {
 
     /// `plan` rewritten.
     package func optimize(_ plan: LogicalPlan) -> LogicalPlan {
-        let pushed = pushFilters(dropSorts(plan, orderMatters: true))
+        let pushed = pushFilters(dropSorts(splitDistinctCounts(plan), orderMatters: true))
         return catalog == nil ? pushed : restrictAggregates(pushSemiJoins(reorderJoins(pushed)))
+    }
+
+    // MARK: - 6. count(DISTINCT x) as a count over DISTINCT (keys, x)
+
+    /// `plan` with every aggregate of only `count(DISTINCT x)` calls over one `x` split into `count(v)` over
+    /// `SELECT DISTINCT keys…, x AS v` (count skips the NULL that stands for a group whose x is all NULL).
+    private func splitDistinctCounts(_ plan: LogicalPlan) -> LogicalPlan {
+        let lowered = plan.mappingChildren(splitDistinctCounts)
+        guard case let .aggregate(keys, calls, input) = lowered, let first = calls.first,
+              first.function == .countDistinct, first.arguments.count == 1,
+              calls.allSatisfy({ $0.function == .countDistinct && $0.arguments == first.arguments })
+        else { return lowered }
+        let value = "\u{1}distinct:\(first.arguments[0])"
+        let inner = LogicalPlan.aggregate(keys: keys + [NamedExpr(first.arguments[0], as: value)], aggregates: [],
+                                          input)
+        return .aggregate(keys: keys.map { NamedExpr(.column($0.name), as: $0.name) },
+                          aggregates: calls.map { AggregateCall(.count, [.column(value)], as: $0.name) }, inner)
     }
 
     // MARK: - 5. Aggregates restricted to the keys a left join asks for

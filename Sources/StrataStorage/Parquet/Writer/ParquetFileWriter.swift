@@ -7,7 +7,8 @@ import StrataCore
 /// 1. `init` creates the file (it must not exist) and writes the `PAR1` magic.
 /// 2. `write(_:)` buffers batches; when the buffered uncompressed bytes reach `rowGroupBytes`, the buffer becomes
 ///    a row group (a batch larger than the remaining room is split by rows so groups stay bounded).
-/// 3. A row group is encoded column by column (`ColumnChunkEncoder`) and appended to the file as it is encoded.
+/// 3. A row group is encoded column by column (`ColumnChunkEncoder`), 64 columns at a time in parallel, each window
+///    appended to the file before the next is encoded.
 /// 4. `close()` flushes the last row group, writes the footer (schema, row groups, statistics, column orders),
 ///    its length and `PAR1`, fsyncs (unless `syncOnClose` is off) and returns a summary with CRC-32s of the whole
 ///    file and of the footer.
@@ -109,6 +110,9 @@ package final class ParquetFileWriter {
 
     // MARK: - Row groups
 
+    /// Columns of a row group encoded at once (in parallel) before they are written.
+    static let encodeWindowColumns = 64
+
     private func flushRowGroup() throws {
         guard !pending.isEmpty else { return }
         let batches = pending
@@ -118,28 +122,37 @@ package final class ParquetFileWriter {
         let groupStart = offset
         var chunks: [ColumnChunk] = []
         var totalUncompressed: Int64 = 0
-        // Columns are encoded in parallel, then written in schema order.
+        // Columns are encoded in parallel a window at a time, then written in schema order: the encoded bytes held
+        // at once are a window's, not the whole row group's (a file of 20,000 columns would hold them all).
         let fields = schema.fields
         let options = options
-        let encodedColumns = try parallelMap(fields.count) { index in
-            let encoder = ColumnChunkEncoder(field: fields[index], options: options)
-            if batches.count == 1, let only = batches.first {
-                return try encoder.encode(only.batch.columns[index], rows: only.rows)
+        var windowStart = 0
+        while windowStart < fields.count {
+            let window = windowStart..<min(fields.count, windowStart + ParquetFileWriter.encodeWindowColumns)
+            windowStart = window.upperBound
+            let encodedColumns = try parallelMap(window.count) { i in
+                let index = window.lowerBound + i
+                let encoder = ColumnChunkEncoder(field: fields[index], options: options)
+                if batches.count == 1, let only = batches.first {
+                    return try encoder.encode(only.batch.columns[index], rows: only.rows)
+                }
+                let parts = batches.map { part in
+                    let column = part.batch.columns[index]
+                    return part.rows.count == column.count ? column : column.slice(part.rows)
+                }
+                return try encoder.encode(try Column.concatenate(parts, type: fields[index].type))
             }
-            let parts = batches.map { part in
-                let column = part.batch.columns[index]
-                return part.rows.count == column.count ? column : column.slice(part.rows)
+            for encoded in encodedColumns {
+                var metaData = encoded.metaData
+                let chunkStart = offset
+                metaData.dataPageOffset += chunkStart
+                if let dictionary = metaData.dictionaryPageOffset {
+                    metaData.dictionaryPageOffset = dictionary + chunkStart
+                }
+                try emit(encoded.bytes)
+                totalUncompressed += encoded.uncompressedSize
+                chunks.append(ColumnChunk(fileOffset: 0, metaData: metaData))
             }
-            return try encoder.encode(try Column.concatenate(parts, type: fields[index].type))
-        }
-        for encoded in encodedColumns {
-            var metaData = encoded.metaData
-            let chunkStart = offset
-            metaData.dataPageOffset += chunkStart
-            if let dictionary = metaData.dictionaryPageOffset { metaData.dictionaryPageOffset = dictionary + chunkStart }
-            try emit(encoded.bytes)
-            totalUncompressed += encoded.uncompressedSize
-            chunks.append(ColumnChunk(fileOffset: 0, metaData: metaData))
         }
         rowGroups.append(RowGroup(columns: chunks, totalByteSize: totalUncompressed, numRows: Int64(groupRows),
                                   fileOffset: groupStart, totalCompressedSize: offset - groupStart,
