@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Strata
+import Synchronization
 
 /// Ctrl-C (SIGINT) and SIGTERM end a command cleanly: the temporary files of its statement (spill folders,
 /// `read_csv` conversions, spooled standard input, staged partitions, a result file not yet renamed) are deleted,
@@ -9,10 +10,15 @@ import Strata
 /// 1. `install()` sets both signals to be ignored by the default handler and watches them with dispatch sources,
 ///    whose handlers run on an ordinary thread (so they may take locks and delete files, which a signal handler
 ///    may not).
-/// 2. On a signal: delete every registered temporary path, say so on stderr, and `_exit(128 + signal)` without
+/// 2. On SIGINT while the shell runs a statement (``current`` is set): cancel that statement only; it stops, frees
+///    its memory and spill files and reports "query cancelled", and the shell reads the next one.
+/// 3. Otherwise: delete every registered temporary path, say so on stderr, and `_exit(128 + signal)` without
 ///    running anything else (an import's table lock is released by the kernel; nothing was committed).
 enum InterruptHandler {
     nonisolated(unsafe) private static var sources: [DispatchSourceSignal] = []
+
+    /// The running statement Ctrl-C cancels instead of ending the process (set by the shell around each statement).
+    static let current = Mutex<QueryCancellation?>(nil)
 
     /// Starts watching SIGINT and SIGTERM (once).
     static func install() {
@@ -21,6 +27,10 @@ enum InterruptHandler {
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
             source.setEventHandler {
+                if signalNumber == SIGINT, let running = current.withLock({ $0 }) {
+                    running.cancel()
+                    return
+                }
                 TemporaryFiles.removeAll()
                 FileHandleOutput.standardError(signalNumber == SIGINT ? "\nstrata: interrupted\n"
                                                                       : "strata: terminated\n")

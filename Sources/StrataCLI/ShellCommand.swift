@@ -16,7 +16,8 @@ struct ShellCommand: ParsableCommand {
               .mode FORMAT       table, csv or json output
               .help              this help
               .quit / .exit      leave (end of input does too)
-            With piped input no prompt is printed; the exit code is 1 if any statement failed.
+            With piped input no prompt is printed; the exit code is 1 if any statement failed. Ctrl-C cancels the
+            running statement (its spill files are removed) and the shell goes on; at the prompt it leaves.
 
             Examples:
               strata shell taxi.store
@@ -35,6 +36,7 @@ struct ShellCommand: ParsableCommand {
         try runReportingErrors {
             let database = try Database(path: store, configuration: try query.configuration())
             var runner = StatementRunner(database: database, format: .table)
+            runner.cancellable = true
             let interactive = isatty(0) == 1
             var splitter = StatementSplitter()
             if interactive { FileHandleOutput.standardError("strata shell: enter SQL ending with ';', or .help\n") }

@@ -11,11 +11,16 @@ struct StatementRunner {
     var output: OutputTarget = .standardOutput
     /// Whether to print the run time and statistics to standard error after each statement.
     var timer = false
+    /// Whether Ctrl-C cancels the running statement instead of ending the process (the shell).
+    var cancellable = false
 
     /// Runs `sql`.
     func run(_ sql: String) throws {
         let start = ContinuousClock.now
-        let cursor = try database.query(sql)
+        let cancellation = QueryCancellation()
+        if cancellable { InterruptHandler.current.withLock { $0 = cancellation } }
+        defer { if cancellable { InterruptHandler.current.withLock { $0 = nil } } }
+        let cursor = try database.prepare(sql).execute([], cancellation: cancellation)
         if cursor.isExplain, format == .table, output == .standardOutput {
             var text = ""
             while let batch = try cursor.next() {

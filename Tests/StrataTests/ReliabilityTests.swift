@@ -262,3 +262,34 @@ private extension Value {
         _ = dir
     }
 }
+
+extension InterruptTests {
+    /// In the shell, Ctrl-C cancels the running statement only: the next one runs.
+    @Test func ctrlCInTheShellCancelsTheStatement() throws {
+        let dir = try TempDirectory("strata-shell-interrupt")
+        let store = dir.path("store")
+        CSVImportCLITests.expectSuccess(try StrataCLI.run(["import", RepoPaths.trips, "--store", store, "--table",
+                                                           "trips", "--quiet"]), "import")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try StrataCLI.executable())
+        process.arguments = ["shell", store]
+        let input = Pipe(), output = Pipe(), errors = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        // 20,000³ rows: it runs until cancelled.
+        try input.fileHandleForWriting.write(contentsOf: Data("SELECT count(*) FROM trips a, trips b, trips c;\n".utf8))
+        usleep(1_500_000)
+        kill(process.processIdentifier, SIGINT)
+        usleep(500_000)
+        try input.fileHandleForWriting.write(contentsOf: Data("SELECT 42 AS answer;\n".utf8))
+        try input.fileHandleForWriting.close()
+        let stdout = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationReason == .exit && process.terminationStatus == 1, "\(stderr)")
+        #expect(stderr.contains("query cancelled"), "\(stderr)")
+        #expect(stdout.contains("answer") && stdout.contains("42"), "\(stdout)")
+    }
+}

@@ -75,6 +75,8 @@ package final class Pipeline: @unchecked Sendable {
     /// its own: the clock stops while the operators above it handle its output.
     private func push(_ batch: Batch, from index: Int, _ context: TaskContext) throws(StrataError) {
         guard batch.count > 0 else { return }
+        // Checked per batch, so a task that emits many (a join's probe, a long merge) stops soon after a cancel.
+        try context.checkCancellation()
         guard index < operators.count else {
             let start = ContinuousClock.now
             sink.metrics.received(batch.count)
