@@ -5,7 +5,9 @@ import StrataStorage
 ///
 /// 1. When the plan is built, every file is opened (its footer checked) and each row group whose min/max
 ///    statistics rule out the pruning predicate is skipped; each remaining row group is a morsel.
-/// 2. A morsel decodes only the scanned columns of its row group, ``sliceRows`` rows at a time: it reads a window of
+/// 2. A morsel decodes only the scanned columns of its row group, a slice of rows at a time (``sliceRows``, fewer
+///    when two slices would take more than an eighth of the memory budget, down to ``minimumSliceRows``): it reads a
+///    window of
 ///    each column chunk's compressed bytes (``ParquetFileReader/chunkWindowBytes``, read again from the next page
 ///    on as decoding passes its end), then hands out one batch per slice, so a large row group never sits decoded or
 ///    compressed in memory whole.
@@ -26,19 +28,25 @@ package final class TableScan: SourceOperator {
     package let rowGroups: (kept: Int, total: Int)
     private let units: [Unit]
 
-    /// Rows per batch a row group is decoded in.
+    /// Rows per batch a row group is decoded in (at most).
     package static let sliceRows = 131_072
+    /// The fewest rows per batch a small memory budget brings the slices down to.
+    package static let minimumSliceRows = 4_096
+
 
     /// One morsel.
     private enum Unit: Sendable {
         /// A row group, the indices of the scanned columns in the file, and its decoded size estimate.
-        case rowGroup(ParquetFileReader, Int, columns: [Int], estimatedBytes: Int)
+        case rowGroup(ParquetFileReader, Int, columns: [Int], estimatedBytes: Int, sliceRows: Int)
         /// Rows held in memory, already narrowed to the scanned columns.
         case rows(Batch)
     }
 
     /// A scan of `columns` of `source`, pruned by `pruning`; opens the files now.
-    package init(_ source: ScanSource, columns: [String], pruning: ScanPredicate?) throws {
+    /// Under a `memoryBudget` (the operators' share of the limit) slices shrink so two of them take at most an
+    /// eighth of it: every batch above the scan (the operators' input, the result writer's) is sized from the limit.
+    package init(_ source: ScanSource, columns: [String], pruning: ScanPredicate?,
+                 memoryBudget: Int = Int.max) throws {
         self.source = source
         self.columns = columns
         self.pruning = pruning
@@ -78,9 +86,13 @@ package final class TableScan: SourceOperator {
                     }
                     // A window of each column's compressed bytes, the slice being decoded and the one handed on.
                     let window = min(compressed, indices.count * ParquetFileReader.chunkWindowBytes)
-                    let bytes = window + decoded / groupRows * min(groupRows, 2 * TableScan.sliceRows)
+                    let rowBytes = max(1, decoded / groupRows)
+                    let slice = max(TableScan.minimumSliceRows,
+                                    min(TableScan.sliceRows, memoryBudget / 16 / rowBytes))
+                    let bytes = window + rowBytes * min(groupRows, 2 * slice)
                     rows += Int(group.numRows)
-                    units.append(.rowGroup(reader, rowGroup, columns: indices, estimatedBytes: bytes))
+                    units.append(.rowGroup(reader, rowGroup, columns: indices, estimatedBytes: bytes,
+                                           sliceRows: slice))
                 }
             }
         case let .rows(batch):
@@ -116,17 +128,17 @@ package final class TableScan: SourceOperator {
 
     package func admissionBytes(ofMorsel morsel: Int) -> Int {
         switch units[morsel] {
-        case let .rowGroup(_, _, _, bytes): bytes
+        case let .rowGroup(_, _, _, bytes, _): bytes
         case let .rows(batch): batch.byteCount
         }
     }
 
     package func produce(morsel: Int, _ context: TaskContext, _ emit: BatchSink) throws(StrataError) {
         switch units[morsel] {
-        case let .rowGroup(reader, rowGroup, columns, _):
+        case let .rowGroup(reader, rowGroup, columns, _, sliceRows):
             let schema = self.schema
             do {
-                try reader.readRowGroup(rowGroup, columns: columns, sliceRows: TableScan.sliceRows) { decoded in
+                try reader.readRowGroup(rowGroup, columns: columns, sliceRows: sliceRows) { decoded in
                     try emit(try Batch(schema: schema, columns: decoded.columns))
                 }
             } catch let error as StrataError {

@@ -348,7 +348,8 @@ package struct PhysicalPlanner {
         if columns.isEmpty, let narrowest = PhysicalPlanner.narrowest(visible) { columns = [narrowest] }
         let scanSchema = Schema(unchecked: columns.compactMap { name in visible.fields.first { $0.name == name } })
         return try TableScan(source, columns: columns,
-                             pruning: PruningPredicate.derive(from: filters, schema: scanSchema))
+                             pruning: PruningPredicate.derive(from: filters, schema: scanSchema),
+                             memoryBudget: context.pool.limit)
     }
 
     private static func narrowest(_ schema: Schema) -> String? {

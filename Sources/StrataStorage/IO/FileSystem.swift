@@ -42,8 +42,12 @@ package enum FileSystem {
     private static func entries(of dir: OpaquePointer) -> [String] {
         var names: [String] = []
         while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            // Read the name in place: a record can be shorter than `dirent` (its name is as long as it needs), so
+            // copying the whole `d_name` field would read past the end of the last record (found by ASan).
+            let name = withUnsafeMutablePointer(to: &entry.pointee.d_name) { field in
+                field.withMemoryRebound(to: CChar.self, capacity: MemoryLayout.size(ofValue: field.pointee)) {
+                    String(cString: $0)
+                }
             }
             if name != "." && name != ".." { names.append(name) }
         }
