@@ -13,6 +13,8 @@ let package = Package(
         .library(name: "StrataDiagnostics", targets: ["StrataDiagnostics"]),
         .executable(name: "strata", targets: ["StrataCLI"]),
         .executable(name: "strata-example", targets: ["StrataExample"]),
+        // Fuzz harnesses: replays inputs as built here; `scripts/fuzz.sh` builds it for libFuzzer.
+        .executable(name: "strata-fuzz", targets: ["StrataFuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -45,6 +47,7 @@ let package = Package(
             name: "StrataCLI",
             dependencies: ["Strata", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        .executableTarget(name: "StrataFuzz", dependencies: ["Strata", "StrataCore", "StrataStorage"]),
         // A tiny app embedding the library (imports a CSV, runs a group-by, prints it); built in CI.
         .executableTarget(name: "StrataExample", dependencies: ["Strata"], path: "Examples/EmbedStrata"),
         // Helpers shared by the test targets (JSON, the canonical value form of the interop fixtures).

@@ -1,5 +1,6 @@
 import Foundation
 import Strata
+import StrataTestSupport
 import Testing
 
 /// What a hostile or careless user tried: links planted inside a store, hostile manifests, absurd options, full
@@ -91,6 +92,15 @@ import Testing
         #expect(negative.contains("invalid size \"-5\""), "\(negative)")
         let importThreads = try StrataCLI.run(["import", "x.csv", "--store", store, "--table", "t", "--threads", "0"])
         #expect(importThreads.status != 0 && importThreads.stderr.contains("at least 1"), "\(importThreads)")
+    }
+
+    @Test func sqlTextThatIsNotUTF8IsRejected() throws {
+        let (dir, store, _) = try Self.setUp()
+        defer { _ = dir }
+        let text = Array("SELECT 'caf".utf8) + [0xE9] + Array("' AS x".utf8)
+        let result = try StrataCLI.run(["sql", store, "-"], stdin: Data(text))
+        let message = CSVImportCLITests.expectOneLineError(result, "invalid UTF-8 on stdin")
+        #expect(message.contains("not valid UTF-8 (at byte 11)"), "\(message)")
     }
 
     @Test func hugeOffsetReturnsNoRows() throws {
@@ -291,5 +301,56 @@ extension InterruptTests {
         #expect(process.terminationReason == .exit && process.terminationStatus == 1, "\(stderr)")
         #expect(stderr.contains("query cancelled"), "\(stderr)")
         #expect(stdout.contains("answer") && stdout.contains("42"), "\(stdout)")
+    }
+}
+
+/// Disks that fill up: a 2 MiB tmpfs (mounted when the tests run as root; skipped otherwise).
+@Suite(.serialized) struct FullDiskTests {
+    /// Mounts a 2 MiB tmpfs at a fresh folder under `dir`; nil when mounting is not allowed here.
+    static func tinyDisk(in dir: TempDirectory) throws -> String? {
+        guard getuid() == 0 else { return nil }
+        let mountPoint = dir.path("tiny")
+        try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
+        let result = try StrataCLI.run(executable: "/bin/mount", ["-t", "tmpfs", "-o", "size=2m", "tmpfs", mountPoint])
+        return result.status == 0 ? mountPoint : nil
+    }
+
+    static func unmount(_ path: String) {
+        _ = try? StrataCLI.run(executable: "/bin/umount", [path])
+    }
+
+    @Test func aFullDiskLeavesTheOutputAndTheTableAsTheyWere() throws {
+        let (dir, store, _) = try ReliabilityTests.setUp()
+        guard let disk = try Self.tinyDisk(in: dir) else { return }
+        defer { Self.unmount(disk) }
+        var text = "a,b\n"
+        var random = SplitMix64(seed: 7)
+        for i in 0..<120_000 { text += "\(i),\(random.next())\(random.next())\n" }
+        let large = dir.path("large.csv")
+        try TestFiles.write(text, to: large)
+        CSVImportCLITests.expectSuccess(try StrataCLI.run(["import", large, "--store", store, "--table", "big",
+                                                           "--quiet"]), "import of the large table")
+        // A result bigger than the disk: the earlier file stays, no temporary file is left.
+        let output = disk + "/out.csv"
+        try TestFiles.write("previous\n", to: output)
+        let big = try StrataCLI.run(["sql", store, "SELECT * FROM big", "--format", "csv", "--output", output])
+        #expect(big.status == 1 && big.stderr.contains("No space left"), "\(big)")
+        #expect(try String(contentsOfFile: output, encoding: .utf8) == "previous\n")
+        #expect(ReliabilityTests.contents(disk) == ["out.csv"], "\(ReliabilityTests.contents(disk))")
+
+        // An import that fills the disk: an error, the table's version unchanged, nothing staged left behind.
+        let diskStore = disk + "/store"
+        let small = dir.path("small.csv")
+        try TestFiles.write("a,b\n1,x\n", to: small)
+        CSVImportCLITests.expectSuccess(try StrataCLI.run(["import", small, "--store", diskStore, "--table", "t",
+                                                           "--quiet"]), "first import")
+        let failed = try StrataCLI.run(["import", large, "--store", diskStore, "--table", "t", "--append",
+                                        "--codec", "uncompressed"])
+        #expect(failed.status == 1 && failed.stderr.contains("No space left"), "\(failed)")
+        let info = try Database(path: diskStore).info("t")
+        #expect(info.version == 1 && info.rowCount == 1)
+        let tableFiles = ReliabilityTests.contents(diskStore + "/tables/t").filter { $0.hasSuffix(".parquet") }
+        #expect(tableFiles.count == 1, "\(tableFiles)")
+        #expect(ReliabilityTests.contents(diskStore + "/tables/t/_strata/staging").isEmpty)
     }
 }

@@ -1,0 +1,96 @@
+import Foundation
+import Strata
+import StrataCore
+import StrataStorage
+
+/// The fuzzed entry points: each takes arbitrary bytes and must return (an error is fine) without crashing, hanging
+/// or touching anything outside its scratch folder.
+///
+/// 1. `csv`: the bytes as a CSV file, imported into a scratch store (sniffer, chunk reader, tokenizer, typed
+///    parsing, the Parquet writer, the commit), then read back.
+/// 2. `parquet`: the bytes as a Parquet file: footer (Thrift), schema mapping, every row group's pages through every
+///    decoder and codec, whole and in slices.
+/// 3. `footer`: the bytes as a Thrift `FileMetaData` alone.
+/// 4. `sql`: the bytes as SQL text, parsed, bound and run over a three-row table (stopped after 200 ms).
+/// 5. `manifest`: the bytes as a table version's manifest (JSON).
+enum FuzzHarness: String, CaseIterable {
+    case csv, parquet, footer, sql, manifest
+
+    /// A scratch folder for the harnesses that need files, removed at exit.
+    nonisolated(unsafe) static var scratch: String = {
+        let path = NSTemporaryDirectory() + "/strata-fuzz-\(getpid())"
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        atexit { try? FileManager.default.removeItem(atPath: NSTemporaryDirectory() + "/strata-fuzz-\(getpid())") }
+        return path
+    }()
+
+    /// The store the `sql` harness queries: table `t (i int64, d double, s string)` with three rows.
+    nonisolated(unsafe) static var sqlDatabase: Database? = {
+        let path = scratch + "/sql-store"
+        guard let db = try? Database(path: path, createIfMissing: true) else { return nil }
+        if (try? db.tableExists("t")) != true {
+            _ = try? db.fetchAll("SELECT 1")
+            let csv = scratch + "/t.csv"
+            try? Data("i,d,s\n1,0.5,a\n-7,,bb\n,nan,\n".utf8).write(to: URL(fileURLWithPath: csv))
+            _ = try? db.importCSV(from: csv, into: "t")
+        }
+        return db
+    }()
+
+    /// Runs the harness on `bytes`.
+    func run(_ bytes: [UInt8]) {
+        switch self {
+        case .csv: FuzzHarness.csv(bytes)
+        case .parquet: FuzzHarness.parquet(bytes)
+        case .footer:
+            _ = try? bytes.withUnsafeBytes { try ParquetFooter.decode(metadata: $0, fileSize: 1 << 40, path: "fuzz") }
+        case .sql: FuzzHarness.sql(bytes)
+        case .manifest: _ = try? Manifest.decode(bytes, path: "fuzz")
+        }
+    }
+
+    private static func write(_ bytes: [UInt8], to name: String) -> String {
+        let path = scratch + "/" + name
+        try? Data(bytes).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    private static func csv(_ bytes: [UInt8]) {
+        let file = write(bytes, to: "input.csv")
+        let store = scratch + "/csv-store"
+        try? FileSystem.removeTree(store)
+        guard let db = try? Database(path: store, createIfMissing: true) else { return }
+        var options = CSVImportOptions()
+        options.onError = .skip
+        options.threads = 2
+        guard (try? db.importCSV(from: file, into: "t", options: options)) != nil else { return }
+        if let cursor = try? db.scan("t") {
+            var cursor = cursor
+            while let batch = try? cursor.next() { _ = batch.count }
+        }
+    }
+
+    private static func parquet(_ bytes: [UInt8]) {
+        let file = write(bytes, to: "input.parquet")
+        guard let reader = try? ParquetFileReader(path: file) else { return }
+        let columns = Array(0..<reader.schema.count)
+        for group in 0..<reader.rowGroupCount {
+            _ = try? reader.readRowGroup(group, columns: columns)
+            try? reader.readRowGroup(group, columns: columns, sliceRows: 7) { _ = $0.count }
+            for column in columns { _ = reader.statistics(rowGroup: group, column: column) }
+        }
+    }
+
+    private static func sql(_ bytes: [UInt8]) {
+        guard let text = String(validating: bytes, as: UTF8.self), let db = sqlDatabase else { return }
+        let cancellation = QueryCancellation()
+        let timer = DispatchWorkItem { cancellation.cancel() }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 0.2, execute: timer)
+        defer { timer.cancel() }
+        guard let statement = try? db.prepare(text),
+              let cursor = try? statement.execute([], cancellation: cancellation) else { return }
+        var rows = 0
+        while rows < 10_000, let batch = try? cursor.next() { rows += batch.count }
+        cursor.cancel()
+    }
+}

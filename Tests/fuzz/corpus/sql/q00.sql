@@ -1,0 +1,1 @@
+SELECT i, d, s FROM t WHERE i > 0 ORDER BY i

@@ -1,0 +1,1 @@
+SELECT s, count(*), sum(i), avg(d), min(s), max(d) FROM t GROUP BY s HAVING count(*) > 0

@@ -1,0 +1,1 @@
+SELECT CASE WHEN d IS NULL THEN 'n' ELSE substring(s FROM 1 FOR 2) END, coalesce(s, 'z') || 'y' FROM t

@@ -1,0 +1,1 @@
+SELECT date '2024-02-29' + INTERVAL 1 YEAR, extract(year FROM timestamp '2024-01-01 00:00:00')

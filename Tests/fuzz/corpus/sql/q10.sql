@@ -1,0 +1,1 @@
+SELECT string_agg(s, ',' ORDER BY i DESC), count(DISTINCT s), median(d) FROM t
