@@ -11,13 +11,14 @@ import Darwin
 /// threads differ (512 KiB for secondary threads on macOS, 8 MiB for a main thread). Stacks grow down on every
 /// platform Strata runs on.
 package enum ThreadStack {
-    /// The lowest address the calling thread's stack may grow to, or nil where the platform does not tell.
-    package static func lowestAddress() -> UInt? {
+    /// The addresses of the calling thread's stack (from the lowest it may grow to up to its top), or nil where
+    /// the platform does not tell.
+    package static func bounds() -> ClosedRange<UInt>? {
         #if canImport(Darwin)
         let thread = pthread_self()
         let top = UInt(bitPattern: pthread_get_stackaddr_np(thread))
         let size = UInt(pthread_get_stacksize_np(thread))
-        return top > size ? top - size : nil
+        return top > size ? (top - size)...top : nil
         #elseif canImport(Glibc) || canImport(Musl)
         // pthread_getattr_np is a GNU extension the C module does not declare; both C libraries have it.
         typealias GetAttributes = @convention(c) (pthread_t, UnsafeMutablePointer<pthread_attr_t>) -> Int32
@@ -28,14 +29,17 @@ package enum ThreadStack {
         defer { pthread_attr_destroy(&attributes) }
         var base: UnsafeMutableRawPointer?
         var size = 0
-        guard pthread_attr_getstack(&attributes, &base, &size) == 0, let base else { return nil }
-        return UInt(bitPattern: base)
+        guard pthread_attr_getstack(&attributes, &base, &size) == 0, let base, size > 0 else { return nil }
+        let low = UInt(bitPattern: base)
+        let (high, overflow) = low.addingReportingOverflow(UInt(size))
+        return overflow ? nil : low...high
         #else
         return nil
         #endif
     }
 
-    /// An address in the caller's frame: how far down the stack the caller is.
+    /// An address in the caller's frame: how far down the stack the caller is. Under AddressSanitizer locals may
+    /// live on a separate "fake stack", outside ``bounds()``: callers then cannot tell and should not judge by it.
     @inline(never)
     package static func currentAddress() -> UInt {
         var marker: UInt8 = 0

@@ -115,6 +115,8 @@ package final class SQLParser {
     private var parameterCount = 0
     /// Nesting stops with an error when the stack gets below this address (0: where the platform does not tell).
     private let stackFloor: UInt
+    /// The thread's stack (nil: unknown); a frame address outside it (AddressSanitizer's fake stack) is not judged.
+    private let stack: ClosedRange<UInt>?
 
     /// A parser at the start of `sql`.
     private init(_ sql: String) {
@@ -136,7 +138,8 @@ package final class SQLParser {
         }
         self.tokens = tokens
         self.lexerError = lexerError
-        stackFloor = ThreadStack.lowestAddress().map { $0 + Self.stackReserve } ?? 0
+        stack = ThreadStack.bounds()
+        stackFloor = stack.map { $0.lowerBound + Self.stackReserve } ?? 0
     }
 
     // MARK: - Statements
@@ -1193,7 +1196,9 @@ package final class SQLParser {
     /// One level deeper; an error (`message`) past `maxNesting` or when the thread's stack runs low. Pair with
     /// `defer { nesting -= 1 }`.
     private func enter(_ message: String) throws(Failure) {
-        guard nesting < Self.maxNesting, ThreadStack.currentAddress() > stackFloor else {
+        let here = ThreadStack.currentAddress()
+        let stackLow = stack.map { $0.contains(here) && here <= stackFloor } ?? false
+        guard nesting < Self.maxNesting, !stackLow else {
             throw error(message, at: current.location)
         }
         nesting += 1
