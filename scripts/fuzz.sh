@@ -4,6 +4,8 @@
 #
 #   bash scripts/fuzz.sh [SECONDS] [HARNESS ...]      harnesses: csv parquet footer sql manifest (default: all)
 #
+# STRATA_FUZZ_CONFIG=debug builds unoptimised (a shorter build for the short CI run; release fuzzes faster).
+#
 # A crash, an ASan report or a hang (over 10 s on one input) stops the run with exit 1; the input that caused it is
 # saved as .build-fuzz/crash-<harness>-… (replay it: swift run strata-fuzz <harness> FILE). New inputs the fuzzer
 # finds go to a scratch copy of the corpus, not into the repository.
@@ -14,12 +16,14 @@ shift || true
 harnesses=("$@")
 if [ ${#harnesses[@]} -eq 0 ]; then harnesses=(csv parquet footer sql manifest); fi
 
-swift build -c release --product strata-fuzz --scratch-path .build-fuzz \
+config=${STRATA_FUZZ_CONFIG:-release}
+swift build -c "$config" --product strata-fuzz --scratch-path .build-fuzz \
     -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING 2>&1 \
     | grep -v "Cannot export local symbol" || true
-binary=.build-fuzz/release/strata-fuzz
+binary=.build-fuzz/$config/strata-fuzz
 [ -x "$binary" ] || { echo "fuzz build failed" >&2; exit 1; }
 
+rm -f .build-fuzz/crash-*
 status=0
 for harness in "${harnesses[@]}"; do
     work=$(mktemp -d)
