@@ -29,11 +29,12 @@ let package = Package(
         .target(name: "StrataStorage", dependencies: ["StrataCore", "StrataCompression"]),
         .target(name: "StrataCSV", dependencies: ["StrataCore", "StrataCompression", "StrataStorage"]),
         .target(name: "CAllocator"),
+        .target(name: "CFrameAddress"),
         .target(
             name: "StrataExecution",
             dependencies: ["StrataCore", "StrataCompression", "StrataStorage", "CAllocator"]
         ),
-        .target(name: "StrataSQL", dependencies: ["StrataCore", "StrataExecution"]),
+        .target(name: "StrataSQL", dependencies: ["StrataCore", "StrataExecution", "CFrameAddress"]),
         .target(
             name: "Strata",
             dependencies: ["StrataCore", "StrataCompression", "StrataStorage", "StrataCSV", "StrataExecution",

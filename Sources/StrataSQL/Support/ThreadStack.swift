@@ -1,3 +1,4 @@
+import CFrameAddress
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -38,11 +39,10 @@ package enum ThreadStack {
         #endif
     }
 
-    /// An address in the caller's frame: how far down the stack the caller is. Under AddressSanitizer locals may
-    /// live on a separate "fake stack", outside ``bounds()``: callers then cannot tell and should not judge by it.
+    /// An address in the caller's frame: how far down the stack the caller is. It comes from the C frame address,
+    /// not a Swift local's address, which AddressSanitizer moves to a separate "fake stack".
     @inline(never)
     package static func currentAddress() -> UInt {
-        var marker: UInt8 = 0
-        return withUnsafeMutablePointer(to: &marker) { UInt(bitPattern: $0) }
+        UInt(strata_frame_address())
     }
 }

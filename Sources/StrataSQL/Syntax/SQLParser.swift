@@ -115,7 +115,7 @@ package final class SQLParser {
     private var parameterCount = 0
     /// Nesting stops with an error when the stack gets below this address (0: where the platform does not tell).
     private let stackFloor: UInt
-    /// The thread's stack (nil: unknown); a frame address outside it (AddressSanitizer's fake stack) is not judged.
+    /// The thread's stack (nil: unknown); a frame address outside it is not judged.
     private let stack: ClosedRange<UInt>?
 
     /// A parser at the start of `sql`.
