@@ -66,8 +66,10 @@ final class MinMaxAccumulator: Accumulator {
     private func fold(_ column: Column, rows: Range<Int>, groupIds: UnsafePointer<UInt32>) throws(StrataError) {
         let validity = column.validity
         let isMax = self.isMax
-        /// Folds `values` into the state array `best` through `convert` (the state's element type).
-        @inline(__always) func foldInto<T, S: Comparable>(_ values: [T], _ best: inout [S], _ convert: (T) -> S) {
+        /// Folds `values` into the state array `best` through `convert` (the state's element type); `above(a, b)`
+        /// says whether `a` sorts after `b`.
+        @inline(__always) func foldInto<T, S>(_ values: [T], _ best: inout [S], _ convert: (T) -> S,
+                                              above: (S, S) -> Bool) {
             values.withUnsafeBufferPointer { v in
                 seen.withUnsafeMutableBufferPointer { s in
                     best.withUnsafeMutableBufferPointer { best in
@@ -76,7 +78,7 @@ final class MinMaxAccumulator: Accumulator {
                             defer { i += 1 }
                             if let validity, !validity.isValid(r) { continue }
                             let g = Int(groupIds[i]), x = convert(v[r])
-                            if !s[g] || (isMax ? x > best[g] : x < best[g]) {
+                            if !s[g] || (isMax ? above(x, best[g]) : above(best[g], x)) {
                                 best[g] = x
                                 s[g] = true
                             }
@@ -85,35 +87,19 @@ final class MinMaxAccumulator: Accumulator {
                 }
             }
         }
-        @inline(__always) func foldInts<T: BinaryInteger>(_ values: [T]) { foldInto(values, &ints) { Int64($0) } }
+        @inline(__always) func foldInts<T: BinaryInteger>(_ values: [T]) {
+            foldInto(values, &ints, { Int64($0) }, above: >)
+        }
         /// Floating values in DuckDB's order: NaN above every number (so max is NaN as soon as one is seen, and
         /// min is NaN only when every value is).
         @inline(__always) func foldReals<T: BinaryFloatingPoint>(_ values: [T]) {
-            values.withUnsafeBufferPointer { v in
-                seen.withUnsafeMutableBufferPointer { s in
-                    reals.withUnsafeMutableBufferPointer { best in
-                        var i = 0
-                        for r in rows {
-                            defer { i += 1 }
-                            if let validity, !validity.isValid(r) { continue }
-                            let g = Int(groupIds[i]), x = Double(v[r])
-                            let better = !s[g] || (isMax
-                                ? (x.isNaN ? !best[g].isNaN : x > best[g])
-                                : (!x.isNaN && (best[g].isNaN || x < best[g])))
-                            if better {
-                                best[g] = x
-                                s[g] = true
-                            }
-                        }
-                    }
-                }
-            }
+            foldInto(values, &reals, { Double($0) }) { a, b in a.isNaN ? !b.isNaN : !b.isNaN && a > b }
         }
         switch column.data {
         case let .bool(v): foldInts(v.map { $0 ? UInt8(1) : 0 })
         case let .int32(v): foldInts(v)
         case let .int64(v): foldInts(v)
-        case let .int128(v): foldInto(v, &wides) { $0 }
+        case let .int128(v): foldInto(v, &wides, { $0 }, above: >)
         case let .float(v): foldReals(v)
         case let .double(v): foldReals(v)
         case let .string(buffer):
