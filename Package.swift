@@ -48,7 +48,7 @@ let package = Package(
             name: "StrataCLI",
             dependencies: ["Strata", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .executableTarget(name: "StrataFuzz", dependencies: ["Strata", "StrataCore", "StrataStorage"]),
+        .executableTarget(name: "StrataFuzz", dependencies: ["Strata", "StrataCore", "StrataStorage", "StrataExecution"]),
         // A tiny app embedding the library (imports a CSV, runs a group-by, prints it); built in CI.
         .executableTarget(name: "StrataExample", dependencies: ["Strata"], path: "Examples/EmbedStrata"),
         // Helpers shared by the test targets (JSON, the canonical value form of the interop fixtures).

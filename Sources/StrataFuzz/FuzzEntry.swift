@@ -3,7 +3,8 @@ import Foundation
 // Two builds of one target:
 // - with `-DFUZZING -sanitize=fuzzer,address` (`scripts/fuzz.sh`), `main` hands the harness named by $STRATA_FUZZ
 //   to libFuzzer's driver (`LLVMFuzzerRunDriver`), which takes libFuzzer's own options and corpus folders;
-// - otherwise `strata-fuzz HARNESS FILE-OR-FOLDER…` replays inputs (a corpus, a crash) through one harness once.
+// - otherwise `strata-fuzz HARNESS FILE-OR-FOLDER…` replays inputs (a corpus, a crash) through one harness once,
+//   and `strata-fuzz seeds spill FOLDER` writes the spill harness's seeds (see FuzzSeeds).
 
 #if FUZZING
 /// The harness libFuzzer runs, from $STRATA_FUZZ.
@@ -48,9 +49,23 @@ enum FuzzMain {
     /// Replays each file (or each file of each folder) given through the harness named first.
     static func replay() {
         let arguments = CommandLine.arguments.dropFirst()
+        if arguments.count == 3, arguments.first == "seeds", arguments.dropFirst().first == "spill",
+           let folder = arguments.last {
+            do {
+                try FuzzSeeds.spill(into: folder)
+                print("spill seeds written to \(folder)")
+            } catch {
+                print("cannot write the spill seeds: \(error)")
+                exit(1)
+            }
+            return
+        }
         guard let name = arguments.first, let harness = FuzzHarness(rawValue: name), arguments.count >= 2 else {
             let names = FuzzHarness.allCases.map(\.rawValue).joined(separator: "|")
-            print("usage: strata-fuzz \(names) FILE-OR-FOLDER…  (replays each input through the harness)")
+            print("""
+                usage: strata-fuzz \(names) FILE-OR-FOLDER…  (replays each input through the harness)
+                       strata-fuzz seeds spill FOLDER      (writes the spill harness's seed runs)
+                """)
             exit(2)
         }
         var count = 0

@@ -1,6 +1,7 @@
 import Foundation
 import Strata
 import StrataCore
+import StrataExecution
 import StrataStorage
 
 /// The fuzzed entry points: each takes arbitrary bytes and must return (an error is fine) without crashing, hanging
@@ -13,8 +14,10 @@ import StrataStorage
 /// 3. `footer`: the bytes as a Thrift `FileMetaData` alone.
 /// 4. `sql`: the bytes as SQL text, parsed, bound and run over a three-row table (stopped after 200 ms).
 /// 5. `manifest`: the bytes as a table version's manifest (JSON).
+/// 6. `spill`: the first byte as the number of frames a run claims, the rest as its file (schema ``spillSchema``):
+///    header, frames, CRCs, LZ4 and the batch codec, read through twice.
 enum FuzzHarness: String, CaseIterable {
-    case csv, parquet, footer, sql, manifest
+    case csv, parquet, footer, sql, manifest, spill
 
     /// A scratch folder for the harnesses that need files, removed at exit.
     nonisolated(unsafe) static var scratch: String = {
@@ -46,6 +49,7 @@ enum FuzzHarness: String, CaseIterable {
             _ = try? bytes.withUnsafeBytes { try ParquetFooter.decode(metadata: $0, fileSize: 1 << 40, path: "fuzz") }
         case .sql: FuzzHarness.sql(bytes)
         case .manifest: _ = try? Manifest.decode(bytes, path: "fuzz")
+        case .spill: FuzzHarness.spill(bytes)
         }
     }
 
@@ -78,6 +82,26 @@ enum FuzzHarness: String, CaseIterable {
             _ = try? reader.readRowGroup(group, columns: columns)
             try? reader.readRowGroup(group, columns: columns, sliceRows: 7) { _ = $0.count }
             for column in columns { _ = reader.statistics(rowGroup: group, column: column) }
+        }
+    }
+
+    /// The schema of the runs the `spill` harness reads: one column of each physical form, nullable.
+    static let spillSchema = Schema(unchecked: [
+        Field("b", .bool), Field("i", .int32), Field("l", .int64), Field("f", .float), Field("d", .double),
+        Field("s", .string), Field("w", .decimal(precision: 38, scale: 4)), Field("x", .blob),
+    ])
+
+    /// The spill manager of the `spill` harness, in the scratch folder.
+    nonisolated(unsafe) static var spillManager = SpillManager(directory: scratch)
+
+    private static func spill(_ bytes: [UInt8]) {
+        guard let claimed = bytes.first else { return }
+        let file = write(Array(bytes.dropFirst()), to: "input.spill")
+        guard let run = try? SpillRun(existingFile: file, schema: spillSchema, batchCount: Int(claimed),
+                                      manager: spillManager) else { return }
+        for _ in 0..<2 {
+            guard let reader = try? run.open() else { return }
+            while let batch = try? reader.next() { _ = batch.count }
         }
     }
 

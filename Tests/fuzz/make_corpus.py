@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Writes the fuzz harnesses' seed corpus: Tests/fuzz/corpus/<harness>/ (small files, committed).
 
-Usage, from the repository root: python3 Tests/fuzz/make_corpus.py  (needs pyarrow; rewrites every seed)
+Usage, from the repository root: python3 Tests/fuzz/make_corpus.py  (needs pyarrow; rewrites every seed but the
+spill runs, which are Strata's own format: swift run strata-fuzz seeds spill Tests/fuzz/corpus/spill)
 """
 import json
 import shutil

@@ -1,4 +1,5 @@
 import StrataCore
+import StrataStorage
 
 /// A finished spill run: a file of batches that can be read back any number of times until it is deleted.
 ///
@@ -30,6 +31,21 @@ package struct SpillRun: Sendable {
         self.rowCount = rowCount
         self.bytes = bytes
         self.uncompressedBytes = uncompressedBytes
+    }
+
+    /// A run over a file `manager` did not write, taken as it is: its size is the file's now, its schema and frame
+    /// count are the caller's claim. The spill-run fuzz harness reads arbitrary bytes this way; ``delete()`` only
+    /// forgets the file.
+    package init(existingFile path: String, schema: Schema, batchCount: Int,
+                 manager: SpillManager) throws(StrataError) {
+        let size: Int64
+        do {
+            size = try FileIO(path: path, mode: .read).size()
+        } catch {
+            throw (error as? StrataError) ?? StrataError(.io, "cannot open \(path): \(error)", path: path)
+        }
+        self.init(manager: manager, path: path, label: "existing", schema: schema, batchCount: batchCount,
+                  rowCount: 0, bytes: size, uncompressedBytes: 0)
     }
 
     /// Opens the run for reading from its first batch.
