@@ -378,7 +378,7 @@ package final class ExternalSort: Sendable {
             let bytes = run.batches.reduce(0) { $0 + $1.byteCount }
             let step = chunkRows(rowBytes: bytes / max(1, rows), batchBytes: outputBatchBytes)
             var start = min(offset, rows)
-            let end = count.map { min(rows, start + $0) } ?? rows
+            let end = count.map { start + min(rows - start, $0) } ?? rows
             while start < end {
                 let stop = min(end, start + step)
                 let batch = try run.order.withUnsafeBufferPointer { (all) throws(StrataError) -> Batch in

@@ -8,7 +8,8 @@ import StrataCore
 ///    then the rest byte by byte), then its sequence number.
 /// 3. The top cursor's row is picked (or skipped, within the offset), the cursor advances and sinks into place.
 /// 4. When a chunk of picks is full (or the merge ends), the picked rows are gathered from their sources into
-///    one batch and emitted; sources no cursor still reads are dropped.
+///    one batch and emitted; sources no cursor still reads are dropped (while an offset is skipped and nothing
+///    is picked, as soon as a cursor leaves its batch).
 final class RunMerger {
     private let schema: Schema
     private let chunkRows: Int
@@ -55,7 +56,10 @@ final class RunMerger {
                 heap.removeLast()
             }
             if !heap.isEmpty { siftDown(0) }
-            if picks.count >= chunkRows || (top.replacedBatch && sources.count > 4 * cursors.count + 64) {
+            // A batch a cursor left is dropped once no pick needs it: at once while nothing is picked (an offset
+            // being skipped), otherwise when the stale batches grow many (a flush gathers the picks first).
+            if picks.count >= chunkRows
+                || (top.replacedBatch && (picks.isEmpty || sources.count > 4 * cursors.count + 64)) {
                 try flush(&picks, emit)
             }
         }
