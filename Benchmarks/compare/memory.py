@@ -11,7 +11,8 @@ its output thrown away (or `strata import` into a scratch store), under `/usr/bi
 RSS, RSS ÷ limit (the contract allows 1.15) and "over" where it is broken; a failure is printed with its error.
 Cases: the db-benchmark group-bys from 1e2 groups (q1) to 1e7 (q10), the same q10 into a Parquet file,
 count(DISTINCT) by a small and a large key, the full sort and ORDER BY … LIMIT … OFFSET, and CSV imports of the
-narrow db-benchmark file and of a generated file 20,000 columns wide (`--wide`, written once next to the store).
+narrow db-benchmark file and of a generated file 20,000 columns wide (written once next to the store as wide.csv),
+and `SELECT sum(c19999)` over that wide table as imported under the same limit (wide_sum).
 """
 from __future__ import annotations
 
@@ -39,7 +40,7 @@ GROUPBY = {
     "sort": "SELECT * FROM x ORDER BY v3, id3",
     "offset": "SELECT * FROM x ORDER BY v3 LIMIT 1000 OFFSET 5000000",
 }
-CASES = list(GROUPBY) + ["q10_parquet", "import", "import_wide"]
+CASES = list(GROUPBY) + ["q10_parquet", "import", "import_wide", "wide_sum"]
 
 
 def limit_bytes(text: str) -> int:
@@ -105,12 +106,20 @@ def main() -> int:
                     out = scratch / "q10.parquet"
                     cmd = [args.strata, "sql", args.store, GROUPBY["q10"], "--format", "parquet", "--output",
                            str(out)] + common
+                elif case == "wide_sum":
+                    store = scratch / f"wide-{lim}"
+                    if not store.exists():
+                        wide = str(wide_csv(Path(args.store).parent / "wide.csv"))
+                        subprocess.run([args.strata, "import", wide, "--store", str(store), "--table", "t",
+                                        "--quiet"] + common, check=True)
+                    cmd = [args.strata, "sql", str(store), "SELECT sum(c19999) FROM t", "--format", "csv"] + common
                 else:
                     source = args.csv if case == "import" else str(wide_csv(Path(args.store).parent / "wide.csv"))
                     if source is None:
                         cells.append("- (no --csv)")
                         continue
-                    store = scratch / "store"
+                    # The wide import's store stays for wide_sum under the same limit.
+                    store = scratch / ("store" if case == "import" else f"wide-{lim}")
                     shutil.rmtree(store, ignore_errors=True)
                     cmd = [args.strata, "import", source, "--store", str(store), "--table", "t", "--quiet"] + common
                 rss, error = run(cmd)

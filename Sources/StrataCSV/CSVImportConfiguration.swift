@@ -61,6 +61,10 @@ package struct CSVImportConfiguration: Sendable {
     /// and the encoder's scratch take about six times the row group's size (measured with `/usr/bin/time -v`).
     var effectiveRowGroupBytes: Int { min(64 << 20, max(1 << 20, dataBudget / 14)) }
 
+    /// A partition file's footer metadata stays under a thirty-second of the data budget (at least 1 MiB): the
+    /// writer holds it until the file closes, and a reader under the same limit holds it to scan every column.
+    var effectivePartitionMetadataBytes: Int { max(1 << 20, dataBudget / 32) }
+
     /// The longest record accepted (an eighth of the budget, between 1 and 256 MiB).
     package var maxRecordBytes: Int { min(256 << 20, max(1 << 20, memoryLimit / 8)) }
 

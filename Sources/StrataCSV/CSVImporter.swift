@@ -92,6 +92,7 @@ package final class CSVImporter {
 
         var writeOptions = config.writeOptions
         writeOptions.rowGroupBytes = config.effectiveRowGroupBytes
+        writeOptions.partitionMetadataBytes = config.effectivePartitionMetadataBytes
         var pass = 1
         while true {
             if pass > 1 {

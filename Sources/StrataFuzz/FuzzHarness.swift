@@ -10,8 +10,8 @@ import StrataStorage
 /// 1. `csv`: the bytes as a CSV file, imported into a scratch store (sniffer, chunk reader, tokenizer, typed
 ///    parsing, the Parquet writer, the commit), then read back.
 /// 2. `parquet`: the bytes as a Parquet file: footer (Thrift), schema mapping, every row group's pages through every
-///    decoder and codec, whole and in slices.
-/// 3. `footer`: the bytes as a Thrift `FileMetaData` alone.
+///    decoder and codec, whole and in slices; then opened again for every other column.
+/// 3. `footer`: the bytes as a Thrift `FileMetaData` alone, decoded whole and for three column names.
 /// 4. `sql`: the bytes as SQL text, parsed, bound and run over a three-row table (stopped after 200 ms).
 /// 5. `manifest`: the bytes as a table version's manifest (JSON).
 /// 6. `spill`: the first byte as the number of frames a run claims, the rest as its file (schema ``spillSchema``):
@@ -47,6 +47,9 @@ enum FuzzHarness: String, CaseIterable {
         case .parquet: FuzzHarness.parquet(bytes)
         case .footer:
             _ = try? bytes.withUnsafeBytes { try ParquetFooter.decode(metadata: $0, fileSize: 1 << 40, path: "fuzz") }
+            _ = try? bytes.withUnsafeBytes {
+                try ParquetFooter.decode(metadata: $0, fileSize: 1 << 40, path: "fuzz", columns: ["i", "d", "c1"])
+            }
         case .sql: FuzzHarness.sql(bytes)
         case .manifest: _ = try? Manifest.decode(bytes, path: "fuzz")
         case .spill: FuzzHarness.spill(bytes)
@@ -82,6 +85,14 @@ enum FuzzHarness: String, CaseIterable {
             _ = try? reader.readRowGroup(group, columns: columns)
             try? reader.readRowGroup(group, columns: columns, sliceRows: 7) { _ = $0.count }
             for column in columns { _ = reader.statistics(rowGroup: group, column: column) }
+        }
+        // Opened for every other column: only their chunks are built, and the others must fail cleanly.
+        let some = Set(reader.schema.fields.enumerated().filter { $0.offset % 2 == 0 }.map(\.element.name))
+        guard let projected = try? ParquetFileReader(path: file, columns: some, sharing: reader) else { return }
+        for group in 0..<projected.rowGroupCount {
+            _ = try? projected.readRowGroup(group, columns: columns)
+            _ = try? projected.readRowGroup(group, columns: columns.filter { $0 % 2 == 0 })
+            for column in columns { _ = projected.statistics(rowGroup: group, column: column) }
         }
     }
 

@@ -3,8 +3,9 @@ import StrataStorage
 
 /// Reads the rows of a table version, of Parquet files or of rows held in the plan.
 ///
-/// 1. When the plan is built, every file is opened (its footer checked) and each row group whose min/max
-///    statistics rule out the pruning predicate is skipped; each remaining row group is a morsel.
+/// 1. When the plan is built, every file is opened (its footer checked; only the scanned and pruned columns' chunk
+///    metadata is loaded) and each row group whose min/max statistics rule out the pruning predicate is skipped;
+///    each remaining row group is a morsel.
 /// 2. A morsel decodes only the scanned columns of its row group, a slice of rows at a time (``sliceRows``, fewer
 ///    when two slices would take more than an eighth of the memory budget, down to ``minimumSliceRows``): it reads a
 ///    window of
@@ -63,8 +64,13 @@ package final class TableScan: SourceOperator {
         var rows = 0
         switch source.kind {
         case let .files(files):
+            // Only the scanned and pruned columns' chunk metadata is loaded: a file thousands of columns wide then
+            // costs the memory of the columns read.
+            let loaded = Set(columns).union(pruning?.columns ?? [])
+            var previous: ParquetFileReader?
             for file in files {
-                let reader = try file.open()
+                let reader = try file.open(loaded, previous)
+                previous = reader
                 let indices = try columns.map { name in
                     guard let column = reader.schema.index(of: name) else {
                         throw StrataError(.corrupt, "file lacks column \"\(name)\"", path: reader.path, column: name)
@@ -74,14 +80,13 @@ package final class TableScan: SourceOperator {
                 for rowGroup in 0..<reader.rowGroupCount {
                     total += 1
                     if let pruning, !pruning.mayMatch(reader, rowGroup: rowGroup) { continue }
-                    let group = reader.metadata.rowGroups[rowGroup]
-                    let groupRows = max(1, Int(group.numRows))
+                    let groupRows = max(1, Int(reader.rowCount(ofRowGroup: rowGroup)))
                     var decoded = groupRows * 8 * indices.count
                     var compressed = 0
                     for column in indices {
-                        if let meta = group.columns[column].metaData {
-                            decoded += Int(meta.totalUncompressedSize)
-                            compressed += Int(meta.totalCompressedSize)
+                        if let sizes = reader.chunkSizes(rowGroup: rowGroup, column: column) {
+                            decoded += Int(sizes.uncompressed)
+                            compressed += Int(sizes.compressed)
                         }
                     }
                     // A window of each column's compressed bytes, the slice being decoded and the one handed on.
@@ -90,7 +95,7 @@ package final class TableScan: SourceOperator {
                     let slice = max(TableScan.minimumSliceRows,
                                     min(TableScan.sliceRows, memoryBudget / 16 / rowBytes))
                     let bytes = window + rowBytes * min(groupRows, 2 * slice)
-                    rows += Int(group.numRows)
+                    rows += Int(reader.rowCount(ofRowGroup: rowGroup))
                     units.append(.rowGroup(reader, rowGroup, columns: indices, estimatedBytes: bytes,
                                            sliceRows: slice))
                 }

@@ -78,7 +78,8 @@ private final class DistinctCache {
         var low = [Int64?](repeating: nil, count: fields.count), high = low
         var usable = fields.map { [.int32, .int64, .date].contains($0.type) }
         for index in snapshot.partitions.indices {
-            guard let reader = try? snapshot.openPartition(index) else { return [:] }
+            let wanted = Set(fields.indices.filter { usable[$0] }.map { fields[$0].name })
+            guard let reader = try? snapshot.openPartition(index, columns: wanted) else { return [:] }
             for group in 0..<reader.rowGroupCount {
                 for c in fields.indices where usable[c] {
                     guard let stats = reader.statistics(rowGroup: group, column: c),

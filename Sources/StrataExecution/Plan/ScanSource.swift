@@ -30,7 +30,9 @@ package struct ScanSource: Sendable {
         name = "\(snapshot.name) v\(snapshot.version)"
         schema = snapshot.schema
         kind = .files(snapshot.partitions.indices.map { index in
-            ScanFile(path: snapshot.path(of: snapshot.partitions[index])) { try snapshot.openPartition(index) }
+            ScanFile(path: snapshot.path(of: snapshot.partitions[index])) { columns, previous in
+                try snapshot.openPartition(index, columns: columns, sharing: previous)
+            }
         })
     }
 
@@ -44,8 +46,8 @@ package struct ScanSource: Sendable {
         schema = reader.schema
         let expected = reader.schema
         kind = .files(paths.map { path in
-            ScanFile(path: path) {
-                let reader = try ParquetFileReader(path: path)
+            ScanFile(path: path) { columns, previous in
+                let reader = try ParquetFileReader(path: path, columns: columns, sharing: previous)
                 guard reader.schema == expected else {
                     throw StrataError(.schemaMismatch, "schema (\(reader.schema)) differs from that of \(first) "
                         + "(\(expected))", path: path)
@@ -60,11 +62,14 @@ package struct ScanSource: Sendable {
 package struct ScanFile: Sendable {
     /// The file.
     package let path: String
-    /// Opens it (checking whatever the source checks: footer CRCs, schema).
-    package let open: @Sendable () throws -> ParquetFileReader
+    /// Opens it (checking whatever the source checks: footer CRCs, schema), loading the chunk metadata of the
+    /// columns given (all when nil) and sharing the schema of the reader given when it is the same (see
+    /// ``ParquetFileReader/init(path:verifyFooterCRC:footerBytes:expectedSize:columns:sharing:)``).
+    package let open: @Sendable (Set<String>?, ParquetFileReader?) throws -> ParquetFileReader
 
     /// Creates a file entry.
-    package init(path: String, open: @escaping @Sendable () throws -> ParquetFileReader) {
+    package init(path: String,
+                 open: @escaping @Sendable (Set<String>?, ParquetFileReader?) throws -> ParquetFileReader) {
         self.path = path
         self.open = open
     }

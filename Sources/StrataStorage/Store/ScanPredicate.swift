@@ -30,6 +30,14 @@ package indirect enum ScanPredicate: Sendable, Equatable {
         return self
     }
 
+    /// The columns the predicate reads.
+    package var columns: Set<String> {
+        switch self {
+        case let .compare(column, _, _), let .isNull(column): [column]
+        case let .and(parts): parts.reduce(into: Set<String>()) { $0.formUnion($1.columns) }
+        }
+    }
+
     /// Whether row group `rowGroup` of `reader` may hold a matching row (true when statistics are missing).
     package func mayMatch(_ reader: ParquetFileReader, rowGroup: Int) -> Bool {
         switch self {

@@ -9,7 +9,8 @@ import StrataCore
 /// 2. Clean up after crashed writers: empty `_strata/staging/` and delete `part-*.parquet` files that no manifest
 ///    references (a crash between step 4 and 5 leaves such files).
 /// 3. `write(_:)` streams batches into Parquet files under `_strata/staging/`, starting a new file whenever one
-///    reaches `partitionBytes` of uncompressed data. Each file is fsynced when closed.
+///    reaches `partitionBytes` of uncompressed data or `partitionMetadataBytes` of footer metadata. Each file is
+///    fsynced when closed.
 /// 4. `commit()` renames the staged files into the table directory and fsyncs it.
 /// 5. It then writes the manifest of version N+1 (old partitions + new ones) atomically; that link is the commit
 ///    point. A crash before it leaves version N current and the new files unreferenced (removed by step 2 later).
@@ -110,16 +111,22 @@ package final class TableAppender {
                 + "\(table) (\(schema))")
         }
         if batch.count == 0 { return }
-        if writer == nil {
-            writerFile = "part-\(String(nextVersion))-\(staged.count)-\(FileSystem.randomHex(8)).parquet"
-            scratchTokens.append(ScratchRegistry.shared.add(stagingDirectory + "/" + writerFile))
-            writer = try ParquetFileWriter(path: stagingDirectory + "/" + writerFile, schema: schema,
-                                           options: options)
+        var next = 0
+        while next < batch.count {
+            if writer == nil {
+                writerFile = "part-\(String(nextVersion))-\(staged.count)-\(FileSystem.randomHex(8)).parquet"
+                scratchTokens.append(ScratchRegistry.shared.add(stagingDirectory + "/" + writerFile))
+                writer = try ParquetFileWriter(path: stagingDirectory + "/" + writerFile, schema: schema,
+                                               options: options)
+            }
+            guard let writer else { return }
+            next = try writer.write(batch, from: next, stoppingAtMetadataBytes: options.partitionMetadataBytes)
+            if writer.uncompressedBytesWritten >= options.partitionBytes
+                || writer.metadataBytes >= options.partitionMetadataBytes {
+                try closeWriter()
+            }
         }
-        guard let writer else { return }
-        try writer.write(batch)
         rowsWritten += Int64(batch.count)
-        if writer.uncompressedBytesWritten >= options.partitionBytes { try closeWriter() }
     }
 
     /// Commits everything written as the table's next version and returns it.

@@ -23,12 +23,15 @@ package struct TableSnapshot: Sendable {
         store.tableDirectory(name) + "/" + partition.file
     }
 
-    /// Opens partition `index` for reading, checking size and footer checksum against the manifest.
-    package func openPartition(_ index: Int) throws -> ParquetFileReader {
+    /// Opens partition `index` for reading, checking size and footer checksum against the manifest; with `columns`,
+    /// only their chunk metadata is loaded, and a reader of another partition given as `sharing` lends its schema.
+    package func openPartition(_ index: Int, columns: Set<String>? = nil,
+                               sharing previous: ParquetFileReader? = nil) throws -> ParquetFileReader {
         let partition = partitions[index]
         let file = path(of: partition)
         let reader = try ParquetFileReader(path: file, verifyFooterCRC: partition.footerCRC32,
-                                           footerBytes: partition.footerBytes, expectedSize: partition.bytes)
+                                           footerBytes: partition.footerBytes, expectedSize: partition.bytes,
+                                           columns: columns, sharing: previous)
         guard reader.schema.fields.map(\.name) == schema.fields.map(\.name),
               reader.schema.fields.map(\.type) == schema.fields.map(\.type)
         else {
@@ -81,7 +84,8 @@ package struct SnapshotScan {
     package mutating func next() throws -> Batch? {
         while partition < snapshot.partitions.count {
             if reader == nil {
-                reader = try snapshot.openPartition(partition)
+                reader = try snapshot.openPartition(partition, columns: Set(schema.fields.map(\.name))
+                    .union(predicate?.columns ?? []))
                 rowGroup = 0
             }
             guard let current = reader else { continue }

@@ -47,13 +47,14 @@ package enum ParquetFooter {
     /// Decodes the metadata bytes, which sit directly before the trailer of a file of `fileSize` bytes.
     ///
     /// Error offsets are absolute file offsets; errors carry `path`.
-    package static func decode(metadata: UnsafeRawBufferPointer, fileSize: Int64, path: String) throws
-        -> FileMetaData {
+    /// With `columns`, only those leaves' column chunks are built (``FileMetaData/init(from:keepingColumns:)``).
+    package static func decode(metadata: UnsafeRawBufferPointer, fileSize: Int64, path: String,
+                               columns: Set<String>? = nil) throws -> FileMetaData {
         let baseOffset = fileSize - Int64(trailerSize) - Int64(metadata.count)
         var reader = ThriftCompactReader(metadata, baseOffset: baseOffset)
         let fileMetaData: FileMetaData
         do {
-            fileMetaData = try FileMetaData(from: &reader)
+            fileMetaData = try FileMetaData(from: &reader, keepingColumns: columns)
         } catch let error as StrataError {
             throw error.with(path: path)
         }

@@ -1,7 +1,9 @@
 /// A horizontal slice of the table: one column chunk per leaf, in schema order.
 package struct RowGroup: ThriftCodable, Hashable {
-    /// The column chunks in leaf order (field 1, required).
+    /// The column chunks in leaf order (field 1, required); only the kept leaves' when decoded with a selection.
     package var columns: [ColumnChunk]
+    /// The number of chunks in the file's list (not written): `columns.count` unless decoded with a selection.
+    package var columnCount: Int
     /// Uncompressed size of all chunks (field 2, required).
     package var totalByteSize: Int64
     /// Number of rows (field 3, required).
@@ -19,6 +21,7 @@ package struct RowGroup: ThriftCodable, Hashable {
     package init(columns: [ColumnChunk], totalByteSize: Int64, numRows: Int64, sortingColumns: [SortingColumn]? = nil,
         fileOffset: Int64? = nil, totalCompressedSize: Int64? = nil, ordinal: Int16? = nil) {
         self.columns = columns
+        columnCount = columns.count
         self.totalByteSize = totalByteSize
         self.numRows = numRows
         self.sortingColumns = sortingColumns
@@ -29,9 +32,16 @@ package struct RowGroup: ThriftCodable, Hashable {
 
     /// Decodes the struct; unknown fields and known fields of an unexpected wire type are skipped.
     package init(from reader: inout ThriftCompactReader) throws {
+        try self.init(from: &reader, keeping: nil)
+    }
+
+    /// Decodes the struct keeping only the chunks whose index is true in `keep` (all when nil): the others are
+    /// skipped without being built, so a file of thousands of columns costs memory only for the columns read.
+    package init(from reader: inout ThriftCompactReader, keeping keep: [Bool]?) throws {
         let start = reader.position
         let mark = try reader.readStructBegin()
         var columns: [ColumnChunk]?
+        var columnCount = 0
         var totalByteSize: Int64?
         var numRows: Int64?
         var sortingColumns: [SortingColumn]?
@@ -40,7 +50,11 @@ package struct RowGroup: ThriftCodable, Hashable {
         var ordinal: Int16?
         while let field = try reader.readFieldHeader() {
             switch field.id {
-            case 1 where field.type == .list: columns = try reader.readStructList(ColumnChunk.self)
+            case 1 where field.type == .list:
+                if let list = try reader.readStructList(ColumnChunk.self, keeping: keep) {
+                    columns = list.elements
+                    columnCount = list.count
+                }
             case 2 where field.type == .i64: totalByteSize = try reader.readI64()
             case 3 where field.type == .i64: numRows = try reader.readI64()
             case 4 where field.type == .list: sortingColumns = try reader.readStructList(SortingColumn.self)
@@ -52,6 +66,7 @@ package struct RowGroup: ThriftCodable, Hashable {
         }
         reader.readStructEnd(mark)
         self.columns = try reader.required(columns, "RowGroup", 1, "columns", structStart: start)
+        self.columnCount = columnCount
         self.totalByteSize = try reader.required(totalByteSize, "RowGroup", 2, "total_byte_size", structStart: start)
         self.numRows = try reader.required(numRows, "RowGroup", 3, "num_rows", structStart: start)
         self.sortingColumns = sortingColumns
@@ -62,8 +77,21 @@ package struct RowGroup: ThriftCodable, Hashable {
 
     /// Encodes the struct.
     package func write(to writer: inout ThriftCompactWriter) {
+        RowGroup.writeStart(to: &writer, columnCount: columns.count)
+        for column in columns { column.write(to: &writer) }
+        writeEnd(to: &writer)
+    }
+
+    /// Starts a row group whose `columnCount` chunks the caller writes next, one at a time, before ``writeEnd(to:)``
+    /// of a value holding the other fields: a file writer streams a row group's metadata without holding its chunks.
+    package static func writeStart(to writer: inout ThriftCompactWriter, columnCount: Int) {
         writer.writeStructBegin()
-        writer.writeStructListField(1, columns)
+        writer.writeFieldHeader(1, .list)
+        writer.writeListHeader(elementType: .struct, count: columnCount)
+    }
+
+    /// Ends a row group started by ``writeStart(to:columnCount:)`` with this value's fields but `columns`.
+    package func writeEnd(to writer: inout ThriftCompactWriter) {
         writer.writeI64Field(2, totalByteSize)
         writer.writeI64Field(3, numRows)
         if let sortingColumns { writer.writeStructListField(4, sortingColumns) }

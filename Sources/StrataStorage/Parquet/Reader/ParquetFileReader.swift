@@ -34,6 +34,8 @@ package final class ParquetFileReader: @unchecked Sendable {
     package let leaves: [ParquetSchemaMapping.Leaf]
     private let fileSize: Int64
     private let trustsStatistics: [Bool]
+    /// Per column: the index of its chunk in each row group's `columns`, or nil when it was not loaded.
+    private let chunkSlots: [Int?]
 
     /// Number of row groups.
     package var rowGroupCount: Int { metadata.rowGroups.count }
@@ -41,9 +43,14 @@ package final class ParquetFileReader: @unchecked Sendable {
     package var rowCount: Int64 { metadata.numRows }
 
     /// Opens `path`. When the expected values are given (from a table manifest), the file size and the CRC-32 of
-    /// the footer (its last `footerBytes` bytes) are checked too.
+    /// the footer (its last `footerBytes` bytes) are checked too. With `columns`, only those columns' chunk
+    /// metadata is loaded (a file thousands of columns wide costs memory for the columns read, not for all of them)
+    /// and only they can be read; statistics of the others are unknown. A reader of another file given as
+    /// `sharing` lends its schema structures when this file's schema is the same, so the files of one table hold
+    /// one copy of a schema thousands of columns wide, not one each.
     package init(path: String, verifyFooterCRC expectedCRC: UInt32? = nil, footerBytes: Int64? = nil,
-                 expectedSize: Int64? = nil) throws {
+                 expectedSize: Int64? = nil, columns: Set<String>? = nil,
+                 sharing previous: ParquetFileReader? = nil) throws {
         self.path = path
         // The descriptor lives only while the footer is read (and again during each row group's read), so a scan of
         // thousands of files holds as many descriptors as it reads row groups at once, not one per file.
@@ -76,18 +83,38 @@ package final class ParquetFileReader: @unchecked Sendable {
                                   offset: metadataOffset)
             }
         }
-        let metadata = try footer.withUnsafeBytes {
-            try ParquetFooter.decode(metadata: $0, fileSize: fileSize, path: path)
+        var metadata = try footer.withUnsafeBytes {
+            try ParquetFooter.decode(metadata: $0, fileSize: fileSize, path: path, columns: columns)
         }
-        self.metadata = metadata
-        let leaves = try ParquetSchemaMapping.leaves(of: metadata.schema, path: path)
+        let leaves: [ParquetSchemaMapping.Leaf]
+        if let previous, previous.metadata.schema == metadata.schema {
+            metadata.schema = previous.metadata.schema
+            leaves = previous.leaves
+            schema = previous.schema
+        } else {
+            leaves = try ParquetSchemaMapping.leaves(of: metadata.schema, path: path)
+            schema = Schema(unchecked: leaves.map(\.field))
+        }
         self.leaves = leaves
-        schema = Schema(unchecked: leaves.map(\.field))
+        // A footer decoded whole (no selection, or the schema came after the row groups) has every chunk.
+        let whole = metadata.rowGroups.allSatisfy { $0.columns.count == $0.columnCount }
+        var slot = 0
+        let slots: [Int?] = leaves.map { leaf in
+            guard whole || columns?.contains(leaf.field.name) ?? true else { return nil }
+            defer { slot += 1 }
+            return slot
+        }
+        chunkSlots = previous?.chunkSlots == slots ? previous?.chunkSlots ?? slots : slots
         let orders = metadata.columnOrders
-        trustsStatistics = leaves.indices.map { index in
+        let trusts = leaves.indices.map { index in
             guard let orders, index < orders.count else { return false }
             return orders[index] == .typeDefinedOrder
         }
+        trustsStatistics = previous?.trustsStatistics == trusts ? previous?.trustsStatistics ?? trusts : trusts
+        if let previous, previous.metadata.columnOrders == orders {
+            metadata.columnOrders = previous.metadata.columnOrders
+        }
+        self.metadata = metadata
         try validate(dataEnd: metadataOffset)
     }
 
@@ -98,7 +125,8 @@ package final class ParquetFileReader: @unchecked Sendable {
 
     /// Statistics of `column` in `rowGroup`, or nil when the file has none Strata can trust.
     package func statistics(rowGroup: Int, column: Int) -> ColumnChunkStatistics? {
-        guard let stats = metadata.rowGroups[rowGroup].columns[column].metaData?.statistics else { return nil }
+        guard let slot = chunkSlots[column],
+              let stats = metadata.rowGroups[rowGroup].columns[slot].metaData?.statistics else { return nil }
         let leaf = leaves[column]
         var result = ColumnChunkStatistics(nullCount: stats.nullCount, nanCount: stats.nanCount)
         if trustsStatistics[column], let min = stats.minValue, let max = stats.maxValue {
@@ -121,7 +149,8 @@ package final class ParquetFileReader: @unchecked Sendable {
         defer { try? file.close() }
         // Column chunks are independent: read and decode them in parallel.
         let decoded = try parallelMap(columns.count) { i in
-            try readChunk(group.columns[columns[i]], leaf: leaves[columns[i]], rows: Int(group.numRows), file: file)
+            try readChunk(try chunk(group, columns[i]), leaf: leaves[columns[i]], rows: Int(group.numRows),
+                          file: file)
         }
         return try Batch(schema: Schema(unchecked: columns.map { leaves[$0].field }), columns: decoded)
     }
@@ -149,7 +178,7 @@ package final class ParquetFileReader: @unchecked Sendable {
         var decoders: [ColumnChunkDecoder] = []
         for column in columns {
             let leaf = leaves[column]
-            guard let meta = group.columns[column].metaData else {
+            guard let meta = try chunk(group, column).metaData else {
                 throw StrataError(.corrupt, "column chunk has no metadata", path: path, column: leaf.field.name)
             }
             guard let codec = CompressionCodec(parquetCode: meta.codec.rawValue) else {
@@ -245,6 +274,24 @@ package final class ParquetFileReader: @unchecked Sendable {
         return try bytes.withUnsafeBytes { try decoder.decode($0, estimatedBytes: estimate) }
     }
 
+    /// The chunk of `column` in `group`; an error when the column was left out at open.
+    private func chunk(_ group: RowGroup, _ column: Int) throws -> ColumnChunk {
+        guard let slot = chunkSlots[column] else {
+            throw StrataError(.internal, "column \(leaves[column].field.name) was not loaded when the file was opened",
+                              path: path, column: leaves[column].field.name)
+        }
+        return group.columns[slot]
+    }
+
+    /// The sizes of `column`'s chunk in row group `index` (nil when the file does not give them or the column was
+    /// not loaded): what the scan's admission estimates from.
+    package func chunkSizes(rowGroup index: Int, column: Int) -> (compressed: Int64, uncompressed: Int64)? {
+        guard let slot = chunkSlots[column], let meta = metadata.rowGroups[index].columns[slot].metaData else {
+            return nil
+        }
+        return (meta.totalCompressedSize, meta.totalUncompressedSize)
+    }
+
     private func chunkRange(_ meta: ColumnMetaData) -> (start: Int64, length: Int) {
         var start = meta.dataPageOffset
         if let dictionary = meta.dictionaryPageOffset, dictionary > 0, dictionary < start { start = dictionary }
@@ -252,16 +299,21 @@ package final class ParquetFileReader: @unchecked Sendable {
     }
 
     private func validate(dataEnd: Int64) throws {
+        let loaded = leaves.indices.filter { chunkSlots[$0] != nil }.map { leaves[$0] }
         for (groupIndex, group) in metadata.rowGroups.enumerated() {
-            guard group.columns.count == leaves.count else {
-                throw StrataError(.corrupt, "row group \(groupIndex) has \(group.columns.count) columns, the schema "
+            guard group.columnCount == leaves.count else {
+                throw StrataError(.corrupt, "row group \(groupIndex) has \(group.columnCount) columns, the schema "
                     + "\(leaves.count)", path: path)
             }
             guard group.numRows >= 0, group.numRows <= Int64(Int32.max) * 64 else {
                 throw StrataError(.corrupt, "row group \(groupIndex) has an invalid row count \(group.numRows)",
                                   path: path)
             }
-            for (chunk, leaf) in zip(group.columns, leaves) {
+            guard group.columns.count == loaded.count else {
+                throw StrataError(.corrupt, "row group \(groupIndex)'s column chunks do not match the schema's leaves",
+                                  path: path)
+            }
+            for (chunk, leaf) in zip(group.columns, loaded) {
                 if chunk.filePath != nil {
                     throw StrataError(.unsupported, "column chunks in external files are not supported",
                                       path: path, column: leaf.field.name)

@@ -254,6 +254,31 @@ package struct ThriftCompactReader {
         try readList(of: .struct) { try Element(from: &$0) }
     }
 
+    /// Reads a list of structs, decoding only the elements whose index is true in `keep` (every one when nil) and
+    /// skipping the others unbuilt; returns the decoded elements and the list's length, or nil as
+    /// ``readList(of:_:)`` does.
+    package mutating func readStructList<Element: ThriftCodable>(
+        _: Element.Type, keeping keep: [Bool]?
+    ) throws -> (elements: [Element], count: Int)? {
+        guard let keep else { return try readStructList(Element.self).map { ($0, $0.count) } }
+        let header = try readListHeader()
+        guard header.count == 0 || header.elementType == .struct else {
+            try enter()
+            for _ in 0 ..< header.count { try skipValue(header.elementType, isElement: true) }
+            depth -= 1
+            return nil
+        }
+        var result: [Element] = []
+        for index in 0 ..< header.count {
+            if index < keep.count && keep[index] {
+                result.append(try Element(from: &self))
+            } else {
+                try skipValue(.struct, isElement: true)
+            }
+        }
+        return (result, header.count)
+    }
+
     // MARK: - Skipping
 
     /// Skips the value of a field of wire type `type` (bool fields have no payload).

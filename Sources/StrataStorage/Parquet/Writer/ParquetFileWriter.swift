@@ -25,7 +25,11 @@ package final class ParquetFileWriter {
     private var pendingBytes = 0
     private var offset: Int64 = 0
     private var crc: UInt32 = 0
-    private var rowGroups: [RowGroup] = []
+    /// The finished row groups' metadata, Thrift-encoded as the elements of the footer's row-group list: about 80
+    /// bytes per column chunk rather than the several hundred its decoded form takes (a file of 20,000 columns).
+    private var encodedRowGroups = ThriftCompactWriter()
+    private var rowGroupCount = 0
+    private var uncompressedTotal: Int64 = 0
     private var rows: Int64 = 0
     private var closed = false
     // Resources
@@ -33,6 +37,10 @@ package final class ParquetFileWriter {
 
     /// Uncompressed bytes written or buffered so far.
     package private(set) var uncompressedBytesWritten: Int = 0
+
+    /// Bytes of footer metadata the finished row groups take so far (held in memory until `close`); a table writer
+    /// starts a new file when this grows past its budget.
+    package var metadataBytes: Int { encodedRowGroups.bytes.count }
 
     /// Creates `path` (which must not exist) and starts the file.
     package init(path: String, schema: Schema, options: ParquetWriteOptions = ParquetWriteOptions()) throws {
@@ -52,15 +60,22 @@ package final class ParquetFileWriter {
 
     /// Appends a batch (its schema must equal the writer's).
     package func write(_ batch: Batch) throws {
+        _ = try write(batch, from: 0, stoppingAtMetadataBytes: .max)
+    }
+
+    /// Appends the rows of `batch` from `first` on, but stops after a row group that brings ``metadataBytes`` to
+    /// `limit` (a table writer then starts its next file); returns the index of the first row not taken
+    /// (`batch.count` when all were).
+    package func write(_ batch: Batch, from first: Int, stoppingAtMetadataBytes limit: Int) throws -> Int {
         guard !closed else { throw StrataError(.internal, "write after close", path: path) }
         guard batch.schema.fields.map(\.type) == schema.fields.map(\.type) else {
             throw StrataError(.schemaMismatch, "batch schema (\(batch.schema)) differs from the file's (\(schema))",
                               path: path)
         }
-        guard batch.count > 0 else { return }
+        guard first >= 0, first < batch.count else { return batch.count }
         // Row ranges, not copies: a batch larger than the room left is split across row groups.
         let bytesPerRow = Double(max(batch.byteCount, 1)) / Double(batch.count)
-        var start = 0
+        var start = first
         while start < batch.count {
             let room = options.rowGroupBytes - pendingBytes
             let fit = Int(Double(max(room, 0)) / bytesPerRow)
@@ -70,8 +85,12 @@ package final class ParquetFileWriter {
                 buffer(batch, start..<end, bytes: Int(bytesPerRow * Double(end - start)))
                 start = end
             }
-            if start < batch.count || pendingBytes >= options.rowGroupBytes { try flushRowGroup() }
+            if start < batch.count || pendingBytes >= options.rowGroupBytes {
+                try flushRowGroup()
+                if metadataBytes >= limit { return start }
+            }
         }
+        return batch.count
     }
 
     /// Finishes the file and returns what it holds.
@@ -80,19 +99,33 @@ package final class ParquetFileWriter {
         do {
             try flushRowGroup()
             var metadata = FileMetaData(version: 2, schema: ParquetSchemaMapping.schemaElements(for: schema),
-                                        numRows: rows, rowGroups: rowGroups)
+                                        numRows: rows, rowGroups: [])
             metadata.createdBy = options.createdBy
             metadata.columnOrders = Array(repeating: .typeDefinedOrder, count: schema.count)
-            let footer = ParquetFooter.encode(metadata)
-            let footerCRC = footer.withUnsafeBytes { CRC32.checksum($0) }
-            try emit(footer)
+            // The footer is the metadata with the row groups' encoding spliced in where they belong, then its
+            // length and the magic; written in three parts so the row groups are never copied.
+            var outline = ThriftCompactWriter(reservingCapacity: 1024)
+            let splice = metadata.write(to: &outline, encodedRowGroupCount: rowGroupCount)
+            let length = outline.bytes.count + encodedRowGroups.bytes.count
+            guard let length32 = UInt32(exactly: length) else {
+                throw StrataError(.unsupported, "Parquet footer of \(length) bytes exceeds 4 GiB", path: path)
+            }
+            var trailer = [UInt8]()
+            withUnsafeBytes(of: length32.littleEndian) { trailer.append(contentsOf: $0) }
+            trailer.append(contentsOf: ParquetFooter.magic)
+            var footerCRC: UInt32 = 0
+            for part in [Array(outline.bytes[..<splice]), encodedRowGroups.bytes, Array(outline.bytes[splice...]),
+                         trailer] {
+                footerCRC = part.withUnsafeBytes { CRC32.checksum($0, seed: footerCRC) }
+                try emit(part)
+            }
+            encodedRowGroups = ThriftCompactWriter()
             if options.syncOnClose { try file.sync() }
             try file.close()
             closed = true
-            return ParquetFileSummary(rows: rows, fileBytes: offset,
-                                      uncompressedBytes: rowGroups.reduce(0) { $0 + $1.totalByteSize },
-                                      rowGroups: rowGroups.count, crc32: crc, footerCRC32: footerCRC,
-                                      footerBytes: Int64(footer.count))
+            return ParquetFileSummary(rows: rows, fileBytes: offset, uncompressedBytes: uncompressedTotal,
+                                      rowGroups: rowGroupCount, crc32: crc, footerCRC32: footerCRC,
+                                      footerBytes: Int64(length + trailer.count))
         } catch {
             abort()
             throw error
@@ -120,8 +153,8 @@ package final class ParquetFileWriter {
         pendingBytes = 0
         let groupRows = batches.reduce(0) { $0 + $1.rows.count }
         let groupStart = offset
-        var chunks: [ColumnChunk] = []
         var totalUncompressed: Int64 = 0
+        RowGroup.writeStart(to: &encodedRowGroups, columnCount: schema.count)
         // Columns are encoded in parallel a window at a time, then written in schema order: the encoded bytes held
         // at once are a window's, not the whole row group's (a file of 20,000 columns would hold them all).
         let fields = schema.fields
@@ -151,12 +184,14 @@ package final class ParquetFileWriter {
                 }
                 try emit(encoded.bytes)
                 totalUncompressed += encoded.uncompressedSize
-                chunks.append(ColumnChunk(fileOffset: 0, metaData: metaData))
+                ColumnChunk(fileOffset: 0, metaData: metaData).write(to: &encodedRowGroups)
             }
         }
-        rowGroups.append(RowGroup(columns: chunks, totalByteSize: totalUncompressed, numRows: Int64(groupRows),
-                                  fileOffset: groupStart, totalCompressedSize: offset - groupStart,
-                                  ordinal: Int16(truncatingIfNeeded: rowGroups.count)))
+        RowGroup(columns: [], totalByteSize: totalUncompressed, numRows: Int64(groupRows), fileOffset: groupStart,
+                 totalCompressedSize: offset - groupStart, ordinal: Int16(truncatingIfNeeded: rowGroupCount))
+            .writeEnd(to: &encodedRowGroups)
+        rowGroupCount += 1
+        uncompressedTotal += totalUncompressed
         rows += Int64(groupRows)
     }
 

@@ -27,6 +27,10 @@ package struct ParquetWriteOptions: Sendable {
     package var syncOnClose = true
     /// A table append starts a new partition file after this many uncompressed bytes (default 1 GiB).
     package var partitionBytes = 1 << 30
+    /// A table append also starts a new partition file once the current file's footer metadata, held in memory
+    /// until the file is closed, reaches this many bytes (default 64 MiB): very wide tables (thousands of columns,
+    /// about 80 bytes per column chunk) then keep footers that a reader under the same limit can hold.
+    package var partitionMetadataBytes = 64 << 20
     /// The `created_by` string in the footer.
     package var createdBy = "strata version 0.1.0"
 
