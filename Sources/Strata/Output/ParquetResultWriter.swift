@@ -1,4 +1,5 @@
 import StrataCore
+import StrataExecution
 import StrataStorage
 
 /// Writes results to a Parquet file through ``ParquetFileWriter``, with ZSTD-compressed pages by default (like the
@@ -48,7 +49,12 @@ package final class ParquetResultWriter: ResultWriter {
     package func write(_ batch: Batch) throws {
         try failing {
             try phase.check(batch)
-            try activeWriter().write(batch)
+            let writer = try activeWriter()
+            let groups = writer.rowGroupsWritten
+            try writer.write(batch)
+            // Encoding a row group frees its pages and dictionaries from several threads' arenas; give them back
+            // so the result's memory does not pile up on top of what the query holds.
+            if writer.rowGroupsWritten != groups { AllocatorTuning.trim() }
         }
     }
 

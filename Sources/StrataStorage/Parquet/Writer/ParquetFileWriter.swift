@@ -42,6 +42,9 @@ package final class ParquetFileWriter {
     /// starts a new file when this grows past its budget.
     package var metadataBytes: Int { encodedRowGroups.bytes.count }
 
+    /// Row groups written so far.
+    package var rowGroupsWritten: Int { rowGroupCount }
+
     /// Creates `path` (which must not exist) and starts the file.
     package init(path: String, schema: Schema, options: ParquetWriteOptions = ParquetWriteOptions()) throws {
         guard options.codec.canCompress else {
