@@ -44,12 +44,12 @@ public struct ExecutionOptions: Sendable {
     /// Memory the process needs beside the operators' reservations, which the pool leaves out of the limit: 48 MiB
     /// for code, runtime, thread stacks and the per-worker scratch no operator reserves (decompression buffers,
     /// encoded keys), plus an eighth of the limit for what the C allocator keeps resident beyond the live blocks and
-    /// for result writers' buffers; at most a third of the limit, but at least 32 MiB (half of limits under
-    /// 64 MiB), since the process alone is about 25 MiB resident. (Measured at 256 MB: about 90 MiB over the
+    /// for result writers' buffers; at most a third of the limit, but at least 36 MiB (nine sixteenths of limits
+    /// under 64 MiB), since the process alone is about 25 MiB resident. (Measured at 256 MB: about 90 MiB over the
     /// reservations while a hash join builds its table; at 64 MB, a sort and a group-by of 1e7 groups went to
-    /// 1.3–1.55 × the limit with the pool at two thirds of it.)
+    /// 1.3–1.55 × the limit with the pool at two thirds of it, and a sort to 1.16 with the pool at half of it.)
     package var fixedOverhead: Int {
-        min((48 << 20) + memoryLimit / 8, max(memoryLimit / 3, min(32 << 20, memoryLimit / 2)))
+        min((48 << 20) + memoryLimit / 8, max(memoryLimit / 3, min(36 << 20, memoryLimit / 16 * 9)))
     }
 
     /// The operators' share of the limit.
