@@ -48,7 +48,9 @@ struct CardinalityEstimator {
             return PlanProfile(rows: rows, distinct: distinct).capped(at: rows)
         case let .parquet(paths, _):
             var rows = 0.0
-            for path in paths.prefix(64) { rows += Double((try? ParquetFileReader(path: path, columns: []).rowCount) ?? 0) }
+            for path in paths.prefix(64) {
+                rows += Double((try? ParquetFileReader(path: path, columns: []).rowCount) ?? 0)
+            }
             return PlanProfile(rows: paths.count > 64 ? rows / 64 * Double(paths.count) : rows, distinct: [:])
         case let .values(_, rows): return PlanProfile(rows: Double(rows.count), distinct: [:])
         case let .filter(predicate, input):

@@ -104,18 +104,22 @@ package final class ParquetFileReader: @unchecked Sendable {
             defer { slot += 1 }
             return slot
         }
-        chunkSlots = previous?.chunkSlots == slots ? previous?.chunkSlots ?? slots : slots
         let orders = metadata.columnOrders
         let trusts = leaves.indices.map { index in
             guard let orders, index < orders.count else { return false }
             return orders[index] == .typeDefinedOrder
         }
-        trustsStatistics = previous?.trustsStatistics == trusts ? previous?.trustsStatistics ?? trusts : trusts
-        if let previous, previous.metadata.columnOrders == orders {
-            metadata.columnOrders = previous.metadata.columnOrders
-        }
+        // Equal arrays of the previous reader are kept instead of these, so the two share one storage.
+        chunkSlots = Self.shared(slots, previous?.chunkSlots)
+        trustsStatistics = Self.shared(trusts, previous?.trustsStatistics)
+        metadata.columnOrders = Self.shared(orders, previous?.metadata.columnOrders)
         self.metadata = metadata
         try validate(dataEnd: metadataOffset)
+    }
+
+    /// `other` when it equals `mine` (then the two share one storage), else `mine`.
+    private static func shared<T: Equatable>(_ mine: T, _ other: T?) -> T {
+        if let other, other == mine { other } else { mine }
     }
 
     /// Rows in row group `index`.

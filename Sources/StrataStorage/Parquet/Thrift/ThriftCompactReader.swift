@@ -235,6 +235,16 @@ package struct ThriftCompactReader {
     package mutating func readList<Element>(
         of elementType: ThriftWireType, _ readElement: (inout ThriftCompactReader) throws -> Element
     ) throws -> [Element]? {
+        guard let count = try readListHeader(expecting: elementType) else { return nil }
+        var result: [Element] = []
+        result.reserveCapacity(count)
+        for _ in 0 ..< count { result.append(try readElement(&self)) }
+        return result
+    }
+
+    /// Reads a list header and returns its element count, or nil after skipping the elements when the list holds
+    /// another, non-empty element type than `elementType`.
+    private mutating func readListHeader(expecting elementType: ThriftWireType) throws -> Int? {
         let header = try readListHeader()
         let expected: ThriftWireType = elementType == .boolFalse ? .boolTrue : elementType
         guard header.count == 0 || header.elementType == expected else {
@@ -243,10 +253,7 @@ package struct ThriftCompactReader {
             depth -= 1
             return nil
         }
-        var result: [Element] = []
-        result.reserveCapacity(header.count)
-        for _ in 0 ..< header.count { result.append(try readElement(&self)) }
-        return result
+        return header.count
     }
 
     /// Reads a list of structs; nil when the list holds another element type (see ``readList(of:_:)``).
@@ -261,22 +268,16 @@ package struct ThriftCompactReader {
         _: Element.Type, keeping keep: [Bool]?
     ) throws -> (elements: [Element], count: Int)? {
         guard let keep else { return try readStructList(Element.self).map { ($0, $0.count) } }
-        let header = try readListHeader()
-        guard header.count == 0 || header.elementType == .struct else {
-            try enter()
-            for _ in 0 ..< header.count { try skipValue(header.elementType, isElement: true) }
-            depth -= 1
-            return nil
-        }
+        guard let count = try readListHeader(expecting: .struct) else { return nil }
         var result: [Element] = []
-        for index in 0 ..< header.count {
+        for index in 0 ..< count {
             if index < keep.count && keep[index] {
                 result.append(try Element(from: &self))
             } else {
                 try skipValue(.struct, isElement: true)
             }
         }
-        return (result, header.count)
+        return (result, count)
     }
 
     // MARK: - Skipping
