@@ -2,7 +2,7 @@
 # Fuzzes Strata's input parsers with libFuzzer (and AddressSanitizer): builds `strata-fuzz` for fuzzing into
 # .build-fuzz, then runs each harness for SECONDS (default 60) starting from its seed corpus in Tests/fuzz/corpus.
 #
-#   bash scripts/fuzz.sh [SECONDS] [HARNESS ...]      harnesses: csv parquet footer sql manifest spill (default: all)
+#   bash scripts/fuzz.sh [SECONDS] [HARNESS ...]      harnesses: csv parquet footer sql manifest spill delta (default: all)
 #
 # STRATA_FUZZ_CONFIG=debug builds unoptimised (a shorter build for the short CI run; release fuzzes faster).
 #
@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
 harnesses=("$@")
-if [ ${#harnesses[@]} -eq 0 ]; then harnesses=(csv parquet footer sql manifest spill); fi
+if [ ${#harnesses[@]} -eq 0 ]; then harnesses=(csv parquet footer sql manifest spill delta); fi
 
 config=${STRATA_FUZZ_CONFIG:-release}
 swift build -c "$config" --product strata-fuzz --scratch-path .build-fuzz \

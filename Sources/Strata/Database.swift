@@ -33,9 +33,9 @@ public final class Database: Sendable {
         self.configuration = configuration
     }
 
-    /// The current version of table `name`.
+    /// The current version of table `name` (or the version a `name@version` reference names).
     func snapshot(of name: String) throws -> TableSnapshot {
-        try store.snapshot(of: name)
+        try store.snapshot(ofReference: name)
     }
 
     /// Names of the tables, sorted.
@@ -70,7 +70,7 @@ public final class Database: Sendable {
         let appender = try store.appender(to: name, options: options)
         do {
             for batch in batches { try appender.write(batch) }
-            return Database.info(try appender.commit())
+            return try Database.info(try appender.commit())
         } catch {
             appender.abort()
             throw error
@@ -85,31 +85,69 @@ public final class Database: Sendable {
                               mode: ImportMode = .append) throws -> TableInfo
     {
         let reader = try ParquetFileReader(path: file)
+        return try importParquetFiles([file], schema: reader.schema, source: file, into: name, codec: codec,
+                                      mode: mode)
+    }
+
+    /// Copies version `version` (the latest when nil) of the Delta Lake table in `folder` (written by Strata,
+    /// delta-rs, Spark, …) into table `name` as one new version, one row group at a time; `mode` as for
+    /// ``importParquet(from:into:codec:mode:)``.
+    @discardableResult
+    public func importDelta(from folder: String, version: Int? = nil, into name: String, codec: Codec = .default,
+                            mode: ImportMode = .append) throws -> TableInfo
+    {
+        let root = folder.count > 1 && folder.hasSuffix("/") ? String(folder.dropLast()) : folder
+        let log = DeltaLog(tableDirectory: root, table: root)
+        guard log.exists else {
+            throw StrataError(.notFound, "is not a Delta table (no \(DeltaLog.folderName) folder)", path: root)
+        }
+        let manifest = try log.manifest(version: version)
+        return try importParquetFiles(manifest.partitions.map { root + "/" + $0.file },
+                                      schema: Schema(unchecked: manifest.schema), source: root, into: name,
+                                      codec: codec, mode: mode)
+    }
+
+    /// Whether `path` is a Delta table folder (it has a `_delta_log` folder).
+    public static func isDeltaTable(_ path: String) -> Bool {
+        DeltaLog(tableDirectory: path, table: path).exists
+    }
+
+    /// Copies Parquet `files` of `schema` into table `name` (see ``importParquet(from:into:codec:mode:)``).
+    private func importParquetFiles(_ files: [String], schema: Schema, source: String, into name: String,
+                                    codec: Codec, mode: ImportMode) throws -> TableInfo {
         let exists = try tableExists(name)
         if exists && mode == .append {
-            let tableSchema = try schema(of: name)
-            guard tableSchema.fields.map(\.type) == reader.schema.fields.map(\.type),
-                  tableSchema.fields.map(\.name) == reader.schema.fields.map(\.name)
+            let tableSchema = try self.schema(of: name)
+            guard tableSchema.fields.map(\.type) == schema.fields.map(\.type),
+                  tableSchema.fields.map(\.name) == schema.fields.map(\.name)
             else {
-                throw StrataError(.schemaMismatch, "file schema (\(reader.schema)) does not match table \(name) "
-                    + "(\(tableSchema))", path: file)
+                throw StrataError(.schemaMismatch, "file schema (\(schema)) does not match table \(name) "
+                    + "(\(tableSchema))", path: source)
             }
         }
         var options = ParquetWriteOptions()
         options.codec = codec.compressionCodec
         let writeMode: TableAppender.Mode = switch mode {
-        case .create: .create(reader.schema)
-        case .append: exists ? .append : .create(reader.schema)
-        case .replace: .replace(reader.schema)
+        case .create: .create(schema)
+        case .append: exists ? .append : .create(schema)
+        case .replace: .replace(schema)
         }
         let appender = try store.writer(for: name, mode: writeMode, options: options)
         do {
-            let all = Array(reader.schema.fields.indices)
-            for group in 0..<reader.rowGroupCount {
-                let batch = try reader.readRowGroup(group, columns: all)
-                try appender.write(try Batch(schema: appender.schema, columns: batch.columns))
+            for file in files {
+                let reader = try ParquetFileReader(path: file)
+                guard reader.schema.fields.map(\.name) == schema.fields.map(\.name),
+                      reader.schema.fields.map(\.type) == schema.fields.map(\.type) else {
+                    throw StrataError(.schemaMismatch, "file schema (\(reader.schema)) differs from \(schema)",
+                                      path: file)
+                }
+                let all = Array(reader.schema.fields.indices)
+                for group in 0..<reader.rowGroupCount {
+                    let batch = try reader.readRowGroup(group, columns: all)
+                    try appender.write(try Batch(schema: appender.schema, columns: batch.columns))
+                }
             }
-            return Database.info(try appender.commit())
+            return try Database.info(try appender.commit())
         } catch {
             appender.abort()
             throw error
@@ -139,7 +177,7 @@ public final class Database: Sendable {
             }
         })
         let elapsed = clock.now - start
-        return ImportSummary(table: Database.info(result.snapshot), rowsImported: result.rowsImported,
+        return ImportSummary(table: try Database.info(result.snapshot), rowsImported: result.rowsImported,
                              rowsRejected: result.rowsRejected, inputBytes: result.inputBytes,
                              widenedColumns: result.widenedColumns, passes: result.passes,
                              elapsedSeconds: Double(elapsed.components.seconds)
@@ -151,19 +189,61 @@ public final class Database: Sendable {
         BatchCursor(scan: try store.snapshot(of: name).scan(columns: columns))
     }
 
-    /// Size, layout and compression of the current version of table `name`.
-    public func info(_ name: String) throws -> TableInfo {
-        Database.info(try store.snapshot(of: name))
+    /// Streams the rows of version `version` of table `name`, reading only `columns` (all when nil).
+    public func scan(_ name: String, version: Int, columns: [String]? = nil) throws -> BatchCursor {
+        BatchCursor(scan: try store.snapshot(of: name, version: version).scan(columns: columns))
     }
 
-    private static func info(_ snapshot: TableSnapshot) -> TableInfo {
+    /// Size, layout and compression of table `name` at `version` (the current version when nil).
+    public func info(_ name: String, version: Int? = nil) throws -> TableInfo {
+        let snapshot = try version.map { try store.snapshot(of: name, version: $0) } ?? store.snapshot(of: name)
+        return try Database.info(snapshot)
+    }
+
+    /// Deletes the data files of table `name` that no version inside the retention period needs: files older
+    /// versions used, removed longer ago than `retainHours` (nil: the table's `delta.deletedFileRetentionDuration`,
+    /// or 7 days), and files no version uses, last modified before that. Below 7 days needs `allowShortRetention`
+    /// (a reader or writer elsewhere may still need the files). The current version is never touched; versions
+    /// whose files are gone stay listed but cannot be read. Waits up to 10 s for running queries on the table to
+    /// finish, then fails with `.conflict` rather than delete a file one reads.
+    @discardableResult
+    public func vacuum(_ name: String, retainHours: Double? = nil, allowShortRetention: Bool = false,
+                       dryRun: Bool = false) throws -> VacuumReport {
+        let result = try TableVacuum.run(store: store, table: name, retentionHours: retainHours,
+                                         allowShortRetention: allowShortRetention, dryRun: dryRun)
+        return VacuumReport(files: result.files.map { VacuumReport.File(name: $0.name, bytes: $0.bytes) },
+                            dryRun: result.dryRun, retentionHours: result.retentionHours)
+    }
+
+    /// Every committed version of table `name`, oldest first: time, operation, files and rows.
+    public func versions(of name: String) throws -> [TableVersion] {
+        try store.history(of: name).map { summary in
+            TableVersion(version: summary.version,
+                         committedAt: summary.timestampMillis.flatMap(DeltaLog.isoTime(millis:)),
+                         operation: summary.operation, engine: summary.engine, fileCount: summary.files,
+                         rowCount: summary.rows, bytes: summary.bytes)
+        }
+    }
+
+    static func info(_ snapshot: TableSnapshot) throws -> TableInfo {
         let partitions = snapshot.partitions
         var codecs: [String] = []
         for partition in partitions where !codecs.contains(partition.codec) { codecs.append(partition.codec) }
+        let live = partitions.reduce(0) { $0 + $1.bytes }
+        let directory = snapshot.store.tableDirectory(snapshot.name)
+        let liveNames = Set(partitions.map(\.file))
+        var folder: Int64 = 0
+        var reclaimable: Int64 = 0
+        for name in try FileSystem.list(directory) {
+            let path = directory + "/" + name
+            let size = try FileSystem.treeSize(path)
+            folder += size
+            if name.hasSuffix(".parquet"), !liveNames.contains(name) { reclaimable += size }
+        }
         return TableInfo(name: snapshot.name, version: snapshot.version, schema: snapshot.schema,
                          rowCount: snapshot.rowCount, partitionCount: partitions.count,
-                         rowGroupCount: partitions.reduce(0) { $0 + $1.rowGroups },
-                         bytesOnDisk: partitions.reduce(0) { $0 + $1.bytes },
+                         rowGroupCount: partitions.reduce(0) { $0 + $1.rowGroups }, bytesOnDisk: live,
+                         folderBytes: folder, reclaimableBytes: reclaimable,
                          uncompressedBytes: partitions.reduce(0) { $0 + $1.uncompressedBytes }, codecs: codecs)
     }
 }

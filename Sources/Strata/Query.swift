@@ -207,6 +207,11 @@ extension Database {
     /// A query over the current version of table `name`.
     public func table(_ name: String) -> Query { Query(database: self, plan: .scan(table: name, columns: nil)) }
 
+    /// A query over committed version `version` of table `name` (time travel, as `AT (VERSION => n)` in SQL).
+    public func table(_ name: String, version: Int) -> Query {
+        Query(database: self, plan: .scan(table: Store.reference(name, version: version), columns: nil))
+    }
+
     private func execution(_ plan: LogicalPlan, options: ExecutionOptions) throws -> QueryExecution {
         try QueryExecution(plan: plan, options: options) { name in try self.snapshot(of: name) }
     }

@@ -27,8 +27,8 @@ public final class ResultCursor: Sendable {
     private let keepAlive: (any Sendable)?
 
     private enum Source: Sendable {
-        /// Rows computed already (EXPLAIN).
-        case rows
+        /// Rows computed already: EXPLAIN's text, or what a statement that changes tables reports.
+        case rows(explain: Bool)
         /// A query to run and the channel it delivers through.
         case query(QueryExecution, BatchChannel)
     }
@@ -42,12 +42,12 @@ public final class ResultCursor: Sendable {
         self.keepAlive = keepAlive
     }
 
-    /// A cursor over ready rows.
-    init(batches: [Batch], columnNames: [String], statistics: QueryStatistics?) {
+    /// A cursor over ready rows (`explain`: EXPLAIN's text lines).
+    init(batches: [Batch], columnNames: [String], statistics: QueryStatistics?, explain: Bool = true) {
         schema = batches.first?.schema ?? Schema(unchecked: [])
         self.columnNames = columnNames
         cancellation = QueryCancellation()
-        source = .rows
+        source = .rows(explain: explain)
         keepAlive = nil
         ready.withLock { $0 = batches }
         finalStatistics.withLock { $0 = statistics }
@@ -78,7 +78,7 @@ public final class ResultCursor: Sendable {
 
     /// Whether this is the text of an EXPLAIN (one `explain` column, a row per line) rather than query rows.
     public var isExplain: Bool {
-        if case .rows = source { return true }
+        if case let .rows(explain) = source { return explain }
         return false
     }
 

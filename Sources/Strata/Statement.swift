@@ -36,8 +36,21 @@ public final class Statement: Sendable {
                 + "\(arguments.count) values were given")
         }
         let catalog = StoreCatalog(database: database)
-        let bound = try SQLBinder(sql: sql, parameters: arguments, catalog: catalog).bind(parsed)
+        var bound = try SQLBinder(sql: sql, parameters: arguments, catalog: catalog).bind(parsed)
+        if case let .vacuum(table, hours, dryRun) = bound.action {
+            let report = try database.vacuum(table, retainHours: hours, dryRun: dryRun)
+            let schema = Schema(unchecked: [Field("path", .string), Field("bytes", .int64)])
+            bound.plan = .values(schema, report.files.map { [.string($0.name), .int64($0.bytes)] })
+            bound.action = .query
+        }
         let options = database.configuration.executionOptions(cancellation: cancellation)
+        switch bound.action {
+        case .createTable, .createTableAs, .insert, .delete, .update, .dropTable, .copyTo, .copyFrom:
+            return try TableStatements.run(bound.action, plan: bound.plan, database: database, catalog: catalog,
+                                           options: options)
+        case .query, .explain, .explainAnalyze, .vacuum:
+            break
+        }
         let execution = try QueryExecution(plan: bound.plan, options: options) { name in
             try catalog.snapshot(of: name)
         }
@@ -53,6 +66,8 @@ public final class Statement: Sendable {
             let statistics = try execution.run { _ in }
             let text = "Physical plan, as run:\n" + statistics.analyzedPlan.indented + "\n\n" + statistics.description
             return try Statement.textResult(text, statistics: statistics)
+        case .vacuum, .createTable, .createTableAs, .insert, .delete, .update, .dropTable, .copyTo, .copyFrom:
+            throw StrataError(.internal, "a statement that changes tables reached query execution")
         }
     }
 

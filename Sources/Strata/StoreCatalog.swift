@@ -30,10 +30,10 @@ final class StoreCatalog: SQLCatalog, Sendable {
     static let csvFolderPrefix = "strata-csv"
 
 
-    /// The pinned snapshot of table `name`.
+    /// The pinned snapshot of table `name` (or of a version, named as ``Store/reference(_:version:)`` names it).
     func snapshot(of name: String) throws -> TableSnapshot {
         if let pinned = state.withLock({ $0.snapshots[name] }) { return pinned }
-        let snapshot = try database.store.snapshot(of: name)
+        let snapshot = try database.store.snapshot(ofReference: name)
         state.withLock { $0.snapshots[name] = snapshot }
         return snapshot
     }
@@ -45,12 +45,27 @@ final class StoreCatalog: SQLCatalog, Sendable {
 
     func tableNames() throws -> [String] { try database.store.tableNames() }
 
+    func tableVersion(_ name: String, version: Int) throws -> (reference: String, schema: Schema) {
+        let reference = Store.reference(name, version: version)
+        return (reference, try snapshot(of: reference).schema)
+    }
+
     func parquetFiles(_ pattern: String) throws -> (paths: [String], schema: Schema) {
         let paths = try FileGlob.expand(pattern)
         guard let first = paths.first else {
             throw StrataError(.notFound, "no files match \(pattern)", path: pattern)
         }
         return (paths, try ParquetFileReader(path: first).schema)
+    }
+
+    func deltaTable(_ path: String, version: Int?) throws -> (paths: [String], schema: Schema) {
+        let folder = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
+        let log = DeltaLog(tableDirectory: folder, table: folder)
+        guard log.exists else {
+            throw StrataError(.notFound, "is not a Delta table (no \(DeltaLog.folderName) folder)", path: folder)
+        }
+        let manifest = try log.manifest(version: version)
+        return (manifest.partitions.map { folder + "/" + $0.file }, Schema(unchecked: manifest.schema))
     }
 
     func csvFile(_ path: String, options: [String: Value]) throws -> (paths: [String], schema: Schema) {

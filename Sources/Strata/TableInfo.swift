@@ -12,8 +12,13 @@ public struct TableInfo: Sendable, Hashable {
     public var partitionCount: Int
     /// Number of row groups over all partitions.
     public var rowGroupCount: Int
-    /// Bytes on disk of the partition files.
+    /// Bytes on disk of the partition files of this version.
     public var bytesOnDisk: Int64
+    /// Bytes of every file in the table's folder: this version's partitions, older versions' files, the Delta log.
+    public var folderBytes: Int64
+    /// Bytes of data files in the folder that this version does not use (older versions' files, which time travel
+    /// reads and `VACUUM` removes once they are past the retention period).
+    public var reclaimableBytes: Int64
     /// Uncompressed size of the column data.
     public var uncompressedBytes: Int64
     /// Codecs used by the partitions (usually one).
@@ -23,4 +28,42 @@ public struct TableInfo: Sendable, Hashable {
     public var compressionRatio: Double {
         bytesOnDisk == 0 ? 0 : Double(uncompressedBytes) / Double(bytesOnDisk)
     }
+}
+
+/// One committed version of a table, as `strata info STORE TABLE` lists them.
+public struct TableVersion: Sendable, Hashable {
+    /// The version number (0 is the first).
+    public var version: Int
+    /// When it was committed (ISO 8601, UTC), when the log records it.
+    public var committedAt: String?
+    /// What it did: `create`, `append`, `replace`, or the operation another engine recorded.
+    public var operation: String
+    /// The engine that committed it (`strata`, `delta-rs:py-1.6.6`, …), when recorded.
+    public var engine: String?
+    /// Partition files after it.
+    public var fileCount: Int
+    /// Rows after it, when the log records every file's count.
+    public var rowCount: Int64?
+    /// Bytes of its partition files.
+    public var bytes: Int64
+}
+
+/// What `VACUUM` deleted from a table's folder (or, in a dry run, would delete).
+public struct VacuumReport: Sendable, Hashable {
+    /// One file.
+    public struct File: Sendable, Hashable {
+        /// Its name inside the table folder.
+        public var name: String
+        /// Its size in bytes.
+        public var bytes: Int64
+    }
+
+    /// The files, sorted by name.
+    public var files: [File]
+    /// Their total size in bytes.
+    public var bytes: Int64 { files.reduce(0) { $0 + $1.bytes } }
+    /// Whether nothing was deleted (a dry run).
+    public var dryRun: Bool
+    /// The retention applied, in hours.
+    public var retentionHours: Double
 }

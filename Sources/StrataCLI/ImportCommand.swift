@@ -6,14 +6,15 @@ import Strata
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Import a CSV or Parquet file into a store table (creating store and table when missing).",
+        abstract: "Import a CSV or Parquet file, or a Delta table, into a store table (created when missing).",
         discussion: """
             CSV input (a file, - for standard input, or a .gz / .zst compressed file) is parsed in parallel \
             and streamed into Parquet partitions within --memory-limit. The delimiter, the header and the column \
             types are sniffed from the first 20,480 rows unless given; when a later value does not fit a sniffed \
             type, the column is widened (int64 -> double -> string, date -> timestamp -> string) and the import \
             runs again, so no value is ever silently altered. A bad row stops the import with its file, line and \
-            column, unless --on-error skip. A Parquet file (any engine's) is copied row group by row group.
+            column, unless --on-error skip. A Parquet file (any engine's) is copied row group by row group, and so is \
+            the current version of a Delta table folder (written by delta-rs, Spark, Polars or Strata).
 
             The import commits one new table version at the end, or nothing: a failed import leaves the store as \
             it was. An existing table is an error unless --append or --replace is given.
@@ -25,10 +26,12 @@ struct ImportCommand: ParsableCommand {
               strata import data.csv --store s --table t --schema 'id:int64,when:timestamp' --on-error skip \\
                   --rejects rejects.csv --memory-limit 256MB --threads 4
               strata import events.parquet --store s --table events --codec lz4
+              strata import /data/delta/orders --store s --table orders
             """
     )
 
-    @Argument(help: "The file to import: CSV (optionally .gz or .zst), Parquet, or - for CSV on standard input.")
+    @Argument(help: ArgumentHelp(
+        "The file to import: CSV (optionally .gz or .zst), Parquet, a Delta table folder, or - (CSV on stdin)."))
     var file: String
 
     @Option(help: "The store directory (created when missing).")
@@ -89,11 +92,14 @@ struct ImportCommand: ParsableCommand {
             let codec = try Codec(parsing: codec)
             let mode: ImportMode = append ? .append : replace ? .replace : .create
             let db = try Database(path: store, createIfMissing: true)
-            if try isParquet(file) {
+            let delta = file != "-" && Database.isDeltaTable(file)
+            if try delta || isParquet(file) {
                 let clock = ContinuousClock()
                 let start = clock.now
                 let before = try append && db.tableExists(table) ? try db.info(table).rowCount : 0
-                let info = try db.importParquet(from: file, into: table, codec: codec, mode: mode)
+                let info = delta
+                    ? try db.importDelta(from: file, into: table, codec: codec, mode: mode)
+                    : try db.importParquet(from: file, into: table, codec: codec, mode: mode)
                 let elapsed = clock.now - start
                 let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
                 print("imported \(Formatting.count(info.rowCount - before)) rows into \(table) "

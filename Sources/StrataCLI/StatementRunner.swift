@@ -29,6 +29,11 @@ struct StatementRunner {
             try FileHandleOutput.standardOutput(text)
             return
         }
+        if cursor.columnNames.isEmpty {
+            // CREATE TABLE, DROP TABLE: nothing to show, as in DuckDB's shell.
+            while try cursor.next() != nil {}
+            return
+        }
         let writer = try makeResultWriter(format: format, output: output,
                                           memoryLimit: database.configuration.memoryLimit)
         let fields = zip(cursor.columnNames, cursor.schema.fields).map { Field($0, $1.type) }

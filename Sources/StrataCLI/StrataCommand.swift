@@ -7,10 +7,10 @@ import Strata
 struct StrataCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "strata",
-        abstract: "An out-of-core columnar store whose tables are Parquet datasets.",
+        abstract: "An out-of-core columnar store whose tables are Delta Lake tables of Parquet files.",
         discussion: """
-            A store is a directory of tables; each table is a versioned set of Parquet files that DuckDB, \
-            Polars, pyarrow, Spark and Dask can read directly.
+            A store is a directory of tables; each table is a Delta Lake table (Parquet files and a log of \
+            versions) that delta-rs, Polars, DuckDB, Spark and Dask read directly, at any version.
 
             Examples:
               strata import events.csv --store my.store --table events
@@ -20,7 +20,7 @@ struct StrataCommand: ParsableCommand {
               strata sql my.store "SELECT vendor, count(*) FROM events GROUP BY vendor"
               strata shell my.store
             """,
-        subcommands: [ImportCommand.self, InfoCommand.self, SQLCommand.self, ShellCommand.self]
+        subcommands: [ImportCommand.self, InfoCommand.self, SQLCommand.self, ShellCommand.self, VacuumCommand.self]
     )
 }
 

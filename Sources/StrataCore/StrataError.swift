@@ -28,6 +28,8 @@ public struct StrataError: Error, Sendable, Hashable, CustomStringConvertible {
         case cancelled
         /// A bug: an invariant of Strata itself was broken.
         case `internal`
+        /// Another writer changed the table in a way this statement cannot build on; nothing was committed.
+        case conflict
     }
 
     /// What kind of failure this is.

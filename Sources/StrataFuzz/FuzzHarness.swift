@@ -16,8 +16,10 @@ import StrataStorage
 /// 5. `manifest`: the bytes as a table version's manifest (JSON).
 /// 6. `spill`: the first byte as the number of frames a run claims, the rest as its file (schema ``spillSchema``):
 ///    header, frames, CRCs, LZ4 and the batch codec, read through twice.
+/// 7. `delta`: the bytes as commit 1 of a Delta table whose commit 0 creates it with one file, `data.parquet`
+///    (three rows of `i int64, s string`): the log is replayed, listed as history, and the version scanned.
 enum FuzzHarness: String, CaseIterable {
-    case csv, parquet, footer, sql, manifest, spill
+    case csv, parquet, footer, sql, manifest, spill, delta
 
     /// A scratch folder for the harnesses that need files, removed at exit.
     nonisolated(unsafe) static var scratch: String = {
@@ -53,6 +55,7 @@ enum FuzzHarness: String, CaseIterable {
         case .sql: FuzzHarness.sql(bytes)
         case .manifest: _ = try? Manifest.decode(bytes, path: "fuzz")
         case .spill: FuzzHarness.spill(bytes)
+        case .delta: FuzzHarness.delta(bytes)
         }
     }
 
@@ -127,5 +130,44 @@ enum FuzzHarness: String, CaseIterable {
         var rows = 0
         while rows < 10_000, let batch = try? cursor.next() { rows += batch.count }
         cursor.cancel()
+    }
+
+    /// The store of the `delta` harness: table `t`, commit 0 written as another Delta writer would (no Strata tags).
+    nonisolated(unsafe) static var deltaStore: Store? = {
+        let path = scratch + "/delta-store"
+        guard let store = try? Store.open(at: path, create: true) else { return nil }
+        let table = store.tableDirectory("t")
+        let schema = Schema(unchecked: [Field("i", .int64), Field("s", .string)])
+        try? FileManager.default.createDirectory(atPath: table + "/_delta_log", withIntermediateDirectories: true)
+        guard let writer = try? ParquetFileWriter(path: table + "/data.parquet", schema: schema,
+                                                  options: ParquetWriteOptions()),
+              let batch = try? Batch(schema: schema, columns: [
+                  Column(type: .int64, values: [.int64(1), .null, .int64(-3)]),
+                  Column(type: .string, values: [.string("a"), .string("bb"), .null]),
+              ]),
+              (try? writer.write(batch)) != nil, let summary = try? writer.close(),
+              let schemaString = try? DeltaSchema.schemaString(for: schema)
+        else { return nil }
+        let create: [DeltaAction] = [
+            .protocol(.strata),
+            .metaData(DeltaMetadata(id: "fuzz", format: .init(provider: "parquet", options: [:]),
+                                    schemaString: schemaString, partitionColumns: [], createdTime: 0,
+                                    configuration: [:])),
+            .add(DeltaAdd(path: "data.parquet", partitionValues: [:], size: summary.fileBytes, modificationTime: 0,
+                          dataChange: true, stats: nil, tags: nil, deletionVector: nil)),
+        ]
+        guard let bytes = try? DeltaAction.encodeCommit(create) else { return nil }
+        try? Data(bytes).write(to: URL(fileURLWithPath: store.log(of: "t").commitPath(0)))
+        return store
+    }()
+
+    private static func delta(_ bytes: [UInt8]) {
+        guard let store = deltaStore else { return }
+        let commit = store.log(of: "t").commitPath(1)
+        try? Data(bytes).write(to: URL(fileURLWithPath: commit))
+        defer { try? FileSystem.remove(commit) }
+        _ = try? store.history(of: "t")
+        guard let snapshot = try? store.snapshot(of: "t"), var scan = try? snapshot.scan() else { return }
+        while let batch = try? scan.next() { _ = batch.count }
     }
 }

@@ -64,6 +64,86 @@ import Testing
         #expect(analyze)
     }
 
+    @Test func timeTravelAndVacuum() throws {
+        let select = try parseSelect("SELECT * FROM t AT (VERSION => 3) AS old JOIN t at (version=>0) ON true")
+        #expect(select.from?.rendered == "(t AT (VERSION => 3) AS old INNER JOIN t AT (VERSION => 0) ON TRUE)")
+        #expect(try parseSelect("SELECT * FROM at").from?.rendered == "at", "AT alone is still a name")
+        expectSyntaxError("SELECT * FROM t AT (TIMESTAMP => 3)", #"expected VERSION (Strata travels by version "#
+                          + #"number), found "TIMESTAMP""#, line: 1, column: 21)
+        expectSyntaxError("SELECT * FROM t AT (VERSION => -1)", #"expected a version number, found "-""#, line: 1,
+                          column: 32)
+        guard case let .vacuum(table, hours, dryRun, _) = try SQLParser.parse("VACUUM events RETAIN 0 HOURS DRY RUN")
+        else {
+            Issue.record("not a vacuum")
+            return
+        }
+        #expect(table == "events" && hours == 0 && dryRun)
+        guard case let .vacuum(_, hours, dryRun, _) = try SQLParser.parse("vacuum \"My T\";") else {
+            Issue.record("not a vacuum")
+            return
+        }
+        #expect(hours == nil && !dryRun)
+        expectSyntaxError("VACUUM t RETAIN 5 DAYS", #"expected HOURS, found identifier "DAYS""#, line: 1, column: 19)
+    }
+
+    @Test func tableStatements() throws {
+        guard case let .createTable(create) = try SQLParser.parse(
+            "create or replace table if not exists t (id BIGINT NOT NULL, \"a b\" DOUBLE PRECISION, d decimal(10, 2) NULL)")
+        else {
+            Issue.record("not a create")
+            return
+        }
+        #expect(create.name == "t" && create.orReplace && create.ifNotExists && create.query == nil)
+        #expect(create.columns.map(\.name) == ["id", "a b", "d"] && create.columns.map(\.notNull) == [true, false, false])
+        #expect(create.columns.map(\.typeName) == ["BIGINT", "DOUBLE PRECISION", "decimal(10,2)"])
+        guard case let .createTable(ctas) = try SQLParser.parse("CREATE TABLE t AS (SELECT 1 AS x)") else {
+            Issue.record("not a create")
+            return
+        }
+        #expect(ctas.query?.rendered == "SELECT 1 AS x")
+        guard case let .insert(table, columns, query, _) = try SQLParser.parse("INSERT INTO t (a, b) VALUES (1, 'x'), (2, NULL)")
+        else {
+            Issue.record("not an insert")
+            return
+        }
+        #expect(table == "t" && columns == ["a", "b"] && query.values.count == 2)
+        guard case let .insert(_, noColumns, select, _) = try SQLParser.parse("INSERT INTO t (SELECT * FROM u)") else {
+            Issue.record("not an insert")
+            return
+        }
+        #expect(noColumns == nil && select.rendered == "SELECT * FROM u")
+        guard case let .update(_, alias, assignments, condition, _) = try SQLParser.parse(
+            "UPDATE t AS x SET a = a + 1, b = 'y' WHERE x.a > 3") else {
+            Issue.record("not an update")
+            return
+        }
+        #expect(alias == "x" && assignments.map(\.column) == ["a", "b"] && condition != nil)
+        guard case let .delete(_, _, nothing, _) = try SQLParser.parse("DELETE FROM t") else {
+            Issue.record("not a delete")
+            return
+        }
+        #expect(nothing == nil)
+        guard case let .dropTable(name, ifExists, _) = try SQLParser.parse("DROP TABLE IF EXISTS t") else {
+            Issue.record("not a drop")
+            return
+        }
+        #expect(name == "t" && ifExists)
+        guard case let .copyTo(copied, path, options, _) = try SQLParser.parse(
+            "COPY t TO 'out.csv' (FORMAT csv, HEADER)") else {
+            Issue.record("not a copy")
+            return
+        }
+        #expect(copied.rendered == "SELECT * FROM t" && path == "out.csv")
+        #expect(options.map(\.name) == ["format", "header"] && options.map(\.value) == ["csv", nil])
+        guard case let .copyFrom(_, from, _, _) = try SQLParser.parse("COPY t FROM 'in.parquet'") else {
+            Issue.record("not a copy")
+            return
+        }
+        #expect(from == "in.parquet")
+        expectSyntaxError("INSERT INTO t VALUES (1, 2), (3)", "VALUES rows must have the same number of values (2, then 1)",
+                          line: 1, column: 31)
+    }
+
     @Test func commonTableExpressions() throws {
         let select = try parseSelect("""
             WITH a (x, "Y") AS (SELECT 1, 2), b AS (WITH c AS (SELECT 3) SELECT * FROM c)
@@ -157,7 +237,7 @@ import Testing
         expectSyntaxError("SELECT 1; SELECT 2", #"expected end of statement, found "SELECT""#, line: 1, column: 11)
         expectSyntaxError("SELECT 1;;", #"expected end of statement, found ";""#, line: 1, column: 10)
         expectSyntaxError("SELECT 1 2", #"expected end of statement, found number 2"#, line: 1, column: 10)
-        expectSyntaxError("INSERT INTO t VALUES (1)", #"expected "SELECT", found identifier "INSERT""#, line: 1,
+        expectSyntaxError("MERGE INTO t USING u ON true", #"expected "SELECT", found identifier "MERGE""#, line: 1,
                           column: 1)
         expectSyntaxError("EXPLAIN", #"expected "SELECT", found end of input"#, line: 1, column: 8)
     }

@@ -144,6 +144,8 @@ extension SQLTableRef {
         switch self {
         case let .table(name, alias, _):
             return name + (alias.map { " AS \($0)" } ?? "")
+        case let .versionedTable(name, version, alias, _):
+            return name + " AT (VERSION => \(version))" + (alias.map { " AS \($0)" } ?? "")
         case let .function(name, arguments, alias, _):
             return "\(name)(\(arguments.map(\.rendered).joined(separator: ", ")))" + (alias.map { " AS \($0)" } ?? "")
         case let .subquery(query, alias, _):

@@ -114,41 +114,41 @@ import StrataTestSupport
         let dir = try TempDirectory()
         let store = try Store.open(at: dir.path("s"), create: true)
         let created = try store.createTable("events", schema: Self.schema)
-        #expect(created.version == 1)
+        #expect(created.version == 0)
         #expect(created.rowCount == 0)
         #expect(created.partitions.isEmpty)
         #expect(try store.tableNames() == ["events"])
-        #expect(try store.latestVersion(of: "events") == 1)
+        #expect(try store.latestVersion(of: "events") == 0)
         #expect(try scanAll(created).batch.count == 0)
 
         let first = try RandomData.batch(rows: 1_500, seed: 11)
         let second = try RandomData.batch(rows: 2_500, seed: 12)
         let a1 = try store.appender(to: "events")
         try a1.write(first)
-        let v2 = try a1.commit()
-        #expect(v2.version == 2)
-        #expect(v2.rowCount == 1_500)
+        let v1 = try a1.commit()
+        #expect(v1.version == 1)
+        #expect(v1.rowCount == 1_500)
 
         let a2 = try store.appender(to: "events")
         try a2.write(second.columns.isEmpty ? second : try Batches.slice(second, 0..<1_000))
         try a2.write(try Batches.slice(second, 1_000..<2_500))
-        let v3 = try a2.commit()
-        #expect(v3.version == 3)
-        #expect(v3.rowCount == 4_000)
-        #expect(try store.latestVersion(of: "events") == 3)
+        let v2 = try a2.commit()
+        #expect(v2.version == 2)
+        #expect(v2.rowCount == 4_000)
+        #expect(try store.latestVersion(of: "events") == 2)
 
         let latest = try store.snapshot(of: "events")
-        #expect(latest.version == 3)
+        #expect(latest.version == 2)
         #expect(latest.rowCount == 4_000)
         #expect(latest.schema == Self.schema)
         #expect(latest.partitions.map(\.rows).reduce(0, +) == 4_000)
         let all = try scanAll(latest).batch
         let expected = try Batches.concatenate([first, second], schema: Self.schema)
-        if let d = Compare.difference(expected, all) { Issue.record("version 3: \(d)") }
+        if let d = Compare.difference(expected, all) { Issue.record("version 2: \(d)") }
 
         // Every version stays readable.
-        #expect(try store.snapshot(of: "events", version: 1).rowCount == 0)
-        #expect(try store.snapshot(of: "events", version: 2).rowCount == 1_500)
+        #expect(try store.snapshot(of: "events", version: 0).rowCount == 0)
+        #expect(try store.snapshot(of: "events", version: 1).rowCount == 1_500)
 
         // Creating it again fails; another table is independent.
         _ = Self.expectError(.alreadyExists, "create twice") { try store.createTable("events", schema: Self.schema) }
@@ -178,13 +178,13 @@ import StrataTestSupport
         let dir = try TempDirectory()
         let (store, batches) = try Self.makeTable(dir, appends: 1, rows: 2_000)
         let old = try store.snapshot(of: "t")
-        #expect(old.version == 2)
-        // A scan opened before the append and one started after it both see version 2 only.
+        #expect(old.version == 1)
+        // A scan opened before the append and one started after it both see version 1 only.
         var early = try old.scan()
         let appender = try store.appender(to: "t")
         try appender.write(try RandomData.batch(rows: 3_000, seed: 99))
         let new = try appender.commit()
-        #expect(new.version == 3)
+        #expect(new.version == 2)
         #expect(new.rowCount == 5_000)
         var rows = 0
         while let batch = try early.next() { rows += batch.count }
@@ -200,7 +200,7 @@ import StrataTestSupport
         let appender = try store.appender(to: "t")
         try appender.write(try RandomData.batch(rows: 0, seed: 5))
         let snapshot = try appender.commit()
-        #expect(snapshot.version == 3)
+        #expect(snapshot.version == 2)
         #expect(snapshot.rowCount == 10)
         #expect(snapshot.partitions.count == 1)
     }
@@ -218,14 +218,14 @@ import StrataTestSupport
         let staged = Files.list(table + "/_strata/staging")
         #expect(staged.count >= 2, "expected several staged files, found \(staged)")
         appender.abort()
-        #expect(try store.latestVersion(of: "t") == 2)
+        #expect(try store.latestVersion(of: "t") == 1)
         #expect(try store.snapshot(of: "t").rowCount == 500)
         #expect(Files.list(table + "/_strata/staging").isEmpty, "staging after abort: \(Files.list(table + "/_strata/staging"))")
         #expect(Files.list(table) == before)
         // The table is writable again.
         let next = try store.appender(to: "t")
         try next.write(try RandomData.batch(rows: 10, seed: 60))
-        #expect(try next.commit().version == 3)
+        #expect(try next.commit().version == 2)
     }
 
     @Test func appenderDroppedWithoutCommitAborts() throws {
@@ -235,10 +235,10 @@ import StrataTestSupport
             let appender = try store.appender(to: "t")
             try appender.write(try RandomData.batch(rows: 100, seed: 70))
         }
-        #expect(try store.latestVersion(of: "t") == 2)
+        #expect(try store.latestVersion(of: "t") == 1)
         #expect(Files.list(store.tableDirectory("t") + "/_strata/staging").isEmpty)
         let next = try store.appender(to: "t")
-        #expect(try next.commit().version == 3)
+        #expect(try next.commit().version == 2)
     }
 
     @Test func leftoversAreRemovedByTheNextAppender() throws {
@@ -248,7 +248,7 @@ import StrataTestSupport
         let committed = try store.snapshot(of: "t").partitions.map(\.file)
         let orphan = table + "/part-3-0-deadbeef.parquet"
         let staged = table + "/_strata/staging/part-3-0-cafebabe.parquet"
-        let pending = table + "/_strata/versions/.pending-0123456789ab"
+        let pending = table + "/_delta_log/_commit_strata-0123456789ab.json.tmp"
         try Files.write(Array("PAR1 not really".utf8), to: orphan)
         try FileManager.default.createDirectory(atPath: table + "/_strata/staging", withIntermediateDirectories: true)
         try Files.write(Array("staged".utf8), to: staged)
@@ -262,7 +262,7 @@ import StrataTestSupport
         let appender = try store.appender(to: "t")
         #expect(!FileManager.default.fileExists(atPath: orphan), "orphan partition not removed")
         #expect(!FileManager.default.fileExists(atPath: staged), "staged leftover not removed")
-        #expect(!FileManager.default.fileExists(atPath: pending), "pending manifest not removed")
+        #expect(!FileManager.default.fileExists(atPath: pending), "pending commit not removed")
         #expect(FileManager.default.fileExists(atPath: unrelated), "a non-partition file was removed")
         for file in committed {
             #expect(FileManager.default.fileExists(atPath: table + "/" + file), "committed \(file) removed")
@@ -375,9 +375,10 @@ import StrataTestSupport
         let (store, file) = try Self.singlePartition(dir)
         let partition = try #require(try store.snapshot(of: "t").partitions.first)
         let size = try Files.size(file)
-        #expect(partition.footerBytes > 8 && partition.footerBytes < Int64(size))
+        let footerBytes = try #require(partition.footerBytes)
+        #expect(footerBytes > 8 && footerBytes < Int64(size))
         // Inside the Thrift metadata, before the length and magic.
-        try Files.flipByte(in: file, at: size - Int(partition.footerBytes) / 2 - 4)
+        try Files.flipByte(in: file, at: size - Int(footerBytes) / 2 - 4)
         Self.expectCorruptScan(store, file: file, "byte flipped in the footer (footer CRC)")
     }
 
@@ -397,9 +398,9 @@ import StrataTestSupport
     @Test func corruptManifestIsReported() throws {
         let dir = try TempDirectory()
         let (store, _) = try Self.makeTable(dir, appends: 1, rows: 10)
-        let manifest = store.tableDirectory("t") + "/_strata/versions/" + Store.manifestName(2)
-        try Files.write(Array("{ not json".utf8), to: manifest)
-        let error = Self.expectError(.corrupt, "garbage manifest") { _ = try store.snapshot(of: "t") }
-        #expect(error?.description.contains(Store.manifestName(2)) == true)
+        let commit = store.tableDirectory("t") + "/_delta_log/" + DeltaLog.fileName(1)
+        try Files.write(Array("{ not json".utf8), to: commit)
+        let error = Self.expectError(.corrupt, "garbage commit") { _ = try store.snapshot(of: "t") }
+        #expect(error?.description.contains(DeltaLog.fileName(1)) == true)
     }
 }

@@ -118,7 +118,7 @@ import StrataTestSupport
         #expect(snapshot.partitions.count > 1)
         for partition in snapshot.partitions.indices {
             let reader = try snapshot.openPartition(partition)
-            let footer = snapshot.partitions[partition].footerBytes
+            let footer = try #require(snapshot.partitions[partition].footerBytes)
             // A file closes at the first row group that takes it past the budget: without that group, it was under
             // (the schema and file fields add a few KB).
             let groups = Int64(max(1, reader.rowGroupCount))

@@ -1,3 +1,5 @@
+import StrataCore
+
 /// A JSON value that keeps what the canonical fixture format cares about: object key order, the exact text of
 /// numbers, and the difference between `true`, `1` and `"1"`.
 package enum JSON: Hashable, Sendable, CustomStringConvertible {
@@ -79,26 +81,7 @@ package enum JSON: Hashable, Sendable, CustomStringConvertible {
 
     /// Python's escaping with `ensure_ascii=False`: `"`, `\`, and control characters only.
     package static func writeString(_ s: String, to out: inout String) {
-        out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        out += "\""
+        JSONText.writeString(s, to: &out)
     }
 
     // MARK: - Parsing

@@ -62,7 +62,7 @@ import Testing
         #expect(widened == expected.widenedColumns.sorted(), "\(label): widenedColumns \(summary.widenedColumns)")
         #expect(summary.inputBytes == (try TestFiles.size(path)), "\(label): inputBytes")
         #expect(summary.table.name == Self.table)
-        #expect(summary.table.version == 1, "\(label): a new table's first version holds schema and rows")
+        #expect(summary.table.version == 0, "\(label): a new table's first version holds schema and rows")
         #expect(summary.table.rowCount == expected.rowsImported, "\(label): table rowCount")
         #expect(summary.table.schema.fields.map(\.type.name) == expected.columns.map(\.type), "\(label): summary schema")
         #expect(try db.info(Self.table) == summary.table, "\(label): summary.table is not the committed version")
@@ -415,40 +415,40 @@ import Testing
         let c = try Self.writeCSV(dir, "c.csv", "x,y\nfoo,1.5\nbar,2.5\n")
 
         let first = try db.importCSV(from: a, into: Self.table)
-        #expect(first.table.version == 1 && first.table.rowCount == 2)
+        #expect(first.table.version == 0 && first.table.rowCount == 2)
 
         var create = CSVImportOptions()
         create.mode = .create
         let exists = #expect(throws: StrataError.self) { try db.importCSV(from: b, into: Self.table, options: create) }
         #expect(exists?.code == .alreadyExists, "\(String(describing: exists))")
-        #expect(try db.info(Self.table).version == 1)
+        #expect(try db.info(Self.table).version == 0)
 
         var append = CSVImportOptions()
         append.mode = .append
         let second = try db.importCSV(from: b, into: Self.table, options: append)
-        #expect(second.table.version == 2 && second.table.rowCount == 5 && second.rowsImported == 3)
+        #expect(second.table.version == 1 && second.table.rowCount == 5 && second.rowsImported == 3)
         #expect(try Self.rows(db, Self.table) == [
             [.int64(1), .string("ann")], [.int64(2), .string("bob")], [.int64(3), .string("cy")],
             [.int64(4), .null], [.int64(5), .string("eve")],
         ])
-        let version2Files = try CrashSafetyTests.referencedFiles(table: db.path + "/tables/" + Self.table, version: 2)
-        #expect(!version2Files.isEmpty)
+        let version1Files = try CrashSafetyTests.referencedFiles(table: db.path + "/tables/" + Self.table, version: 1)
+        #expect(!version1Files.isEmpty)
 
         var replace = CSVImportOptions()
         replace.mode = .replace
         let third = try db.importCSV(from: c, into: Self.table, options: replace)
-        #expect(third.table.version == 3 && third.table.rowCount == 2 && third.rowsImported == 2)
+        #expect(third.table.version == 2 && third.table.rowCount == 2 && third.rowsImported == 2)
         #expect(try db.schema(of: Self.table).fields.map(\.name) == ["x", "y"])
         #expect(try db.schema(of: Self.table).fields.map(\.type) == [.string, .double])
         #expect(try Self.rows(db, Self.table) == [[.string("foo"), .double(1.5)], [.string("bar"), .double(2.5)]])
-        for file in version2Files {
+        for file in version1Files {
             #expect(FileManager.default.fileExists(atPath: db.path + "/tables/" + Self.table + "/" + file),
-                    "replace deleted \(file) of version 2")
+                    "replace deleted \(file) of version 1")
         }
 
         // Appending a file whose columns do not match the table fails and changes nothing.
         #expect(throws: StrataError.self) { try db.importCSV(from: a, into: Self.table, options: append) }
-        #expect(try db.info(Self.table).version == 3)
+        #expect(try db.info(Self.table).version == 2)
         #expect(try db.info(Self.table).rowCount == 2)
     }
 
@@ -458,7 +458,7 @@ import Testing
         try db.importCSV(from: good, into: Self.table)
         let before = try db.info(Self.table)
         let beforeRows = try Self.rows(db, Self.table)
-        #expect(before.version == 1 && beforeRows.count == 2)
+        #expect(before.version == 0 && beforeRows.count == 2)
 
         for (mode, fixture) in [(ImportMode.append, "err_too_few"), (.replace, "err_too_few"),
                                 (.append, "err_unterminated_quote"), (.replace, "err_invalid_utf8")] {
@@ -491,7 +491,7 @@ import Testing
         options.mode = .append
         let summary = try db.importCSV(from: CSVFixtures.path("skip_schema"), into: Self.table, options: options)
         #expect(summary.rowsImported == 3 && summary.rowsRejected == 2)
-        #expect(summary.table.version == 2 && summary.table.rowCount == 4)
+        #expect(summary.table.version == 1 && summary.table.rowCount == 4)
         #expect(try Self.rows(db, Self.table) == [
             [.int64(100), .int64(1)], [.int64(1), .int64(5)], [.int64(3), .int64(6)], [.int64(5), .null],
         ])

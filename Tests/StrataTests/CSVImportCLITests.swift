@@ -193,7 +193,7 @@ private final class DataBox: @unchecked Sendable {
             #expect(result.stdout.contains(word), "summary does not list \(word): \(result.stdout)")
         }
         let info = try Database(path: store).info(Self.table)
-        #expect(info.rowCount == 613 && info.version == 1)
+        #expect(info.rowCount == 613 && info.version == 0)
         #expect(info.schema.fields.map(\.type) == [.int64, .string, .double])
     }
 
@@ -353,21 +353,21 @@ private final class DataBox: @unchecked Sendable {
         let again = try StrataCLI.run(Self.importArguments(b, store: store))
         let message = Self.expectOneLineError(again, "existing table without --append/--replace")
         #expect(message.contains("exist"), "\(message)")
-        #expect(try Database(path: store).info(Self.table).version == 1)
+        #expect(try Database(path: store).info(Self.table).version == 0)
 
         Self.expectSuccess(try StrataCLI.run(Self.importArguments(b, store: store, ["--append"])), "--append")
         var info = try Database(path: store).info(Self.table)
-        #expect(info.version == 2 && info.rowCount == 3)
+        #expect(info.version == 1 && info.rowCount == 3)
 
         Self.expectSuccess(try StrataCLI.run(Self.importArguments(c, store: store, ["--replace"])), "--replace")
         info = try Database(path: store).info(Self.table)
-        #expect(info.version == 3 && info.rowCount == 1)
+        #expect(info.version == 2 && info.rowCount == 1)
         #expect(info.schema.fields.map(\.name) == ["when", "amount"])
         #expect(info.schema.fields.map(\.type) == [.date, .double])
 
         let mismatch = try StrataCLI.run(Self.importArguments(a, store: store, ["--append"]))
         Self.expectOneLineError(mismatch, "--append with other columns")
-        #expect(try Database(path: store).info(Self.table).version == 3)
+        #expect(try Database(path: store).info(Self.table).version == 2)
     }
 
     // MARK: - Bad inputs

@@ -13,8 +13,8 @@ import StrataTestSupport
         guard try db.tableExists("trips") else { return nil }
         let info = try db.info("trips")
         #expect(info.rowCount % RepoPaths.tripsRows == 0, "\(context): \(info.rowCount) rows")
-        // Version 1 is created together with the first import's rows; every version is one more complete import.
-        #expect(info.rowCount == RepoPaths.tripsRows * Int64(info.version),
+        // Version 0 is created together with the first import's rows; every version is one more complete import.
+        #expect(info.rowCount == RepoPaths.tripsRows * Int64(info.version + 1),
                 "\(context): version \(info.version) holds \(info.rowCount) rows")
         var cursor = try db.scan("trips")
         var scanned: Int64 = 0
@@ -87,19 +87,102 @@ import StrataTestSupport
         #expect(present == referenced, "unreferenced: \(present.subtracting(referenced)), missing: \(referenced.subtracting(present))")
         let staging = (try? FileManager.default.contentsOfDirectory(atPath: table + "/_strata/staging")) ?? []
         #expect(staging.isEmpty, "staging not empty: \(staging)")
-        let versions = try FileManager.default.contentsOfDirectory(atPath: table + "/_strata/versions")
-        #expect(versions.allSatisfy { $0.hasSuffix(".json") && !$0.hasPrefix(".") }, "\(versions.sorted())")
+        let log = try FileManager.default.contentsOfDirectory(atPath: table + "/_delta_log")
+        #expect(log.allSatisfy { $0.hasSuffix(".json") && !$0.hasPrefix("_") }, "\(log.sorted())")
         let storeEntries = try FileManager.default.contentsOfDirectory(atPath: store)
         #expect(Set(storeEntries) == ["strata-store.json", "tables"], "\(storeEntries)")
     }
 
-    /// The partition files listed by a version's manifest (`_strata/versions/<20 digits>.json`).
+    /// `kill -9` at random moments during table statements (UPDATE, DELETE, INSERT):
+    /// afterwards the table is at its previous version or the statement's, with exactly that version's rows.
+    @Test func killDuringTableStatements() throws {
+        let bundle = CommandLine.arguments.first ?? "?"
+        let strata = try #require(RepoPaths.strataExecutable(),
+                                  "strata executable not found next to the test bundle (\(bundle)); run swift build --build-tests first")
+        let dir = try TempDirectory("strata-crash")
+        let store = dir.path("store")
+        let db = try Database(path: store, createIfMissing: true)
+        try db.importParquet(from: RepoPaths.trips, into: "trips")
+        var random = SplitMix64(seed: 20_261_207)
+        let statements = ["UPDATE trips SET passengers = passengers + 1", "DELETE FROM trips WHERE trip_id % 10 = 0",
+                          "INSERT INTO trips SELECT * FROM trips WHERE trip_id < 100"]
+        func state() throws -> (version: Int, rows: Int64, sum: Int64) {
+            let row = try db.fetchAll("SELECT count(*), coalesce(sum(passengers), 0) FROM trips")[0]
+            guard case let .int64(rows) = row[0] else { throw StrataError(.internal, "no count") }
+            let sum: Int64 = switch row[1] {
+            case let .int64(v): v
+            case let .decimal(units, _, _): Int64(units.value)
+            default: -1
+            }
+            return (try db.info("trips").version, rows, sum)
+        }
+        for iteration in 0..<12 {
+            let sql = statements[iteration % statements.count]
+            let before = try state()
+            // What the statement leaves if it commits, computed by queries before it runs.
+            let expected: (rows: Int64, sum: Int64)
+            switch iteration % statements.count {
+            case 0:
+                let nonNull = try db.fetchAll("SELECT count(passengers) FROM trips")[0]
+                guard case let .int64(count) = nonNull[0] else { throw StrataError(.internal, "?") }
+                expected = (before.rows, before.sum + count)  // NULL + 1 stays NULL
+            case 1:
+                let kept = try db.fetchAll("SELECT count(*), coalesce(sum(passengers), 0) FROM trips WHERE NOT (trip_id % 10 = 0)")[0]
+                guard case let .int64(rows) = kept[0], case let .int64(sum) = kept[1] else { throw StrataError(.internal, "?") }
+                expected = (rows, sum)
+            default:
+                let added = try db.fetchAll("SELECT count(*), coalesce(sum(passengers), 0) FROM trips WHERE trip_id < 100")[0]
+                guard case let .int64(rows) = added[0], case let .int64(sum) = added[1] else { throw StrataError(.internal, "?") }
+                expected = (before.rows + rows, before.sum + sum)
+            }
+            let delay = Int(random.next() % 400)  // milliseconds
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: strata)
+            process.arguments = ["sql", store, sql]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            usleep(useconds_t(delay * 1000))
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            process.waitUntilExit()
+            let after = try state()
+            let context = "iteration \(iteration), \(sql), killed after \(delay) ms"
+            if after.version == before.version {
+                #expect(after.rows == before.rows && after.sum == before.sum, "\(context): changed without a commit")
+            } else {
+                #expect(after.version == before.version + 1, "\(context): \(before.version) -> \(after.version)")
+                #expect(after.rows == expected.rows && after.sum == expected.sum,
+                        "\(context): \(after.rows) rows, sum \(after.sum); expected \(expected)")
+            }
+        }
+        // A finished statement cleans up what the killed ones left; only the live and older versions' files stay.
+        _ = try db.fetchAll("UPDATE trips SET passengers = passengers WHERE trip_id = 1")
+        let table = store + "/tables/trips"
+        let version = try db.info("trips").version
+        var everAdded = Set<String>()
+        for v in 0...version { everAdded.formUnion(try Self.referencedFiles(table: table, version: v)) }
+        let present = Set((try FileManager.default.contentsOfDirectory(atPath: table)).filter { $0.hasPrefix("part-") })
+        #expect(present.isSubset(of: everAdded), "unreferenced: \(present.subtracting(everAdded))")
+        let staging = (try? FileManager.default.contentsOfDirectory(atPath: table + "/_strata/staging")) ?? []
+        #expect(staging.isEmpty, "staging not empty: \(staging)")
+    }
+
+    /// The live partition files of a version: the Delta log's `add`s minus its `remove`s, commits 0 through
+    /// `version` (`_delta_log/<20 digits>.json`, one JSON action per line).
     static func referencedFiles(table: String, version: Int) throws -> Set<String> {
-        let digits = String(version)
-        let name = String(repeating: "0", count: 20 - digits.count) + digits + ".json"
-        let data = try Data(contentsOf: URL(fileURLWithPath: table + "/_strata/versions/" + name))
-        let json = try JSONSerialization.jsonObject(with: data) as? [String: Any]
-        let partitions = json?["partitions"] as? [[String: Any]] ?? []
-        return Set(partitions.compactMap { $0["file"] as? String })
+        var live = Set<String>()
+        for current in 0...version {
+            let digits = String(current)
+            let name = String(repeating: "0", count: 20 - digits.count) + digits + ".json"
+            let text = try String(contentsOfFile: table + "/_delta_log/" + name, encoding: .utf8)
+            for line in text.split(separator: "\n") {
+                let action = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+                if let add = action?["add"] as? [String: Any], let path = add["path"] as? String { live.insert(path) }
+                if let remove = action?["remove"] as? [String: Any], let path = remove["path"] as? String {
+                    live.remove(path)
+                }
+            }
+        }
+        return live
     }
 }

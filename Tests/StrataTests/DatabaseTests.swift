@@ -56,17 +56,17 @@ import Testing
         #expect(try db.schema(of: "events") == Self.schema)
 
         let empty = try db.info("events")
-        #expect(empty.version == 1 && empty.rowCount == 0 && empty.partitionCount == 0 && empty.bytesOnDisk == 0)
+        #expect(empty.version == 0 && empty.rowCount == 0 && empty.partitionCount == 0 && empty.bytesOnDisk == 0)
         #expect(empty.compressionRatio == 0)
         #expect(try drain(try db.scan("events")).reduce(0) { $0 + $1.count } == 0)
 
         let b1 = try Self.batch(start: 0, rows: 3_000), b2 = try Self.batch(start: 3_000, rows: 2_000)
         let b3 = try Self.batch(start: 5_000, rows: 5_000)
         let info1 = try db.append(to: "events", batches: [b1, b2])
-        #expect(info1.version == 2)
+        #expect(info1.version == 1)
         #expect(info1.rowCount == 5_000)
         let info2 = try db.append(to: "events", batches: [b3], codec: .lz4)
-        #expect(info2.version == 3)
+        #expect(info2.version == 2)
         #expect(info2.rowCount == 10_000)
 
         let info = try db.info("events")
@@ -117,7 +117,7 @@ import Testing
             #expect(error.code == .schemaMismatch, "\(error)")
         }
         let info = try db.info("t")
-        #expect(info.version == 2 && info.rowCount == 100)
+        #expect(info.version == 1 && info.rowCount == 100)
         #expect(Self.tableFiles(db, "t").count == 1, "\(Self.tableFiles(db, "t"))")
         let staging = (try? FileManager.default.contentsOfDirectory(atPath: db.path + "/tables/t/_strata/staging")) ?? []
         #expect(staging.isEmpty, "\(staging)")
@@ -155,7 +155,7 @@ import Testing
         let info = try db.importParquet(from: RepoPaths.trips, into: "trips")
         #expect(info.rowCount == RepoPaths.tripsRows)
         // The table is created together with its rows: version 1.
-        #expect(info.version == 1)
+        #expect(info.version == 0)
         #expect(info.codecs == ["zstd"])
         #expect(info.schema.fields.map(\.name) == ["trip_id", "vendor", "pickup", "pickup_date", "passengers",
                                                   "distance_km", "fare", "tip", "paid_by_card"])
@@ -175,7 +175,7 @@ import Testing
 
         // Importing again appends a version; another codec is recorded.
         let again = try db.importParquet(from: RepoPaths.trips, into: "trips", codec: .uncompressed)
-        #expect(again.version == 2 && again.rowCount == 2 * RepoPaths.tripsRows)
+        #expect(again.version == 1 && again.rowCount == 2 * RepoPaths.tripsRows)
         #expect(again.codecs == ["zstd", "none"], "\(again.codecs)")
         #expect(again.compressionRatio > 0)
     }

@@ -81,7 +81,7 @@ import Testing
         #expect(plan.contains("HashAggregate") && plan.contains("Filter"))
         let analyzed = try db.fetchAll("EXPLAIN ANALYZE SELECT vendor, sum(fare) FROM trips GROUP BY vendor")
             .map { "\($0[0])" }.joined(separator: "\n")
-        #expect(analyzed.contains("Scan trips v1 columns [vendor, fare] row groups 1 of 1  (rows 20000"), "\(analyzed)")
+        #expect(analyzed.contains("Scan trips v0 columns [vendor, fare] row groups 1 of 1  (rows 20000"), "\(analyzed)")
         #expect(analyzed.contains("HashAggregate") && analyzed.contains("peak reserved"))
     }
 

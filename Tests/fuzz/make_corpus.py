@@ -17,10 +17,19 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def fresh(name: str) -> Path:
+    """The seed folder of a harness, emptied of generated seeds; inputs a fuzzer found (regression seeds, named by
+    what they found, e.g. sql/order-by-offset-overflow.sql) are kept."""
     path = ROOT / name
-    shutil.rmtree(path, ignore_errors=True)
-    path.mkdir(parents=True)
+    path.mkdir(parents=True, exist_ok=True)
+    found = set(FOUND.get(name, []))
+    for entry in path.iterdir():
+        if entry.name not in found:
+            shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
     return path
+
+
+# Inputs fuzzing found, committed as regression seeds.
+FOUND = {"sql": ["order-by-offset-overflow.sql"]}
 
 
 def parquet_seeds() -> None:
@@ -84,6 +93,9 @@ def sql_seeds() -> None:
         "SELECT 0.1 + 0.2, CAST('1e400' AS DOUBLE), 12345678901234567890123456789.5::DECIMAL(38,1)",
         "SELECT string_agg(s, ',' ORDER BY i DESC), count(DISTINCT s), median(d) FROM t",
         "SELECT * FROM t ORDER BY 1 LIMIT 5 OFFSET 9223372036854775807",
+        "SELECT count(*) FROM t AT (VERSION => 0) JOIN t AS u ON t.i = u.i",
+        "SELECT * FROM t AT (VERSION => 9223372036854775807)",
+        "SELECT * FROM delta_scan('/nonexistent', version = 1)",
     ]
     for n, text in enumerate(statements):
         (out / f"q{n:02d}.sql").write_text(text)
@@ -102,9 +114,35 @@ def manifest_seeds() -> None:
     (out / "append.json").write_text(json.dumps(manifest, indent=2, sort_keys=True))
 
 
+def delta_seeds() -> None:
+    """Commit 1 of the `delta` harness's table (commit 0 adds data.parquet): a remove, a re-add with Strata's tags,
+    a metaData with a changed and a nested schema, a protocol with table features."""
+    out = fresh("delta")
+    seeds = {
+        'metadata.json': (
+            '{"metaData":{"id":"x","name":null,"description":null,"format":{"provider":"parquet","options":{}},"schemaString":"{\\"type\\":\\"struct\\",\\"fields\\":[{\\"name\\":\\"i\\",\\"type\\":\\"long\\",\\"nullable\\":true,\\"metadata\\":{}},{\\"name\\":\\"s\\",\\"type\\":\\"string\\",\\"nullable\\":true,\\"metadata\\":{\\"strata.type\\":\\"string\\"}},{\\"name\\":\\"d\\",\\"type\\":\\"decimal(38,10)\\",\\"nullable\\":false,\\"metadata\\":{}},{\\"name\\":\\"n\\",\\"type\\":{\\"type\\":\\"array\\",\\"elementType\\":\\"long\\",\\"containsNull\\":true},\\"nullable\\":true,\\"metadata\\":{}}]}","partitionColumns":[],"createdTime":1796667528581,"configuration":{"delta.appendOnly":"false"}}}\n'
+        ),
+        'protocol-features.json': (
+            '{"protocol":{"minReaderVersion":3,"minWriterVersion":7,"readerFeatures":["timestampNtz"],"writerFeatures":["timestampNtz","appendOnly"]}}\n'
+            '{"add":{"path":"data%2Eparquet","partitionValues":{},"size":700,"modificationTime":0,"dataChange":false,"stats":null,"tags":null,"baseRowId":null,"defaultRowCommitVersion":null,"clusteringProvider":null}}\n'
+        ),
+        'readd-with-tags.json': (
+            '{"commitInfo":{"engineInfo":"strata","operation":"WRITE","operationMetrics":{"numFiles":1,"numOutputRows":3},"operationParameters":{"mode":"Append"},"timestamp":1796667808601}}\n'
+            '{"add":{"dataChange":true,"modificationTime":1796667808601,"partitionValues":{},"path":"data.parquet","size":700,"stats":"{\\"numRecords\\":3,\\"minValues\\":{\\"i\\":-3,\\"s\\":\\"a\\"},\\"maxValues\\":{\\"i\\":1,\\"s\\":\\"bb\\"},\\"nullCount\\":{\\"i\\":1,\\"s\\":1}}","tags":{"strata.codec":"zstd","strata.crc32":"12345","strata.footerBytes":"300","strata.footerCRC32":"678","strata.rowGroups":"1","strata.rows":"3","strata.uncompressedBytes":"200"}}}\n'
+        ),
+        'remove.json': (
+            '{"commitInfo":{"timestamp":1796667528591,"operation":"DELETE","operationParameters":{"predicate":"i > 0"},"engineInfo":"delta-rs:py-1.6.6","operationMetrics":{"num_removed_files":1,"execution_time_ms":1}}}\n'
+            '{"remove":{"path":"data.parquet","dataChange":true,"deletionTimestamp":1796667528590,"extendedFileMetadata":true,"partitionValues":{},"size":700}}\n'
+        ),
+    }
+    for name, text in seeds.items():
+        (out / name).write_text(text)
+
+
 if __name__ == "__main__":
     parquet_seeds()
     csv_seeds()
     sql_seeds()
     manifest_seeds()
+    delta_seeds()
     print("seeds written under", ROOT)

@@ -9,7 +9,7 @@ Usage, from the repository root (needs the `duckdb` Python package; tested with 
                                                           # and exit with status 1 when something would
 
 For each file it opens an in-memory DuckDB (one thread, UTC), turns each `load NAME PATH` into
-`CREATE VIEW NAME AS SELECT * FROM read_parquet('PATH')` (PATH relative to the repository root; the script works
+`CREATE TABLE NAME AS SELECT * FROM read_parquet('PATH')` (PATH relative to the repository root; the script works
 from the root whatever the current directory), then goes through the records:
 
 - `query <types> [nosort|rowsort]`: runs the SQL and rewrites the rows after `----` in place (adding `----` when it
@@ -25,7 +25,7 @@ from the root whatever the current directory), then goes through the records:
   Every query also runs against a second database whose tables hold the same rows in reverse order; a different
   answer (reals compared with the runner's tolerance) means the order or a LIMIT is not fully determined, and stops
   the script.
-- `statement ok`: runs the SQL; it must succeed.
+- `statement ok`: runs the SQL (in both databases: it may change tables); it must succeed.
 - `statement error`: runs the SQL and prints a warning when DuckDB accepts it. The expected message after `----` is
   Strata's wording and is left alone. A record preceded by the comment line `# strata-only` is an error only Strata
   reports (or one DuckDB does not report the same way) and is not run at all.
@@ -165,7 +165,7 @@ class Completer:
         if not os.path.exists(os.path.join(ROOT, location)):
             self.fail(line, f"{location} does not exist")
         quoted = location.replace("'", "''")
-        self.con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{quoted}')")
+        self.con.execute(f"CREATE TABLE {name} AS SELECT * FROM read_parquet('{quoted}')")
         self.reversed_con.execute(
             f"CREATE TABLE {name} AS SELECT * EXCLUDE (file_row_number) FROM "
             f"read_parquet('{quoted}', file_row_number = true) ORDER BY file_row_number DESC")
@@ -217,9 +217,10 @@ class Completer:
                 self.fail(line, "`# strata-only` applies to `statement error` records only")
             return
         try:
-            relation = self.con.sql(sql)
-            if relation is not None:
-                relation.fetchall()  # a relation is lazy: conversion and overflow errors happen when it runs
+            for con in (self.con, self.reversed_con):  # both, so that statements changing tables change both
+                relation = con.sql(sql)
+                if relation is not None:
+                    relation.fetchall()  # a relation is lazy: conversion and overflow errors happen when it runs
             accepted = True
         except duckdb.Error as error:
             accepted = False

@@ -381,3 +381,8 @@ struct ExprBinder {
         }
     }
 }
+
+extension DataType {
+    /// The type two values meet in (CASE results, COALESCE arguments: decimals widened to hold both), or nil.
+    package static func common(_ a: DataType, _ b: DataType) -> DataType? { ExprBinder.commonType(a, b) }
+}

@@ -139,3 +139,25 @@ extension LogicalPlan {
         }
     }
 }
+
+extension LogicalPlan {
+    /// The plan with every scan of table `reference` replaced by `replacement` (which must produce the table's
+    /// columns; a narrowed scan gets a projection of its columns over it).
+    package func replacingScans(of reference: String, with replacement: LogicalPlan) -> LogicalPlan {
+        func go(_ plan: LogicalPlan) -> LogicalPlan { plan.replacingScans(of: reference, with: replacement) }
+        switch self {
+        case let .scan(name, columns) where name == reference:
+            guard let columns else { return replacement }
+            return .project(columns.map { NamedExpr(.column($0), as: $0) }, replacement)
+        case .scan, .parquet, .values: return self
+        case let .filter(condition, input): return .filter(condition, go(input))
+        case let .project(named, input): return .project(named, go(input))
+        case let .aggregate(keys, calls, input): return .aggregate(keys: keys, aggregates: calls, go(input))
+        case let .sort(keys, input): return .sort(keys, go(input))
+        case let .limit(count, offset, input): return .limit(count: count, offset: offset, go(input))
+        case let .window(calls, input): return .window(calls, go(input))
+        case let .join(kind, left, right, condition): return .join(kind, go(left), go(right), on: condition)
+        case let .union(inputs): return .union(inputs.map(go))
+        }
+    }
+}

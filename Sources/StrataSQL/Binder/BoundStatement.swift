@@ -11,7 +11,35 @@ package struct BoundStatement: Sendable {
         case explain
         /// Run it and describe what each operator did (`EXPLAIN ANALYZE`).
         case explainAnalyze
+        /// `VACUUM`: delete the files of `table` no version within the retention needs (the plan is unused); the
+        /// result lists them.
+        case vacuum(table: String, retainHours: Double?, dryRun: Bool)
+        /// `CREATE TABLE t (…)`: create `table` with `schema` (a new version of it with `orReplace`; nothing when it
+        /// exists and `ifNotExists`). The plan is unused.
+        case createTable(table: String, schema: Schema, orReplace: Bool, ifNotExists: Bool)
+        /// `CREATE TABLE t AS query`: the plan's rows as the first version of `table` (the next one with
+        /// `orReplace`).
+        case createTableAs(table: String, orReplace: Bool, ifNotExists: Bool)
+        /// `INSERT INTO`: the plan's rows, already in the table's columns and types, appended to `table`.
+        case insert(table: String)
+        /// `DELETE`: the plan gives the table's columns and `__strata_match` (TRUE for a row to delete) over the
+        /// scan named ``BoundStatement/targetReference``, which the executor replaces by each file in turn.
+        case delete(table: String)
+        /// `UPDATE`: as DELETE, the columns holding the new values where `__strata_match` is TRUE.
+        case update(table: String)
+        /// `DROP TABLE`.
+        case dropTable(table: String, ifExists: Bool)
+        /// `COPY (query) TO path`: the plan's rows written as CSV or Parquet (`options`: format, header, delimiter…).
+        case copyTo(path: String, options: [String: String])
+        /// `COPY table FROM path`: a CSV or Parquet file's rows appended to `table`.
+        case copyFrom(table: String, path: String, options: [String: String])
     }
+
+    /// The name DELETE and UPDATE plans scan the target table under; the executor replaces it by each file.
+    package static let targetReference = "\u{1}target"
+
+    /// The column of DELETE and UPDATE plans that is TRUE for the rows they change.
+    package static let matchColumn = "__strata_match"
 
     /// The plan.
     package var plan: LogicalPlan

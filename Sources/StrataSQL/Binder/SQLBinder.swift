@@ -30,8 +30,8 @@ import StrataExecution
 /// Turns parsed statements into logical plans, resolving names and types against a catalog.
 package struct SQLBinder {
     private let sql: String
-    private let catalog: any SQLCatalog
-    private let expressions: ExpressionBinder
+    let catalog: any SQLCatalog
+    let expressions: ExpressionBinder
     /// Names for the columns subqueries add (shared by every copy of the binder for one statement).
     private let hiddenNames = HiddenNames()
 
@@ -52,6 +52,37 @@ package struct SQLBinder {
             let relation = try bindSelect(select, ctes: [:])
             return BoundStatement(plan: relation.plan, action: analyze ? .explainAnalyze : .explain,
                                   columnNames: relation.scope.columns.map(\.name))
+        case let .vacuum(name, hours, dryRun, location):
+            guard let table = try catalog.tableNames().first(where: { $0 == name })
+                ?? catalog.tableNames().first(where: { $0.lowercased() == name.lowercased() }) else {
+                throw expressions.error("table \"\(name)\" does not exist", at: location, code: .notFound)
+            }
+            let schema = Schema(unchecked: [Field("path", .string), Field("bytes", .int64)])
+            return BoundStatement(plan: .values(schema, []), action: .vacuum(table: table, retainHours: hours,
+                                                                             dryRun: dryRun),
+                                  columnNames: ["path", "bytes"])
+        case let .createTable(create):
+            return try bindCreateTable(create)
+        case let .insert(table, columns, query, location):
+            return try bindInsert(table: table, columns: columns, query: query, at: location)
+        case let .delete(table, alias, condition, location):
+            return try bindDelete(table: table, alias: alias, condition: condition, at: location)
+        case let .update(table, alias, assignments, condition, location):
+            return try bindUpdate(table: table, alias: alias, assignments: assignments, condition: condition,
+                                  at: location)
+        case let .dropTable(name, ifExists, location):
+            let table = ifExists ? name : try existingTable(name, at: location)
+            return BoundStatement(plan: .values(Schema(unchecked: []), []),
+                                  action: .dropTable(table: table, ifExists: ifExists), columnNames: [])
+        case let .copyTo(query, path, options, _):
+            let relation = try bindSelect(query, ctes: [:])
+            return BoundStatement(plan: relation.plan, action: .copyTo(path: path, options: try copyOptions(options)),
+                                  columnNames: ["Count"])
+        case let .copyFrom(name, path, options, location):
+            let table = try existingTable(name, at: location)
+            return BoundStatement(plan: .values(Schema(unchecked: []), []),
+                                  action: .copyFrom(table: table, path: path, options: try copyOptions(options)),
+                                  columnNames: ["Count"])
         }
     }
 
@@ -65,7 +96,7 @@ package struct SQLBinder {
 
     /// Binds `select`; with `correlation` (a subquery's), WHERE conjuncts that name the enclosing query's columns
     /// are kept out and handed back through it (see `SubqueryJoiner`).
-    private func bindSelect(_ select: SQLSelect, ctes outer: [String: Relation],
+    func bindSelect(_ select: SQLSelect, ctes outer: [String: Relation],
                             correlation: Correlation? = nil) throws -> Relation {
         var ctes = outer
         for cte in select.ctes {
@@ -82,6 +113,20 @@ package struct SQLBinder {
         }
         if let operation = select.setOperation {
             return try bindSetOperation(operation, select: select, ctes: ctes)
+        }
+        if !select.values.isEmpty {
+            guard select.orderBy.isEmpty, select.limit == nil, select.offset == nil else {
+                // `VALUES … ORDER BY …`: the clauses apply to the rows.
+                var rows = select
+                (rows.orderBy, rows.limit, rows.offset, rows.ctes) = ([], nil, nil, [])
+                var outer = select
+                outer.values = []
+                outer.ctes = []
+                outer.items = [.star(qualifier: nil, select.location)]
+                outer.from = .subquery(rows, alias: nil, select.location)
+                return try bindSelect(outer, ctes: ctes)
+            }
+            return try bindValues(select.values, at: select.location)
         }
         // 1.
         let source = try bindFrom(select.from, ctes: ctes)
@@ -341,7 +386,7 @@ package struct SQLBinder {
                 type = r[i].type
             } else if rightNulls.contains(r[i].planName) {
                 type = l[i].type
-            } else if let unified = Self.unify(l[i].type, r[i].type) {
+            } else if let unified = Self.unifyTypes(l[i].type, r[i].type) {
                 type = unified
             } else {
                 throw expressions.error("\(operation.kind.rawValue) cannot combine column \(i + 1) of types "
@@ -423,8 +468,12 @@ package struct SQLBinder {
     }
 
     /// The type both `a` and `b` convert to in a set operation, as DuckDB chooses it; nil when there is none.
-    private static func unify(_ a: DataType, _ b: DataType) -> DataType? {
+    static func unifyTypes(_ a: DataType, _ b: DataType) -> DataType? {
         if a == b { return a }
+        // Decimals meet as DuckDB's CASE and COALESCE make them meet: enough integer digits and scale for both.
+        if a.isDecimal || b.isDecimal, a != .string, b != .string, let common = DataType.common(a, b) {
+            return common
+        }
         // A blob with text is a blob (the text parsed as DuckDB's `\xHH` form), as in DuckDB.
         if Set([a, b]) == [.blob, .string] { return .blob }
         if a == .string || b == .string { return .string }
@@ -656,6 +705,17 @@ package struct SQLBinder {
             }
             return Relation(plan: .scan(table: tableName, columns: nil),
                             scope: BindScope(columns: columns, label: "table \(tableName)"))
+        case let .versionedTable(name, version, alias, location):
+            guard let table = try catalog.tableNames().first(where: { $0 == name })
+                ?? catalog.tableNames().first(where: { $0.lowercased() == name.lowercased() }) else {
+                throw expressions.error("table \"\(name)\" does not exist", at: location, code: .notFound)
+            }
+            let (reference, schema) = try catalog.tableVersion(table, version: version)
+            let columns = schema.fields.map {
+                BindScope.Column(qualifier: alias ?? table, name: $0.name, planName: $0.name, type: $0.type)
+            }
+            return Relation(plan: .scan(table: reference, columns: nil),
+                            scope: BindScope(columns: columns, label: "table \(table) at version \(version)"))
         case let .function(name, arguments, alias, location):
             return try bindTableFunction(name, arguments, alias: alias, at: location)
         case let .subquery(select, alias, _):
@@ -785,7 +845,7 @@ package struct SQLBinder {
 
     /// `relation` as a FROM source called `qualifier`: its columns reached as `qualifier.name`, duplicate names
     /// made unique as DuckDB does (`k`, `k_1`).
-    private func requalified(_ relation: Relation, as qualifier: String?) -> Relation {
+    func requalified(_ relation: Relation, as qualifier: String?) -> Relation {
         var copy = relation
         var names = UniqueNames()
         for i in copy.scope.columns.indices {
@@ -821,9 +881,23 @@ package struct SQLBinder {
                 files = try catalog.parquetFiles(path)
             case "read_csv", "read_csv_auto":
                 files = try catalog.csvFile(path, options: options)
+            case "delta_scan", "read_delta":
+                var version: Int?
+                for (key, value) in options {
+                    let number: Int64? = switch value {
+                    case let .int64(number): number
+                    case let .int32(number): Int64(number)
+                    default: nil
+                    }
+                    guard key == "version", let number, number >= 0 else {
+                        throw expressions.error("\(lowered) takes one option, version = <number>", at: location)
+                    }
+                    version = Int(number)
+                }
+                files = try catalog.deltaTable(path, version: version)
             default:
-                throw expressions.error("unknown table function \(name); use read_parquet or read_csv", at: location,
-                                        code: .notFound)
+                throw expressions.error("unknown table function \(name); use read_parquet, read_csv or delta_scan",
+                                        at: location, code: .notFound)
             }
         } catch let error as StrataError where error.line == nil {
             throw expressions.error(error.description, at: location, code: error.code)

@@ -154,6 +154,20 @@ package final class SQLParser {
         if accept(.keyword(.explain)) {
             let analyze = accept(.keyword(.analyze))
             statement = .explain(try parseQuery(), analyze: analyze, start)
+        } else if atWord("VACUUM") {
+            statement = try parseVacuum()
+        } else if atWord("CREATE") {
+            statement = try parseCreateTable()
+        } else if atWord("INSERT") {
+            statement = try parseInsert()
+        } else if atWord("DELETE") {
+            statement = try parseDelete()
+        } else if atWord("UPDATE") {
+            statement = try parseUpdate()
+        } else if atWord("DROP") {
+            statement = try parseDrop()
+        } else if atWord("COPY") {
+            statement = try parseCopy()
         } else {
             statement = .select(try parseQuery())
         }
@@ -209,6 +223,7 @@ package final class SQLParser {
     /// `SELECT …` without ORDER BY and LIMIT, or a parenthesized query.
     private func parseSetOperand() throws(Failure) -> SQLSelect {
         if at(.punctuation(.leftParen)), atQuery(after: 1) { return try parseParenthesizedQuery() }
+        if atWord("VALUES") { return try parseValues() }
         var operand = SQLSelect(location: current.location)
         try parseSelect(into: &operand)
         return operand
@@ -288,7 +303,7 @@ package final class SQLParser {
     /// `(query)`.
     private func parseParenthesizedQuery() throws(Failure) -> SQLSelect {
         try expect(.punctuation(.leftParen))
-        guard at(.keyword(.select)) || at(.keyword(.with)) else { throw expected("\"SELECT\"") }
+        guard at(.keyword(.select)) || at(.keyword(.with)) || atWord("VALUES") else { throw expected("\"SELECT\"") }
         let query = try parseQuery()
         try expect(.punctuation(.rightParen))
         return query
@@ -429,7 +444,7 @@ package final class SQLParser {
     /// A table, a table function, a subquery or a parenthesized join, with its alias.
     private func parseTableRef() throws(Failure) -> SQLTableRef {
         guard at(.punctuation(.leftParen)) else { return try parseNamedSource() }
-        if next(is: .keyword(.select)) || next(is: .keyword(.with)) { return try parseSubquerySource() }
+        if atQuery(after: 1) { return try parseSubquerySource() }
         advance()
         try enter("FROM nested too deeply")
         defer { nesting -= 1 }
@@ -460,10 +475,14 @@ package final class SQLParser {
         return .subquery(wrapper, alias: alias, location)
     }
 
-    /// `name [[AS] alias]` or `name(argument, …) [[AS] alias]` in FROM.
+    /// `name [AT (VERSION => n)] [[AS] alias]` or `name(argument, …) [[AS] alias]` in FROM.
     private func parseNamedSource() throws(Failure) -> SQLTableRef {
         let location = current.location
         let name = try parseName("a table name")
+        if atWord("AT"), next(is: .punctuation(.leftParen)) {
+            advance()
+            return .versionedTable(name: name, version: try parseVersionClause(), alias: try parseAlias(), location)
+        }
         guard accept(.punctuation(.leftParen)) else { return .table(name: name, alias: try parseAlias(), location) }
         var arguments: [SQLExpr] = []
         if !accept(.punctuation(.rightParen)) {
@@ -471,6 +490,212 @@ package final class SQLParser {
             try expect(.punctuation(.rightParen))
         }
         return .function(name: name, arguments: arguments, alias: try parseAlias(), location)
+    }
+
+    // MARK: - Table statements
+
+    /// `CREATE [OR REPLACE] TABLE [IF NOT EXISTS] name (column type [NOT NULL], …) | AS query`.
+    private func parseCreateTable() throws(Failure) -> SQLStatement {
+        let start = current.location
+        advance()
+        var orReplace = false
+        if accept(.keyword(.or)) {
+            try expectWord("REPLACE")
+            orReplace = true
+        }
+        try expectWord("TABLE")
+        var ifNotExists = false
+        if atWord("IF") {
+            advance()
+            try expect(.keyword(.not))
+            guard atWord("EXISTS") else { throw expected("EXISTS") }
+            advance()
+            ifNotExists = true
+        }
+        let name = try parseName("a table name")
+        var create = SQLCreateTable(name: name, columns: [], query: nil, orReplace: orReplace,
+                                    ifNotExists: ifNotExists, location: start)
+        if accept(.keyword(.as)) {
+            let parenthesized = at(.punctuation(.leftParen))
+            create.query = parenthesized ? try parseParenthesizedQuery() : try parseQuery()
+            return .createTable(create)
+        }
+        try expect(.punctuation(.leftParen))
+        repeat {
+            let location = current.location
+            let column = try parseName("a column name")
+            let typeName = try parseTypeName(inCast: false)
+            var notNull = false
+            if accept(.keyword(.not)) {
+                try expect(.keyword(.null))
+                notNull = true
+            } else {
+                _ = accept(.keyword(.null))
+            }
+            create.columns.append(SQLColumnDefinition(name: column, typeName: typeName, notNull: notNull,
+                                                      location: location))
+        } while accept(.punctuation(.comma))
+        try expect(.punctuation(.rightParen))
+        return .createTable(create)
+    }
+
+    /// `INSERT INTO name [(column, …)] query | VALUES (…), …`.
+    private func parseInsert() throws(Failure) -> SQLStatement {
+        let start = current.location
+        advance()
+        try expectWord("INTO")
+        let table = try parseName("a table name")
+        var columns: [String]?
+        if at(.punctuation(.leftParen)), !atQuery(after: 1) { columns = try parseColumnNames() }
+        return .insert(table: table, columns: columns, query: try parseQuery(), start)
+    }
+
+    /// `DELETE FROM name [[AS] alias] [WHERE condition]`.
+    private func parseDelete() throws(Failure) -> SQLStatement {
+        let start = current.location
+        advance()
+        try expect(.keyword(.from))
+        let table = try parseName("a table name")
+        let alias = try parseAlias()
+        let condition = accept(.keyword(.where)) ? try parseExpression() : nil
+        return .delete(table: table, alias: alias, condition: condition, start)
+    }
+
+    /// `UPDATE name [[AS] alias] SET column = expr, … [WHERE condition]`.
+    private func parseUpdate() throws(Failure) -> SQLStatement {
+        let start = current.location
+        advance()
+        let table = try parseName("a table name")
+        let alias = atWord("SET") ? nil : try parseAlias()
+        try expectWord("SET")
+        var assignments: [SQLAssignment] = []
+        repeat {
+            let location = current.location
+            let column = try parseName("a column name")
+            try expect(.operator(.equal))
+            assignments.append(SQLAssignment(column: column, value: try parseExpression(), location: location))
+        } while accept(.punctuation(.comma))
+        let condition = accept(.keyword(.where)) ? try parseExpression() : nil
+        return .update(table: table, alias: alias, assignments: assignments, condition: condition, start)
+    }
+
+    /// `DROP TABLE [IF EXISTS] name`.
+    private func parseDrop() throws(Failure) -> SQLStatement {
+        let start = current.location
+        advance()
+        try expectWord("TABLE")
+        var ifExists = false
+        if atWord("IF") {
+            advance()
+            try expectWord("EXISTS")
+            ifExists = true
+        }
+        return .dropTable(name: try parseName("a table name"), ifExists: ifExists, start)
+    }
+
+    /// `COPY (query) TO 'path' [(options)]`, `COPY name TO 'path' [(options)]` or `COPY name FROM 'path' [(options)]`.
+    private func parseCopy() throws(Failure) -> SQLStatement {
+        let start = current.location
+        advance()
+        if at(.punctuation(.leftParen)) {
+            let query = try parseParenthesizedQuery()
+            try expectWord("TO")
+            let path = try parseStringLiteral("a file path")
+            return .copyTo(query: query, path: path, options: try parseCopyOptions(), start)
+        }
+        let nameLocation = current.location
+        let table = try parseName("a table name or (query)")
+        if accept(.keyword(.from)) {
+            let path = try parseStringLiteral("a file path")
+            return .copyFrom(table: table, path: path, options: try parseCopyOptions(), start)
+        }
+        try expectWord("TO")
+        let path = try parseStringLiteral("a file path")
+        var query = SQLSelect(location: nameLocation)
+        query.items = [.star(qualifier: nil, nameLocation)]
+        query.from = .table(name: table, alias: nil, nameLocation)
+        return .copyTo(query: query, path: path, options: try parseCopyOptions(), start)
+    }
+
+    /// A string literal's text.
+    private func parseStringLiteral(_ what: String) throws(Failure) -> String {
+        guard at(.string) else { throw expected(what) }
+        return advance().text
+    }
+
+    /// `[(name [value], …)]` after COPY's path (also `[WITH] (…)`): values are words, strings, numbers or booleans.
+    private func parseCopyOptions() throws(Failure) -> [SQLCopyOption] {
+        _ = accept(.keyword(.with))
+        guard accept(.punctuation(.leftParen)) else { return [] }
+        var options: [SQLCopyOption] = []
+        repeat {
+            let location = current.location
+            let name = try parseName("an option name").lowercased()
+            var value: String?
+            switch current.kind {
+            case .string, .integer, .decimal, .identifier, .quotedIdentifier, .keyword:
+                if !at(.punctuation(.comma)) && !at(.punctuation(.rightParen)) { value = advance().text }
+            default: break
+            }
+            options.append(SQLCopyOption(name: name, value: value, location: location))
+        } while accept(.punctuation(.comma))
+        try expect(.punctuation(.rightParen))
+        return options
+    }
+
+    /// `VALUES (expr, …), …` as a query operand.
+    private func parseValues() throws(Failure) -> SQLSelect {
+        var select = SQLSelect(location: current.location)
+        advance()
+        repeat {
+            try expect(.punctuation(.leftParen))
+            let row = try parseExpressionList()
+            try expect(.punctuation(.rightParen))
+            if let first = select.values.first, first.count != row.count {
+                throw error("VALUES rows must have the same number of values (\(first.count), then \(row.count))",
+                            at: row.first?.location ?? select.location)
+            }
+            select.values.append(row)
+        } while accept(.punctuation(.comma))
+        return select
+    }
+
+    /// `VACUUM name [RETAIN n HOURS] [DRY RUN]` (Delta's and Spark's syntax).
+    private func parseVacuum() throws(Failure) -> SQLStatement {
+        let start = current.location
+        advance()
+        let table = try parseName("a table name")
+        var hours: Double?
+        if atWord("RETAIN") {
+            advance()
+            guard at(.integer) || at(.decimal), let number = Double(current.text) else {
+                throw expected("a number of hours")
+            }
+            advance()
+            guard atWord("HOURS") || atWord("HOUR") else { throw expected("HOURS") }
+            advance()
+            hours = number
+        }
+        var dryRun = false
+        if atWord("DRY") {
+            advance()
+            guard atWord("RUN") else { throw expected("RUN") }
+            advance()
+            dryRun = true
+        }
+        return .vacuum(table: table, retainHours: hours, dryRun: dryRun, start)
+    }
+
+    /// `(VERSION => n)` after `AT`: the version number.
+    private func parseVersionClause() throws(Failure) -> Int {
+        try expect(.punctuation(.leftParen))
+        guard atWord("VERSION") else { throw expected("VERSION (Strata travels by version number)") }
+        advance()
+        guard accept(.operator(.equal)), accept(.operator(.greater)) else { throw expected("\"=>\"") }
+        guard at(.integer), let version = Int(current.text) else { throw expected("a version number") }
+        advance()
+        try expect(.punctuation(.rightParen))
+        return version
     }
 
     /// `expr [ASC | DESC] [NULLS FIRST | NULLS LAST]`.
@@ -1223,9 +1448,11 @@ package final class SQLParser {
 
     /// Whether a query (`SELECT` or `WITH`) starts `offset` tokens after the current one.
     private func atQuery(after offset: Int) -> Bool {
-        switch token(after: offset).kind {
-        case .keyword(.select), .keyword(.with): true
-        default: false
+        let token = token(after: offset)
+        switch token.kind {
+        case .keyword(.select), .keyword(.with): return true
+        case .identifier: return token.text.uppercased() == "VALUES"
+        default: return false
         }
     }
 

@@ -30,6 +30,71 @@ package enum SQLStatement: Sendable, Hashable {
     case select(SQLSelect)
     /// `EXPLAIN query` (`analyze`: `EXPLAIN ANALYZE query`, which runs it).
     case explain(SQLSelect, analyze: Bool, SourceLocation)
+    /// `VACUUM table [RETAIN n HOURS] [DRY RUN]`: delete the files no version within the retention needs.
+    case vacuum(table: String, retainHours: Double?, dryRun: Bool, SourceLocation)
+    /// `CREATE [OR REPLACE] TABLE [IF NOT EXISTS] name (column type [NOT NULL], …)` or `… name AS query`.
+    case createTable(SQLCreateTable)
+    /// `INSERT INTO name [(column, …)] query` (the query may be `VALUES (…), …`).
+    case insert(table: String, columns: [String]?, query: SQLSelect, SourceLocation)
+    /// `DELETE FROM name [[AS] alias] [WHERE condition]`.
+    case delete(table: String, alias: String?, condition: SQLExpr?, SourceLocation)
+    /// `UPDATE name [[AS] alias] SET column = expr, … [WHERE condition]`.
+    case update(table: String, alias: String?, assignments: [SQLAssignment], condition: SQLExpr?, SourceLocation)
+    /// `DROP TABLE [IF EXISTS] name`.
+    case dropTable(name: String, ifExists: Bool, SourceLocation)
+    /// `COPY (query) TO 'path' [(option value, …)]` or `COPY name TO …` (the table as the query).
+    case copyTo(query: SQLSelect, path: String, options: [SQLCopyOption], SourceLocation)
+    /// `COPY name FROM 'path' [(option value, …)]`: appends a CSV or Parquet file's rows to a table.
+    case copyFrom(table: String, path: String, options: [SQLCopyOption], SourceLocation)
+}
+
+/// `CREATE TABLE`: a name and either column definitions or a query.
+package struct SQLCreateTable: Sendable, Hashable {
+    /// The table.
+    package var name: String
+    /// `(column type [NOT NULL], …)`; empty with `AS query`.
+    package var columns: [SQLColumnDefinition]
+    /// `AS query`.
+    package var query: SQLSelect?
+    /// `OR REPLACE`: a new version of an existing table.
+    package var orReplace: Bool
+    /// `IF NOT EXISTS`: nothing happens when the table exists.
+    package var ifNotExists: Bool
+    /// Where `CREATE` is.
+    package var location: SourceLocation
+}
+
+/// One column of `CREATE TABLE t (…)`.
+package struct SQLColumnDefinition: Sendable, Hashable {
+    /// The name.
+    package var name: String
+    /// The type as written.
+    package var typeName: String
+    /// `NOT NULL`.
+    package var notNull: Bool
+    /// Where the name is.
+    package var location: SourceLocation
+}
+
+/// `column = expr` in `UPDATE … SET`.
+package struct SQLAssignment: Sendable, Hashable {
+    /// The column.
+    package var column: String
+    /// The new value.
+    package var value: SQLExpr
+    /// Where the column name is.
+    package var location: SourceLocation
+}
+
+/// One `(name value)` option of COPY: `FORMAT parquet`, `HEADER false`, `DELIMITER '|'`; the value as written
+/// (nil when only the name is given, which means true).
+package struct SQLCopyOption: Sendable, Hashable {
+    /// The option's name, lowercased.
+    package var name: String
+    /// Its value's text (a string literal unquoted), or nil.
+    package var value: String?
+    /// Where the name is.
+    package var location: SourceLocation
 }
 
 /// `[WITH …] SELECT [DISTINCT] … [FROM …] [WHERE …] [GROUP BY …] [HAVING …] [ORDER BY …] [LIMIT n] [OFFSET m]`
@@ -59,6 +124,9 @@ package struct SQLSelect: Sendable, Hashable {
     package var limit: SQLExpr?
     /// OFFSET.
     package var offset: SQLExpr?
+    /// `VALUES (…), (…)`: when not empty, the rows of the select (its select list and FROM … QUALIFY are empty),
+    /// with columns named col0, col1, … as DuckDB names them.
+    package var values: [[SQLExpr]] = []
     /// Where `SELECT` (or `WITH`) starts.
     package var location: SourceLocation
     /// `left UNION | INTERSECT | EXCEPT [ALL] right`: when set, the select's result is that of the set operation
@@ -132,6 +200,8 @@ package enum SQLSelectItem: Sendable, Hashable {
 package indirect enum SQLTableRef: Sendable, Hashable {
     /// A store table or a CTE: `name [AS alias]`.
     case table(name: String, alias: String?, SourceLocation)
+    /// A store table at a committed version: `name AT (VERSION => n) [AS alias]` (DuckDB's time-travel syntax).
+    case versionedTable(name: String, version: Int, alias: String?, SourceLocation)
     /// A table function: `read_parquet('glob') [AS alias]`, `read_csv('path', …)`.
     case function(name: String, arguments: [SQLExpr], alias: String?, SourceLocation)
     /// `(SELECT …) [AS alias]`.

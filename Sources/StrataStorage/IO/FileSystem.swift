@@ -21,6 +21,26 @@ package enum FileSystem {
         return Int64(info.st_size)
     }
 
+    /// Size and last modification (milliseconds since the epoch) of the regular file at `path`; nil for anything
+    /// else or when it cannot be read.
+    package static func sizeAndModification(_ path: String) -> (size: Int64, modifiedMillis: Int64)? {
+        var info = stat()
+        guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        return (Int64(info.st_size), Int64(info.st_mtim.tv_sec) * 1000 + Int64(info.st_mtim.tv_nsec) / 1_000_000)
+    }
+
+    /// Bytes of the file at `path`, or of every file under it when it is a directory (links are not followed).
+    package static func treeSize(_ path: String) throws -> Int64 {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return 0 }
+        guard (info.st_mode & S_IFMT) == S_IFDIR else {
+            return (info.st_mode & S_IFMT) == S_IFREG ? Int64(info.st_size) : 0
+        }
+        var total: Int64 = 0
+        for name in try list(path) { total += try treeSize(path + "/" + name) }
+        return total
+    }
+
     /// Creates `path` and any missing parents.
     package static func createDirectory(_ path: String) throws {
         if kind(of: path).isDirectory { return }
@@ -176,17 +196,17 @@ package enum FileSystem {
     }
 }
 
-/// An exclusive advisory lock (`flock`) on a file, held until `unlock()` or deinit.
+/// An advisory lock (`flock`) on a file, exclusive or shared, held until `unlock()` or deinit.
 package final class FileLock: @unchecked Sendable {
     // Safety: only touched by its single owner.
     private var fd: Int32
 
-    /// Takes the lock on `path` (creating the file), waiting if `wait` is true; returns nil when `wait` is false
-    /// and another process holds it.
-    package init?(path: String, wait: Bool) throws {
+    /// Takes the lock on `path` (creating the file), exclusive or `shared`, waiting if `wait` is true; returns nil
+    /// when `wait` is false and another holder stands in the way.
+    package init?(path: String, wait: Bool, shared: Bool = false) throws {
         fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw FileIO.error("cannot open lock file", path: path) }
-        while flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) != 0 {
+        while flock(fd, (shared ? LOCK_SH : LOCK_EX) | (wait ? 0 : LOCK_NB)) != 0 {
             if errno == EINTR { continue }
             let failure = errno
             close(fd)

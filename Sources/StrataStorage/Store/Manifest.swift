@@ -3,9 +3,9 @@ import StrataCore
 
 /// One committed version of a table: its schema and the complete list of partition files that make it up.
 ///
-/// Manifests are JSON files `_strata/versions/<version>.json` inside the table directory. A version is committed
-/// by creating its manifest atomically (written to a temp file, fsynced, then hard-linked into place, which fails if
-/// the version exists); readers take the highest version whose manifest parses. See `docs/format.md`.
+/// Tables record their versions in a Delta Lake log (``DeltaLog``), which replays to a manifest. Stores written
+/// before that kept one manifest JSON file per version under `_strata/versions/` (``LegacyVersions``); they are
+/// still read, and upgraded to a Delta log by their next write. See `docs/format.md`.
 package struct Manifest: Codable, Sendable, Equatable {
     /// The store format version this manifest follows.
     package static let currentFormatVersion = 1
@@ -75,12 +75,13 @@ package struct PartitionInfo: Codable, Sendable, Equatable {
     package var uncompressedBytes: Int64
     /// Number of row groups.
     package var rowGroups: Int
-    /// CRC-32 of the whole file.
-    package var crc32: UInt32
-    /// CRC-32 of the Parquet footer (metadata + length + magic), checked whenever the file is opened.
-    package var footerCRC32: UInt32
+    /// CRC-32 of the whole file (nil for a file another Delta writer added).
+    package var crc32: UInt32?
+    /// CRC-32 of the Parquet footer (metadata + length + magic), checked whenever the file is opened (nil for a
+    /// file another Delta writer added: then only its size is checked).
+    package var footerCRC32: UInt32?
     /// Length of the Parquet footer region covered by `footerCRC32`, counted back from the end of the file.
-    package var footerBytes: Int64
+    package var footerBytes: Int64?
     /// Compression codec of the pages.
     package var codec: String
 

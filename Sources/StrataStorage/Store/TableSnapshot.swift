@@ -6,6 +6,19 @@ package struct TableSnapshot: Sendable {
     package let store: Store
     /// The version's manifest.
     package let manifest: Manifest
+    /// A shared lock on the table's `_strata/readers` while the snapshot (or a copy) lives: `VACUUM` deletes no
+    /// file while a reader holds one. Nil for a writer's own snapshots and where the lock file cannot be made.
+    private let lease: FileLock?
+
+    /// A snapshot of `manifest`, holding `lease` while it lives.
+    init(store: Store, manifest: Manifest, lease: FileLock? = nil) {
+        self.store = store
+        self.manifest = manifest
+        self.lease = lease
+    }
+
+    /// Name of the readers' lock file inside `_strata/`.
+    static let readersLock = "readers"
 
     /// Table name.
     package var name: String { manifest.table }
@@ -29,6 +42,11 @@ package struct TableSnapshot: Sendable {
                                sharing previous: ParquetFileReader? = nil) throws -> ParquetFileReader {
         let partition = partitions[index]
         let file = path(of: partition)
+        guard FileSystem.kind(of: file).exists else {
+            throw StrataError(.notFound, "file \(partition.file) of version \(version) of table \(name) no longer "
+                + "exists (VACUUM deletes the files of older versions once they are past the retention period)",
+                path: file)
+        }
         let reader = try ParquetFileReader(path: file, verifyFooterCRC: partition.footerCRC32,
                                            footerBytes: partition.footerBytes, expectedSize: partition.bytes,
                                            columns: columns, sharing: previous)

@@ -122,6 +122,22 @@ package final class ParquetFileReader: @unchecked Sendable {
         if let other, other == mine { other } else { mine }
     }
 
+    /// Uncompressed size of the row groups as their `total_byte_size` records it (saturating: file-controlled).
+    package var uncompressedBytes: Int64 {
+        metadata.rowGroups.reduce(0) { sum, group in
+            let (total, overflow) = sum.addingReportingOverflow(max(0, group.totalByteSize))
+            return overflow ? .max : total
+        }
+    }
+
+    /// The compression codec of the file's first loaded column chunk, lowercased (`snappy`, `zstd`, …); `none` for
+    /// uncompressed chunks or a file without any.
+    package var codecName: String {
+        let codec = metadata.rowGroups.lazy.compactMap { $0.columns.first?.metaData?.codec }.first
+        guard let codec, codec != .uncompressed else { return "none" }
+        return codec.description.lowercased()
+    }
+
     /// Rows in row group `index`.
     package func rowCount(ofRowGroup index: Int) -> Int64 {
         metadata.rowGroups[index].numRows

@@ -1,0 +1,1 @@
+SELECT count(*) FROM t AT (VERSION => 0) JOIN t AS u ON t.i = u.i

@@ -1,0 +1,1 @@
+SELECT * FROM delta_scan('/nonexistent', version = 1)
