@@ -188,18 +188,29 @@ def child_main(argv: list[str]) -> None:
 # Data preparation
 # ---------------------------------------------------------------------------------------------------------------
 
-def latest_manifest(store: Path, table: str) -> dict:
-    versions = store / "tables" / table / "_strata" / "versions"
+def partition_files(store: Path, table: str) -> list[str]:
+    """The Parquet files of the table's current version: its Delta log replayed (adds minus removes, in order), or
+    the latest manifest of a store written before tables became Delta tables."""
+    folder = store / "tables" / table
+    log = folder / "_delta_log"
+    if log.is_dir():
+        live: dict[str, None] = {}
+        for name in sorted(n for n in os.listdir(log) if len(n) == 25 and n.endswith(".json") and n[:20].isdigit()):
+            for line in (log / name).read_text().splitlines():
+                if not line.strip():
+                    continue
+                action = json.loads(line)
+                if "add" in action:
+                    live[action["add"]["path"]] = None
+                elif "remove" in action:
+                    live.pop(action["remove"]["path"], None)
+        return [str(folder / path) for path in live]
+    versions = folder / "_strata" / "versions"
     names = sorted(n for n in os.listdir(versions) if len(n) == 25 and n.endswith(".json") and n[:20].isdigit())
     if not names:
-        raise FileNotFoundError(f"no manifest in {versions}")
-    return json.loads((versions / names[-1]).read_text())
-
-
-def partition_files(store: Path, table: str) -> list[str]:
-    """The Parquet files of the table's current version, as its latest manifest lists them."""
-    manifest = latest_manifest(store, table)
-    return [str(store / "tables" / table / p["file"]) for p in manifest["partitions"]]
+        raise FileNotFoundError(f"no Delta log or manifest in {folder}")
+    manifest = json.loads((versions / names[-1]).read_text())
+    return [str(folder / p["file"]) for p in manifest["partitions"]]
 
 
 def ensure_store(csv: Path, store: Path, strata_cli: Path, threads: int | None) -> float | None:

@@ -12,7 +12,8 @@ RSS, RSS ÷ limit (the contract allows 1.15) and "over" where it is broken; a fa
 Cases: the db-benchmark group-bys from 1e2 groups (q1) to 1e7 (q10), the same q10 into a Parquet file,
 count(DISTINCT) by a small and a large key, the full sort and ORDER BY … LIMIT … OFFSET, and CSV imports of the
 narrow db-benchmark file and of a generated file 20,000 columns wide (written once next to the store as wide.csv),
-and `SELECT sum(c19999)` over that wide table as imported under the same limit (wide_sum).
+and `SELECT sum(c19999)` over that wide table as imported under the same limit (wide_sum), and the statements
+that change tables (ctas, update, delete, insert), each run on a fresh copy of the store in the scratch folder.
 """
 from __future__ import annotations
 
@@ -40,7 +41,14 @@ GROUPBY = {
     "sort": "SELECT * FROM x ORDER BY v3, id3",
     "offset": "SELECT * FROM x ORDER BY v3 LIMIT 1000 OFFSET 5000000",
 }
-CASES = list(GROUPBY) + ["q10_parquet", "import", "import_wide", "wide_sum"]
+# Statements that change table x: each runs on a fresh copy of the store.
+WRITES = {
+    "ctas": "CREATE TABLE y AS SELECT * FROM x",
+    "update": "UPDATE x SET v1 = v1 + 1 WHERE id4 > 50",
+    "delete": "DELETE FROM x WHERE id6 % 3 = 0",
+    "insert": "INSERT INTO x SELECT * FROM x WHERE id4 < 30",
+}
+CASES = list(GROUPBY) + ["q10_parquet", "import", "import_wide", "wide_sum"] + list(WRITES)
 
 
 def limit_bytes(text: str) -> int:
@@ -102,6 +110,11 @@ def main() -> int:
                 common = ["--memory-limit", lim, "--threads", str(args.threads)]
                 if case in GROUPBY:
                     cmd = [args.strata, "sql", args.store, GROUPBY[case], "--format", "csv"] + common
+                elif case in WRITES:
+                    copy = scratch / "write-store"
+                    shutil.rmtree(copy, ignore_errors=True)
+                    shutil.copytree(args.store, copy)
+                    cmd = [args.strata, "sql", str(copy), WRITES[case], "--format", "csv"] + common
                 elif case == "q10_parquet":
                     out = scratch / "q10.parquet"
                     cmd = [args.strata, "sql", args.store, GROUPBY["q10"], "--format", "parquet", "--output",

@@ -242,7 +242,11 @@ private final class WriterBox: @unchecked Sendable {
         do {
             // Nullable fields here: a NULL in a NOT NULL column is the writer's error, which names the table.
             let schema = Schema(unchecked: writer.schema.fields.map { Field($0.name, $0.type) })
+            let groups = writer.rowGroupsWritten
             try writer.write(try Batch(schema: schema, columns: batch.columns))
+            // Encoding a row group frees pages and dictionaries from several threads' arenas: give them back, so
+            // the table's files do not pile up memory on top of what the query holds.
+            if writer.rowGroupsWritten != groups { AllocatorTuning.trim() }
         } catch let error as StrataError {
             throw error
         } catch {

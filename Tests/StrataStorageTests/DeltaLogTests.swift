@@ -403,3 +403,32 @@ private extension Int {
         #expect(done.files.map(\.name) == removed.sorted())
     }
 }
+
+/// The replayed states stored every 16 versions: readers start from them, and a damaged one is passed over.
+@Suite struct DeltaStateCacheTests {
+    @Test func readersStartFromTheNearestStoredStateAndPassOverDamagedOnes() throws {
+        let dir = try TempDirectory()
+        let (store, _) = try StoreTests.makeTable(dir, appends: 40, rows: 3)
+        let table = store.tableDirectory("t")
+        #expect(Files.list(table + "/_strata/states") == [DeltaLog.fileName(16), DeltaLog.fileName(32)])
+        // Without commit 5, the table still opens at any version from a stored state on.
+        try FileManager.default.removeItem(atPath: store.log(of: "t").commitPath(5))
+        #expect(try store.snapshot(of: "t").rowCount == 120)
+        #expect(try store.snapshot(of: "t", version: 20).rowCount == 60)
+        #expect(try store.snapshot(of: "t", version: 16).rowCount == 48)
+        // Versions before the first stored state need every commit.
+        _ = StoreTests.expectError(.corrupt, "missing commit 5") { _ = try store.snapshot(of: "t", version: 10) }
+        // A damaged state is passed over for the one before it.
+        try Files.write(Array("{ broken".utf8), to: table + "/_strata/states/" + DeltaLog.fileName(32))
+        #expect(try store.snapshot(of: "t").rowCount == 120)
+        try Files.write(Array("{}".utf8), to: table + "/_strata/states/" + DeltaLog.fileName(16))
+        _ = StoreTests.expectError(.corrupt, "no usable state, commit 5 missing") { _ = try store.snapshot(of: "t") }
+        // What a stored state says equals the replay from commit 0.
+        let dir2 = try TempDirectory()
+        let (other, _) = try StoreTests.makeTable(dir2, appends: 17, rows: 2)
+        let cached = try other.snapshot(of: "t")
+        try FileManager.default.removeItem(atPath: other.tableDirectory("t") + "/_strata/states")
+        let replayed = try other.snapshot(of: "t")
+        #expect(cached.manifest == replayed.manifest)
+    }
+}

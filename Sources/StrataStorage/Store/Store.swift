@@ -75,7 +75,7 @@ package struct Store: Sendable {
         let directory = tableDirectory(name)
         for path in [path + "/tables", directory, directory + "/" + DeltaLog.folderName, directory + "/_strata",
                      directory + "/_strata/versions", directory + "/_strata/staging", directory + "/_strata/lock",
-                     directory + "/_strata/" + TableSnapshot.readersLock]
+                     directory + "/_strata/" + TableSnapshot.readersLock, directory + "/_strata/states"]
         where FileSystem.isSymbolicLink(path) {
             throw StrataError(.invalidArgument, "is a symbolic link; Strata does not follow links inside a store "
                 + "(remove the link, or copy the folder it points to into the store)", path: path)

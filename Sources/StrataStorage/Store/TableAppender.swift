@@ -8,9 +8,10 @@ import StrataCore
 /// 1. Take the table's writer lock (`_strata/lock`, `flock`), so one Strata writer at a time commits. A table still
 ///    in the pre-Delta layout is upgraded to a Delta log first (``LegacyVersions``). Replay the log: for a create,
 ///    check that no version exists; refuse tables whose protocol needs a writer Strata is not.
-/// 2. Clean up after crashed Strata writers: empty `_strata/staging/`, remove Strata's commit temp files, and delete
-///    Strata partition files (`part-<version>-<n>-<hex>.parquet`) that no version of the log adds (a crash between
-///    step 4 and 5 leaves such files). Other engines' files are never touched.
+/// 2. Clean up after crashed Strata writers: empty `_strata/staging/`, remove Strata's commit and state temp files,
+///    and delete Strata partition files (`part-<version>-<n>-<hex>.parquet`) that no version of the log adds (a
+///    crash between step 4 and 5 leaves such files). Other engines' files are never touched.
+///    After the commit, every ``DeltaStateCache/interval`` versions, the replayed state is stored for readers.
 /// 3. `write(_:)` streams batches into Parquet files under `_strata/staging/`, starting a new file whenever one
 ///    reaches `partitionBytes` of uncompressed data or `partitionMetadataBytes` of footer metadata. Each file is
 ///    fsynced when closed, and its Delta statistics are taken from its footer.
@@ -66,6 +67,10 @@ package final class TableAppender {
     package let schema: Schema
     /// Rows written so far.
     package private(set) var rowsWritten: Int64 = 0
+    /// Row groups written so far (closed files' and the open one's): a caller can give memory back to the system
+    /// each time it grows, as the Parquet result writer does.
+    package var rowGroupsWritten: Int { closedRowGroups + (writer?.rowGroupsWritten ?? 0) }
+    private var closedRowGroups = 0
     /// The version the commit will create (unless another Delta writer commits first).
     package var nextVersion: Int { base.map { $0.version + 1 } ?? 0 }
 
@@ -211,6 +216,10 @@ package final class TableAppender {
             committed = true
             finished = true
             forgetScratch()
+            // Every so many versions, the replayed state is kept so readers need not replay the whole log.
+            if version % DeltaStateCache.interval == 0, let state = try? log.unchecked(upTo: version) {
+                DeltaStateCache(tableDirectory: store.tableDirectory(table)).storeIfDue(state)
+            }
             lock.unlock()
             if raced { return TableSnapshot(store: store, manifest: try log.manifest(version: version)) }
             let kept: [PartitionInfo] = switch mode {
@@ -342,6 +351,7 @@ package final class TableAppender {
         guard let current = writer else { return }
         writer = nil
         let summary = try current.close()
+        closedRowGroups += summary.rowGroups
         staged.append(PartitionInfo(file: writerFile, rows: summary.rows, bytes: summary.fileBytes,
                                     uncompressedBytes: summary.uncompressedBytes, rowGroups: summary.rowGroups,
                                     crc32: summary.crc32, footerCRC32: summary.footerCRC32,
@@ -372,6 +382,12 @@ package final class TableAppender {
         try log.removeLeftovers()
         for name in try FileSystem.list(directory + "/_strata") where name.hasPrefix("upgrade-") {
             try FileSystem.removeTree(directory + "/_strata/" + name)
+        }
+        let states = DeltaStateCache(tableDirectory: directory).directory
+        if FileSystem.kind(of: states).isDirectory {
+            for name in try FileSystem.list(states) where name.contains(".tmp-") {
+                try FileSystem.remove(states + "/" + name)
+            }
         }
         var referenced = Set<String>()
         if log.exists {

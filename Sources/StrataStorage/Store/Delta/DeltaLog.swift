@@ -71,6 +71,15 @@ package struct DeltaLog: Sendable {
 
     /// The state of the table at `version` (the latest when nil).
     package func replay(upTo version: Int? = nil) throws -> DeltaTableState {
+        let state = try unchecked(upTo: version)
+        try state.check(path: directory)
+        return state
+    }
+
+    /// The state at `version` (the latest when nil) without checking that Strata reads what the table needs:
+    /// from the nearest cached state at or below it (``DeltaStateCache``), else from commit 0, then commit by
+    /// commit.
+    func unchecked(upTo version: Int? = nil) throws -> DeltaTableState {
         let all = try versions()
         guard let latest = all.last else {
             throw StrataError(.notFound, "table \"\(table)\" does not exist", path: tableDirectory)
@@ -80,21 +89,26 @@ package struct DeltaLog: Sendable {
             throw StrataError(.notFound, "table \"\(table)\" has no version \(target) (versions "
                 + "\(all.first ?? 0)…\(latest))", path: directory)
         }
-        guard all.first == 0 else {
+        var state = DeltaStateCache(tableDirectory: tableDirectory).nearest(atOrBelow: target)
+            ?? DeltaTableState(version: -1)
+        let start = state.version + 1
+        guard start > 0 || all.first == 0 else {
             throw StrataError(.unsupported, "the Delta log of table \"\(table)\" starts at version "
                 + "\(all.first ?? 0) (earlier commits were cleaned up after a checkpoint); Strata reads tables "
                 + "from their JSON commits and does not read checkpoints yet", path: directory)
         }
-        // Sorted and starting at 0: commits 0…target are all there exactly when the target-th is `target`.
-        guard target < all.count, all[target] == target else {
-            throw StrataError(.corrupt, "the Delta log of table \"\(table)\" is missing commits before version "
-                + "\(target)", path: directory)
+        if start <= target {
+            // Sorted and without repeats: commits start…target are all there exactly when `start` is at index i
+            // and `target` at index i + (target - start).
+            guard let first = all.firstIndex(of: start), first + (target - start) < all.count,
+                  all[first + (target - start)] == target else {
+                throw StrataError(.corrupt, "the Delta log of table \"\(table)\" is missing commits before version "
+                    + "\(target)", path: directory)
+            }
+            for current in start...target {
+                try state.apply(try readCommit(current), version: current, path: commitPath(current))
+            }
         }
-        var state = DeltaTableState(version: -1)
-        for current in 0...target {
-            try state.apply(try readCommit(current), version: current, path: commitPath(current))
-        }
-        try state.check(path: directory)
         return state
     }
 
@@ -152,13 +166,7 @@ package struct DeltaLog: Sendable {
 
     /// Every file any version of the log added (the files that must never be deleted as leftovers).
     package func everyAddedFile() throws -> Set<String> {
-        var files = Set<String>()
-        for version in try versions() {
-            for action in try readCommit(version) {
-                if let add = action.add { files.insert(DeltaLog.decodePath(add.path)) }
-            }
-        }
-        return files
+        try unchecked().everAdded
     }
 
     /// `00000000000000000007.json` for version 7.
@@ -205,12 +213,28 @@ package struct DeltaTableState: Sendable {
     private var sequence = 0
     /// `commitInfo` of the last version.
     package var commitInfo: DeltaCommitInfo?
+    /// Every file any version up to this one added, removed or not.
+    package private(set) var everAdded = Set<String>()
 
     /// Reader features Strata reads (a naive timestamp is read as a timestamp).
     static let supportedReaderFeatures: Set<String> = ["timestampNtz"]
 
     init(version: Int) {
         self.version = version
+    }
+
+    /// A state as ``DeltaStateCache`` stored it.
+    init(version: Int, protocol: DeltaProtocol?, metaData: DeltaMetadata?, files: [DeltaAdd],
+         commitInfo: DeltaCommitInfo?, everAdded: Set<String>) {
+        self.version = version
+        self.protocol = `protocol`
+        self.metaData = metaData
+        self.commitInfo = commitInfo
+        self.everAdded = everAdded
+        for add in files {
+            live[DeltaLog.decodePath(add.path)] = (sequence, add)
+            sequence += 1
+        }
     }
 
     mutating func apply(_ actions: [DeltaAction], version: Int, path: String) throws {
@@ -228,6 +252,7 @@ package struct DeltaTableState: Sendable {
                 let name = DeltaLog.decodePath(add.path)
                 live[name] = (live[name]?.sequence ?? sequence, add)
                 sequence += 1
+                everAdded.insert(name)
             }
             if let remove = action.remove { live.removeValue(forKey: DeltaLog.decodePath(remove.path)) }
         }
