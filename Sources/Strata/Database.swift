@@ -229,7 +229,7 @@ public final class Database: Sendable {
         let partitions = snapshot.partitions
         var codecs: [String] = []
         for partition in partitions where !codecs.contains(partition.codec) { codecs.append(partition.codec) }
-        let live = partitions.reduce(0) { $0 + $1.bytes }
+        let live = Manifest.saturatingSum(partitions.map(\.bytes))
         let directory = snapshot.store.tableDirectory(snapshot.name)
         let liveNames = Set(partitions.map(\.file))
         var folder: Int64 = 0
@@ -237,13 +237,17 @@ public final class Database: Sendable {
         for name in try FileSystem.list(directory) {
             let path = directory + "/" + name
             let size = try FileSystem.treeSize(path)
-            folder += size
-            if name.hasSuffix(".parquet"), !liveNames.contains(name) { reclaimable += size }
+            folder = Manifest.saturatingSum([folder, size])
+            if name.hasSuffix(".parquet"), !liveNames.contains(name) {
+                reclaimable = Manifest.saturatingSum([reclaimable, size])
+            }
         }
         return TableInfo(name: snapshot.name, version: snapshot.version, schema: snapshot.schema,
                          rowCount: snapshot.rowCount, partitionCount: partitions.count,
-                         rowGroupCount: partitions.reduce(0) { $0 + $1.rowGroups }, bytesOnDisk: live,
+                         rowGroupCount: Int(Manifest.saturatingSum(partitions.map { Int64($0.rowGroups) })),
+                         bytesOnDisk: live,
                          folderBytes: folder, reclaimableBytes: reclaimable,
-                         uncompressedBytes: partitions.reduce(0) { $0 + $1.uncompressedBytes }, codecs: codecs)
+                         uncompressedBytes: Manifest.saturatingSum(partitions.map(\.uncompressedBytes)),
+                         codecs: codecs)
     }
 }

@@ -12,7 +12,7 @@ import Synchronization
 //    batches into a table writer (``TableAppender``: staged Parquet files, one Delta commit); a failure at any
 //    point aborts the writer, so the table keeps its previous version.
 // 2. DELETE and UPDATE are copy-on-write. For each file of the current version, the bound plan (the table's
-//    columns and `__strata_match`) runs over that file alone: first counting the matching rows; a file with none
+//    columns and a match flag) runs over that file alone: first counting the matching rows; a file with none
 //    is left as it is. A file with matches is rewritten (DELETE keeps the rows that do not match, UPDATE keeps
 //    every row with the new values) and removed; one commit adds the new files and removes the old ones.
 // 3. DROP TABLE renames the table folder away, then removes it (``Store/dropTable(_:readerWait:)``).

@@ -10,7 +10,8 @@ import StrataStorage
 /// 1. `csv`: the bytes as a CSV file, imported into a scratch store (sniffer, chunk reader, tokenizer, typed
 ///    parsing, the Parquet writer, the commit), then read back.
 /// 2. `parquet`: the bytes as a Parquet file: footer (Thrift), schema mapping, every row group's pages through every
-///    decoder and codec, whole and in slices; then opened again for every other column.
+///    decoder and codec, whole and in slices; then opened with structs flattened (as a Delta checkpoint is), and
+///    again for every other column.
 /// 3. `footer`: the bytes as a Thrift `FileMetaData` alone, decoded whole and for three column names.
 /// 4. `sql`: the bytes as SQL text, parsed, bound and run over a three-row table (stopped after 200 ms).
 /// 5. `manifest`: the bytes as a table version's manifest (JSON).
@@ -88,6 +89,11 @@ enum FuzzHarness: String, CaseIterable {
             _ = try? reader.readRowGroup(group, columns: columns)
             try? reader.readRowGroup(group, columns: columns, sliceRows: 7) { _ = $0.count }
             for column in columns { _ = reader.statistics(rowGroup: group, column: column) }
+        }
+        // Opened as a Delta checkpoint is, structs flattened: every readable leaf read.
+        if let nested = try? ParquetFileReader(path: file, structs: true) {
+            let readable = (0..<nested.schema.count).filter { nested.isReadable(column: $0) }
+            for group in 0..<nested.rowGroupCount { _ = try? nested.readRowGroup(group, columns: readable) }
         }
         // Opened for every other column: only their chunks are built, and the others must fail cleanly.
         let some = Set(reader.schema.fields.enumerated().filter { $0.offset % 2 == 0 }.map(\.element.name))

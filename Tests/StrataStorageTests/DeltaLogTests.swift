@@ -136,9 +136,9 @@ import StrataTestSupport
         #expect(try store.snapshot(of: "t").rowCount == 10)
         let error = StoreTests.expectError(.unsupported, "writer 7") { _ = try store.appender(to: "t") }
         #expect(error?.description.contains("writer version 7") == true)
-        // A log whose early commits were cleaned up after a checkpoint names what is missing.
+        // A log whose early commits are gone, without a checkpoint to start from, names what is missing.
         try FileManager.default.removeItem(atPath: store.log(of: "t").commitPath(0))
-        let cleaned = StoreTests.expectError(.unsupported, "checkpoint") { _ = try store.snapshot(of: "t") }
+        let cleaned = StoreTests.expectError(.corrupt, "no checkpoint") { _ = try store.snapshot(of: "t") }
         #expect(cleaned?.description.contains("checkpoint") == true)
     }
 
@@ -277,6 +277,16 @@ import StrataTestSupport
         #expect(history[1].timestampMillis == 1_793_527_200_000)  // 2026-11-01T10:00:00Z
         // Upgraded files keep their checksums.
         #expect(try store.snapshot(of: "t", version: 2).partitions.allSatisfy { $0.footerCRC32 != nil })
+    }
+
+    @Test func aManifestNamedForTheLastVersionStopsTheUpgradeWithAnError() throws {
+        let dir = try TempDirectory()
+        let (store, _) = try Self.legacyTable(dir)
+        let versions = store.tableDirectory("t") + "/_strata/versions/"
+        try FileManager.default.copyItem(atPath: versions + Store.manifestName(1),
+                                         toPath: versions + Store.manifestName(Int.max))
+        _ = StoreTests.expectError(.corrupt, "upgrade with a gap up to Int.max") { _ = try store.appender(to: "t") }
+        #expect(try store.snapshot(of: "t", version: 2).rowCount == 100, "the old manifests still read")
     }
 
     @Test func anUpgradeInterruptedBeforeItsRenameLeavesTheOldManifestsInCharge() throws {

@@ -167,6 +167,57 @@ import StrataTestSupport
         #expect(staging.isEmpty, "staging not empty: \(staging)")
     }
 
+    /// `kill -9` at random moments during CREATE TABLE … AS, COPY … FROM and DROP TABLE: a created table is there
+    /// whole or not at all, a copy adds all its rows or none, a dropped table is there whole or gone.
+    @Test func killDuringCreateCopyAndDrop() throws {
+        let bundle = CommandLine.arguments.first ?? "?"
+        let strata = try #require(RepoPaths.strataExecutable(),
+                                  "strata executable not found next to the test bundle (\(bundle)); run swift build --build-tests first")
+        let dir = try TempDirectory("strata-crash")
+        let store = dir.path("store")
+        let db = try Database(path: store, createIfMissing: true)
+        try db.importParquet(from: RepoPaths.trips, into: "trips")
+        var random = SplitMix64(seed: 20_261_208)
+        func count(_ table: String) throws -> Int64? {
+            guard try db.tableExists(table) else { return nil }
+            guard case let .int64(n) = try db.fetchAll("SELECT count(*) FROM \(table)")[0][0] else { return -1 }
+            return n
+        }
+        for iteration in 0..<12 {
+            let tripsBefore = try count("trips") ?? 0
+            let copyBefore = try count("copy")
+            let sql: String
+            switch iteration % 3 {
+            case 0: sql = "CREATE OR REPLACE TABLE copy AS SELECT * FROM trips"
+            case 1: sql = "COPY trips FROM '\(RepoPaths.trips)'"
+            default: sql = "DROP TABLE IF EXISTS copy"
+            }
+            let delay = Int(random.next() % 300)  // milliseconds
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: strata)
+            process.arguments = ["sql", store, sql]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            usleep(useconds_t(delay * 1000))
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            process.waitUntilExit()
+            let context = "iteration \(iteration), \(sql), killed after \(delay) ms"
+            let tripsAfter = try count("trips")
+            let copyAfter = try count("copy")
+            switch iteration % 3 {
+            case 0:
+                #expect(copyAfter == copyBefore || copyAfter == tripsBefore, "\(context): copy has \(String(describing: copyAfter))")
+            case 1:
+                #expect(tripsAfter == tripsBefore || tripsAfter == tripsBefore + RepoPaths.tripsRows, "\(context)")
+            default:
+                #expect(copyAfter == copyBefore || copyAfter == nil, "\(context)")
+            }
+        }
+        let entries = try FileManager.default.contentsOfDirectory(atPath: store + "/tables")
+        #expect(entries.allSatisfy { $0 == "trips" || $0 == "copy" || $0.hasPrefix(".dropped-") }, "\(entries)")
+    }
+
     /// The live partition files of a version: the Delta log's `add`s minus its `remove`s, commits 0 through
     /// `version` (`_delta_log/<20 digits>.json`, one JSON action per line).
     static func referencedFiles(table: String, version: Int) throws -> Set<String> {

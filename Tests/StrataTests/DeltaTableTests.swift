@@ -226,6 +226,7 @@ import Testing
         // delta-rs writes its checkpointed table next to it: move it into the store as a table of its own.
         try FileManager.default.moveItem(atPath: db.path + "/tables/theirs-cp", toPath: db.path + "/tables/theirs_cp")
         #expect(try db.tableNames() == ["theirs", "theirs_cp"])
+        _ = dir.path("expected")
         for (table, expected) in [("theirs", "plain"), ("theirs_cp", "checkpointed")] {
             let versions = try db.versions(of: table)
             let files = try FileManager.default.contentsOfDirectory(atPath: dir.path("expected/" + expected))
@@ -238,6 +239,24 @@ import Testing
                         "\(table) version \(version) differs")
             }
             #expect(versions.last?.engine?.hasPrefix("delta-rs") == true)
+        }
+        // A log whose commits before its checkpoint were cleaned up (as delta-rs and Spark do after the log
+        // retention) is read from the checkpoint: the same rows at every version still there; writes are refused.
+        try FileManager.default.copyItem(atPath: db.path + "/tables/theirs_cp", toPath: db.path + "/tables/trimmed")
+        try FileManager.default.removeItem(atPath: db.path + "/tables/trimmed/_delta_log/" + DeltaLog.fileName(0))
+        #expect(try db.versions(of: "trimmed").map(\.version) == [1, 2])
+        for version in [1, 2] {
+            let want = try String(contentsOfFile: dir.path("expected/checkpointed/v\(version).jsonl"), encoding: .utf8)
+            let got = Canonical.jsonLines(try db.table("trimmed", version: version).collect().batches)
+            let parse = { (text: String) in text.split(separator: "\n").map(String.init).sorted() }
+            #expect(try Self.normalized(parse(got)) == Self.normalized(parse(want)), "trimmed version \(version)")
+        }
+        #expect(throws: StrataError.self) { _ = try db.table("trimmed", version: 0).collect() }
+        do {
+            _ = try db.fetchAll("INSERT INTO trimmed SELECT * FROM trimmed LIMIT 1")
+            Issue.record("a table read from a checkpoint was written")
+        } catch let error as StrataError {
+            #expect(error.description.contains("checkpoint"), "\(error)")
         }
         // `strata import` of a Delta folder copies its current version.
         let imported = try StrataCLI.run(["import", db.path + "/tables/theirs_cp", "--store", db.path, "--table",
@@ -306,5 +325,97 @@ import Testing
         #expect(rows.map { $0.values } == [[.string("delta-rs"), .int64(Int64(rounds * 10)), .int64(Int64(rounds))],
                                             [.string("strata"), .int64(Int64(rounds * 10)), .int64(Int64(rounds))]])
         #expect(try db.versions(of: "shared").count == 2 * rounds + 1)
+    }
+}
+
+/// Edge cases found in review: names, values and tables that once crashed, lost rows or wrote invalid logs.
+@Suite struct DeltaEdgeCaseTests {
+    static func database(_ dir: TempDirectory) throws -> Database {
+        try Database(path: dir.path("store"), createIfMissing: true)
+    }
+
+    static func expectError(_ db: Database, _ sql: String, containing text: String,
+                            sourceLocation: SourceLocation = #_sourceLocation) {
+        do {
+            _ = try db.fetchAll(sql)
+            Issue.record("\(sql): no error", sourceLocation: sourceLocation)
+        } catch let error as StrataError {
+            #expect(error.description.contains(text), "\(sql): \(error)", sourceLocation: sourceLocation)
+        } catch {
+            Issue.record("\(sql): \(error)", sourceLocation: sourceLocation)
+        }
+    }
+
+    @Test func aColumnNamedLikeTheMatchFlagIsJustAColumn() throws {
+        let dir = try TempDirectory("strata-delta")
+        let db = try Self.database(dir)
+        _ = try db.fetchAll("CREATE TABLE t (id INTEGER, __strata_match BOOLEAN)")
+        _ = try db.fetchAll("INSERT INTO t VALUES (1, true), (2, false), (3, NULL)")
+        #expect(try db.fetchAll("DELETE FROM t WHERE id = 2")[0][0] == .int64(1))
+        #expect(try db.fetchAll("SELECT id FROM t ORDER BY id").map { $0[0] } == [.int32(1), .int32(3)])
+        #expect(try db.fetchAll("UPDATE t SET __strata_match = NOT __strata_match WHERE id = 1")[0][0] == .int64(1))
+        #expect(try db.fetchAll("SELECT __strata_match FROM t WHERE id = 1")[0][0] == .bool(false))
+    }
+
+    @Test func rowwiseStatementsRefuseWindowsAndAggregates() throws {
+        let dir = try TempDirectory("strata-delta")
+        let db = try Self.database(dir)
+        _ = try db.fetchAll("CREATE TABLE t AS SELECT * FROM (VALUES (1), (2)) AS v(id)")
+        Self.expectError(db, "DELETE FROM t WHERE row_number() OVER (ORDER BY id) > 1", containing: "window")
+        Self.expectError(db, "UPDATE t SET id = sum(id)", containing: "aggregates")
+        Self.expectError(db, "VACUUM t RETAIN 99999999999999999999 HOURS DRY RUN", containing: "retention")
+        #expect(throws: StrataError.self) { try db.vacuum("t", retainHours: 1e300, dryRun: true) }
+    }
+
+    @Test func statisticsAreValidJSONForEveryDecimal() throws {
+        let dir = try TempDirectory("strata-delta")
+        let db = try Self.database(dir)
+        _ = try db.fetchAll("CREATE TABLE t (d DECIMAL(2,2), e DECIMAL(38,38), day DATE)")
+        _ = try db.fetchAll("INSERT INTO t VALUES (0.05, -0.5, DATE '2020-02-29'), (-0.99, 0.1, DATE '10000-01-01')")
+        let log = DeltaLog(tableDirectory: db.path + "/tables/t", table: "t")
+        let add = try #require(try log.readCommit(1).compactMap(\.add).first)
+        let stats = try #require(add.stats)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(stats.utf8)) as? [String: Any])
+        let minimums = try #require(json["minValues"] as? [String: Any])
+        #expect((minimums["d"] as? NSNumber)?.doubleValue == -0.99 && minimums["day"] == nil, "\(stats)")
+    }
+
+    @Test func tablesStrataCannotWriteFaithfullyAreReadOnly() throws {
+        let dir = try TempDirectory("strata-delta")
+        let db = try Self.database(dir)
+        _ = try db.fetchAll("CREATE TABLE t (id INTEGER)")
+        _ = try db.fetchAll("INSERT INTO t VALUES (1)")
+        let log = DeltaLog(tableDirectory: db.path + "/tables/t", table: "t")
+        var metadata = try #require(try log.readCommit(0).compactMap(\.metaData).first)
+        metadata.configuration["delta.appendOnly"] = "true"
+        #expect(try log.commit([.metaData(metadata)], version: 2))
+        _ = try db.fetchAll("INSERT INTO t VALUES (2)")
+        Self.expectError(db, "DELETE FROM t WHERE id = 1", containing: "append-only")
+        metadata.configuration = [:]
+        metadata.schemaString = #"{"type":"struct","fields":[{"name":"id","type":"short","nullable":true,"metadata":{}}]}"#
+        #expect(try log.commit([.metaData(metadata)], version: 4))
+        #expect(try db.fetchAll("SELECT count(*) FROM t")[0][0] == .int64(2))
+        Self.expectError(db, "INSERT INTO t VALUES (100000)", containing: "short")
+    }
+
+    @Test func removesRepeatTheAddsEncodedPath() throws {
+        let dir = try TempDirectory("strata-delta")
+        let db = try Self.database(dir)
+        _ = try db.fetchAll("CREATE TABLE t (id INTEGER)")
+        _ = try db.fetchAll("INSERT INTO t VALUES (1), (2)")
+        let table = db.path + "/tables/t"
+        let log = DeltaLog(tableDirectory: table, table: "t")
+        let add = try #require(try log.readCommit(1).compactMap(\.add).first)
+        // The same file, re-added under a name that needs percent-encoding, as another engine would log it.
+        try FileManager.default.moveItem(atPath: table + "/" + add.path, toPath: table + "/a b%.parquet")
+        var renamed = add
+        renamed.path = "a%20b%25.parquet"
+        renamed.tags = nil
+        #expect(try log.commit([.remove(DeltaRemove(path: add.path, deletionTimestamp: 0, dataChange: true)),
+                                .add(renamed)], version: 2))
+        #expect(try db.fetchAll("DELETE FROM t WHERE id = 1")[0][0] == .int64(1))
+        let removes = try log.readCommit(3).compactMap(\.remove).map(\.path)
+        #expect(removes == ["a%20b%25.parquet"])
+        #expect(try db.fetchAll("SELECT id FROM t").map { $0[0] } == [.int32(2)])
     }
 }

@@ -22,10 +22,10 @@ package struct BoundStatement: Sendable {
         case createTableAs(table: String, orReplace: Bool, ifNotExists: Bool)
         /// `INSERT INTO`: the plan's rows, already in the table's columns and types, appended to `table`.
         case insert(table: String)
-        /// `DELETE`: the plan gives the table's columns and `__strata_match` (TRUE for a row to delete) over the
+        /// `DELETE`: the plan gives the table's columns and ``matchColumn`` (TRUE for a row to delete) over the
         /// scan named ``BoundStatement/targetReference``, which the executor replaces by each file in turn.
         case delete(table: String)
-        /// `UPDATE`: as DELETE, the columns holding the new values where `__strata_match` is TRUE.
+        /// `UPDATE`: as DELETE, the columns holding the new values where ``matchColumn`` is TRUE.
         case update(table: String)
         /// `DROP TABLE`.
         case dropTable(table: String, ifExists: Bool)
@@ -38,8 +38,8 @@ package struct BoundStatement: Sendable {
     /// The name DELETE and UPDATE plans scan the target table under; the executor replaces it by each file.
     package static let targetReference = "\u{1}target"
 
-    /// The column of DELETE and UPDATE plans that is TRUE for the rows they change.
-    package static let matchColumn = "__strata_match"
+    /// The column of DELETE and UPDATE plans that is TRUE for the rows they change (a name no user can write).
+    package static let matchColumn = "\u{1}match"
 
     /// The plan.
     package var plan: LogicalPlan

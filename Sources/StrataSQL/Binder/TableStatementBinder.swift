@@ -8,7 +8,7 @@ import StrataExecution
 //    the table's; INSERT binds its query (VALUES included) and casts its columns to the table's, by position or by
 //    the column list (missing columns NULL), as DuckDB does.
 // 2. DELETE and UPDATE bind, over the table's columns, a query `SELECT <columns>, coalesce(<condition>, false) AS
-//    __strata_match FROM <target>` (UPDATE's columns are `CASE WHEN <condition> THEN CAST(<value> AS <type>) ELSE
+//    <match> FROM <target>` (UPDATE's columns are `CASE WHEN <condition> THEN CAST(<value> AS <type>) ELSE
 //    <column> END`), where <target> scans ``BoundStatement/targetReference``: the executor runs it once per file of
 //    the table, with that scan replaced by the file, and rewrites only the files with a matching row. Subqueries
 //    work wherever they work in a SELECT list.
@@ -141,6 +141,15 @@ extension SQLBinder {
         return (table, schema, [Self.targetName: relation])
     }
 
+    /// Refuses window functions and aggregates in a DELETE or UPDATE expression (they would run over each file
+    /// alone), as DuckDB refuses them there.
+    private func checkRowwise(_ expr: SQLExpr?, clause: String) throws {
+        guard let expr else { return }
+        if WindowCollector.containsWindow(expr) || ExpressionBinder.containsAggregate(expr) {
+            throw expressions.error("\(clause) cannot use window functions or aggregates", at: expr.location)
+        }
+    }
+
     /// `coalesce(condition, false)` (TRUE when the condition holds), or TRUE without a condition.
     private static func matches(_ condition: SQLExpr?, at location: SourceLocation) -> SQLExpr {
         guard let condition else { return .literal(.bool(true), location) }
@@ -152,6 +161,7 @@ extension SQLBinder {
     func bindDelete(table name: String, alias: String?, condition: SQLExpr?,
                     at location: SourceLocation) throws -> BoundStatement {
         let (table, schema, ctes) = try target(name, at: location)
+        try checkRowwise(condition, clause: "DELETE's WHERE")
         var select = SQLSelect(location: location)
         select.items = schema.fields.map { .expr(.column(qualifier: nil, name: $0.name, location), alias: $0.name) }
             + [.expr(Self.matches(condition, at: location), alias: Self.matchColumn)]
@@ -164,6 +174,8 @@ extension SQLBinder {
     func bindUpdate(table name: String, alias: String?, assignments: [SQLAssignment], condition: SQLExpr?,
                     at location: SourceLocation) throws -> BoundStatement {
         let (table, schema, ctes) = try target(name, at: location)
+        try checkRowwise(condition, clause: "UPDATE's WHERE")
+        for assignment in assignments { try checkRowwise(assignment.value, clause: "UPDATE's SET") }
         var values: [String: SQLAssignment] = [:]
         for assignment in assignments {
             guard let field = schema.fields.first(where: { $0.name == assignment.column })

@@ -26,7 +26,9 @@ package enum FileSystem {
     package static func sizeAndModification(_ path: String) -> (size: Int64, modifiedMillis: Int64)? {
         var info = stat()
         guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
-        return (Int64(info.st_size), Int64(info.st_mtim.tv_sec) * 1000 + Int64(info.st_mtim.tv_nsec) / 1_000_000)
+        let (millis, overflow) = Int64(info.st_mtim.tv_sec).multipliedReportingOverflow(by: 1000)
+        return (Int64(info.st_size), overflow ? (info.st_mtim.tv_sec < 0 ? .min : .max)
+                    : millis &+ Int64(info.st_mtim.tv_nsec) / 1_000_000)
     }
 
     /// Bytes of the file at `path`, or of every file under it when it is a directory (links are not followed).
@@ -37,7 +39,10 @@ package enum FileSystem {
             return (info.st_mode & S_IFMT) == S_IFREG ? Int64(info.st_size) : 0
         }
         var total: Int64 = 0
-        for name in try list(path) { total += try treeSize(path + "/" + name) }
+        for name in try list(path) {
+            let (sum, overflow) = total.addingReportingOverflow(try treeSize(path + "/" + name))
+            total = overflow ? .max : sum
+        }
         return total
     }
 
@@ -203,16 +208,31 @@ package final class FileLock: @unchecked Sendable {
 
     /// Takes the lock on `path` (creating the file), exclusive or `shared`, waiting if `wait` is true; returns nil
     /// when `wait` is false and another holder stands in the way.
+    ///
+    /// A lock is only good while its file is the one at `path`: a holder may delete the file's folder (DROP TABLE,
+    /// an aborted create), and a waiter then granted the lock on the deleted file would share the table with a
+    /// newcomer locking a new file. So once granted, the lock is checked against `path` and taken again if the file
+    /// there is another (or gone, which is then the error of opening it).
     package init?(path: String, wait: Bool, shared: Bool = false) throws {
-        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw FileIO.error("cannot open lock file", path: path) }
-        while flock(fd, (shared ? LOCK_SH : LOCK_EX) | (wait ? 0 : LOCK_NB)) != 0 {
-            if errno == EINTR { continue }
-            let failure = errno
+        fd = -1
+        while true {
+            fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+            guard fd >= 0 else { throw FileIO.error("cannot open lock file", path: path) }
+            while flock(fd, (shared ? LOCK_SH : LOCK_EX) | (wait ? 0 : LOCK_NB)) != 0 {
+                if errno == EINTR { continue }
+                let failure = errno
+                close(fd)
+                fd = -1
+                if failure == EWOULDBLOCK { return nil }
+                throw FileIO.error("cannot lock", path: path)
+            }
+            var held = stat(), current = stat()
+            if fstat(fd, &held) == 0, stat(path, &current) == 0, held.st_ino == current.st_ino,
+               held.st_dev == current.st_dev {
+                return
+            }
             close(fd)
             fd = -1
-            if failure == EWOULDBLOCK { return nil }
-            throw FileIO.error("cannot lock", path: path)
         }
     }
 

@@ -33,10 +33,13 @@ package enum ParquetSchemaMapping {
         package var physicalType: PhysicalType
         /// How stored values become Strata values.
         package var conversion: Conversion
-        /// 1 for OPTIONAL leaves, 0 for REQUIRED.
+        /// 1 for OPTIONAL leaves, 0 for REQUIRED; inside structs (``flattenedLeaves(of:path:)``), the number of
+        /// OPTIONAL groups and fields from the root to the leaf.
         package var maxDefinitionLevel: Int
         /// The byte length of FIXED_LEN_BYTE_ARRAY values (0 for other physical types).
         package var typeLength: Int = 0
+        /// Why the leaf cannot be read (inside a list or map, or of a type Strata does not read); nil when it can.
+        package var unreadable: String?
     }
 
     /// The physical type Strata writes for `type`.
@@ -100,6 +103,55 @@ package enum ParquetSchemaMapping {
             elements.append(element)
         }
         return elements
+    }
+
+    /// The leaves of a schema that may nest structs (a Delta checkpoint's), in file order, each named by its dotted
+    /// path (`add.path`): leaves under a repeated group (lists, maps) or of a type Strata does not read are kept,
+    /// marked ``Leaf/unreadable``, so that leaf i is still column chunk i of each row group.
+    package static func flattenedLeaves(of elements: [SchemaElement], path: String) throws -> [Leaf] {
+        var leaves: [Leaf] = []
+        var index = 1
+        // Walks the children of the group ending before `index`: `count` of them.
+        func walk(count: Int, prefix: String, definition: Int, repeated: Bool, depth: Int) throws {
+            guard depth < 64 else { throw StrataError(.corrupt, "schema nested too deeply", path: path) }
+            for _ in 0..<count {
+                guard index < elements.count else {
+                    throw StrataError(.corrupt, "the schema has fewer elements than its groups claim", path: path)
+                }
+                let element = elements[index]
+                index += 1
+                let name = prefix.isEmpty ? element.name : prefix + "." + element.name
+                let level = definition + (element.repetitionType == .required ? 0 : 1)
+                let isRepeated = repeated || element.repetitionType == .repeated
+                if let children = element.numChildren, element.type == nil {
+                    guard children >= 0 else { throw StrataError(.corrupt, "negative child count", path: path) }
+                    try walk(count: Int(children), prefix: name, definition: level, repeated: isRepeated,
+                             depth: depth + 1)
+                    continue
+                }
+                guard let physical = element.type else {
+                    throw StrataError(.corrupt, "schema element \(name) has neither a type nor children", path: path)
+                }
+                var leaf = Leaf(field: Field(name, .int64), physicalType: physical, conversion: .none,
+                                maxDefinitionLevel: level)
+                if isRepeated {
+                    leaf.unreadable = "inside a list or map"
+                } else if let (type, conversion) = try? strataType(of: element, physical: physical, path: path) {
+                    leaf.field = Field(name, type, nullable: level > 0)
+                    leaf.conversion = conversion
+                    leaf.typeLength = Int(element.typeLength ?? 0)
+                } else {
+                    leaf.unreadable = "of a type Strata does not read"
+                }
+                leaves.append(leaf)
+            }
+        }
+        guard let root = elements.first else { throw StrataError(.corrupt, "the schema is empty", path: path) }
+        try walk(count: Int(root.numChildren ?? 0), prefix: "", definition: 0, repeated: false, depth: 0)
+        guard index == elements.count else {
+            throw StrataError(.corrupt, "the schema has elements outside its root", path: path)
+        }
+        return leaves
     }
 
     /// Maps a file's schema elements to Strata leaves; throws `.unsupported` for anything Strata cannot represent.

@@ -49,7 +49,8 @@ package struct LegacyVersions: Sendable {
     package func upgrade(to log: DeltaLog) throws {
         let numbers = try versions()
         guard let last = numbers.last else { return }
-        guard numbers == Array(1...last) else {
+        // Sorted without repeats: 1…last are all there exactly when the first is 1 and there are `last` of them.
+        guard numbers.first == 1, numbers.count == last else {
             throw StrataError(.corrupt, "table \"\(table)\" is missing version manifests (has \(numbers.count) of "
                 + "1…\(last)); it cannot be upgraded to a Delta log", path: directory)
         }

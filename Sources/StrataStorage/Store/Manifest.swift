@@ -26,7 +26,18 @@ package struct Manifest: Codable, Sendable, Equatable {
     package var partitions: [PartitionInfo]
 
     /// Total rows over all partitions.
-    package var rowCount: Int64 { partitions.reduce(0) { $0 + $1.rows } }
+    package var rowCount: Int64 { Manifest.saturatingSum(partitions.map(\.rows)) }
+
+    /// The sum of `values`, `Int64.max` when it would overflow (the counts come from files and logs).
+    package static func saturatingSum(_ values: [Int64]) -> Int64 {
+        var total: Int64 = 0
+        for value in values {
+            let (sum, overflow) = total.addingReportingOverflow(value)
+            if overflow { return value < 0 ? .min : .max }
+            total = sum
+        }
+        return total
+    }
 
     /// Encodes as pretty, key-sorted JSON.
     package func encoded() throws -> [UInt8] {
@@ -84,6 +95,9 @@ package struct PartitionInfo: Codable, Sendable, Equatable {
     package var footerBytes: Int64?
     /// Compression codec of the pages.
     package var codec: String
+    /// The path the Delta log names the file by (URL-encoded, as its `add` wrote it); nil: `file` itself. A
+    /// `remove` must repeat it exactly.
+    package var logPath: String?
 
     /// Whether `name` names a file directly inside the table folder: not empty, not `.` or `..`, no `/` and no NUL
     /// (a manifest pointing anywhere else is corrupt or hostile, never followed).

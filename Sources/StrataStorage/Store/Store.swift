@@ -235,7 +235,7 @@ package struct Store: Sendable {
             return TableVersionSummary(version: version, timestampMillis: millis == 0 ? nil : millis,
                                        operation: manifest.operation, engine: DeltaLog.engineInfo,
                                        files: manifest.partitions.count, rows: manifest.rowCount,
-                                       bytes: manifest.partitions.reduce(0) { $0 + $1.bytes })
+                                       bytes: Manifest.saturatingSum(manifest.partitions.map(\.bytes)))
         }
     }
 

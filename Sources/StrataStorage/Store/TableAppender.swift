@@ -99,7 +99,11 @@ package final class TableAppender {
             }
             let state = try log.exists && log.latestVersion() != nil ? log.replay() : nil
             if let state {
-                try state.checkWritable(path: log.directory)
+                let removes: Bool = switch mode {
+                case .append, .create: false
+                case .replace, .rewrite: true
+                }
+                try state.checkWritable(path: log.directory, removes: removes)
                 if state.version == Int.max {
                     throw StrataError(.unsupported, "table \"\(table)\" is at the last possible version "
                         + "(\(Int.max)); it cannot take another", path: directory)
@@ -221,7 +225,6 @@ package final class TableAppender {
                 DeltaStateCache(tableDirectory: store.tableDirectory(table)).storeIfDue(state)
             }
             lock.unlock()
-            if raced { return TableSnapshot(store: store, manifest: try log.manifest(version: version)) }
             let kept: [PartitionInfo] = switch mode {
             case .append: base?.partitions ?? []
             case .rewrite: (base?.partitions ?? []).filter { !removed.contains($0) }
@@ -230,6 +233,11 @@ package final class TableAppender {
             let manifest = Manifest(formatVersion: Manifest.currentFormatVersion, table: table, version: version,
                                     operation: operation, committedAt: Store.now(), schema: schema.fields,
                                     partitions: kept + staged)
+            // After a race the version also holds the other writer's files; an error reading them now must not
+            // turn a committed statement into a failed one.
+            if raced, let replayed = try? log.manifest(version: version) {
+                return TableSnapshot(store: store, manifest: replayed)
+            }
             return TableSnapshot(store: store, manifest: manifest)
         } catch {
             // Not committed: the moved files belong to no version, so they go now rather than at the next append.
@@ -269,7 +277,8 @@ package final class TableAppender {
         case .append, .create: []
         }
         for partition in leaving {
-            actions.append(.remove(DeltaRemove(path: partition.file, deletionTimestamp: now, dataChange: true,
+            actions.append(.remove(DeltaRemove(path: partition.logPath ?? partition.file, deletionTimestamp: now,
+                                               dataChange: true,
                                                extendedFileMetadata: true, partitionValues: [:],
                                                size: partition.bytes)))
         }
@@ -336,8 +345,14 @@ package final class TableAppender {
         staged = []
         forgetScratch()
         finished = true
-        if base == nil && (try? store.latestVersion(of: table)) == nil {
-            try? FileSystem.removeTree(store.tableDirectory(table))
+        if base == nil {
+            // A table this writer was creating goes, unless a version of it exists (another writer's) or its state
+            // cannot be told (an I/O error is no proof that nothing is there).
+            do {
+                _ = try store.latestVersion(of: table)
+            } catch let error as StrataError where error.code == .notFound {
+                try? FileSystem.removeTree(store.tableDirectory(table))
+            } catch {}
         }
         lock.unlock()
     }

@@ -39,6 +39,8 @@ package struct VacuumResult: Sendable, Equatable {
 package enum TableVacuum {
     /// Delta's default retention: 7 days.
     package static let defaultRetentionHours = 168.0
+    /// The longest retention accepted (about 114,000 years), so the cutoff stays a representable time.
+    package static let maximumRetentionHours = 1e9
     /// How long to wait for running readers before giving up, by default.
     package static let readerWaitSeconds = 10.0
 
@@ -63,15 +65,16 @@ package enum TableVacuum {
         }
         let state = try log.replay()
         let retention = try retentionHours ?? tableRetention(state) ?? defaultRetentionHours
-        guard retention >= 0, retention.isFinite else {
-            throw StrataError(.invalidArgument, "the retention must be zero or more hours")
+        guard retention >= 0, retention <= maximumRetentionHours else {
+            throw StrataError(.invalidArgument, "the retention must be between 0 and "
+                + "\(Int(maximumRetentionHours)) hours")
         }
         guard retention >= defaultRetentionHours || allowShortRetention else {
             throw StrataError(.invalidArgument, "a retention of \(format(retention)) hours is below the "
                 + "\(format(defaultRetentionHours))-hour default: a reader or writer may still need files it would "
                 + "delete; allow it explicitly (strata vacuum --allow-short-retention) if nothing else uses the table")
         }
-        let cutoff = Int64((now.timeIntervalSince1970 - retention * 3600) * 1000)
+        let cutoff = Int64(max(-9.0e15, (now.timeIntervalSince1970 - retention * 3600) * 1000))
         let live = Set(state.files.map { DeltaLog.decodePath($0.path) })
         var removedAt: [String: Int64] = [:]
         var referenced = Set<String>()

@@ -142,8 +142,7 @@ struct ColumnChunkDecoder {
                                 column: name)
                         }
                         let (section, consumed) = try RLEHybridDecoder.lengthPrefixedSection(page)
-                        var levels = try RLEHybridDecoder(section, bitWidth: 1)
-                        (mask, nulls) = try levels.decodeValidity(count: count)
+                        (mask, nulls) = try Self.validity(section, maxLevel: leaf.maxDefinitionLevel, count: count)
                         rest = UnsafeRawBufferPointer(rebasing: page[consumed...])
                     }
                     try decodeValues(rest, encoding: pageHeader.encoding, rows: count, mask: mask,
@@ -164,8 +163,7 @@ struct ColumnChunkDecoder {
                 var nulls = 0
                 if leaf.maxDefinitionLevel > 0 {
                     let section = UnsafeRawBufferPointer(rebasing: body[repeatBytes ..< repeatBytes + defineBytes])
-                    var levels = try RLEHybridDecoder(section, bitWidth: 1)
-                    (mask, nulls) = try levels.decodeValidity(count: count)
+                    (mask, nulls) = try Self.validity(section, maxLevel: leaf.maxDefinitionLevel, count: count)
                 }
                 let valuesSection = UnsafeRawBufferPointer(rebasing: body[(repeatBytes + defineBytes)...])
                 let valuesSize = uncompressed - repeatBytes - defineBytes
@@ -187,6 +185,25 @@ struct ColumnChunkDecoder {
     }
 
     // MARK: - Pages
+
+    /// The validity of `count` values from their definition levels (RLE/bit-packed hybrid): a value is there when
+    /// its level is `maxLevel` (1 for a top-level OPTIONAL column; more inside optional structs).
+    private static func validity(_ section: UnsafeRawBufferPointer, maxLevel: Int,
+                                 count: Int) throws -> (mask: ValidityMask?, nullCount: Int) {
+        guard maxLevel > 1 else {
+            var levels = try RLEHybridDecoder(section, bitWidth: 1)
+            return try levels.decodeValidity(count: count)
+        }
+        var levels = try RLEHybridDecoder(section, bitWidth: BitPacking.bitWidth(forMax: UInt64(maxLevel)))
+        var decoded = [UInt32](repeating: 0, count: count)
+        try decoded.withUnsafeMutableBufferPointer { buffer throws(StrataError) in
+            guard let base = buffer.baseAddress else { return }
+            try levels.decode(count: count, into: base)
+        }
+        let valid = decoded.map { $0 == UInt32(maxLevel) }
+        let nulls = valid.reduce(0) { $0 + ($1 ? 0 : 1) }
+        return (nulls == 0 ? nil : ValidityMask(valid), nulls)
+    }
 
     private func pageRows(_ numValues: Int32, decoded: Int, at position: Int) throws -> Int {
         let count = Int(numValues)

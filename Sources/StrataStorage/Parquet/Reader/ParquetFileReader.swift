@@ -48,9 +48,12 @@ package final class ParquetFileReader: @unchecked Sendable {
     /// and only they can be read; statistics of the others are unknown. A reader of another file given as
     /// `sharing` lends its schema structures when this file's schema is the same, so the files of one table hold
     /// one copy of a schema thousands of columns wide, not one each.
+    ///
+    /// With `structs`, the schema may nest structs (as a Delta checkpoint's does): leaves are named by their dotted
+    /// paths (``ParquetSchemaMapping/flattenedLeaves(of:path:)``) and those inside lists or maps cannot be read.
     package init(path: String, verifyFooterCRC expectedCRC: UInt32? = nil, footerBytes: Int64? = nil,
                  expectedSize: Int64? = nil, columns: Set<String>? = nil,
-                 sharing previous: ParquetFileReader? = nil) throws {
+                 sharing previous: ParquetFileReader? = nil, structs: Bool = false) throws {
         self.path = path
         // The descriptor lives only while the footer is read (and again during each row group's read), so a scan of
         // thousands of files holds as many descriptors as it reads row groups at once, not one per file.
@@ -92,7 +95,8 @@ package final class ParquetFileReader: @unchecked Sendable {
             leaves = previous.leaves
             schema = previous.schema
         } else {
-            leaves = try ParquetSchemaMapping.leaves(of: metadata.schema, path: path)
+            leaves = structs ? try ParquetSchemaMapping.flattenedLeaves(of: metadata.schema, path: path)
+                : try ParquetSchemaMapping.leaves(of: metadata.schema, path: path)
             schema = Schema(unchecked: leaves.map(\.field))
         }
         self.leaves = leaves
@@ -138,6 +142,10 @@ package final class ParquetFileReader: @unchecked Sendable {
         return codec.description.lowercased()
     }
 
+    /// Whether `column` can be read (leaves inside lists or maps of a ``init(path:verifyFooterCRC:footerBytes:expectedSize:columns:sharing:structs:)``
+    /// reader cannot).
+    package func isReadable(column: Int) -> Bool { leaves[column].unreadable == nil }
+
     /// Rows in row group `index`.
     package func rowCount(ofRowGroup index: Int) -> Int64 {
         metadata.rowGroups[index].numRows
@@ -164,6 +172,12 @@ package final class ParquetFileReader: @unchecked Sendable {
         let group = metadata.rowGroups[index]
         for column in columns where column < 0 || column >= leaves.count {
             throw StrataError(.invalidArgument, "column \(column) does not exist", path: path)
+        }
+        for column in columns {
+            if let reason = leaves[column].unreadable {
+                throw StrataError(.unsupported, "column \(leaves[column].field.name) is \(reason)", path: path,
+                                  column: leaves[column].field.name)
+            }
         }
         let file = try reopen()
         defer { try? file.close() }
@@ -345,7 +359,8 @@ package final class ParquetFileReader: @unchecked Sendable {
                     throw StrataError(.corrupt, "column chunk is \(meta.type), the schema says \(leaf.physicalType)",
                                       path: path, column: leaf.field.name)
                 }
-                guard meta.numValues == group.numRows || group.numRows == 0 else {
+                // A leaf inside a list or map holds a value per element, not per row (it is never read).
+                guard meta.numValues == group.numRows || group.numRows == 0 || leaf.unreadable != nil else {
                     throw StrataError(.corrupt, "column chunk has \(meta.numValues) values for \(group.numRows) rows",
                                       path: path, column: leaf.field.name)
                 }

@@ -202,6 +202,17 @@ package struct DeltaRemove: Codable, Sendable, Equatable {
     package var partitionValues: [String: String?]?
     /// The file's size.
     package var size: Int64?
+
+    /// A remove action with these fields.
+    package init(path: String, deletionTimestamp: Int64?, dataChange: Bool, extendedFileMetadata: Bool? = nil,
+                 partitionValues: [String: String?]? = nil, size: Int64? = nil) {
+        self.path = path
+        self.deletionTimestamp = deletionTimestamp
+        self.dataChange = dataChange
+        self.extendedFileMetadata = extendedFileMetadata
+        self.partitionValues = partitionValues
+        self.size = size
+    }
 }
 
 /// The `commitInfo` action: provenance of a commit (free-form in the protocol; these are the usual keys).

@@ -79,7 +79,7 @@ package struct DeltaLog: Sendable {
     /// The state at `version` (the latest when nil) without checking that Strata reads what the table needs:
     /// from the nearest cached state at or below it (``DeltaStateCache``), else from commit 0, then commit by
     /// commit.
-    func unchecked(upTo version: Int? = nil) throws -> DeltaTableState {
+    func unchecked(upTo version: Int? = nil, cached: Bool = true) throws -> DeltaTableState {
         let all = try versions()
         guard let latest = all.last else {
             throw StrataError(.notFound, "table \"\(table)\" does not exist", path: tableDirectory)
@@ -89,14 +89,18 @@ package struct DeltaLog: Sendable {
             throw StrataError(.notFound, "table \"\(table)\" has no version \(target) (versions "
                 + "\(all.first ?? 0)…\(latest))", path: directory)
         }
-        var state = DeltaStateCache(tableDirectory: tableDirectory).nearest(atOrBelow: target)
-            ?? DeltaTableState(version: -1)
-        let start = state.version + 1
-        guard start > 0 || all.first == 0 else {
-            throw StrataError(.unsupported, "the Delta log of table \"\(table)\" starts at version "
-                + "\(all.first ?? 0) (earlier commits were cleaned up after a checkpoint); Strata reads tables "
-                + "from their JSON commits and does not read checkpoints yet", path: directory)
+        let stored = cached ? DeltaStateCache(tableDirectory: tableDirectory).nearest(atOrBelow: target) : nil
+        var state = stored ?? DeltaTableState(version: -1)
+        if state.version < 0 && all.first != 0 {
+            // Earlier commits were cleaned up: start from the latest complete checkpoint at or below the target.
+            let checkpoints = DeltaCheckpoint.list(try FileSystem.list(directory))
+            guard let version = checkpoints.keys.filter({ $0 <= target }).max(), let files = checkpoints[version] else {
+                throw StrataError(.corrupt, "the Delta log of table \"\(table)\" starts at version "
+                    + "\(all.first ?? 0) and has no checkpoint at or below version \(target)", path: directory)
+            }
+            state = try DeltaCheckpoint.read(directory: directory, version: version, files: files)
         }
+        let start = state.version + 1
         if start <= target {
             // Sorted and without repeats: commits start…target are all there exactly when `start` is at index i
             // and `target` at index i + (target - start).
@@ -124,11 +128,12 @@ package struct DeltaLog: Sendable {
         guard let latest = all.last else {
             throw StrataError(.notFound, "table \"\(table)\" does not exist", path: tableDirectory)
         }
-        // A log that starts at a checkpoint is an error from replay, which names it.
-        if all.first != 0 { _ = try replay() }
-        var state = DeltaTableState(version: -1)
+        // A log whose early commits were cleaned up starts at its checkpoint.
+        var state = all.first == 0 ? DeltaTableState(version: -1) : try unchecked(upTo: all.first)
         var summaries: [TableVersionSummary] = []
-        for current in 0...latest {
+        if let first = state.summaryOfLastVersion(), state.version >= 0 { summaries.append(first) }
+        guard state.version < latest else { return summaries }
+        for current in (state.version + 1)...latest {
             try state.apply(try readCommit(current), version: current, path: commitPath(current))
             if let summary = state.summaryOfLastVersion() { summaries.append(summary) }
         }
@@ -150,7 +155,8 @@ package struct DeltaLog: Sendable {
         } catch let error as StrataError where error.code == .alreadyExists {
             return false
         }
-        try FileSystem.syncDirectory(directory)
+        // The link is the commit point: from here on the version exists, whatever the folder's fsync says.
+        try? FileSystem.syncDirectory(directory)
         return true
     }
 
@@ -164,9 +170,10 @@ package struct DeltaLog: Sendable {
         }
     }
 
-    /// Every file any version of the log added (the files that must never be deleted as leftovers).
+    /// Every file any version of the log added (the files that must never be deleted as leftovers), replayed from
+    /// commit 0: a decision to delete never rests on the optional state cache.
     package func everyAddedFile() throws -> Set<String> {
-        try unchecked().everAdded
+        try unchecked(cached: false).everAdded
     }
 
     /// `00000000000000000007.json` for version 7.
@@ -213,8 +220,11 @@ package struct DeltaTableState: Sendable {
     private var sequence = 0
     /// `commitInfo` of the last version.
     package var commitInfo: DeltaCommitInfo?
-    /// Every file any version up to this one added, removed or not.
+    /// Every file any version up to this one added, removed or not (from a checkpoint on: the ones added since).
     package private(set) var everAdded = Set<String>()
+    /// Whether the state starts from a Parquet checkpoint, whose lists and maps (configuration, partition columns,
+    /// table features) Strata does not read: such a table is read, never written.
+    package var fromCheckpoint = false
 
     /// Reader features Strata reads (a naive timestamp is read as a timestamp).
     static let supportedReaderFeatures: Set<String> = ["timestampNtz"]
@@ -293,6 +303,10 @@ package struct DeltaTableState: Sendable {
         guard let metaData else {
             throw StrataError(.corrupt, "Delta log has no metaData action", path: path)
         }
+        if fromCheckpoint && proto.minReaderVersion > 1 {
+            throw StrataError(.unsupported, "the table needs Delta reader version \(proto.minReaderVersion) and its "
+                + "log starts at a checkpoint, whose table features Strata does not read", path: path)
+        }
         guard proto.minReaderVersion <= 3 else {
             throw StrataError(.unsupported, "table needs Delta reader version \(proto.minReaderVersion); Strata "
                 + "reads versions 1 to 3", path: path)
@@ -319,12 +333,24 @@ package struct DeltaTableState: Sendable {
         }
     }
 
-    /// Whether Strata may write a table with this protocol (writer version 2 or lower: no table features).
-    package func checkWritable(path: String) throws {
+    /// Whether Strata may write the table: writer version 2 or lower (no table features), no column it cannot
+    /// write faithfully, and for a write that removes files (`removes`: replace, DELETE, UPDATE) not append-only.
+    package func checkWritable(path: String, removes: Bool) throws {
+        if fromCheckpoint {
+            throw StrataError(.unsupported, "the table's log starts at a Parquet checkpoint (its earlier commits were "
+                + "cleaned up); Strata reads such tables but does not write them", path: path)
+        }
         guard let proto = self.protocol, proto.minWriterVersion <= 2 else {
             throw StrataError(.unsupported, "table needs Delta writer version \(self.protocol?.minWriterVersion ?? 0)"
                 + (self.protocol?.writerFeatures.map { " (features " + $0.joined(separator: ", ") + ")" } ?? "")
                 + "; Strata writes tables of writer version 2 or lower", path: path)
+        }
+        if let schemaString = metaData?.schemaString, let blocker = DeltaSchema.writeBlocker(schemaString) {
+            throw StrataError(.unsupported, blocker + "; the table can be read, not written", path: path)
+        }
+        if removes, metaData?.configuration["delta.appendOnly"]?.lowercased() == "true" {
+            throw StrataError(.unsupported, "the table is append-only (delta.appendOnly); it takes appends only",
+                              path: path)
         }
     }
 
@@ -387,14 +413,15 @@ extension PartitionInfo {
            let footerBytes = tag(Tag.footerBytes).flatMap(Int64.init), let codec = tag(Tag.codec),
            rows >= 0, rowGroups >= 0, uncompressed >= 0, footerBytes >= 0 {
             self.init(file: name, rows: rows, bytes: add.size, uncompressedBytes: uncompressed, rowGroups: rowGroups,
-                      crc32: crc, footerCRC32: footerCRC, footerBytes: footerBytes, codec: codec)
+                      crc32: crc, footerCRC32: footerCRC, footerBytes: footerBytes, codec: codec,
+                      logPath: add.path == name ? nil : add.path)
             return
         }
         // Another writer's file: what the manifest needs comes from its footer (its size is still checked).
         let reader = try ParquetFileReader(path: tableDirectory + "/" + name, expectedSize: add.size)
         self.init(file: name, rows: reader.rowCount, bytes: add.size, uncompressedBytes: reader.uncompressedBytes,
                   rowGroups: reader.rowGroupCount, crc32: nil, footerCRC32: nil, footerBytes: nil,
-                  codec: reader.codecName)
+                  codec: reader.codecName, logPath: add.path == name ? nil : add.path)
     }
 
     /// Strata's integrity checks as `add` tags.

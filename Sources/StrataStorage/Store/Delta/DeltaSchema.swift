@@ -85,6 +85,26 @@ package enum DeltaSchema {
         }
     }
 
+    /// Why Strata must not write a table with this schema, or nil: columns whose Delta type is narrower than the
+    /// Strata type they are read as (byte, short: a value beyond their range would be written), naive timestamps
+    /// (timestamp_ntz: Strata writes UTC timestamps) and column invariants (`delta.invariants`), which it does not
+    /// check.
+    package static func writeBlocker(_ schemaString: String) -> String? {
+        guard let decoded = try? JSONDecoder().decode(StructType.self, from: Data(schemaString.utf8)) else {
+            return nil
+        }
+        for field in decoded.fields {
+            if case let .primitive(name) = field.type, ["byte", "short", "timestamp_ntz"].contains(name),
+               field.metadata?[strataTypeKey] == nil {
+                return "column \"\(field.name)\" has Delta type \(name), which Strata reads but does not write"
+            }
+            if field.metadata?["delta.invariants"] != nil {
+                return "column \"\(field.name)\" has an invariant (delta.invariants), which Strata does not check"
+            }
+        }
+        return nil
+    }
+
     /// The Strata type of a Delta primitive type name.
     static func strataType(deltaType name: String) -> DataType? {
         switch name {

@@ -8,8 +8,9 @@ import StrataCore
 // 1. After a commit whose version is a multiple of `interval`, the writer stores the replayed state of that version
 //    (protocol, metaData, the live `add` actions in order, the commitInfo, every file ever added) as
 //    `_strata/states/<version in 20 digits>.json`, written to a temp file and renamed into place.
-// 2. A reader of version N takes the highest stored state at or below N that decodes and names its own version,
-//    then replays the commits after it. Commits never change, so a stored state stays true whatever is committed
+// 2. A reader of version N takes the highest stored state at or below N that decodes, names its own version and
+//    was made from a commit file of the size it recorded, then replays the commits after it. Deciding which files
+//    are leftovers to delete never uses a stored state: that replays from commit 0. Commits never change, so a stored state stays true whatever is committed
 //    later; a missing, partial or unreadable one only means replaying from further back (ultimately commit 0).
 
 /// The replayed states of one table stored under `_strata/states/`.
@@ -24,6 +25,11 @@ package struct DeltaStateCache: Sendable {
 
     /// The folder of the stored states.
     var directory: String { tableDirectory + "/_strata/states" }
+
+    /// The commit file of `version`.
+    private func commitPath(_ version: Int) -> String {
+        tableDirectory + "/" + DeltaLog.folderName + "/" + DeltaLog.fileName(version)
+    }
 
     /// The state stored for the highest version at or below `version` that reads back, or nil.
     func nearest(atOrBelow version: Int) -> DeltaTableState? {
@@ -43,7 +49,10 @@ package struct DeltaStateCache: Sendable {
         defer { try? file.close() }
         guard let size = try? file.size(), size < 1 << 31, let bytes = try? file.read(count: Int(size), at: 0),
               let stored = try? JSONDecoder().decode(Stored.self, from: Data(bytes)),
-              stored.formatVersion == Self.formatVersion, stored.version == version
+              stored.formatVersion == Self.formatVersion, stored.version == version,
+              // The commit it was made from must still be the one there (a log recreated in the same folder, or a
+              // folder copied with another table's states, has other commits).
+              let commitBytes = try? FileSystem.size(of: commitPath(version)), commitBytes == stored.commitBytes
         else { return nil }
         return DeltaTableState(version: stored.version, protocol: stored.protocol, metaData: stored.metaData,
                                files: stored.files, commitInfo: stored.commitInfo, everAdded: Set(stored.everAdded))
@@ -53,9 +62,10 @@ package struct DeltaStateCache: Sendable {
     /// optional).
     func storeIfDue(_ state: DeltaTableState) {
         guard state.version > 0, state.version % Self.interval == 0 else { return }
-        let stored = Stored(formatVersion: Self.formatVersion, version: state.version, protocol: state.protocol,
-                            metaData: state.metaData, files: state.files, commitInfo: state.commitInfo,
-                            everAdded: state.everAdded.sorted())
+        guard let commitBytes = try? FileSystem.size(of: commitPath(state.version)) else { return }
+        let stored = Stored(formatVersion: Self.formatVersion, version: state.version, commitBytes: commitBytes,
+                            protocol: state.protocol, metaData: state.metaData, files: state.files,
+                            commitInfo: state.commitInfo, everAdded: state.everAdded.sorted())
         guard let bytes = try? JSONEncoder().encode(stored) else { return }
         try? FileSystem.createDirectory(directory)
         try? FileSystem.writeAtomically(Array(bytes), to: directory + "/" + DeltaLog.fileName(state.version))
@@ -65,6 +75,8 @@ package struct DeltaStateCache: Sendable {
     private struct Stored: Codable {
         var formatVersion: Int
         var version: Int
+        /// The size of the commit file of `version` when the state was stored.
+        var commitBytes: Int64
         var `protocol`: DeltaProtocol?
         var metaData: DeltaMetadata?
         var files: [DeltaAdd]

@@ -34,7 +34,12 @@ package enum DeltaStatistics {
             var bounded = true
             for group in 0..<reader.rowGroupCount {
                 let stats = reader.statistics(rowGroup: group, column: index)
-                if let count = stats?.nullCount, let sum = nulls { nulls = sum + count } else { nulls = nil }
+                if let count = stats?.nullCount, let sum = nulls, count >= 0,
+                   !sum.addingReportingOverflow(count).overflow {
+                    nulls = sum + count
+                } else {
+                    nulls = nil
+                }
                 let rows = reader.rowCount(ofRowGroup: group)
                 if stats?.nullCount == rows { continue }
                 guard let stats, let min = stats.min, let max = stats.max,
@@ -72,8 +77,15 @@ package enum DeltaStatistics {
         switch value {
         case let .int32(v): return String(v)
         case let .int64(v): return String(v)
-        case let .date(days): return quoted(CivilDate.format(days: days))
-        case .decimal: return value.description
+        case let .date(days):
+            // Years 0001-9999 only: other engines parse nothing else as a date.
+            let text = CivilDate.format(days: days)
+            return text.utf8.count == 10 && !text.hasPrefix("0000") && !text.hasPrefix("-") ? quoted(text) : nil
+        case .decimal:
+            // JSON numbers need a digit before the point (DECIMAL(2,2) prints .05).
+            var text = value.description
+            if text.hasPrefix(".") { text = "0" + text } else if text.hasPrefix("-.") { text = "-0" + text.dropFirst() }
+            return text
         case let .double(v): return v.isFinite ? jsonNumber(v) : nil
         case let .float(v): return v.isFinite ? jsonNumber(Double(v)) : nil
         case let .string(text): return text.utf8.count <= longestStringBound ? quoted(text) : nil
