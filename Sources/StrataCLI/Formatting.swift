@@ -14,6 +14,9 @@ enum Formatting {
         return "\(rounded) s"
     }
 
+    /// `1 row`, `12,345 rows`.
+    static func rows(_ n: Int64) -> String { n == 1 ? "1 row" : count(n) + " rows" }
+
     /// `12345678` as `12,345,678`.
     static func count(_ n: Int64) -> String {
         let digits = String(n.magnitude)

@@ -76,7 +76,7 @@ struct ImportCommand: ParsableCommand {
     @Flag(help: "Replace the table's rows with the file's (a new version; older versions are kept).")
     var replace = false
 
-    @Flag(help: "No progress line.")
+    @Flag(help: "Print nothing on success: no progress line, no summary.")
     var quiet = false
 
     func validate() throws {
@@ -102,8 +102,10 @@ struct ImportCommand: ParsableCommand {
                     : try db.importParquet(from: file, into: table, codec: codec, mode: mode)
                 let elapsed = clock.now - start
                 let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-                print("imported \(Formatting.count(info.rowCount - before)) rows into \(table) "
-                    + "(version \(info.version)) in \(Formatting.seconds(seconds))")
+                if !quiet {
+                    print("imported \(Formatting.rows(info.rowCount - before)) into \(table) "
+                        + "(version \(info.version)) in \(Formatting.seconds(seconds))")
+                }
                 return
             }
             var options = CSVImportOptions()
@@ -129,7 +131,7 @@ struct ImportCommand: ParsableCommand {
                 progressLine?.clear()
                 throw error
             }
-            print(ImportCommand.describe(summary, file: file, rejects: rejects))
+            if !quiet { print(ImportCommand.describe(summary, file: file, rejects: rejects)) }
         }
     }
 
@@ -155,7 +157,7 @@ struct ImportCommand: ParsableCommand {
     static func describe(_ summary: ImportSummary, file: String, rejects: String?) -> String {
         let info = summary.table
         var lines: [String] = []
-        lines.append("imported \(Formatting.count(summary.rowsImported)) rows into \(info.name) "
+        lines.append("imported \(Formatting.rows(summary.rowsImported)) into \(info.name) "
             + "(version \(info.version)) from \(file == "-" ? "stdin" : file) in "
             + "\(Formatting.seconds(summary.elapsedSeconds)) "
             + "(\(Formatting.rate(summary.inputBytes, seconds: summary.elapsedSeconds)))")
@@ -166,11 +168,12 @@ struct ImportCommand: ParsableCommand {
                 + summary.widenedColumns.joined(separator: ", "))
         }
         if summary.rowsRejected > 0 {
-            lines.append("  rejected: \(Formatting.count(summary.rowsRejected)) rows"
+            lines.append("  rejected: \(Formatting.rows(summary.rowsRejected))"
                 + (rejects.map { " (written to \($0))" } ?? ""))
         }
         let ratio = info.bytesOnDisk > 0 ? Double(summary.inputBytes) / Double(info.bytesOnDisk) : 0
-        lines.append("  on disk: \(Formatting.bytes(info.bytesOnDisk)) in \(info.partitionCount) partition(s), "
+        let files = info.partitionCount == 1 ? "1 partition" : "\(info.partitionCount) partitions"
+        lines.append("  on disk: \(Formatting.bytes(info.bytesOnDisk)) in \(files), "
             + "\(info.codecs.joined(separator: ", ")); input \(Formatting.bytes(summary.inputBytes)), "
             + "ratio \(Formatting.ratio(ratio))")
         return lines.joined(separator: "\n")

@@ -204,6 +204,7 @@ private final class DataBox: @unchecked Sendable {
             CSVFixtures.path("types_timestamp"), store: store,
             ["--quiet", "--threads", "2", "--memory-limit", "64MiB", "--codec", "lz4"]))
         Self.expectSuccess(result, "--quiet")
+        #expect(result.stdout.isEmpty, "--quiet prints nothing on success: \(result.stdout)")
         try Self.expectTable(store, fixture: "types_timestamp", "--quiet")
         #expect(try Database(path: store).info(Self.table).codecs == ["lz4_raw"])
     }

@@ -35,7 +35,9 @@ public struct QueryStatistics: Sendable, CustomStringConvertible {
     public var description: String {
         var lines = [
             "rows \(rows) in \(QueryStatistics.fixed(seconds)) s; \(tasks) tasks; row groups \(rowGroupsScanned) read, \(rowGroupsPruned) pruned",
-            "memory: peak reserved \(peakReservedBytes) of \(memoryLimit) bytes; spilled \(spilledBytes) bytes in \(spillRuns) runs (\(spills) flushes, repartition depth \(repartitionLevel)); \(groups) groups",
+            "memory: peak reserved \(ByteCount.format(peakReservedBytes)) of \(ByteCount.format(memoryLimit)); "
+                + "spilled \(ByteCount.format(Int(clamping: spilledBytes))) in \(spillRuns) runs (\(spills) flushes, "
+                + "repartition depth \(repartitionLevel)); \(groups) groups",
         ]
         for stage in stages {
             lines.append("  stage \(stage.name): \(stage.tasks) tasks, \(QueryStatistics.fixed(stage.busySeconds)) s busy")
