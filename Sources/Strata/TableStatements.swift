@@ -97,7 +97,7 @@ enum TableStatements {
 
     /// Runs `execution` into `writer` and commits; aborts the writer on any failure. Returns the rows written.
     private static func stream(_ execution: QueryExecution, into writer: TableAppender) throws -> Int64 {
-        let box = WriterBox(writer)
+        let box = LockedSink.table(writer)
         do {
             _ = try execution.run { batch throws(StrataError) in try box.write(batch) }
             try writer.commit()
@@ -117,7 +117,7 @@ enum TableStatements {
             let snapshot = try store.snapshot(of: table)
             let match = BoundStatement.matchColumn
             let columns = snapshot.schema.fields.map { NamedExpr(.column($0.name), as: $0.name) }
-            let box = WriterBox(writer)
+            let box = LockedSink.table(writer)
             var changed: Int64 = 0
             for partition in snapshot.partitions {
                 let file = LogicalPlan.parquet(paths: [snapshot.path(of: partition)], label: table)
@@ -176,7 +176,7 @@ enum TableStatements {
             throw StrataError(.invalidArgument, "COPY … TO: CSV files are written with a header")
         }
         let writer = try makeResultWriter(format: format, output: .file(path), memoryLimit: memoryLimit)
-        let box = ResultWriterBox(writer)
+        let box = LockedSink(writer.write)
         try writer.begin(schema: execution.schema)
         let statistics = try execution.run { batch throws(StrataError) in try box.write(batch) }
         try writer.finish()
@@ -228,46 +228,33 @@ enum TableStatements {
     }
 }
 
-/// A table writer the query's sink calls (one batch at a time, from worker threads).
-private final class WriterBox: @unchecked Sendable {
-    // Safety: every use of `writer` is under `lock`.
+/// Hands a query's batches to a writer that is not thread-safe: the sink is called one batch at a time, from
+/// worker threads.
+private final class LockedSink: @unchecked Sendable {
+    // Safety: `body` runs only under `lock`.
     private let lock = NSLock()
-    private let writer: TableAppender
+    private let body: (Batch) throws -> Void
 
-    init(_ writer: TableAppender) { self.writer = writer }
+    init(_ body: @escaping (Batch) throws -> Void) { self.body = body }
 
-    func write(_ batch: Batch) throws(StrataError) {
-        lock.lock()
-        defer { lock.unlock() }
-        do {
-            // Nullable fields here: a NULL in a NOT NULL column is the writer's error, which names the table.
-            let schema = Schema(unchecked: writer.schema.fields.map { Field($0.name, $0.type) })
+    /// A sink into a table writer.
+    static func table(_ writer: TableAppender) -> LockedSink {
+        // Nullable fields here: a NULL in a NOT NULL column is the writer's error, which names the table.
+        let schema = Schema(unchecked: writer.schema.fields.map { Field($0.name, $0.type) })
+        return LockedSink { batch in
             let groups = writer.rowGroupsWritten
             try writer.write(try Batch(schema: schema, columns: batch.columns))
             // Encoding a row group frees pages and dictionaries from several threads' arenas: give them back, so
             // the table's files do not pile up memory on top of what the query holds.
             if writer.rowGroupsWritten != groups { AllocatorTuning.trim() }
-        } catch let error as StrataError {
-            throw error
-        } catch {
-            throw StrataError(.internal, "\(error)")
         }
     }
-}
-
-/// A result writer the query's sink calls.
-private final class ResultWriterBox: @unchecked Sendable {
-    // Safety: every use of `writer` is under `lock`.
-    private let lock = NSLock()
-    private let writer: any ResultWriter
-
-    init(_ writer: any ResultWriter) { self.writer = writer }
 
     func write(_ batch: Batch) throws(StrataError) {
         lock.lock()
         defer { lock.unlock() }
         do {
-            try writer.write(batch)
+            try body(batch)
         } catch let error as StrataError {
             throw error
         } catch {

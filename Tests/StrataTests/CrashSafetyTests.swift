@@ -136,15 +136,7 @@ import StrataTestSupport
                 expected = (before.rows + rows, before.sum + sum)
             }
             let delay = Int(random.next() % 400)  // milliseconds
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: strata)
-            process.arguments = ["sql", store, sql]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            usleep(useconds_t(delay * 1000))
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-            process.waitUntilExit()
+            try Self.runKilled(strata, ["sql", store, sql], afterMilliseconds: delay)
             let after = try state()
             let context = "iteration \(iteration), \(sql), killed after \(delay) ms"
             if after.version == before.version {
@@ -193,15 +185,7 @@ import StrataTestSupport
             default: sql = "DROP TABLE IF EXISTS copy"
             }
             let delay = Int(random.next() % 300)  // milliseconds
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: strata)
-            process.arguments = ["sql", store, sql]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            usleep(useconds_t(delay * 1000))
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-            process.waitUntilExit()
+            try Self.runKilled(strata, ["sql", store, sql], afterMilliseconds: delay)
             let context = "iteration \(iteration), \(sql), killed after \(delay) ms"
             let tripsAfter = try count("trips")
             let copyAfter = try count("copy")
@@ -216,6 +200,19 @@ import StrataTestSupport
         }
         let entries = try FileManager.default.contentsOfDirectory(atPath: store + "/tables")
         #expect(entries.allSatisfy { $0 == "trips" || $0 == "copy" || $0.hasPrefix(".dropped-") }, "\(entries)")
+    }
+
+    /// Runs `strata arguments…` and kills it with SIGKILL after `delay` ms unless it has ended by then.
+    static func runKilled(_ strata: String, _ arguments: [String], afterMilliseconds delay: Int) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: strata)
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        usleep(useconds_t(delay * 1000))
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
     }
 
     /// The live partition files of a version: the Delta log's `add`s minus its `remove`s, commits 0 through

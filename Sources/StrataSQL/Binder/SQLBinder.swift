@@ -53,10 +53,7 @@ package struct SQLBinder {
             return BoundStatement(plan: relation.plan, action: analyze ? .explainAnalyze : .explain,
                                   columnNames: relation.scope.columns.map(\.name))
         case let .vacuum(name, hours, dryRun, location):
-            guard let table = try catalog.tableNames().first(where: { $0 == name })
-                ?? catalog.tableNames().first(where: { $0.lowercased() == name.lowercased() }) else {
-                throw expressions.error("table \"\(name)\" does not exist", at: location, code: .notFound)
-            }
+            let table = try existingTable(name, at: location)
             let schema = Schema(unchecked: [Field("path", .string), Field("bytes", .int64)])
             return BoundStatement(plan: .values(schema, []), action: .vacuum(table: table, retainHours: hours,
                                                                              dryRun: dryRun),
@@ -706,10 +703,7 @@ package struct SQLBinder {
             return Relation(plan: .scan(table: tableName, columns: nil),
                             scope: BindScope(columns: columns, label: "table \(tableName)"))
         case let .versionedTable(name, version, alias, location):
-            guard let table = try catalog.tableNames().first(where: { $0 == name })
-                ?? catalog.tableNames().first(where: { $0.lowercased() == name.lowercased() }) else {
-                throw expressions.error("table \"\(name)\" does not exist", at: location, code: .notFound)
-            }
+            let table = try existingTable(name, at: location)
             let (reference, schema) = try catalog.tableVersion(table, version: version)
             let columns = schema.fields.map {
                 BindScope.Column(qualifier: alias ?? table, name: $0.name, planName: $0.name, type: $0.type)

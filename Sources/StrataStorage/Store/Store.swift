@@ -239,11 +239,6 @@ package struct Store: Sendable {
         }
     }
 
-    /// Reads the manifest of `version` of `table`.
-    package func readManifest(table: String, version: Int) throws -> Manifest {
-        try manifest(of: table, version: version)
-    }
-
     /// `00000000000000000007.json` for version 7 (fixed width, so names sort by version): pre-Delta manifests.
     package static func manifestName(_ version: Int) -> String {
         let digits = String(version)
