@@ -7,9 +7,9 @@ struct InfoCommand: ParsableCommand {
         commandName: "info",
         abstract: "List the tables of a store with their schemas, rows, partitions, size and compression.",
         discussion: """
-            With a table name, also list the table's versions (time, operation, engine, files, rows), which
-            `SELECT … FROM t AT (VERSION => n)` reads. Sizes count every file in the table folder: the current
-            version's files, older versions' files (reclaimable once no version within the retention needs them)
+            With a table name, also list the table's versions (time, operation, engine, files, rows), which \
+            `SELECT … FROM t AT (VERSION => n)` reads. Sizes count every file in the table folder: the current \
+            version's files, older versions' files (reclaimable once no version within the retention needs them) \
             and the Delta log.
 
             Examples:

@@ -7,11 +7,11 @@ struct VacuumCommand: ParsableCommand {
         commandName: "vacuum",
         abstract: "Delete the files of a table that no version within the retention period needs.",
         discussion: """
-            A replace keeps the previous versions' files, so that `SELECT … FROM t AT (VERSION => n)` can read
-            them. VACUUM deletes those that were removed from the table longer ago than the retention (default
-            7 days, or the table's delta.deletedFileRetentionDuration, as Delta does), and files no version uses
-            that were last modified before it (what a crashed writer left). The current version is never touched;
-            older versions whose files are gone stay listed by `strata info` but can no longer be read. It waits
+            A replace keeps the previous versions' files, so that `SELECT … FROM t AT (VERSION => n)` can read \
+            them. VACUUM deletes those that were removed from the table longer ago than the retention (default \
+            7 days, or the table's delta.deletedFileRetentionDuration, as Delta does), and files no version uses \
+            that were last modified before it (what a crashed writer left). The current version is never touched; \
+            older versions whose files are gone stay listed by `strata info` but can no longer be read. It waits \
             up to 10 s for queries reading the table to finish. The same in SQL: VACUUM t [RETAIN n HOURS] [DRY RUN].
 
             Examples:
