@@ -25,6 +25,8 @@ public final class ResultCursor: Sendable {
     private let finalStatistics = Mutex<QueryStatistics?>(nil)
     /// What must live as long as the cursor (the statement's catalog and its scratch files).
     private let keepAlive: (any Sendable)?
+    /// The statement's text when the run records a profile (nil: it does not).
+    private let profiledSQL: String?
 
     private enum Source: Sendable {
         /// Rows computed already: EXPLAIN's text, or what a statement that changes tables reports.
@@ -34,12 +36,14 @@ public final class ResultCursor: Sendable {
     }
 
     /// A cursor over a query that starts on the first `next()`.
-    init(execution: QueryExecution, columnNames: [String], cancellation: QueryCancellation, keepAlive: any Sendable) {
+    init(execution: QueryExecution, columnNames: [String], cancellation: QueryCancellation, keepAlive: any Sendable,
+         profile: String? = nil) {
         schema = execution.schema
         self.columnNames = columnNames
         self.cancellation = cancellation
         source = .query(execution, BatchChannel())
         self.keepAlive = keepAlive
+        profiledSQL = profile
     }
 
     /// A cursor over ready rows (`explain`: EXPLAIN's text lines).
@@ -49,6 +53,7 @@ public final class ResultCursor: Sendable {
         cancellation = QueryCancellation()
         source = .rows(explain: explain)
         keepAlive = nil
+        profiledSQL = nil
         ready.withLock { $0 = batches }
         finalStatistics.withLock { $0 = statistics }
     }
@@ -63,9 +68,12 @@ public final class ResultCursor: Sendable {
             return ready.withLock { $0.isEmpty ? nil : $0.removeFirst() }
         case let .query(execution, channel):
             if !started.exchange(true, ordering: .acquiringAndReleasing) {
+                let profile = profiledSQL != nil
                 let thread = Thread {
                     let result = Result { () throws(StrataError) -> QueryStatistics in
-                        return try execution.run { (batch) throws(StrataError) in try channel.send(batch) }
+                        return try execution.run(profile: profile) { (batch) throws(StrataError) in
+                            try channel.send(batch)
+                        }
                     }
                     channel.finish(result)
                 }
@@ -88,6 +96,44 @@ public final class ResultCursor: Sendable {
         case .rows: return finalStatistics.withLock { $0 }
         case let .query(_, channel): return channel.statistics
         }
+    }
+
+    /// How far the query has got, from any thread while it runs (nil for results that were ready at once: EXPLAIN,
+    /// statements that change tables). Before the first ``next()`` every figure is zero.
+    public var progress: QueryProgress? {
+        guard case let .query(execution, _) = source else { return nil }
+        return execution.progress
+    }
+
+    /// The query's progress every `interval` until it ends (the last element has `finished` set), or until the
+    /// cursor is cancelled or the consuming task stops listening.
+    ///
+    /// ```swift
+    /// let cursor = try db.query("SELECT id3, sum(v3) FROM x GROUP BY id3")
+    /// Task { for await p in cursor.progressUpdates() { print(p.fractionDone) } }
+    /// while let batch = try cursor.next() { … }
+    /// ```
+    public func progressUpdates(every interval: Duration = .milliseconds(100)) -> AsyncStream<QueryProgress> {
+        AsyncStream { continuation in
+            let task = Task { [self] in
+                while !Task.isCancelled {
+                    guard let progress else { break }
+                    continuation.yield(progress)
+                    if progress.finished || cancellation.isCancelled { break }
+                    try? await Task.sleep(for: interval)
+                }
+                continuation.finish()
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+
+    /// The run's memory, spill and tasks over time, once ``next()`` has returned nil, when the statement was
+    /// executed with `profile: true` (render it with ``QueryProfile/html()``, or encode it as JSON).
+    public var profile: QueryProfile? {
+        guard let profiledSQL, var profile = statistics?.profile else { return nil }
+        profile.query = profiledSQL
+        return profile
     }
 
     /// Stops the query; a later ``next()`` fails with `.cancelled` (or returns nil if the query had already ended).

@@ -28,8 +28,10 @@ public final class Statement: Sendable {
     /// - Parameters:
     ///   - arguments: Values for the parameters, in order.
     ///   - cancellation: A handle that stops the query from another thread.
-    public func execute(_ arguments: [Value] = [], cancellation: QueryCancellation = QueryCancellation()) throws
-        -> ResultCursor
+    ///   - profile: Whether to record the run's memory, spill and tasks over time: the cursor's
+    ///     ``ResultCursor/profile`` then holds the performance report's data once the last batch is read.
+    public func execute(_ arguments: [Value] = [], cancellation: QueryCancellation = QueryCancellation(),
+                        profile: Bool = false) throws -> ResultCursor
     {
         guard arguments.count == parameterCount else {
             throw StrataError(.invalidArgument, "the statement has \(parameterCount) parameters but "
@@ -57,13 +59,18 @@ public final class Statement: Sendable {
         switch bound.action {
         case .query:
             return ResultCursor(execution: execution, columnNames: bound.columnNames, cancellation: cancellation,
-                                keepAlive: catalog)
+                                keepAlive: catalog, profile: profile ? sql : nil)
         case .explain:
             let text = "Logical plan:\n" + execution.logicalPlan.description.indented + "\n\nPhysical plan:\n"
                 + (try execution.explain()).indented
             return try Statement.textResult(text, statistics: nil)
-        case .explainAnalyze:
-            let statistics = try execution.run { _ in }
+        case let .explainAnalyze(format):
+            var statistics = try execution.run(profile: format != "text") { _ in }
+            statistics.profile?.query = sql
+            if let profile = statistics.profile {
+                let text = format == "html" ? profile.html() : String(decoding: try profile.json(), as: UTF8.self)
+                return try Statement.textResult(text, statistics: statistics, split: false)
+            }
             let text = "Physical plan, as run:\n" + statistics.analyzedPlan.indented + "\n\n" + statistics.description
             return try Statement.textResult(text, statistics: statistics)
         case .vacuum, .createTable, .createTableAs, .insert, .delete, .update, .dropTable, .copyTo, .copyFrom:
@@ -91,9 +98,10 @@ public final class Statement: Sendable {
         return nil
     }
 
-    /// EXPLAIN's output as a one-column result, a row per line.
-    private static func textResult(_ text: String, statistics: QueryStatistics?) throws -> ResultCursor {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    /// EXPLAIN's output as a one-column result, a row per line (or one row for a whole document).
+    private static func textResult(_ text: String, statistics: QueryStatistics?, split: Bool = true) throws
+        -> ResultCursor {
+        let lines = split ? text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) : [text]
         let schema = Schema(unchecked: [Field("explain", .string)])
         let batch = try Batch(schema: schema, columns: [try Column(type: .string, values: lines.map { .string($0) })])
         return ResultCursor(batches: [batch], columnNames: ["explain"], statistics: statistics)

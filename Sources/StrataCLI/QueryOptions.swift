@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Strata
 
 /// The options every query command shares: memory, threads, spilling.
@@ -14,6 +15,17 @@ struct QueryOptions: ParsableArguments {
 
     @Option(parsing: .unconditional, help: "Cap on spill bytes on disk at once, e.g. 20GB (default: none).")
     var spillLimit: String?
+
+    @Flag(inversion: .prefixedNo, help: "Draw a live progress line on standard error (default: when it is a terminal and no result rows stream to the same terminal).")
+    var progress: Bool?
+
+    /// Whether to draw the progress line for results in `format` going to `output`: as asked, else when standard
+    /// error is a terminal, unless rows stream (csv, json) to that terminal too.
+    func showsProgress(format: ResultFormat, toFile: Bool) -> Bool {
+        if let progress { return progress }
+        guard isatty(2) == 1 else { return false }
+        return format == .table || toFile || isatty(1) == 0
+    }
 
     /// The database configuration these options describe.
     func configuration() throws -> Configuration {

@@ -13,7 +13,9 @@ struct SQLCommand: ParsableCommand {
             read_parquet('path/*.parquet') and read_csv('file.csv'). Results stream: csv, json (one object per \
             line) and parquet never hold the whole result; table shows the first and last 20 rows. Queries stay \
             within --memory-limit, spilling to disk when needed. Several statements may be given, separated by ';'. \
-            See docs/sql.md for the SQL dialect.
+            On a terminal, a progress line on standard error shows the input read, rows/s, the time left, the \
+            memory in use against the limit and the bytes spilled; it disappears when the result prints. \
+            See docs/sql.md for the SQL dialect and docs/profile.md for the performance report.
 
             Examples:
               strata sql taxi.store "SELECT vendor, count(*) AS trips, avg(fare) FROM trips GROUP BY vendor ORDER BY trips DESC"
@@ -21,6 +23,7 @@ struct SQLCommand: ParsableCommand {
               strata sql taxi.store "SELECT id3, sum(v3) FROM x GROUP BY id3" --memory-limit 1GB --threads 4
               strata sql s "SELECT kind, count(*) FROM read_parquet('events/*.parquet') GROUP BY kind"
               strata sql s "EXPLAIN ANALYZE SELECT id1, sum(v1) FROM x GROUP BY id1"
+              strata sql s "SELECT id3, sum(v3) FROM x GROUP BY id3" --memory-limit 256MB --profile report.html
               echo "SELECT 42 AS answer" | strata sql s --format json
             """
     )
@@ -41,6 +44,9 @@ struct SQLCommand: ParsableCommand {
 
     @Flag(help: "Print each statement's run time and statistics to standard error.")
     var timer = false
+
+    @Option(help: ArgumentHelp("Write a performance report of the query: HTML (one self-contained page: task stream, memory and spill over time, the plan), or JSON for a name ending in .json.", valueName: "file"))
+    var profile: String?
 
     func run() throws {
         InterruptHandler.install()
@@ -63,8 +69,13 @@ struct SQLCommand: ParsableCommand {
             if output != nil, statements.count > 1 {
                 throw StrataError(.invalidArgument, "--output takes a single statement, not \(statements.count)")
             }
-            let runner = StatementRunner(database: database, format: format,
+            if profile != nil, statements.count > 1 {
+                throw StrataError(.invalidArgument, "--profile takes a single statement, not \(statements.count)")
+            }
+            var runner = StatementRunner(database: database, format: format,
                                          output: output.map { .file($0) } ?? .standardOutput, timer: timer)
+            runner.progress = query.showsProgress(format: format, toFile: output != nil)
+            runner.profilePath = profile
             for statement in statements { try runner.run(statement) }
         }
     }

@@ -37,6 +37,7 @@ struct ShellCommand: ParsableCommand {
             let database = try Database(path: store, configuration: try query.configuration())
             var runner = StatementRunner(database: database, format: .table)
             runner.cancellable = true
+            runner.progress = query.showsProgress(format: .table, toFile: false)
             let interactive = isatty(0) == 1
             var splitter = StatementSplitter()
             if interactive { FileHandleOutput.standardError("strata shell: enter SQL ending with ';', or .help\n") }

@@ -13,6 +13,10 @@ struct StatementRunner {
     var timer = false
     /// Whether Ctrl-C cancels the running statement instead of ending the process (the shell).
     var cancellable = false
+    /// Whether to draw the live progress line on standard error while a query runs.
+    var progress = false
+    /// Where to write the performance report of each query (`.html` or `.json`; nil: none).
+    var profilePath: String?
 
     /// Runs `sql`.
     func run(_ sql: String) throws {
@@ -20,7 +24,10 @@ struct StatementRunner {
         let cancellation = QueryCancellation()
         if cancellable { InterruptHandler.current.withLock { $0 = cancellation } }
         defer { if cancellable { InterruptHandler.current.withLock { $0 = nil } } }
-        let cursor = try database.prepare(sql).execute([], cancellation: cancellation)
+        let cursor = try database.prepare(sql).execute([], cancellation: cancellation, profile: profilePath != nil)
+        let progressLine = progress && cursor.progress != nil ? QueryProgressLine(cursor: cursor) : nil
+        progressLine?.start()
+        defer { progressLine?.stop() }
         if cursor.isExplain, format == .table, output == .standardOutput {
             var text = ""
             while let batch = try cursor.next() {
@@ -39,7 +46,9 @@ struct StatementRunner {
         let fields = zip(cursor.columnNames, cursor.schema.fields).map { Field($0, $1.type) }
         try writer.begin(schema: Schema(unchecked: fields))
         while let batch = try cursor.next() { try writer.write(batch) }
+        progressLine?.stop()
         try writer.finish()
+        if let profilePath, let profile = cursor.profile { try StatementRunner.save(profile, to: profilePath) }
         if timer {
             let elapsed = (ContinuousClock.now - start).components
             let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
@@ -49,6 +58,16 @@ struct StatementRunner {
                 if statistics.spilledBytes > 0 { line += "; spilled \(ByteCount.format(Int(statistics.spilledBytes)))" }
             }
             FileHandleOutput.standardError(line + "\n")
+        }
+    }
+
+    /// Writes `profile` to `path`: JSON for a `.json` name, else the HTML report.
+    static func save(_ profile: QueryProfile, to path: String) throws {
+        let data = path.lowercased().hasSuffix(".json") ? try profile.json() : Data(profile.html().utf8)
+        do {
+            try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw StrataError(.io, "cannot write the profile: \(error.localizedDescription)", path: path)
         }
     }
 }

@@ -49,19 +49,44 @@ import Testing
     }
 
     @Test func explain() throws {
-        guard case let .explain(select, analyze, location) = try SQLParser.parse("EXPLAIN SELECT a FROM t") else {
+        guard case let .explain(select, analyze, format, location) = try SQLParser.parse("EXPLAIN SELECT a FROM t")
+        else {
             Issue.record("not an explain")
             return
         }
         #expect(select.rendered == "SELECT a FROM t")
         #expect(!analyze)
+        #expect(format == "text")
         #expect(location == SourceLocation(line: 1, column: 1, offset: 0))
-        guard case let .explain(_, analyze, _) = try SQLParser.parse("explain analyze WITH c AS (SELECT 1) SELECT * "
-                                                                      + "FROM c;") else {
+        guard case let .explain(_, analyze, _, _) = try SQLParser.parse("explain analyze WITH c AS (SELECT 1) "
+                                                                         + "SELECT * FROM c;") else {
             Issue.record("not an explain")
             return
         }
         #expect(analyze)
+    }
+
+    @Test func explainOptions() throws {
+        for (sql, wantAnalyze, wantFormat) in [
+            ("EXPLAIN ANALYZE (FORMAT html) SELECT 1", true, "html"),
+            ("EXPLAIN (ANALYZE, FORMAT JSON) SELECT 1", true, "json"),
+            ("explain (format 'html', analyze) SELECT 1", true, "html"),
+            ("EXPLAIN (ANALYZE) SELECT 1", true, "text"),
+            ("EXPLAIN (SELECT 1)", false, "text"),
+        ] {
+            guard case let .explain(_, analyze, format, _) = try SQLParser.parse(sql) else {
+                Issue.record("not an explain: \(sql)")
+                continue
+            }
+            #expect(analyze == wantAnalyze, "\(sql)")
+            #expect(format == wantFormat, "\(sql)")
+        }
+        expectSyntaxError("EXPLAIN (FORMAT html) SELECT 1", "FORMAT html needs EXPLAIN ANALYZE: the report describes "
+                          + "a run", line: 1, column: 9)
+        expectSyntaxError("EXPLAIN ANALYZE (FORMAT xml) SELECT 1",
+                          #"unknown EXPLAIN format "xml"; use text, json or html"#, line: 1, column: 17)
+        expectSyntaxError("EXPLAIN (ANALYZE, VERBOSE) SELECT 1", #"expected ANALYZE or FORMAT, found identifier "VERBOSE""#,
+                          line: 1, column: 19)
     }
 
     @Test func timeTravelAndVacuum() throws {

@@ -27,7 +27,11 @@ package final class TableScan: SourceOperator {
     package let metrics: OperatorMetrics
     /// Row groups kept after pruning, and in all.
     package let rowGroups: (kept: Int, total: Int)
+    /// What the scan has read so far, for progress reports.
+    package let progress: ScanProgress
     private let units: [Unit]
+    /// Per morsel, its compressed bytes (a held batch's size for rows held in the plan).
+    private let unitBytes: [Int]
 
     /// Rows per batch a row group is decoded in (at most).
     package static let sliceRows = 131_072
@@ -60,6 +64,7 @@ package final class TableScan: SourceOperator {
         }
         schema = try Schema(fields)
         var units: [Unit] = []
+        var unitBytes: [Int] = []
         var total = 0
         var rows = 0
         switch source.kind {
@@ -98,6 +103,7 @@ package final class TableScan: SourceOperator {
                     rows += Int(reader.rowCount(ofRowGroup: rowGroup))
                     units.append(.rowGroup(reader, rowGroup, columns: indices, estimatedBytes: bytes,
                                            sliceRows: slice))
+                    unitBytes.append(compressed)
                 }
             }
         case let .rows(batch):
@@ -108,10 +114,14 @@ package final class TableScan: SourceOperator {
                 }
                 narrowed.append(column)
             }
-            units.append(.rows(try Batch(schema: schema, columns: narrowed)))
+            let held = try Batch(schema: schema, columns: narrowed)
+            units.append(.rows(held))
+            unitBytes.append(held.byteCount)
             rows = batch.count
         }
         self.units = units
+        self.unitBytes = unitBytes
+        progress = ScanProgress(morsels: units.count, bytes: unitBytes.reduce(0, &+))
         rowGroups = (units.count, total)
         metrics = OperatorMetrics(estimatedRows: rows)
     }
@@ -139,6 +149,7 @@ package final class TableScan: SourceOperator {
     }
 
     package func produce(morsel: Int, _ context: TaskContext, _ emit: BatchSink) throws(StrataError) {
+        defer { progress.finished(bytes: unitBytes[morsel]) }
         switch units[morsel] {
         case let .rowGroup(reader, rowGroup, columns, _, sliceRows):
             let schema = self.schema

@@ -28,6 +28,8 @@ package final class OperatorMetrics: Sendable {
     package var rowsOut: Int { rowsOutCount.load(ordering: .relaxed) }
     /// Busy time summed over workers, in seconds (the operator's own work, not that of the operators it feeds).
     package var seconds: Double { Double(nanoseconds.load(ordering: .relaxed)) / 1e9 }
+    /// Bytes the operator's memory reservations hold now.
+    package var reservedBytes: Int { max(0, reservedNow.load(ordering: .relaxed)) }
     /// The most bytes the operator's memory reservations held at once.
     package var peakReservedBytes: Int { reservedPeak.load(ordering: .relaxed) }
     /// Bytes the operator wrote to spill files.

@@ -1,3 +1,4 @@
+import Foundation
 import StrataCore
 import StrataStorage
 
@@ -19,6 +20,8 @@ package final class QueryExecution: Sendable {
     package let root: ResultSink
     /// The pipelines, from the result's meta-pipeline down.
     package let pipelines: MetaPipeline
+    /// Watches the run: ``progress`` reads it.
+    package let monitor: QueryMonitor
 
     /// Prepares the run of `plan` over the tables `resolve` finds.
     package init(plan: LogicalPlan, options: ExecutionOptions,
@@ -32,7 +35,13 @@ package final class QueryExecution: Sendable {
         logicalPlan = PlanOptimizer(catalog: PlanCatalog(resolve: resolve)).optimize(plan)
         root = try PhysicalPlanner(context: context, resolve: resolve).plan(logicalPlan)
         pipelines = try PipelineBuilder.build(root)
+        var scans: [TableScan] = []
+        QueryExecution.walk(root.child) { op, _ in if let scan = op as? TableScan { scans.append(scan) } }
+        monitor = QueryMonitor(scans: scans, context: context)
     }
+
+    /// How far the run has got (all zero before it starts); callable from any thread.
+    package var progress: QueryProgress { monitor.snapshot() }
 
     /// The result schema.
     package var schema: Schema { root.schema }
@@ -58,19 +67,37 @@ package final class QueryExecution: Sendable {
         return graph.dot()
     }
 
-    /// Runs the query; `sink` receives the result batches one at a time (in order under ORDER BY).
-    package func run(sink: @escaping @Sendable (Batch) throws(StrataError) -> Void) throws(StrataError)
-        -> QueryStatistics {
+    /// Runs the query; `sink` receives the result batches one at a time (in order under ORDER BY). With `profile`,
+    /// memory and spill are sampled and every task recorded: the statistics then carry a ``QueryProfile``.
+    package func run(profile: Bool = false, sink: @escaping @Sendable (Batch) throws(StrataError) -> Void)
+        throws(StrataError) -> QueryStatistics {
         try WorkerThread.validate(options.threads)
         AllocatorTuning.apply(memoryLimit: options.memoryLimit)
         let clock = ContinuousClock()
         let start = clock.now
+        let startDate = Date()
         defer { context.spill.cleanup() }
         root.deliver(to: sink)
         let graph = TaskGraph()
         PipelineGraph.lay(pipelines, threads: options.threads, onto: graph)
         let scheduler = Scheduler(threads: options.threads, pool: context.pool)
-        let run = try scheduler.run(graph, cancellation: options.cancellation?.token ?? CancellationToken())
+        var operators: [any PhysicalOperator] = []
+        QueryExecution.walk(root.child) { op, _ in operators.append(op) }
+        let recorder = profile ? ProfileRecorder(monitor: monitor, context: context,
+                                                 operators: operators.map(\.metrics)) : nil
+        let monitor = self.monitor
+        monitor.runStarted(tasks: graph.taskCount)
+        recorder?.start()
+        let run: RunStatistics
+        do {
+            defer {
+                monitor.runEnded()
+                recorder?.stop()
+            }
+            run = try scheduler.run(graph, cancellation: options.cancellation?.token ?? CancellationToken(),
+                                    progress: { finished, _ in monitor.tasksFinished(finished) },
+                                    trace: recorder?.trace)
+        }
         var statistics = QueryStatistics()
         let elapsed = (clock.now - start).components
         statistics.seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
@@ -98,6 +125,11 @@ package final class QueryExecution: Sendable {
                 peakReservedBytes: metrics.peakReservedBytes, spilledBytes: Int64(metrics.spilledBytes),
                 rowsIn: metrics.rowsIn, estimatedRows: metrics.estimatedRows, spillRuns: metrics.spillRuns,
                 partitions: metrics.partitions))
+        }
+        if let recorder {
+            statistics.profile = ProfileAssembler(execution: self, operators: operators, graph: graph, run: run,
+                                                  statistics: statistics, recorder: recorder,
+                                                  startedAt: startDate).profile()
         }
         return statistics
     }

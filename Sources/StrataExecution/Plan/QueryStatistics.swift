@@ -31,6 +31,8 @@ public struct QueryStatistics: Sendable, CustomStringConvertible {
     /// Per operator, the plan's top first, each followed by its inputs' subtrees (a join: probe side, then build
     /// side); ``OperatorStatistics/depth`` gives the tree shape.
     public var operators: [OperatorStatistics] = []
+    /// The run's memory, spill and tasks over time, when it was asked for (the performance report's data).
+    public var profile: QueryProfile?
 
     public var description: String {
         var lines = [

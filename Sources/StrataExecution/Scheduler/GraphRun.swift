@@ -34,6 +34,7 @@ final class GraphRun: @unchecked Sendable {
     let pool: MemoryPool
     let cancellation: CancellationToken
     let progress: (@Sendable (Int, Int) -> Void)?
+    let trace: TaskTrace?
     let stageNames: [String]
     let stageDetails: [String]
     let stageMetrics: [OperatorMetrics?]
@@ -55,12 +56,13 @@ final class GraphRun: @unchecked Sendable {
     static let progressInterval: UInt64 = 50_000_000
 
     init(graph: TaskGraph, threads: Int, pool: MemoryPool, cancellation: CancellationToken,
-         progress: (@Sendable (Int, Int) -> Void)?) {
+         progress: (@Sendable (Int, Int) -> Void)?, trace: TaskTrace? = nil) {
         total = graph.taskCount
         self.threads = threads
         self.pool = pool
         self.cancellation = cancellation
         self.progress = progress
+        self.trace = trace
         stageNames = graph.stageNames
         stageDetails = graph.stageDetails
         stageMetrics = graph.stageMetrics
@@ -146,6 +148,7 @@ final class GraphRun: @unchecked Sendable {
         var now: UInt64 = 0
         var stageTasks = [Int](repeating: 0, count: stageNames.count)
         var stageBusy = [UInt64](repeating: 0, count: stageNames.count)
+        var events: [TaskTrace.Event] = []
         while true {
             let (step, wake, report) = state.withLock { state in
                 state.advance(worker: worker, completed: completed, failure: failure, now: now, run: self)
@@ -173,10 +176,15 @@ final class GraphRun: @unchecked Sendable {
                 let stage = Int(taskStages[task])
                 stageTasks[stage] += 1
                 stageBusy[stage] &+= now &- start
+                if trace != nil {
+                    events.append(TaskTrace.Event(worker: Int32(truncatingIfNeeded: worker),
+                                                  stage: taskStages[task], start: start, end: now))
+                }
             case .park:
                 completed = -1
                 wakeups[worker].wait()
             case .exit:
+                trace?.add(events)
                 state.withLock { state in
                     for stage in stageTasks.indices {
                         state.stageTasks[stage] += stageTasks[stage]

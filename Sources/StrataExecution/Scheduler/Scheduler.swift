@@ -17,6 +17,7 @@ import StrataCore
 ///    error as `.internal`; cancellation as `.cancelled`, "query cancelled"). Dependents of a failed task never run.
 /// 5. `progress` is called outside the lock after tasks finish, at most once per 1000 finished tasks or 50 ms, and
 ///    once with `(total, total)` at the end of a successful run.
+/// 6. With a `trace`, each task's worker, stage, start and end are recorded for the performance report.
 package final class Scheduler: Sendable {
     /// The number of worker threads (≥ 1), the caller's included.
     package let threads: Int
@@ -30,17 +31,18 @@ package final class Scheduler: Sendable {
     }
 
     /// Runs every task of `graph` once, respecting dependencies; blocks the caller until all are done, and returns
-    /// what the run did.
+    /// what the run did. `trace`, when given, receives every task's run.
     ///
     /// Several runs may share one scheduler (and its pool) at once; each starts its own workers.
     @discardableResult
     package func run(
         _ graph: TaskGraph, cancellation: CancellationToken = CancellationToken(),
-        progress: (@Sendable (_ finished: Int, _ total: Int) -> Void)? = nil
+        progress: (@Sendable (_ finished: Int, _ total: Int) -> Void)? = nil, trace: TaskTrace? = nil
     ) throws(StrataError) -> RunStatistics {
         let clock = ContinuousClock()
         let start = clock.now
-        let run = GraphRun(graph: graph, threads: threads, pool: pool, cancellation: cancellation, progress: progress)
+        let run = GraphRun(graph: graph, threads: threads, pool: pool, cancellation: cancellation, progress: progress,
+                           trace: trace)
         if let failure = run.execute() {
             run.releaseAdmissions()
             throw failure

@@ -21,6 +21,7 @@ package final class SpillManager: Sendable {
     /// The largest batch body one frame may hold (LZ4's block limit; smaller in tests of the splitting).
     let maxFramePayload: Int
     private let state = Mutex(State())
+    private let readBytes = Atomic<Int>(0)
 
     private struct State {
         var directory: String?
@@ -69,6 +70,11 @@ package final class SpillManager: Sendable {
     package var totalBytesWritten: Int64 { state.withLock { $0.totalBytesWritten } }
     /// Number of runs created.
     package var runsCreated: Int { state.withLock { $0.runsCreated } }
+    /// Bytes read back from spill files so far.
+    package var totalBytesRead: Int { readBytes.load(ordering: .relaxed) }
+
+    /// Counts `bytes` read back from a spill file.
+    func countRead(_ bytes: Int) { readBytes.add(bytes, ordering: .relaxed) }
 
     /// Starts a new run file; `label` (e.g. `sort`, `hash aggregate partition 3`) names it in file names and errors;
     /// its files and bytes also count in `metrics`, the writing operator's.

@@ -113,6 +113,7 @@ package final class SpillReader {
             throw StrataError(.io, "cannot read spill file: \(error)")
         }
         buffer.setCount(count)
+        run.manager.countRead(count)
         return buffer.bytes
     }
 }

@@ -19,7 +19,8 @@ package struct SpillRun: Sendable {
     package let bytes: Int64
     /// Size of the batch bodies before compression.
     package let uncompressedBytes: Int64
-    private let manager: SpillManager
+    /// The manager that owns the file (and counts the bytes read back).
+    let manager: SpillManager
 
     init(manager: SpillManager, path: String, label: String, schema: Schema, batchCount: Int, rowCount: Int,
          bytes: Int64, uncompressedBytes: Int64) {

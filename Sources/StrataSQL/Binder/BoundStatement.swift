@@ -9,8 +9,9 @@ package struct BoundStatement: Sendable {
         case query
         /// Describe it (`EXPLAIN`).
         case explain
-        /// Run it and describe what each operator did (`EXPLAIN ANALYZE`).
-        case explainAnalyze
+        /// Run it and describe what each operator did (`EXPLAIN ANALYZE`): as text, or as the performance report in
+        /// `json` or `html`.
+        case explainAnalyze(format: String)
         /// `VACUUM`: delete the files of `table` no version within the retention needs (the plan is unused); the
         /// result lists them.
         case vacuum(table: String, retainHours: Double?, dryRun: Bool)

@@ -48,9 +48,10 @@ package struct SQLBinder {
         case let .select(select):
             let relation = try bindSelect(select, ctes: [:])
             return BoundStatement(plan: relation.plan, action: .query, columnNames: relation.scope.columns.map(\.name))
-        case let .explain(select, analyze, _):
+        case let .explain(select, analyze, format, _):
             let relation = try bindSelect(select, ctes: [:])
-            return BoundStatement(plan: relation.plan, action: analyze ? .explainAnalyze : .explain,
+            return BoundStatement(plan: relation.plan,
+                                  action: analyze ? .explainAnalyze(format: format) : .explain,
                                   columnNames: relation.scope.columns.map(\.name))
         case let .vacuum(name, hours, dryRun, location):
             let table = try existingTable(name, at: location)

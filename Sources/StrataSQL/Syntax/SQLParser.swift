@@ -3,7 +3,8 @@ import StrataExecution
 
 // A recursive-descent parser for one SQL statement. Grammar ([x] optional, {x} repeated, | alternatives):
 //
-//   statement  := [EXPLAIN [ANALYZE]] query [";"] end
+//   statement  := [EXPLAIN [ANALYZE] ["(" option {"," option} ")"]] query [";"] end
+//   option     := ANALYZE | FORMAT (text | json | html)
 //   query      := [WITH cte {"," cte}] operand {setop operand} [ORDER BY order {"," order}]
 //                 [LIMIT expr [OFFSET expr] | OFFSET expr [LIMIT expr]]
 //   setop      := (UNION | INTERSECT | EXCEPT) [ALL | DISTINCT]     (INTERSECT binds more tightly)
@@ -152,8 +153,34 @@ package final class SQLParser {
         let statement: SQLStatement
         let start = current.location
         if accept(.keyword(.explain)) {
-            let analyze = accept(.keyword(.analyze))
-            statement = .explain(try parseQuery(), analyze: analyze, start)
+            var analyze = accept(.keyword(.analyze))
+            var format: String?
+            let optionStart = current.location
+            // `(ANALYZE, FORMAT html)` or `ANALYZE (FORMAT json)`; `EXPLAIN (SELECT …)` is a query.
+            if at(.punctuation(.leftParen)),
+               next(is: .keyword(.analyze)) || (token(after: 1).kind == .identifier
+                                                  && token(after: 1).text.uppercased() == "FORMAT") {
+                advance()
+                repeat {
+                    if accept(.keyword(.analyze)) {
+                        analyze = true
+                    } else if atWord("FORMAT") {
+                        advance()
+                        guard at(.identifier) || at(.string) else { throw expected("a format: text, json or html") }
+                        format = advance().text.lowercased()
+                    } else {
+                        throw expected("ANALYZE or FORMAT")
+                    }
+                } while accept(.punctuation(.comma))
+                try expect(.punctuation(.rightParen))
+            }
+            if let format, !["text", "json", "html"].contains(format) {
+                throw error("unknown EXPLAIN format \"\(format)\"; use text, json or html", at: optionStart)
+            }
+            if let format, format != "text", !analyze {
+                throw error("FORMAT \(format) needs EXPLAIN ANALYZE: the report describes a run", at: optionStart)
+            }
+            statement = .explain(try parseQuery(), analyze: analyze, format: format ?? "text", start)
         } else if atWord("VACUUM") {
             statement = try parseVacuum()
         } else if atWord("CREATE") {

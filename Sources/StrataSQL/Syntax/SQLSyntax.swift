@@ -28,8 +28,8 @@ public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
 package enum SQLStatement: Sendable, Hashable {
     /// A query.
     case select(SQLSelect)
-    /// `EXPLAIN query` (`analyze`: `EXPLAIN ANALYZE query`, which runs it).
-    case explain(SQLSelect, analyze: Bool, SourceLocation)
+    /// `EXPLAIN query` (`analyze`: `EXPLAIN ANALYZE query`, which runs it; `format`: text, json or html).
+    case explain(SQLSelect, analyze: Bool, format: String, SourceLocation)
     /// `VACUUM table [RETAIN n HOURS] [DRY RUN]`: delete the files no version within the retention needs.
     case vacuum(table: String, retainHours: Double?, dryRun: Bool, SourceLocation)
     /// `CREATE [OR REPLACE] TABLE [IF NOT EXISTS] name (column type [NOT NULL], …)` or `… name AS query`.
