@@ -27,7 +27,7 @@ public final class Database: Sendable {
     ///   - path: The store directory.
     ///   - createIfMissing: Create an empty store when nothing exists at `path`.
     ///   - configuration: How queries run.
-    /// - Throws: ``StrataError`` with code `.notFound` when there is no store and `createIfMissing` is false.
+    /// - Throws: `StrataError` with code `.notFound` when there is no store and `createIfMissing` is false.
     public init(path: String, createIfMissing: Bool = false, configuration: Configuration = Configuration()) throws {
         store = try Store.open(at: path, create: createIfMissing)
         self.configuration = configuration
@@ -54,7 +54,7 @@ public final class Database: Sendable {
     }
 
     /// Creates an empty table.
-    /// - Throws: ``StrataError`` `.alreadyExists` if the table exists, `.invalidArgument` for a bad name.
+    /// - Throws: `StrataError` `.alreadyExists` if the table exists, `.invalidArgument` for a bad name.
     public func createTable(_ name: String, schema: Schema) throws {
         try store.createTable(name, schema: schema)
     }
@@ -162,7 +162,7 @@ public final class Database: Sendable {
     ///   - name: The table; created when missing.
     ///   - options: Dialect, types, error handling, memory and threads.
     ///   - progress: Called a few times per second on the calling thread.
-    /// - Throws: ``StrataError``: `.invalidData` with file, line and column for a bad row; `.alreadyExists` when
+    /// - Throws: `StrataError`: `.invalidData` with file, line and column for a bad row; `.alreadyExists` when
     ///   the table exists and `options.mode` is `.create`. Nothing is committed when it throws.
     @discardableResult
     public func importCSV(from path: String, into name: String, options: CSVImportOptions = CSVImportOptions(),

@@ -35,12 +35,12 @@ public struct Query: Sendable {
     /// Computes the listed columns.
     public func select(_ columns: NamedExpr...) -> Query { select(columns) }
 
-    /// Groups by the named columns; finish with ``GroupedQuery/aggregate(_:)``.
+    /// Groups by the named columns; finish with `GroupedQuery.aggregate(_:)`.
     public func groupBy(_ columns: String...) -> GroupedQuery {
         GroupedQuery(query: self, keys: columns.map(NamedExpr.column))
     }
 
-    /// Groups by the given key expressions; finish with ``GroupedQuery/aggregate(_:)``.
+    /// Groups by the given key expressions; finish with `GroupedQuery.aggregate(_:)`.
     public func groupBy(_ keys: [NamedExpr]) -> GroupedQuery { GroupedQuery(query: self, keys: keys) }
 
     /// Aggregates all rows into one.
@@ -148,25 +148,38 @@ public struct Query: Sendable {
         return (.project(names.map { NamedExpr(.column($0), as: mapping[$0] ?? $0) }, other.plan), mapping)
     }
 
-    /// Runs the query and returns all result rows.
-    public func collect(options: ExecutionOptions = ExecutionOptions()) throws -> QueryResult {
+    /// Runs the query and returns all result rows. Without `options`, the query runs as the database's
+    /// ``Configuration`` says (memory limit, threads, spill directory, spill cap).
+    public func collect(options: ExecutionOptions? = nil) throws -> QueryResult {
         try database.collect(plan, options: options)
     }
 
     /// Runs the query, handing each result batch to `body` as it is ready (in order under ORDER BY).
     @discardableResult
-    public func stream(options: ExecutionOptions = ExecutionOptions(),
+    public func stream(options: ExecutionOptions? = nil,
                        _ body: @escaping @Sendable (Batch) throws -> Void) throws -> QueryStatistics {
         try database.execute(plan, options: options, body)
     }
 
+    /// Starts the query; read its batches from the cursor (``ResultCursor/next()``, or awaited through
+    /// ``ResultCursor/batches``). It runs on background threads while you read, within the database's
+    /// configuration unless `options` are given.
+    public func cursor(options: ExecutionOptions? = nil) throws -> ResultCursor {
+        try database.cursor(plan, options: options)
+    }
+
+    /// The query's result batches as an `AsyncSequence` (started when iteration starts; cancelled with the task).
+    public func batches(options: ExecutionOptions? = nil) -> QueryBatches {
+        QueryBatches { try self.cursor(options: options) }
+    }
+
     /// The physical plan and its task graph.
-    public func explain(options: ExecutionOptions = ExecutionOptions()) throws -> String {
+    public func explain(options: ExecutionOptions? = nil) throws -> String {
         try database.explain(plan, options: options)
     }
 
     /// The task graph in Graphviz DOT.
-    public func dot(options: ExecutionOptions = ExecutionOptions()) throws -> String {
+    public func dot(options: ExecutionOptions? = nil) throws -> String {
         try database.dot(plan, options: options)
     }
 }
@@ -212,13 +225,26 @@ extension Database {
         Query(database: self, plan: .scan(table: Store.reference(name, version: version), columns: nil))
     }
 
-    private func execution(_ plan: LogicalPlan, options: ExecutionOptions) throws -> QueryExecution {
-        try QueryExecution(plan: plan, options: options) { name in try self.snapshot(of: name) }
+    private func execution(_ plan: LogicalPlan, options: ExecutionOptions?) throws -> QueryExecution {
+        try QueryExecution(plan: plan, options: options ?? configuration.executionOptions()) { name in
+            try self.snapshot(of: name)
+        }
+    }
+
+    /// Starts `plan`; read its batches from the cursor.
+    public func cursor(_ plan: LogicalPlan, options: ExecutionOptions? = nil) throws -> ResultCursor {
+        let resolved = options ?? configuration.executionOptions(cancellation: QueryCancellation())
+        let cancellation = resolved.cancellation ?? QueryCancellation()
+        var withCancellation = resolved
+        withCancellation.cancellation = cancellation
+        let execution = try execution(plan, options: withCancellation)
+        return ResultCursor(execution: execution, columnNames: execution.schema.fields.map(\.name),
+                            cancellation: cancellation, keepAlive: self)
     }
 
     /// Runs `plan`, handing each result batch to `body` (one at a time, in order under ORDER BY).
     @discardableResult
-    public func execute(_ plan: LogicalPlan, options: ExecutionOptions = ExecutionOptions(),
+    public func execute(_ plan: LogicalPlan, options: ExecutionOptions? = nil,
                         _ body: @escaping @Sendable (Batch) throws -> Void) throws -> QueryStatistics {
         try execution(plan, options: options).run { (batch) throws(StrataError) in
             do {
@@ -232,7 +258,7 @@ extension Database {
     }
 
     /// Runs `plan` and returns all its rows.
-    public func collect(_ plan: LogicalPlan, options: ExecutionOptions = ExecutionOptions()) throws -> QueryResult {
+    public func collect(_ plan: LogicalPlan, options: ExecutionOptions? = nil) throws -> QueryResult {
         let execution = try execution(plan, options: options)
         let batches = ResultCollector()
         let statistics = try execution.run { batch in batches.append(batch) }
@@ -240,12 +266,12 @@ extension Database {
     }
 
     /// The physical plan of `plan` and its task graph, as text.
-    public func explain(_ plan: LogicalPlan, options: ExecutionOptions = ExecutionOptions()) throws -> String {
+    public func explain(_ plan: LogicalPlan, options: ExecutionOptions? = nil) throws -> String {
         try execution(plan, options: options).explain()
     }
 
     /// The task graph of `plan` in Graphviz DOT.
-    public func dot(_ plan: LogicalPlan, options: ExecutionOptions = ExecutionOptions()) throws -> String {
+    public func dot(_ plan: LogicalPlan, options: ExecutionOptions? = nil) throws -> String {
         try execution(plan, options: options).dot()
     }
 }

@@ -61,7 +61,7 @@ public final class ResultCursor: Sendable {
     deinit { cancel() }
 
     /// The next batch, or nil after the last one.
-    /// - Throws: ``StrataError`` when the query fails (`.outOfMemory`, `.cancelled`, `.io`, …).
+    /// - Throws: `StrataError` when the query fails (`.outOfMemory`, `.cancelled`, `.io`, …).
     public func next() throws -> Batch? {
         switch source {
         case .rows:
@@ -129,7 +129,7 @@ public final class ResultCursor: Sendable {
     }
 
     /// The run's memory, spill and tasks over time, once ``next()`` has returned nil, when the statement was
-    /// executed with `profile: true` (render it with ``QueryProfile/html()``, or encode it as JSON).
+    /// executed with `profile: true` (render it with `QueryProfile.html()`, or encode it as JSON).
     public var profile: QueryProfile? {
         guard let profiledSQL, var profile = statistics?.profile else { return nil }
         profile.query = profiledSQL
@@ -144,6 +144,13 @@ public final class ResultCursor: Sendable {
             channel.close()
             if started.load(ordering: .acquiring) { channel.waitUntilFinished() }
         }
+    }
+
+    /// Asks the query to stop without waiting for it: a pending or later ``next()`` throws `.cancelled` once it
+    /// has (used when an awaiting task is cancelled).
+    func requestCancellation() {
+        cancellation.cancel()
+        if case let .query(_, channel) = source { channel.close() }
     }
 
     /// Reads every remaining batch.

@@ -17,7 +17,7 @@ public final class Statement: Sendable {
     private let parsed: SQLStatement
 
     /// Parses `sql`.
-    /// - Throws: ``StrataError`` `.invalidArgument` with line, column and a caret for a syntax error.
+    /// - Throws: `StrataError` `.invalidArgument` with line, column and a caret for a syntax error.
     init(database: Database, sql: String) throws {
         self.database = database
         self.sql = sql

@@ -1,6 +1,6 @@
 import Foundation
 
-/// A Swift type a result ``Value`` converts to, for typed access to rows (`let n: Int? = row["n"]`) and columns.
+/// A Swift type a result `Value` converts to, for typed access to rows (`let n: Int? = row["n"]`) and columns.
 public protocol ValueConvertible {
     /// The value as this type, or nil when it is NULL or of a type that does not convert.
     init?(strataValue: Value)
@@ -86,7 +86,7 @@ extension Date: ValueConvertible {
 
 extension Column {
     /// Every value converted to `T` (nil for NULLs and values that do not convert). Convenient, not fast: kernels
-    /// should read ``Column/data`` directly.
+    /// should read `Column.data` directly.
     public func values<T: ValueConvertible>(as type: T.Type) -> [T?] {
         (0..<count).map { T(strataValue: value(at: $0)) }
     }
