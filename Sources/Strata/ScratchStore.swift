@@ -24,6 +24,14 @@ package final class ScratchStore: Sendable {
 
     deinit { folder.remove() }
 
+    /// The store at `path`, or, when `path` is nil, a new scratch store (returned too, for the caller to keep alive
+    /// and remove).
+    package static func open(_ path: String?, configuration: Configuration) throws -> (Database, ScratchStore?) {
+        if let path { return (try Database(path: path, configuration: configuration), nil) }
+        let scratch = try ScratchStore(configuration: configuration)
+        return (scratch.database, scratch)
+    }
+
     /// The folder holding the store.
     package var path: String { folder.path }
 

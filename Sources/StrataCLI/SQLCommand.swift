@@ -62,17 +62,8 @@ struct SQLCommand: ParsableCommand {
         InterruptHandler.install()
         try runReportingErrors {
             let (storePath, argument) = try storeAndSQL()
-            let configuration = try query.configuration()
-            var scratch: ScratchStore?
+            let (database, scratch) = try ScratchStore.open(storePath, configuration: try query.configuration())
             defer { scratch?.remove() }
-            let database: Database
-            if let storePath {
-                database = try Database(path: storePath, configuration: configuration)
-            } else {
-                let session = try ScratchStore(configuration: configuration)
-                scratch = session
-                database = session.database
-            }
             let text = try sqlText(argument)
             let statements = StatementSplitter.statements(in: text)
             if output != nil, statements.count > 1 {
