@@ -97,8 +97,9 @@ struct SQLCommand: ParsableCommand {
     }
 
     /// Whether a lone argument names the store rather than holding SQL: an existing directory, or a word without
-    /// white space or ';' (a statement has at least two words).
+    /// white space or ';' (a statement has at least two words) other than `-` (standard input).
     static func namesStore(_ argument: String) -> Bool {
+        guard argument != "-" else { return false }
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: argument, isDirectory: &isDirectory), isDirectory.boolValue {
             return true
