@@ -4,8 +4,9 @@
 Usage: pty_session.py STEPS_JSON -- COMMAND [ARGUMENTS...]
 
 STEPS_JSON is a JSON list of keystroke strings. Before each is typed the script waits (10 s at most) until the
-output ends with a prompt (`strata> ` or `   ...> `); after the last it sends Ctrl-D (end of input, which leaves the
-shell) and waits for the command to end. It prints one JSON object: {"transcript": everything the terminal showed,
+output ends with a prompt (`strata> ` or `   ...> `) and then (1 s at most) until the line editor has put the
+terminal in raw mode, so that nothing is typed ahead into the terminal's own echo; after the last it sends Ctrl-D
+(end of input, which leaves the shell) and waits for the command to end (killing it after 30 s). It prints one JSON object: {"transcript": everything the terminal showed,
 "status": the exit status, or 128 + the signal}. The terminal is 120 columns wide.
 """
 import fcntl
@@ -47,6 +48,15 @@ def wait_for_prompt(fd, transcript, deadline):
     return False
 
 
+def wait_for_raw_mode(fd, transcript, deadline):
+    """Waits until the terminal is out of canonical mode (the line editor reads keys), reading meanwhile."""
+    while time.monotonic() < deadline:
+        if not termios.tcgetattr(fd)[3] & termios.ICANON:
+            return
+        if not read_available(fd, transcript, 0.02):
+            return
+
+
 def main(arguments):
     split = arguments.index("--")
     steps = json.loads(arguments[0])
@@ -57,7 +67,8 @@ def main(arguments):
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
     transcript = bytearray()
     for keys in steps:
-        wait_for_prompt(fd, transcript, time.monotonic() + 10)
+        if wait_for_prompt(fd, transcript, time.monotonic() + 10):
+            wait_for_raw_mode(fd, transcript, time.monotonic() + 1)
         os.write(fd, keys.encode())
         # Let the line editor echo what was typed before the next prompt is looked for.
         read_available(fd, transcript, 0.1)
@@ -66,7 +77,15 @@ def main(arguments):
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline and read_available(fd, transcript, 0.1):
         pass
-    _, status = os.waitpid(pid, 0)
+    finished, status = os.waitpid(pid, os.WNOHANG)
+    if finished == 0:
+        deadline = time.monotonic() + 20
+        while finished == 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+            finished, status = os.waitpid(pid, os.WNOHANG)
+        if finished == 0:
+            os.kill(pid, 9)
+            _, status = os.waitpid(pid, 0)
     code = os.waitstatus_to_exitcode(status)
     print(json.dumps({"transcript": transcript.decode("utf-8", "replace"),
                       "status": code if code >= 0 else 128 - code}))
