@@ -18,6 +18,8 @@ final class LineEditor {
     /// The history file (nil: none).
     let historyPath: String?
     private var lastEntry: String?
+    /// Whether a failure to write the history file was reported (it is, once).
+    private var warned = false
 
     /// A reader of standard input; `interactive` when it is a terminal.
     init(environment: [String: String] = ProcessInfo.processInfo.environment) {
@@ -53,7 +55,8 @@ final class LineEditor {
         lastEntry = line
         _ = add_history(line)
         guard let historyPath else { return }
-        if write_history(historyPath) != 0 {
+        if write_history(historyPath) != 0, !warned {
+            warned = true
             FileHandleOutput.standardError("strata: cannot write the history file \(historyPath)\n")
         }
     }

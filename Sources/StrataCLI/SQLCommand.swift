@@ -49,7 +49,7 @@ struct SQLCommand: ParsableCommand {
 
     @OptionGroup var query: QueryOptions
 
-    @Option(help: "Output format: table, csv, json (one object per line) or parquet (needs --output).")
+    @Option(help: "Output format: table, csv, json (one object per line), line (column = value lines) or parquet (needs --output).")
     var format: ResultFormat = .table
 
     @Option(help: "Write the result to this file instead of standard output.")

@@ -7,15 +7,15 @@ import StrataSQL
 final class ShellSession {
     /// The dot-commands, as `.help` lists them.
     static let help = """
-        .help                    this help
-        .tables                  list the tables
-        .schema [TABLE]          the CREATE TABLE statement of one or every table
-        .mode MODE               table, csv, json or line (column = value lines)
-        .output [FILE]           send results to FILE (created anew), or back to standard output
-        .read FILE               run the statements and commands of FILE
-        .timer on|off            print each statement's run time and statistics
-        .maxrows N               rows the table mode shows (the first and last halves; default 40)
-        .quit / .exit            leave (end of input does too)
+          .help               this help
+          .tables             list the tables
+          .schema [TABLE]     the CREATE TABLE statement of one or every table
+          .mode MODE          table, csv, json or line (column = value lines)
+          .output [FILE]      results to FILE (created anew), or back to stdout
+          .read FILE          run the statements and commands of FILE
+          .timer on|off       print each statement's run time and statistics
+          .maxrows N          rows the table mode shows (default 40)
+          .quit / .exit       leave (end of input does too)
         """
 
     /// `.read` files nested deeper than this are refused (a file reading itself).
