@@ -26,6 +26,8 @@ let package = Package(
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"]), .brew(["zstd"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CBrotli", pkgConfig: "libbrotlidec", providers: [.apt(["libbrotli-dev"]), .brew(["brotli"])]),
+        // Line editing and history for `strata shell` (libedit's readline interface).
+        .systemLibrary(name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"]), .brew(["libedit"])]),
         .target(name: "StrataCore"),
         .target(name: "StrataCompression", dependencies: ["StrataCore", "CLZ4", "CZstd", "CZlib", "CBrotli"]),
         .target(name: "StrataStorage", dependencies: ["StrataCore", "StrataCompression"]),
@@ -48,7 +50,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "StrataCLI",
-            dependencies: ["Strata", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Strata", "CEditLine", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(name: "StrataFuzz", dependencies: ["Strata", "StrataCore", "StrataStorage", "StrataExecution"]),
         // A tiny app embedding the library (imports a CSV, runs a group-by, prints it); built in CI.

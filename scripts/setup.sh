@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Installs what building and testing Strata needs, when missing: the system compression libraries
-# (liblz4, libzstd, zlib, libbrotli), headless Chromium (the tests render the HTML performance report in it) and
-# the Python packages the interoperability tests use as independent oracles.
+# (liblz4, libzstd, zlib, libbrotli), libedit (the shell's line editing), headless Chromium (the tests render the
+# HTML performance report in it) and the Python packages the interoperability tests use as independent oracles.
 set -euo pipefail
 
 need_apt=()
-for pkg in liblz4-dev libzstd-dev zlib1g-dev libbrotli-dev pkg-config chromium; do
+for pkg in liblz4-dev libzstd-dev zlib1g-dev libbrotli-dev libedit-dev pkg-config chromium; do
     dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
 if [ ${#need_apt[@]} -gt 0 ]; then

@@ -1,3 +1,5 @@
+import Foundation
+
 /// How a ``Database`` runs queries: the memory budget, worker threads and where to spill.
 ///
 /// ```swift
@@ -25,6 +27,12 @@ public struct Configuration: Sendable {
         self.threads = threads
         self.spillDirectory = spillDirectory
         self.maxSpillBytes = maxSpillBytes
+    }
+
+    /// The folder scratch files go in: the spill directory, else `$TMPDIR`, else `/tmp`.
+    package var scratchParent: String {
+        let parent = spillDirectory ?? ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
+        return parent.isEmpty ? "/tmp" : parent
     }
 
     /// The executor options for one query.

@@ -93,8 +93,7 @@ final class StoreCatalog: SQLCatalog, Sendable {
         if let limit = configuration.memoryLimit { csv.memoryLimit = max(64 << 20, limit / 2) }
         csv.threads = configuration.threads
         csv.codec = .lz4
-        var parent = configuration.spillDirectory ?? ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
-        if parent.isEmpty { parent = "/tmp" }
+        let parent = configuration.scratchParent
         ScratchDirectory.removeAbandoned(in: parent, prefix: StoreCatalog.csvFolderPrefix)
         let folder = try ScratchDirectory.create(in: parent, prefix: StoreCatalog.csvFolderPrefix)
         state.withLock { $0.scratch.append(folder) }

@@ -12,13 +12,25 @@ import Synchronization
 ///    may not).
 /// 2. On SIGINT while the shell runs a statement (``current`` is set): cancel that statement only; it stops, frees
 ///    its memory and spill files and reports "query cancelled", and the shell reads the next one.
-/// 3. Otherwise: delete every registered temporary path, say so on stderr, and `_exit(128 + signal)` without
-///    running anything else (an import's table lock is released by the kernel; nothing was committed).
+/// 3. Otherwise: delete every registered temporary path, put the terminal back in the mode saved by
+///    ``saveTerminal()`` (the shell's line editor leaves it in raw mode while it waits for a line), say so on
+///    stderr, and `_exit(128 + signal)` without running anything else (an import's table lock is released by the
+///    kernel; nothing was committed).
 enum InterruptHandler {
     nonisolated(unsafe) private static var sources: [DispatchSourceSignal] = []
 
     /// The running statement Ctrl-C cancels instead of ending the process (set by the shell around each statement).
     static let current = Mutex<QueryCancellation?>(nil)
+
+    /// The terminal mode of standard input to restore before exiting (set by ``saveTerminal()``).
+    private static let terminal = Mutex<termios?>(nil)
+
+    /// Remembers standard input's terminal mode, when it is a terminal, for an interrupt to restore.
+    static func saveTerminal() {
+        var mode = termios()
+        guard isatty(0) == 1, tcgetattr(0, &mode) == 0 else { return }
+        terminal.withLock { $0 = mode }
+    }
 
     /// Starts watching SIGINT and SIGTERM (once).
     static func install() {
@@ -32,6 +44,7 @@ enum InterruptHandler {
                     return
                 }
                 TemporaryFiles.removeAll()
+                if var mode = terminal.withLock({ $0 }) { tcsetattr(0, TCSANOW, &mode) }
                 FileHandleOutput.standardError(signalNumber == SIGINT ? "\nstrata: interrupted\n"
                                                                       : "strata: terminated\n")
                 _exit(128 + signalNumber)

@@ -11,6 +11,8 @@ struct StatementRunner {
     var output: OutputTarget = .standardOutput
     /// Whether to print the run time and statistics to standard error after each statement.
     var timer = false
+    /// Rows the table format shows at most (the shell's `.maxrows`).
+    var maxRows = TableResultWriter.defaultMaxRows
     /// Whether Ctrl-C cancels the running statement instead of ending the process (the shell).
     var cancellable = false
     /// Whether to draw the live progress line on standard error while a query runs.
@@ -42,7 +44,7 @@ struct StatementRunner {
             return
         }
         let writer = try makeResultWriter(format: format, output: output,
-                                          memoryLimit: database.configuration.memoryLimit)
+                                          memoryLimit: database.configuration.memoryLimit, maxRows: maxRows)
         let fields = zip(cursor.columnNames, cursor.schema.fields).map { Field($0, $1.type) }
         try writer.begin(schema: Schema(unchecked: fields))
         while let batch = try cursor.next() { try writer.write(batch) }

@@ -18,10 +18,17 @@ struct StrataCommand: ParsableCommand {
               strata import events.parquet --store my.store --table parquet_events
               strata info my.store
               strata sql my.store "SELECT vendor, count(*) FROM events GROUP BY vendor"
+              strata sql "SELECT count(*) FROM 'data/*.parquet'"
               strata shell my.store
             """,
         subcommands: [ImportCommand.self, InfoCommand.self, SQLCommand.self, ShellCommand.self, VacuumCommand.self]
     )
+
+    /// Parses the command line (with SQL that starts with a `--` comment moved past a `--` terminator, so that it is
+    /// not read as an option) and runs the command.
+    static func main() {
+        main(SQLArguments.protectingComments(Array(CommandLine.arguments.dropFirst())))
+    }
 }
 
 /// Runs `body`, turning a thrown error into a one-line message on stderr and exit code 1.

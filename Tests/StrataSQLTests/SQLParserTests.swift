@@ -202,7 +202,19 @@ import Testing
         #expect(try parseSelect("SELECT * FROM (t)").from?.rendered == "t")
         expectSyntaxError("SELECT * FROM", "expected a table name, found end of input", line: 1, column: 14)
         expectSyntaxError("SELECT * FROM t AS", "expected an alias, found end of input", line: 1, column: 19)
-        expectSyntaxError("SELECT * FROM 'f.csv'", "expected a table name, found string 'f.csv'", line: 1, column: 15)
+        #expect(try parseSelect("SELECT * FROM 'data/*.parquet' AS d").from?.rendered == "'data/*.parquet' AS d")
+        #expect(try parseSelect("SELECT * FROM 'f.csv'").from?.rendered == "'f.csv'")
+        #expect(try parseSelect("DESCRIBE t").from?.rendered == "(DESCRIBE SELECT * FROM t)")
+        #expect(try parseSelect("SUMMARIZE SELECT a FROM t WHERE a > 1").from?.rendered
+            == "(SUMMARIZE SELECT a FROM t WHERE (> a 1))")
+        #expect(try parseSelect("SHOW TABLES").from?.rendered == "(SHOW TABLES)")
+        guard case let .subquery(inner, "s", _)? = try parseSelect("SELECT name FROM (SHOW TABLES) AS s").from,
+              case let .show(show)? = inner.from else {
+            Issue.record("(SHOW TABLES) is not a subquery over SHOW TABLES")
+            return
+        }
+        #expect(show.kind == .tables && show.target == nil)
+        #expect(try parseSelect("SELECT (show) FROM t").from?.rendered == "t", "a column named show stays a column")
         expectSyntaxError("SELECT * FROM read_csv('f.csv'", #"expected ")", found end of input"#, line: 1, column: 31)
     }
 

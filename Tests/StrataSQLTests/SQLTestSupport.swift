@@ -150,6 +150,10 @@ extension SQLTableRef {
             return "\(name)(\(arguments.map(\.rendered).joined(separator: ", ")))" + (alias.map { " AS \($0)" } ?? "")
         case let .subquery(query, alias, _):
             return "(\(query.rendered))" + (alias.map { " AS \($0)" } ?? "")
+        case let .file(path, alias, _):
+            return "'\(path)'" + (alias.map { " AS \($0)" } ?? "")
+        case let .show(show):
+            return "(\(show.kind.rawValue)" + (show.target.map { " " + $0.rendered } ?? "") + ")"
         case let .join(join):
             var text = "(" + join.left.rendered + (join.natural ? " NATURAL" : "") + " \(join.kind.rawValue) JOIN "
                 + join.right.rendered

@@ -22,16 +22,21 @@ enum StrataCLI {
 
     /// Runs `strata arguments…` to completion with `stdin` as its standard input (empty when nil); stdout and
     /// stderr are pipes, so stderr is not a terminal. The process is killed after `timeout` seconds.
-    static func run(_ arguments: [String], stdin: Data? = nil, timeout: Double = 60) throws -> Result {
-        try run(executable: try executable(), arguments, stdin: stdin, timeout: timeout)
+    /// (`environment`: variables set on top of the test's own.)
+    static func run(_ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:],
+                    timeout: Double = 60) throws -> Result {
+        try run(executable: try executable(), arguments, stdin: stdin, environment: environment, timeout: timeout)
     }
 
-    static func run(executable: String, _ arguments: [String], stdin: Data? = nil, timeout: Double = 60) throws
-        -> Result
+    static func run(executable: String, _ arguments: [String], stdin: Data? = nil,
+                    environment: [String: String] = [:], timeout: Double = 60) throws -> Result
     {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

@@ -218,7 +218,7 @@ import Testing
         let result = try StrataCLI.run(["shell", store], stdin: Data(script.utf8))
         #expect(result.status == 1, "\(result)")  // one statement failed
         #expect(result.stdout.contains("trips\n"))
-        #expect(result.stdout.contains("trips(trip_id int64"))
+        #expect(result.stdout.contains("CREATE TABLE trips(trip_id BIGINT"), "\(result)")
         #expect(result.stdout.contains("n\n20000\n"), "\(result)")
         #expect(result.stdout.contains("two\n2\n"), "\(result)")
         #expect(!result.stdout.contains("not reached"))

@@ -21,7 +21,8 @@ from the root whatever the current directory), then goes through the records:
   numbers anyway), integers in decimal. `rowsort` rows are written sorted. The
   script stops with an error when the column count differs from the type string, when a letter does not fit
   DuckDB's column type (I: integer types, R: FLOAT/DOUBLE/DECIMAL, T: VARCHAR, B: BOOLEAN, D: DATE, P: TIMESTAMP),
-  when a text value holds a tab or a newline, or when a `nosort` query with more than one row has no ORDER BY.
+  when a text value holds a tab or a newline, or when a `nosort` query with more than one row has no ORDER BY (or
+  DESCRIBE or SUMMARIZE, whose rows come in the order of the columns they describe).
   Every query also runs against a second database whose tables hold the same rows in reverse order; a different
   answer (reals compared with the runner's tolerance) means the order or a LIMIT is not fully determined, and stops
   the script.
@@ -200,7 +201,8 @@ class Completer:
         if sort_mode not in ("nosort", "rowsort"):
             self.fail(line, f"unknown sort mode {sort_mode!r}")
         rows = self.answer(self.con, line, sql, types, sort_mode)
-        if sort_mode == "nosort" and len(rows) > 1 and not re.search(r"\border\s+by\b", sql, re.IGNORECASE):
+        if sort_mode == "nosort" and len(rows) > 1 and not re.search(r"\b(order\s+by|describe|summarize)\b", sql,
+                                                                      re.IGNORECASE):
             self.fail(line, "a nosort query with more than one row needs an ORDER BY (or use rowsort)")
         reversed_rows = self.answer(self.reversed_con, line, sql, types, sort_mode)
         if not same_rows(rows, reversed_rows, types):

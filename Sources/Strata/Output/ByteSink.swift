@@ -47,6 +47,10 @@ package final class ByteSink {
                 temporaryPath = temporary
                 file = try FileIO(path: temporary, mode: .createNew)
                 scratchToken = ScratchRegistry.shared.add(temporary)
+            case let .appending(name):
+                path = name
+                temporaryPath = nil
+                file = try FileIO(path: name, mode: .append)
             case let .file(name):
                 // A pipe, a device (/dev/null, /dev/stdout) or a link: written in place, as it cannot be replaced.
                 path = name

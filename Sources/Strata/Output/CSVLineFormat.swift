@@ -32,12 +32,4 @@ struct CSVLineFormat: LineFormat {
         }
         out.append(quote)
     }
-
-    func appendDouble(_ x: Double, to out: inout [UInt8]) {
-        out.append(contentsOf: ValueText.format(x).utf8)
-    }
-
-    func appendFloat(_ x: Float, to out: inout [UInt8]) {
-        out.append(contentsOf: ValueText.format(x).utf8)
-    }
 }

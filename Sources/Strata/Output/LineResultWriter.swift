@@ -10,6 +10,8 @@ final class LineResultWriter<Format: LineFormat>: ResultWriter {
     private var phase = ResultWriterPhase()
     /// The text before each column's cell.
     private var prefixes: [[UInt8]] = []
+    /// Whether a row was written (the next one gets the format's row separator first).
+    private var wroteRow = false
 
     /// A writer to `sink`.
     init(sink: ByteSink, format: Format) {
@@ -32,7 +34,10 @@ final class LineResultWriter<Format: LineFormat>: ResultWriter {
         let separators = prefixes.reduce(format.rowEnd.count) { $0 + $1.count }
         var out: [UInt8] = []
         out.reserveCapacity(cells.reduce(batch.count * separators) { $0 + $1.bytes.count })
+        let separator = format.rowSeparator
         for row in 0..<batch.count {
+            if wroteRow { out.append(contentsOf: separator) }
+            wroteRow = true
             for (prefix, column) in zip(prefixes, cells) {
                 out.append(contentsOf: prefix)
                 column.append(row: row, to: &out)

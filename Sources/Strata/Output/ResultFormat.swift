@@ -6,6 +6,8 @@ package enum ResultFormat: String, CaseIterable, Sendable {
     case csv
     /// One JSON object per line, as DuckDB's `COPY … TO 'x.json' (FORMAT json)` writes them.
     case json
+    /// `column = value` lines, a blank line between rows: DuckDB's shell line mode, for wide rows.
+    case line
     /// A Parquet file (ZSTD-compressed pages); needs a file to write to.
     case parquet
 }

@@ -12,16 +12,19 @@ package protocol ResultWriter: AnyObject {
 }
 
 /// A writer of `format` sending its output to `output`; `memoryLimit` (the query's, nil: none) bounds its buffers
-/// (a Parquet row group holds at most a sixteenth of it).
+/// (a Parquet row group holds at most a sixteenth of it); the table format shows at most `maxRows` rows (see
+/// ``TableResultWriter``).
 ///
 /// Throws `.invalidArgument` for Parquet to standard output ("parquet output needs --output PATH") and `.io`
 /// when the output file cannot be created.
 package func makeResultWriter(format: ResultFormat, output: OutputTarget,
-                              memoryLimit: Int? = nil) throws -> any ResultWriter {
+                              memoryLimit: Int? = nil,
+                              maxRows: Int = TableResultWriter.defaultMaxRows) throws -> any ResultWriter {
     switch format {
-    case .table: return TableResultWriter(sink: try ByteSink(output))
+    case .table: return TableResultWriter(sink: try ByteSink(output), maxRows: maxRows)
     case .csv: return LineResultWriter(sink: try ByteSink(output), format: CSVLineFormat())
     case .json: return LineResultWriter(sink: try ByteSink(output), format: JSONLineFormat())
+    case .line: return LineResultWriter(sink: try ByteSink(output), format: NamedLineFormat())
     case .parquet:
         guard case let .file(path) = output else {
             throw StrataError(.invalidArgument, "parquet output needs --output PATH")

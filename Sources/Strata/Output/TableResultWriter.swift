@@ -9,13 +9,16 @@ import StrataCore
 
 /// Writes results as a box for a terminal (``TableRenderer``) once they are complete.
 ///
-/// While streaming it keeps only the first 20 rows and, in a ring buffer, the last 20 as cell text; a result of
-/// more than 40 rows shows those with a `·` row between them.
+/// While streaming it keeps only the first rows (20 by default) and, in a ring buffer, the last ones (20) as cell
+/// text; a longer result shows those with a `·` row between them.
 package final class TableResultWriter: ResultWriter {
+    /// Rows shown at most by default, as DuckDB's shell: the first 20 and the last 20.
+    package static let defaultMaxRows = 40
+
     /// Rows kept from the start of the result.
-    package static let headRows = 20
+    private let headRows: Int
     /// Rows kept from the end of the result.
-    package static let tailRows = 20
+    private let tailRows: Int
 
     /// `$COLUMNS` when it is a positive number, else 120.
     package static var defaultMaxWidth: Int {
@@ -32,10 +35,15 @@ package final class TableResultWriter: ResultWriter {
     private var tailStart = 0
     private var rows = 0
 
-    /// A writer to `sink` whose box is at most `maxWidth` display columns wide.
-    package init(sink: ByteSink, maxWidth: Int = TableResultWriter.defaultMaxWidth) {
+    /// A writer to `sink` whose box is at most `maxWidth` display columns wide and shows at most `maxRows` rows
+    /// (at least 1): the first ⌈maxRows / 2⌉ and the last ⌊maxRows / 2⌋.
+    package init(sink: ByteSink, maxWidth: Int = TableResultWriter.defaultMaxWidth,
+                 maxRows: Int = TableResultWriter.defaultMaxRows) {
         self.sink = sink
         self.maxWidth = maxWidth
+        let rows = max(1, maxRows)
+        tailRows = rows / 2
+        headRows = rows - tailRows
     }
 
     /// Records the schema; nothing is written before ``finish()``.
@@ -47,17 +55,17 @@ package final class TableResultWriter: ResultWriter {
     package func write(_ batch: Batch) throws {
         try phase.check(batch)
         var row = 0
-        while head.count < Self.headRows && row < batch.count {
+        while head.count < headRows && row < batch.count {
             head.append(cells(batch, row))
             row += 1
         }
         // Rows before the batch's last `tailRows` would be pushed out of the tail by the batch itself.
-        for row in max(row, batch.count - Self.tailRows)..<batch.count {
-            if tail.count < Self.tailRows {
+        for row in max(row, batch.count - tailRows)..<batch.count {
+            if tail.count < tailRows {
                 tail.append(cells(batch, row))
             } else {
                 tail[tailStart] = cells(batch, row)
-                tailStart = (tailStart + 1) % Self.tailRows
+                tailStart = (tailStart + 1) % tailRows
             }
         }
         rows += batch.count

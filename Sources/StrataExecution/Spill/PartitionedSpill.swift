@@ -99,8 +99,16 @@ package final class PartitionedSpill: Sendable {
 
     private struct State {
         var chunks: [[SpillChunk]]
-        /// Open writers by `partition * streams + stream`.
-        var writers: [Int: SpillWriter] = [:]
+        /// Open writers by partition and stream.
+        var writers: [WriterKey: SpillWriter] = [:]
+    }
+
+    /// A partition and a stream (any number of streams: a hash aggregation has one per holistic aggregate).
+    private struct WriterKey: Hashable, Comparable {
+        var partition: Int
+        var stream: Int
+
+        static func < (a: WriterKey, b: WriterKey) -> Bool { (a.partition, a.stream) < (b.partition, b.stream) }
     }
 
     /// `partitions` partitions (a power of two) at `level`, whose runs are created in `spill`, named after `label` and
@@ -134,7 +142,7 @@ package final class PartitionedSpill: Sendable {
     /// Appends `batch` to partition `p`'s open run for `stream` (created when needed).
     package func write(_ batch: Batch, to p: Int, stream: Int = 0) throws(StrataError) {
         try state.withLock { (state) throws(StrataError) in
-            let key = p &* 64 &+ stream
+            let key = WriterKey(partition: p, stream: stream)
             let writer: SpillWriter
             if let open = state.writers[key] {
                 writer = open
@@ -155,7 +163,7 @@ package final class PartitionedSpill: Sendable {
     /// Whether partition `p` has an open writer or a run (some of its rows are on disk).
     package func hasDiskData(_ p: Int) -> Bool {
         state.withLock { state in
-            state.writers.keys.contains { $0 / 64 == p }
+            state.writers.keys.contains { $0.partition == p }
                 || state.chunks[p].contains { if case .run = $0.storage { true } else { false } }
         }
     }
@@ -182,11 +190,11 @@ package final class PartitionedSpill: Sendable {
     /// Closes the open writers (of partition `p` only, when given) and adds their runs to the partitions.
     package func finishWriters(partition p: Int? = nil) throws(StrataError) {
         try state.withLock { (state) throws(StrataError) in
-            for key in state.writers.keys.sorted() where p == nil || key / 64 == p {
+            for key in state.writers.keys.sorted() where p == nil || key.partition == p {
                 guard let writer = state.writers.removeValue(forKey: key) else { continue }
                 let run = try writer.finish()
                 if run.rowCount > 0 {
-                    state.chunks[key / 64].append(SpillChunk(stream: key % 64, storage: .run(run)))
+                    state.chunks[key.partition].append(SpillChunk(stream: key.stream, storage: .run(run)))
                 } else {
                     run.delete()
                 }

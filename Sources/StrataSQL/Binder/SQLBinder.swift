@@ -713,6 +713,10 @@ package struct SQLBinder {
                             scope: BindScope(columns: columns, label: "table \(table) at version \(version)"))
         case let .function(name, arguments, alias, location):
             return try bindTableFunction(name, arguments, alias: alias, at: location)
+        case let .file(path, alias, location):
+            return try bindFile(path, alias: alias, at: location)
+        case let .show(show):
+            return try bindShow(show, ctes: ctes)
         case let .subquery(select, alias, _):
             var relation = try bindSelect(select, ctes: ctes)
             relation.scope.label = alias.map { "subquery \($0)" } ?? "the subquery"
@@ -848,6 +852,29 @@ package struct SQLBinder {
             copy.scope.columns[i].name = names.make(copy.scope.columns[i].name)
         }
         return copy
+    }
+
+    /// `FROM 'path'`: the file read by the table function its extension names, as DuckDB's replacement scans do
+    /// (`.parquet` by read_parquet; `.csv`, `.tsv`, `.txt` and `.tbl`, also gzip- or zstd-compressed, by
+    /// read_csv), qualified by its name without folder and extensions unless an alias is given.
+    private func bindFile(_ path: String, alias: String?, at location: SourceLocation) throws -> Relation {
+        var name = path.split(separator: "/").last.map(String.init) ?? path
+        var lowered = name.lowercased()
+        for compression in [".gz", ".zst"] where lowered.hasSuffix(compression) {
+            lowered.removeLast(compression.count)
+        }
+        let function: String
+        if lowered.hasSuffix(".parquet") {
+            function = "read_parquet"
+        } else if [".csv", ".tsv", ".txt", ".tbl"].contains(where: { lowered.hasSuffix($0) }) {
+            function = "read_csv"
+        } else {
+            throw expressions.error("cannot tell how to read '\(path)' from its extension; name a reader: "
+                + "read_parquet('…'), read_csv('…') or delta_scan('…')", at: location)
+        }
+        if let dot = name.firstIndex(of: "."), dot > name.startIndex { name = String(name[..<dot]) }
+        return try bindTableFunction(function, [.literal(.string(path), location)], alias: alias ?? name,
+                                     at: location)
     }
 
     private func bindTableFunction(_ name: String, _ arguments: [SQLExpr], alias: String?,

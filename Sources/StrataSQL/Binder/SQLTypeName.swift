@@ -28,4 +28,22 @@ package enum SQLTypeName {
             return nil
         }
     }
+
+    /// DuckDB's name of `type`, as DESCRIBE and SUMMARIZE show it: `INTEGER`, `VARCHAR`, `DECIMAL(10,2)`.
+    package static func name(of type: DataType) -> String {
+        switch type {
+        case .bool: "BOOLEAN"
+        case .int32: "INTEGER"
+        case .int64: "BIGINT"
+        case .float: "FLOAT"
+        case .double: "DOUBLE"
+        case .string: "VARCHAR"
+        case .date: "DATE"
+        case .timestamp: "TIMESTAMP"
+        case .timestampNanos: "TIMESTAMP_NS"
+        case .blob: "BLOB"
+        case .time: "TIME"
+        case let .decimal(precision, scale): "DECIMAL(\(precision),\(scale))"
+        }
+    }
 }

@@ -8,7 +8,8 @@ import StrataExecution
 //   query      := [WITH cte {"," cte}] operand {setop operand} [ORDER BY order {"," order}]
 //                 [LIMIT expr [OFFSET expr] | OFFSET expr [LIMIT expr]]
 //   setop      := (UNION | INTERSECT | EXCEPT) [ALL | DISTINCT]     (INTERSECT binds more tightly)
-//   operand    := select | "(" query ")"
+//   operand    := select | "(" query ")" | show
+//   show       := DESCRIBE (query | source) | SUMMARIZE (query | source) | SHOW TABLES | SHOW source
 //   cte        := name ["(" name {"," name} ")"] AS "(" query ")"
 //   select     := SELECT [DISTINCT | ALL] item {"," item} [FROM source] [WHERE expr]
 //                 [GROUP BY expr {"," expr}] [HAVING expr] [WINDOW …] [QUALIFY expr]
@@ -17,7 +18,7 @@ import StrataExecution
 //   joined     := source {[NATURAL] [INNER | LEFT [OUTER] | RIGHT [OUTER] | FULL [OUTER]] JOIN source
 //                         [ON expr | USING "(" name {"," name} ")"] | CROSS JOIN source}
 //   source     := name [[AS] alias] | name "(" [expr {"," expr}] ")" [[AS] alias] | "(" query ")" [[AS] alias]
-//               | "(" joined ")"
+//               | "(" joined ")" | string [[AS] alias]          (a file, read by its extension)
 //   order      := expr [ASC | DESC] [NULLS (FIRST | LAST)]
 //   primary    := literal | parameter | name ["." name] | name "(" [args] ")" | CAST "(" expr AS type ")"
 //               | CASE [expr] WHEN expr THEN expr {WHEN expr THEN expr} [ELSE expr] END | "(" expr ")"
@@ -250,6 +251,7 @@ package final class SQLParser {
     /// `SELECT …` without ORDER BY and LIMIT, or a parenthesized query.
     private func parseSetOperand() throws(Failure) -> SQLSelect {
         if at(.punctuation(.leftParen)), atQuery(after: 1) { return try parseParenthesizedQuery() }
+        if atShow(after: 0) { return try parseShow() }
         if atWord("VALUES") { return try parseValues() }
         var operand = SQLSelect(location: current.location)
         try parseSelect(into: &operand)
@@ -330,7 +332,9 @@ package final class SQLParser {
     /// `(query)`.
     private func parseParenthesizedQuery() throws(Failure) -> SQLSelect {
         try expect(.punctuation(.leftParen))
-        guard at(.keyword(.select)) || at(.keyword(.with)) || atWord("VALUES") else { throw expected("\"SELECT\"") }
+        guard at(.keyword(.select)) || at(.keyword(.with)) || atWord("VALUES") || atShow(after: 0) else {
+            throw expected("\"SELECT\"")
+        }
         let query = try parseQuery()
         try expect(.punctuation(.rightParen))
         return query
@@ -470,6 +474,11 @@ package final class SQLParser {
 
     /// A table, a table function, a subquery or a parenthesized join, with its alias.
     private func parseTableRef() throws(Failure) -> SQLTableRef {
+        if at(.string) {
+            let location = current.location
+            let path = advance().text
+            return .file(path: path, alias: try parseAlias(), location)
+        }
         guard at(.punctuation(.leftParen)) else { return try parseNamedSource() }
         if atQuery(after: 1) { return try parseSubquerySource() }
         advance()
@@ -517,6 +526,37 @@ package final class SQLParser {
             try expect(.punctuation(.rightParen))
         }
         return .function(name: name, arguments: arguments, alias: try parseAlias(), location)
+    }
+
+    // MARK: - DESCRIBE, SHOW TABLES, SUMMARIZE
+
+    /// `DESCRIBE target`, `SUMMARIZE target`, `SHOW TABLES` or `SHOW name` (DESCRIBE), where the target is a query or
+    /// a FROM source (`t`, `'file.parquet'`, `read_csv(…)`), as `SELECT * FROM <show>`.
+    @inline(never)
+    private func parseShow() throws(Failure) -> SQLSelect {
+        let location = current.location
+        let word = advance().text.uppercased()
+        var show = SQLShow(kind: word == "SUMMARIZE" ? .summarize : .describe, target: nil, table: nil,
+                           location: location)
+        if word == "SHOW", atWord("TABLES") {
+            advance()
+            show.kind = .tables
+        } else if at(.keyword(.select)) || at(.keyword(.with)) || atWord("VALUES")
+                    || (at(.punctuation(.leftParen)) && atQuery(after: 1)) {
+            show.target = try parseQuery()
+        } else {
+            let sourceLocation = current.location
+            let source = try parseTableRef()
+            if case let .table(name, nil, _) = source { show.table = name }
+            var target = SQLSelect(location: sourceLocation)
+            target.items = [.star(qualifier: nil, sourceLocation)]
+            target.from = source
+            show.target = target
+        }
+        var select = SQLSelect(location: location)
+        select.items = [.star(qualifier: nil, location)]
+        select.from = .show(show)
+        return select
     }
 
     // MARK: - Table statements
@@ -1478,8 +1518,23 @@ package final class SQLParser {
         let token = token(after: offset)
         switch token.kind {
         case .keyword(.select), .keyword(.with): return true
-        case .identifier: return token.text.uppercased() == "VALUES"
+        case .identifier: return token.text.uppercased() == "VALUES" || atShow(after: offset)
         default: return false
+        }
+    }
+
+    /// Whether `DESCRIBE`, `SUMMARIZE` or `SHOW` starts a statement `offset` tokens ahead: the word followed by
+    /// what such a statement names (so a column called `show` in parentheses stays a column).
+    private func atShow(after offset: Int) -> Bool {
+        let word = token(after: offset)
+        guard word.kind == .identifier, ["DESCRIBE", "SUMMARIZE", "SHOW"].contains(word.text.uppercased()) else {
+            return false
+        }
+        switch token(after: offset + 1).kind {
+        case .identifier, .quotedIdentifier, .string, .keyword(.select), .keyword(.with), .punctuation(.leftParen):
+            return true
+        default:
+            return false
         }
     }
 

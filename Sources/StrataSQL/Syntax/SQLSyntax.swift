@@ -206,9 +206,45 @@ package indirect enum SQLTableRef: Sendable, Hashable {
     case function(name: String, arguments: [SQLExpr], alias: String?, SourceLocation)
     /// `(SELECT …) [AS alias]`.
     case subquery(SQLSelect, alias: String?, SourceLocation)
+    /// A file named by a string, as DuckDB's replacement scans read it: `'data/*.parquet' [AS alias]`,
+    /// `'events.csv'` (the reader is chosen by the extension).
+    case file(path: String, alias: String?, SourceLocation)
+    /// `DESCRIBE …`, `SHOW TABLES` or `SUMMARIZE …` as a source of rows (also a statement of its own).
+    case show(SQLShow)
     /// Two sources joined: `a [NATURAL] [INNER | LEFT | RIGHT | FULL] JOIN b [ON … | USING (…)]`, `a CROSS JOIN b`
     /// or `a, b`.
     case join(SQLJoin)
+}
+
+/// `DESCRIBE target`, `SHOW TABLES`, `SUMMARIZE target`: statements whose rows describe a table or a query, usable
+/// wherever a subquery is (`SELECT column_name FROM (DESCRIBE t)`).
+package struct SQLShow: Sendable, Hashable {
+    /// What is shown.
+    package enum Kind: String, Sendable, Hashable {
+        /// The columns of the target: name, type, nullability (DuckDB's `DESCRIBE`; also `SHOW name`).
+        case describe = "DESCRIBE"
+        /// The store's tables (`SHOW TABLES`); no target.
+        case tables = "SHOW TABLES"
+        /// Per-column statistics of the target's rows (DuckDB's `SUMMARIZE`).
+        case summarize = "SUMMARIZE"
+    }
+
+    /// Which statement.
+    package var kind: Kind
+    /// The rows described: `SELECT * FROM name` for a table or file, or the query as written (nil for SHOW TABLES).
+    package var target: SQLSelect?
+    /// The table's name when the target is a bare table name (its NOT NULL columns are then reported).
+    package var table: String?
+    /// Where the statement starts.
+    package var location: SourceLocation
+
+    /// Creates a show statement.
+    package init(kind: Kind, target: SQLSelect?, table: String?, location: SourceLocation) {
+        self.kind = kind
+        self.target = target
+        self.table = table
+        self.location = location
+    }
 }
 
 /// A join in FROM.

@@ -32,6 +32,18 @@ package struct StatementSplitter: Sendable {
     /// Whether an incomplete statement (or an open string, identifier or comment) is waiting for more lines.
     package var hasPendingInput: Bool { significant || state != .code }
 
+    /// The statements of a whole text (its last one may lack the `;`); a text of only whitespace and comments gives
+    /// itself, so that running it reports the empty statement.
+    package static func statements(in text: String) -> [String] {
+        var splitter = StatementSplitter()
+        var statements: [String] = []
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            statements += splitter.append(line: String(line))
+        }
+        if splitter.hasPendingInput { statements.append(splitter.pending()) }
+        return statements.isEmpty ? [text] : statements
+    }
+
     /// Adds one line (without its line break) and returns the statements it completes, in order.
     package mutating func append(line: String) -> [String] {
         var statements: [String] = []

@@ -24,6 +24,8 @@ package final class FileIO: @unchecked Sendable {
         case createNew
         /// Create or truncate for writing.
         case truncate
+        /// Create if missing, and write at its end.
+        case append
     }
 
     /// Opens `path`.
@@ -34,6 +36,7 @@ package final class FileIO: @unchecked Sendable {
         case .read: flags = O_RDONLY | O_CLOEXEC
         case .createNew: flags = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC
         case .truncate: flags = O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC
+        case .append: flags = O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC
         }
         let opened = open(path, flags, 0o644)
         guard opened >= 0 else { throw FileIO.error("cannot open", path: path) }
