@@ -2,9 +2,9 @@
 //   1. Before the run, the recorder is given the query's monitor and its operators' metrics; `start()` starts a
 //      sampling thread and hands the scheduler a TaskTrace.
 //   2. The thread takes a sample (the monitor's snapshot, each operator's reserved bytes, the spill manager's bytes
-//      on disk and runs, the deepest repartitioning) every `interval`, starting at 10 ms. When 2,000 samples are
-//      kept, every other one is dropped and the interval doubles, so a run of any length keeps between 1,000 and
-//      2,000 evenly spaced samples.
+//      on disk and runs, the deepest repartitioning) every `interval`, starting at 20 ms. When 1,500 samples are
+//      kept, every other one is dropped and the interval doubles, so a run of any length keeps between 750 and
+//      1,500 evenly spaced samples.
 //   3. `stop()` takes a last sample and joins the thread; `profile(…)` assembles the QueryProfile from the samples,
 //      the trace and the finished run's statistics.
 import Dispatch
@@ -15,9 +15,9 @@ import Synchronization
 /// Samples a running query's memory and spill and collects its task stream, for ``QueryProfile``.
 package final class ProfileRecorder: Sendable {
     /// Samples kept before they are thinned.
-    static let maximumSamples = 2_000
+    static let maximumSamples = 1_500
     /// The first sampling interval in nanoseconds.
-    static let firstInterval: UInt64 = 10_000_000
+    static let firstInterval: UInt64 = 20_000_000
 
     /// The task stream the scheduler fills.
     package let trace = TaskTrace()

@@ -12,6 +12,7 @@ package final class QueryMonitor: Sendable {
     private let ended = Atomic<UInt64>(0)
     private let tasksDone = Atomic<Int>(0)
     private let tasksAll = Atomic<Int>(0)
+    private let memory = ProcessMemory()
 
     /// A monitor of the query whose operators share `context` and whose scans are `scans`.
     package init(scans: [TableScan], context: ExecutionContext) {
@@ -54,7 +55,7 @@ package final class QueryMonitor: Sendable {
         progress.tasksFinished = tasksDone.load(ordering: .relaxed)
         progress.tasksTotal = tasksAll.load(ordering: .relaxed)
         progress.reservedBytes = context.pool.reserved
-        progress.residentBytes = ProcessMemory.residentBytes()
+        progress.residentBytes = memory.residentBytes()
         progress.memoryLimit = context.options.memoryLimit
         progress.spilledBytes = Int(clamping: context.spill.totalBytesWritten)
         progress.spillReadBytes = context.spill.totalBytesRead

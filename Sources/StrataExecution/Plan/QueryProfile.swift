@@ -4,8 +4,8 @@ import StrataCore
 /// Everything one query run did, over time: the data of the performance report (`QueryProfile.html()` in the
 /// `Strata` module renders it; `JSONEncoder` writes it as the documented JSON of `docs/profile.md`).
 ///
-/// Times are seconds since the run started. Memory and spill are sampled while the query runs (every 10 ms at
-/// first, less often as the run grows, so a report keeps at most about 2,000 samples); the task stream records
+/// Times are seconds since the run started. Memory and spill are sampled while the query runs (every 20 ms at
+/// first, less often as the run grows, so a report keeps at most 1,500 samples); the task stream records
 /// every task up to 200,000.
 public struct QueryProfile: Sendable, Codable {
     /// The format's version (1).
