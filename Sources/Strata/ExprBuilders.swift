@@ -94,6 +94,14 @@ extension AggregateCall {
     public static func quantile(_ x: Expr, _ q: Double, as name: String) -> AggregateCall {
         AggregateCall(.quantile, [x], parameter: q, as: name)
     }
+    /// `approx_count_distinct(x) AS name` (a HyperLogLog estimate in fixed memory).
+    public static func approxCountDistinct(_ x: Expr, as name: String) -> AggregateCall {
+        AggregateCall(.approxCountDistinct, [x], as: name)
+    }
+    /// `approx_quantile(x, q) AS name` (from a sample of at most 8,192 values per group, in fixed memory).
+    public static func approxQuantile(_ x: Expr, _ q: Double, as name: String) -> AggregateCall {
+        AggregateCall(.approxQuantile, [x], parameter: q, as: name)
+    }
     /// `stddev_samp(x) AS name`.
     public static func stddev(_ x: Expr, as name: String) -> AggregateCall {
         AggregateCall(.stddevSamp, [x], as: name)

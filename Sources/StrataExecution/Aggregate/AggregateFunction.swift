@@ -30,6 +30,11 @@ public enum AggregateFunction: String, Sendable, Hashable, CaseIterable {
     case quantile
     /// `corr(y, x)`: Pearson's correlation coefficient.
     case corr
+    /// `approx_count_distinct(x)`: a HyperLogLog estimate of the distinct values, in fixed memory per group.
+    case approxCountDistinct = "approx_count_distinct"
+    /// `approx_quantile(x, q)`: the continuous quantile of a uniform sample of at most 8,192 values per group
+    /// (exact for smaller groups), in fixed memory per group; a double.
+    case approxQuantile = "approx_quantile"
     /// `string_agg(x [, separator] [ORDER BY …])`: the non-NULL values joined by the separator (`,` by default),
     /// in the ORDER BY keys' order (the input's order without one); its extra arguments are the ORDER BY keys.
     case stringAgg = "string_agg"

@@ -35,7 +35,7 @@ package struct AggregateSpec: Sendable {
         }
         var parameter = parameter
         switch function {
-        case .countStar, .count, .countDistinct:
+        case .countStar, .count, .countDistinct, .approxCountDistinct:
             resultType = .int64
         case .min, .max:
             resultType = argumentTypes[0]
@@ -54,7 +54,7 @@ package struct AggregateSpec: Sendable {
         case .avg, .varSamp, .stddevSamp, .varPop, .stddevPop, .corr:
             try numeric()
             resultType = .double
-        case .median, .quantile:
+        case .median, .quantile, .approxQuantile:
             try numeric()
             if function == .median { parameter = 0.5 }
             guard let q = parameter, q >= 0, q <= 1 else {
@@ -84,6 +84,8 @@ package struct AggregateSpec: Sendable {
         case .corr: CorrelationAccumulator()
         case .median, .quantile: QuantileAccumulator(quantile: parameter ?? 0.5)
         case .countDistinct: DistinctCountAccumulator(type: argumentTypes[0])
+        case .approxCountDistinct: HyperLogLogAccumulator(type: argumentTypes[0])
+        case .approxQuantile: ApproxQuantileAccumulator(quantile: parameter ?? 0.5)
         case .stringAgg:
             StringAggAccumulator(separator: separator, keys: zip(argumentTypes.dropFirst(), descending).map {
                 SortKeyEncoder.Key(type: $0.0, ascending: !$0.1, nullsFirst: false)

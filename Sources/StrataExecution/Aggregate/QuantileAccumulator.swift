@@ -76,11 +76,7 @@ final class QuantileAccumulator: Accumulator {
                 guard n > 0 else { valid[g] = false; continue }
                 var slice = UnsafeMutableBufferPointer(rebasing: all[starts[g]..<starts[g + 1]])
                 slice.sort()
-                let position = Double(n - 1) * quantile
-                let lower = position.rounded(.down)
-                let lo = slice[Int(lower)], hi = slice[Int(position.rounded(.up))]
-                let d = position - lower
-                result[g] = lower == position ? lo : (hi * d).addingProduct(lo, 1 - d)
+                result[g] = Self.interpolate(UnsafeBufferPointer(slice), quantile)
             }
         }
         return makeColumn(.double, .double(result), valid: valid)
@@ -90,5 +86,14 @@ final class QuantileAccumulator: Accumulator {
         groupIds = []
         values = []
         groupCount = 0
+    }
+
+    /// Step 3's quantile of `sorted` (not empty), in ascending order.
+    static func interpolate(_ sorted: UnsafeBufferPointer<Double>, _ quantile: Double) -> Double {
+        let position = Double(sorted.count - 1) * quantile
+        let lower = position.rounded(.down)
+        let lo = sorted[Int(lower)], hi = sorted[Int(position.rounded(.up))]
+        let d = position - lower
+        return lower == position ? lo : (hi * d).addingProduct(lo, 1 - d)
     }
 }

@@ -115,9 +115,12 @@ final class AggregateCollector {
         case "corr":
             try arity(2)
             function = .corr
-        case "quantile_cont":
+        case "approx_count_distinct":
+            try arity(1)
+            function = .approxCountDistinct
+        case "quantile_cont", "approx_quantile":
             try arity(2)
-            function = .quantile
+            function = name == "approx_quantile" ? .approxQuantile : .quantile
             let q = try argument(args[1])
             switch q {
             case let .literal(.double(v)) where (0...1).contains(v): parameter = v
@@ -156,7 +159,7 @@ final class AggregateCollector {
             throw expressions.error("\(name)(*) is not supported; only count(*)", at: location)
         }
         if function != .countStar && function != .stringAgg {
-            if function.arity == 1 && function != .quantile { try arity(1) }
+            if function.arity == 1 && function != .quantile && function != .approxQuantile { try arity(1) }
             arguments = try args.prefix(function.arity).map(argument)
         }
         var types: [DataType] = []

@@ -45,7 +45,8 @@ struct ExpressionBinder {
     /// Aggregate functions (by lowercased name).
     static let aggregateFunctions: Set<String> = [
         "count", "sum", "avg", "mean", "min", "max", "median", "var_samp", "variance", "var_pop", "stddev",
-        "stddev_samp", "stddev_pop", "quantile_cont", "corr", "string_agg",
+        "stddev_samp", "stddev_pop", "quantile_cont", "corr", "string_agg", "approx_count_distinct",
+        "approx_quantile",
     ]
 
     /// A binder error at `location`.

@@ -11,9 +11,10 @@ import StrataExecution
 //
 // SUMMARIZE target, as one pass of the engine's aggregation over the target's rows (so it spills like any GROUP BY
 // and never loads the rows):
-// 1. Bind the target; for each of its n columns c add the aggregates min(c), max(c), count(DISTINCT c) and
-//    count(c), and for numeric columns avg(c), stddev_samp(c) and the exact quantiles 0.25, 0.5 and 0.75; one
-//    count(*) serves every column. The aggregation has no keys, so it yields one row.
+// 1. Bind the target; for each of its n columns c add the aggregates min(c), max(c), approx_count_distinct(c)
+//    and count(c), and for numeric columns avg(c), stddev_samp(c) and approx_quantile(c, 0.25 | 0.5 | 0.75) (as
+//    DuckDB estimates them; both in fixed memory, so SUMMARIZE stays within the limit on any table); one count(*)
+//    serves every column. The aggregation has no keys, so it yields one row.
 // 2. Cross-join that row with n constant rows (index, column_name, column_type).
 // 3. Project each output column as a CASE on the index that picks column i's aggregate (min, max and the
 //    quantiles cast to the column's type and then to VARCHAR, as DuckDB shows them; NULL where the statistic does
@@ -83,7 +84,7 @@ extension SQLBinder {
             let text = { (e: Expr) in Expr.cast(e, .string) }
             picks["min", default: []].append((i, text(add("min", .min))))
             picks["max", default: []].append((i, text(add("max", .max))))
-            picks["approx_unique", default: []].append((i, add("unique", .countDistinct)))
+            picks["approx_unique", default: []].append((i, add("unique", .approxCountDistinct)))
             let count = add("count", .count)
             let fraction = Expr.binary(.divide, .cast(count, .double), .cast(.column(countAll), .double))
             let percentage = Expr.caseWhen(
@@ -96,7 +97,7 @@ extension SQLBinder {
             picks["avg", default: []].append((i, text(add("avg", .avg))))
             picks["std", default: []].append((i, text(add("std", .stddevSamp))))
             for (statistic, q) in [("q25", 0.25), ("q50", 0.5), ("q75", 0.75)] {
-                picks[statistic, default: []].append((i, text(.cast(add(statistic, .quantile, parameter: q),
+                picks[statistic, default: []].append((i, text(.cast(add(statistic, .approxQuantile, parameter: q),
                                                                     column.type))))
             }
         }
