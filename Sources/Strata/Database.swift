@@ -215,6 +215,23 @@ public final class Database: Sendable {
                             dryRun: result.dryRun, retentionHours: result.retentionHours)
     }
 
+    /// The partition files of table `name` at `version` (the current version when nil), each with its columns' min,
+    /// max and null count from the file's footer statistics.
+    public func partitions(of name: String, version: Int? = nil) throws -> [PartitionSummary] {
+        let snapshot = try version.map { try store.snapshot(of: name, version: $0) } ?? store.snapshot(of: name)
+        return try snapshot.partitions.indices.map { index in
+            let partition = snapshot.partitions[index]
+            let reader = try snapshot.openPartition(index)
+            let statistics = PartitionStatistics.columns(of: reader)
+            return PartitionSummary(
+                file: partition.file, rows: partition.rows, rowGroups: partition.rowGroups, bytes: partition.bytes,
+                codec: partition.codec,
+                columns: zip(snapshot.schema.fields, statistics).map { field, stats in
+                    ColumnSummary(name: field.name, min: stats.min, max: stats.max, nullCount: stats.nullCount)
+                })
+        }
+    }
+
     /// Every committed version of table `name`, oldest first: time, operation, files and rows.
     public func versions(of name: String) throws -> [TableVersion] {
         try store.history(of: name).map { summary in

@@ -1,3 +1,5 @@
+import StrataStorage
+
 /// What a table version holds: size, layout and compression, as `strata info` shows it.
 public struct TableInfo: Sendable, Hashable {
     /// Table name.
@@ -66,4 +68,47 @@ public struct VacuumReport: Sendable, Hashable {
     public var dryRun: Bool
     /// The retention applied, in hours.
     public var retentionHours: Double
+}
+
+/// One partition file of a table version, with its columns' statistics from the file's footer (no data is read).
+public struct PartitionSummary: Sendable, Hashable {
+    /// The file's name inside the table folder.
+    public var file: String
+    /// Its rows.
+    public var rows: Int64
+    /// Its row groups.
+    public var rowGroups: Int
+    /// Its size in bytes.
+    public var bytes: Int64
+    /// Its codec.
+    public var codec: String
+    /// Per column of the table, in order.
+    public var columns: [ColumnSummary]
+}
+
+/// What a file's statistics say of one column: bounds of its non-null values and its nulls.
+public struct ColumnSummary: Sendable, Hashable {
+    /// The column.
+    public var name: String
+    /// The smallest non-null value (nil when unknown or every value is NULL).
+    public var min: Value?
+    /// The largest non-null value (nil when unknown or every value is NULL).
+    public var max: Value?
+    /// NULLs (nil when a row group does not record them).
+    public var nullCount: Int64?
+
+    /// The statistics of `summaries` (one column's, over several files) taken together.
+    public static func combined(_ summaries: [ColumnSummary]) -> ColumnSummary? {
+        guard var total = summaries.first else { return nil }
+        for next in summaries.dropFirst() {
+            total.nullCount = total.nullCount.flatMap { a in next.nullCount.map { Manifest.saturatingSum([a, $0]) } }
+            if let min = next.min {
+                if total.min.map({ ScanPredicate.compare(min, $0).map { $0 < 0 } ?? false }) ?? true { total.min = min }
+            }
+            if let max = next.max {
+                if total.max.map({ ScanPredicate.compare(max, $0).map { $0 > 0 } ?? false }) ?? true { total.max = max }
+            }
+        }
+        return total
+    }
 }

@@ -123,6 +123,34 @@ import Testing
         }
     }
 
+    /// `strata info STORE TABLE` lists the partition files and each column's min, max and nulls, taken from the
+    /// files' footers; DuckDB reading the same files agrees.
+    @Test func infoListsPartitionsAndTheirStatistics() throws {
+        let dir = try TempDirectory("strata-delta")
+        let db = try Self.store(dir)
+        let partitions = try db.partitions(of: "odd")
+        let rowCount = try db.info("odd").rowCount
+        #expect(!partitions.isEmpty && partitions.map(\.rows).reduce(0, +) == rowCount)
+        let files = partitions.map { "'\(db.path)/tables/odd/\($0.file)'" }.joined(separator: ", ")
+        for (index, field) in try db.schema(of: "odd").fields.enumerated()
+        where [.int32, .int64, .double, .string, .date].contains(field.type) {
+            let quoted = "\"" + field.name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+            let duck = try DuckDBOracle.rows("SELECT min(\(quoted))::VARCHAR, max(\(quoted))::VARCHAR, "
+                + "count(*) - count(\(quoted)) FROM read_parquet([\(files)])")
+            let combined = try #require(ColumnSummary.combined(partitions.map { $0.columns[index] }))
+            let row = try #require(duck.first)
+            #expect(combined.min.map { "\($0)" } == row[0] as? String, "\(field.name) min")
+            #expect(combined.max.map { "\($0)" } == row[1] as? String, "\(field.name) max")
+            #expect(combined.nullCount.map(Int.init) == row[2] as? Int, "\(field.name) nulls")
+        }
+        let result = try StrataCLI.run(["info", db.path, "odd"])
+        CSVImportCLITests.expectSuccess(result, "info STORE TABLE")
+        let text = result.stdout
+        #expect(text.contains("  partitions:") && text.contains("  column statistics (from the files' footers):"))
+        for partition in partitions { #expect(text.contains(partition.file), "\(partition.file) not listed") }
+        #expect(text.contains("added") && text.contains("+300") && text.contains("+250"), "rows added: \(text)")
+    }
+
     @Test func deltaScanReadsAnyDeltaFolder() throws {
         let dir = try TempDirectory("strata-delta")
         let db = try Self.store(dir)

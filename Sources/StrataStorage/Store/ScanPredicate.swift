@@ -75,7 +75,7 @@ package indirect enum ScanPredicate: Sendable, Equatable {
     }
 
     /// Three-way comparison of `a` with `b` when both are comparable numbers/strings/dates; nil otherwise.
-    static func compare(_ a: Value, _ b: Value) -> Int? {
+    package static func compare(_ a: Value, _ b: Value) -> Int? {
         func sign<T: Comparable>(_ x: T, _ y: T) -> Int { x < y ? -1 : (x > y ? 1 : 0) }
         switch (a, b) {
         case let (.string(x), .string(y)):
