@@ -6,9 +6,10 @@ import Strata
 /// read plainly from a pipe or file otherwise (no prompt).
 ///
 /// History is kept in a file: `$STRATA_HISTORY` when set (empty: no history file), else `~/.strata_history`. It is
-/// loaded at start, each line entered at a terminal is added (consecutive duplicates and blank lines are not), and
-/// the file is rewritten after each line, so a shell killed later keeps what was typed; it holds at most the last
-/// 1,000 lines.
+/// loaded at start; each statement or command entered at a terminal is added once it is complete, a statement typed
+/// over several lines as one entry (its lines joined by spaces, so the up arrow brings the whole statement back),
+/// consecutive duplicates and blank lines not; the file is rewritten after each entry, so a shell killed later
+/// keeps what was typed; it holds at most the last 1,000 entries.
 final class LineEditor {
     /// Lines kept in the history.
     static let historyLimit: Int32 = 1_000
@@ -18,6 +19,8 @@ final class LineEditor {
     /// The history file (nil: none).
     let historyPath: String?
     private var lastEntry: String?
+    /// The lines of the statement being typed, not yet in the history.
+    private var pending: [String] = []
     /// Whether a failure to write the history file was reported (it is, once).
     private var warned = false
 
@@ -44,9 +47,18 @@ final class LineEditor {
         guard interactive else { return Swift.readLine(strippingNewline: true) }
         guard let raw = readline(prompt) else { return nil }
         defer { free(raw) }
-        let line = String(cString: raw)
-        remember(line)
-        return line
+        return String(cString: raw)
+    }
+
+    /// Records `line` (just read and handled) for the history: with `complete`, the statement or command it ends
+    /// goes in as one entry; otherwise the line waits for the rest of its statement.
+    func entered(_ line: String, complete: Bool) {
+        guard interactive else { return }
+        pending.append(line)
+        guard complete else { return }
+        let entry = pending.filter { !$0.allSatisfy(\.isWhitespace) }.joined(separator: " ")
+        pending = []
+        remember(entry)
     }
 
     /// Adds `line` to the history and saves the history file.

@@ -43,6 +43,7 @@ struct ShellCommand: ParsableCommand {
             }
             while !session.quit, let line = editor.readLine(prompt: session.continuing ? "   ...> " : "strata> ") {
                 session.handle(line)
+                editor.entered(line, complete: !session.continuing)
             }
             if !session.quit { session.finish() }
             failed = session.failed
