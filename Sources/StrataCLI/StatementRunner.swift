@@ -56,7 +56,7 @@ struct StatementRunner {
             let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
             var line = "Run Time: " + String(format: "%.3f", seconds) + " s"
             if let statistics = cursor.statistics {
-                line += "; \(statistics.rows) rows; peak reserved \(ByteCount.format(statistics.peakReservedBytes))"
+                line += "; \(Formatting.rows(Int64(statistics.rows))); peak reserved \(ByteCount.format(statistics.peakReservedBytes))"
                 if statistics.spilledBytes > 0 { line += "; spilled \(ByteCount.format(Int(statistics.spilledBytes)))" }
             }
             FileHandleOutput.standardError(line + "\n")
