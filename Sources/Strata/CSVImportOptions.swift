@@ -25,10 +25,13 @@ public struct CSVImportOptions: Sendable {
     public var schema: Schema?
     /// Page compression of the partition files.
     public var codec: Codec = .default
-    /// The memory budget of the import in bytes (default 512 MB): bounds the chunks in flight and the row groups.
-    public var memoryLimit: Int = 512_000_000
-    /// Parser threads; nil means one per core.
+    /// The memory budget of the import in bytes: bounds the chunks in flight and the row groups. Nil: the
+    /// database's ``Configuration/memoryLimit`` when it sets one, else 512 MB.
+    public var memoryLimit: Int?
+    /// Parser threads. Nil: the database's ``Configuration/threads`` when it sets them, else one per core.
     public var threads: Int?
+    /// The memory budget when neither the options nor the database's configuration set one.
+    public static let defaultMemoryLimit = 512_000_000
     /// What to do with bad rows.
     public var onError: OnError = .fail
     /// With `.skip`, the file that receives rejected rows (CSV: `line,column,error,row`).
@@ -47,7 +50,7 @@ public struct CSVImportOptions: Sendable {
 
 extension CSVImportOptions {
     /// The resolved settings of the importer; throws for invalid characters or sizes.
-    func configuration() throws -> CSVImportConfiguration {
+    func configuration(defaults: Configuration = Configuration()) throws -> CSVImportConfiguration {
         func ascii(_ scalar: Unicode.Scalar, _ what: String) throws -> UInt8 {
             guard scalar.isASCII else {
                 throw StrataError(.invalidArgument, "the \(what) must be an ASCII character, not \"\(scalar)\"")
@@ -60,8 +63,8 @@ extension CSVImportOptions {
         config.header = header
         config.nullTokens = nullTokens.map { Array($0.utf8) }
         config.schema = schema
-        config.threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
-        config.memoryLimit = memoryLimit
+        config.threads = threads ?? defaults.threads ?? ProcessInfo.processInfo.activeProcessorCount
+        config.memoryLimit = memoryLimit ?? defaults.memoryLimit ?? Self.defaultMemoryLimit
         config.skipBadRows = onError == .skip
         config.rejectsPath = rejectsPath
         config.mode = switch mode {

@@ -155,7 +155,8 @@ public final class Database: Sendable {
     }
 
     /// Imports a CSV file (`-` for standard input; gzip and zstd inputs are detected) into table `name` as one new
-    /// version: streaming, parallel, type-sniffing and bounded by `options.memoryLimit`. See `docs/csv-import.md`.
+    /// version: streaming, parallel, type-sniffing and bounded by `options.memoryLimit` (by default the database's
+    /// configured limit, else 512 MB). See `docs/csv-import.md`.
     ///
     /// - Parameters:
     ///   - path: The CSV file, or `-` for standard input.
@@ -170,7 +171,7 @@ public final class Database: Sendable {
     {
         let clock = ContinuousClock()
         let start = clock.now
-        let importer = CSVImporter(store: store, table: name, path: path, configuration: try options.configuration())
+        let importer = CSVImporter(store: store, table: name, path: path, configuration: try options.configuration(defaults: configuration))
         let result = try importer.run(progress: progress.map { report in
             { (p: CSVImportProgress) in
                 report(ImportProgress(bytesRead: p.bytesRead, totalBytes: p.totalBytes, rows: p.rows, pass: p.pass))
