@@ -102,12 +102,8 @@ public struct ColumnSummary: Sendable, Hashable {
         guard var total = summaries.first else { return nil }
         for next in summaries.dropFirst() {
             total.nullCount = total.nullCount.flatMap { a in next.nullCount.map { Manifest.saturatingSum([a, $0]) } }
-            if let min = next.min {
-                if total.min.map({ ScanPredicate.compare(min, $0).map { $0 < 0 } ?? false }) ?? true { total.min = min }
-            }
-            if let max = next.max {
-                if total.max.map({ ScanPredicate.compare(max, $0).map { $0 > 0 } ?? false }) ?? true { total.max = max }
-            }
+            if let min = next.min { total.min = PartitionStatistics.bound(total.min, min, lower: true) }
+            if let max = next.max { total.max = PartitionStatistics.bound(total.max, max, lower: false) }
         }
         return total
     }

@@ -18,15 +18,7 @@ enum Formatting {
     static func rows(_ n: Int64) -> String { n == 1 ? "1 row" : count(n) + " rows" }
 
     /// `12345678` as `12,345,678`.
-    static func count(_ n: Int64) -> String {
-        let digits = String(n.magnitude)
-        var out = ""
-        for (i, c) in digits.enumerated() {
-            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
-            out.append(c)
-        }
-        return n < 0 ? "-" + out : out
-    }
+    static func count(_ n: Int64) -> String { CountText.grouped(n) }
 
     /// Megabytes (10^6 bytes) per second with one decimal.
     static func rate(_ bytes: Int64, seconds: Double) -> String {

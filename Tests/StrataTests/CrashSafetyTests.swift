@@ -23,10 +23,17 @@ import StrataTestSupport
         return (info.version, info.rowCount)
     }
 
+    /// The `strata` executable and a fresh store holding the sample trips as table `trips`.
+    static func tripsStore() throws -> (strata: String, dir: TempDirectory, store: String, db: Database) {
+        let dir = try TempDirectory("strata-crash")
+        let store = dir.path("store")
+        let db = try Database(path: store, createIfMissing: true)
+        try db.importParquet(from: RepoPaths.trips, into: "trips")
+        return (try StrataCLI.executable(), dir, store, db)
+    }
+
     @Test func killDuringImport() throws {
-        let bundle = CommandLine.arguments.first ?? "?"
-        let strata = try #require(RepoPaths.strataExecutable(),
-                                  "strata executable not found next to the test bundle (\(bundle)); run swift build --build-tests first")
+        let strata = try StrataCLI.executable()
         let dir = try TempDirectory("strata-crash")
         let store = dir.path("store")
         var random = SplitMix64(seed: 20_260_101)
@@ -96,13 +103,8 @@ import StrataTestSupport
     /// `kill -9` at random moments during table statements (UPDATE, DELETE, INSERT):
     /// afterwards the table is at its previous version or the statement's, with exactly that version's rows.
     @Test func killDuringTableStatements() throws {
-        let bundle = CommandLine.arguments.first ?? "?"
-        let strata = try #require(RepoPaths.strataExecutable(),
-                                  "strata executable not found next to the test bundle (\(bundle)); run swift build --build-tests first")
-        let dir = try TempDirectory("strata-crash")
-        let store = dir.path("store")
-        let db = try Database(path: store, createIfMissing: true)
-        try db.importParquet(from: RepoPaths.trips, into: "trips")
+        let (strata, dir, store, db) = try Self.tripsStore()
+        defer { withExtendedLifetime(dir) {} }  // the folder goes when `dir` does
         var random = SplitMix64(seed: 20_261_207)
         let statements = ["UPDATE trips SET passengers = passengers + 1", "DELETE FROM trips WHERE trip_id % 10 = 0",
                           "INSERT INTO trips SELECT * FROM trips WHERE trip_id < 100"]
@@ -162,13 +164,8 @@ import StrataTestSupport
     /// `kill -9` at random moments during CREATE TABLE … AS, COPY … FROM and DROP TABLE: a created table is there
     /// whole or not at all, a copy adds all its rows or none, a dropped table is there whole or gone.
     @Test func killDuringCreateCopyAndDrop() throws {
-        let bundle = CommandLine.arguments.first ?? "?"
-        let strata = try #require(RepoPaths.strataExecutable(),
-                                  "strata executable not found next to the test bundle (\(bundle)); run swift build --build-tests first")
-        let dir = try TempDirectory("strata-crash")
-        let store = dir.path("store")
-        let db = try Database(path: store, createIfMissing: true)
-        try db.importParquet(from: RepoPaths.trips, into: "trips")
+        let (strata, dir, store, db) = try Self.tripsStore()
+        defer { withExtendedLifetime(dir) {} }  // the folder goes when `dir` does
         var random = SplitMix64(seed: 20_261_208)
         func count(_ table: String) throws -> Int64? {
             guard try db.tableExists(table) else { return nil }

@@ -379,15 +379,7 @@ struct ProfileReport {
         return String(format: "%.2f s", value)
     }
 
-    private func count(_ value: Int) -> String {
-        var digits = String(value.magnitude)
-        var grouped = ""
-        while digits.count > 3 {
-            grouped = "," + digits.suffix(3) + grouped
-            digits.removeLast(3)
-        }
-        return (value < 0 ? "-" : "") + digits + grouped
-    }
+    private func count(_ value: Int) -> String { CountText.grouped(Int64(value)) }
 
     private func short(_ text: String, _ length: Int) -> String {
         text.count <= length ? text : String(text.prefix(length - 1)) + "…"

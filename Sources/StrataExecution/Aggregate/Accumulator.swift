@@ -83,6 +83,24 @@ enum StateArray {
         return capacity > array.capacity ? old + capacity * MemoryLayout<T>.stride : old
     }
 
+    /// A blob state column, one row per group of `groups`: `append(group, &bytes)` adds that group's state bytes.
+    /// Fails naming `aggregate` when the column would pass a column's 2 GiB of bytes.
+    static func blobColumn(_ groups: [Int], aggregate: String, _ append: (Int, inout [UInt8]) -> Void)
+        throws(StrataError) -> Column {
+        var bytes: [UInt8] = []
+        var offsets: [Int32] = [0]
+        offsets.reserveCapacity(groups.count + 1)
+        for group in groups {
+            append(group, &bytes)
+            guard let end = Int32(exactly: bytes.count) else {
+                throw StrataError(.outOfMemory, "\(aggregate): too many groups in one state batch (\(groups.count))")
+            }
+            offsets.append(end)
+        }
+        return Column(unchecked: .blob, data: .string(try StringBuffer(offsets: offsets, bytes: bytes)),
+                      validity: nil)
+    }
+
     /// `array[groups]` (all of it when nil) as a new array.
     @inline(__always)
     static func gather<T>(_ array: [T], _ groups: [Int]?) -> [T] {

@@ -84,23 +84,13 @@ final class ApproxQuantileAccumulator: Accumulator {
 
     func states(_ groups: [Int]?) throws(StrataError) -> [Column] {
         let chosen = groups ?? Array(keys.indices)
-        var bytes: [UInt8] = []
-        var offsets: [Int32] = [0]
-        offsets.reserveCapacity(chosen.count + 1)
-        for g in chosen {
-            compact(g)
+        for g in chosen { compact(g) }
+        return [try StateArray.blobColumn(chosen, aggregate: "approx_quantile") { g, bytes in
             for (key, value) in zip(keys[g], values[g]) {
                 withUnsafeBytes(of: key.littleEndian) { bytes.append(contentsOf: $0) }
                 withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
             }
-            guard let end = Int32(exactly: bytes.count) else {
-                throw StrataError(.outOfMemory, "approx_quantile: too many groups in one state batch "
-                    + "(\(chosen.count) samples)")
-            }
-            offsets.append(end)
-        }
-        return [Column(unchecked: .blob, data: .string(try StringBuffer(offsets: offsets, bytes: bytes)),
-                       validity: nil)]
+        }]
     }
 
     func merge(states: ArraySlice<Column>, rows: Range<Int>, groupIds ids: UnsafePointer<UInt32>) throws(StrataError) {

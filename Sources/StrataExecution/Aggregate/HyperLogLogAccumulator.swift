@@ -8,8 +8,8 @@ import Darwin
 /// `approx_count_distinct(x)`: a HyperLogLog estimate of the distinct non-null values, in fixed memory per group
 /// (4 KiB), so it never holds the values themselves (SUMMARIZE's `approx_unique` uses it).
 ///
-/// 1. Each value is encoded as a group key (``KeyEncoder``, so equal values of any type encode alike) and hashed
-///    (``KeyHasher``). The top 12 bits choose one of 4,096 registers; the register keeps the largest position of the
+/// 1. Each value is encoded as a group key (``KeyEncoder``, so equal values of any type encode alike; 4,096 rows at a
+///    time) and hashed (``KeyHasher``). The top 12 bits choose one of 4,096 registers; the register keeps the largest position of the
 ///    first 1-bit in the other 52 bits (leading zeros + 1).
 /// 2. Merging two sketches (workers, spilled partitions) takes the larger of each pair of registers; the state
 ///    column is one 4,096-byte blob per group.
@@ -34,9 +34,13 @@ final class HyperLogLogAccumulator: Accumulator {
     var stateTypes: [DataType] { [.blob] }
     var byteCount: Int { StateArray.bytes(sketches) + scratch.byteCount }
 
+    /// Rows encoded at once: the scratch of encoded values stays this small whatever the batch size (with one
+    /// accumulator per column and worker, as in SUMMARIZE, slice-sized scratches would add up to tens of MiB).
+    static let encodeRows = 4_096
+
     func projectedBytes(groups: Int, rows: Int) -> Int {
         StateArray.projected(sketches, count: max(groupCount, groups) * Self.registers) + scratch.byteCount
-            + rows * (encoder.fixedWidth + 40)
+            + min(rows, Self.encodeRows) * (encoder.fixedWidth + 40)
     }
 
     func resize(groups: Int) {
@@ -59,39 +63,33 @@ final class HyperLogLogAccumulator: Accumulator {
         guard let column = arguments.first else {
             throw StrataError(.internal, "approx_count_distinct without an argument")
         }
-        encoder.encode([column], rows: rows, into: scratch)
         let validity = column.validity
-        scratch.bytes.withUnsafeBytes { encoded in
-            sketches.withUnsafeMutableBufferPointer { sketches in
-                guard let base = encoded.baseAddress else { return }
-                var i = 0
-                for r in rows {
-                    defer { i += 1 }
-                    if let validity, !validity.isValid(r) { continue }
-                    let start = scratch.offsets[i]
-                    let hash = KeyHasher.hash(base + start, count: scratch.offsets[i + 1] - start)
-                    Self.add(hash, group: Int(ids[i]), into: sketches)
+        var chunkStart = rows.lowerBound
+        while chunkStart < rows.upperBound {
+            let chunk = chunkStart..<min(rows.upperBound, chunkStart + Self.encodeRows)
+            let first = chunkStart - rows.lowerBound  // index of the chunk's first row in `ids`
+            encoder.encode([column], rows: chunk, into: scratch)
+            scratch.bytes.withUnsafeBytes { encoded in
+                sketches.withUnsafeMutableBufferPointer { sketches in
+                    guard let base = encoded.baseAddress else { return }
+                    var i = 0
+                    for r in chunk {
+                        defer { i += 1 }
+                        if let validity, !validity.isValid(r) { continue }
+                        let start = scratch.offsets[i]
+                        let hash = KeyHasher.hash(base + start, count: scratch.offsets[i + 1] - start)
+                        Self.add(hash, group: Int(ids[first + i]), into: sketches)
+                    }
                 }
             }
+            chunkStart = chunk.upperBound
         }
     }
 
     func states(_ groups: [Int]?) throws(StrataError) -> [Column] {
-        let chosen = groups ?? Array(0..<groupCount)
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(chosen.count * Self.registers)
-        var offsets: [Int32] = [0]
-        offsets.reserveCapacity(chosen.count + 1)
-        for group in chosen {
+        [try StateArray.blobColumn(groups ?? Array(0..<groupCount), aggregate: "approx_count_distinct") { group, bytes in
             bytes.append(contentsOf: sketches[group * Self.registers ..< (group + 1) * Self.registers])
-            guard let end = Int32(exactly: bytes.count) else {
-                throw StrataError(.outOfMemory, "approx_count_distinct: too many groups in one state batch "
-                    + "(\(chosen.count) sketches of 4 KiB)")
-            }
-            offsets.append(end)
-        }
-        return [Column(unchecked: .blob, data: .string(try StringBuffer(offsets: offsets, bytes: bytes)),
-                       validity: nil)]
+        }]
     }
 
     func merge(states: ArraySlice<Column>, rows: Range<Int>, groupIds ids: UnsafePointer<UInt32>) throws(StrataError) {

@@ -3,6 +3,13 @@ import StrataCore
 /// A partition file's column statistics, gathered from its footer (no data is read): per column, the smallest and
 /// largest value and the nulls over all its row groups.
 package enum PartitionStatistics {
+    /// The lower (or upper) of the bound so far and `candidate`; a candidate that does not compare with it is
+    /// ignored.
+    package static func bound(_ current: Value?, _ candidate: Value, lower: Bool) -> Value {
+        guard let current, let order = ScanPredicate.compare(candidate, current) else { return current ?? candidate }
+        return (lower ? order < 0 : order > 0) ? candidate : current
+    }
+
     /// Per column of `reader`'s schema: the min and max over the row groups (nil when a row group lacks them, or
     /// every value is NULL) and the summed null count (nil when a row group does not record it).
     package static func columns(of reader: ParquetFileReader) -> [ColumnChunkStatistics] {
@@ -24,8 +31,8 @@ package enum PartitionStatistics {
                     known = false
                     continue
                 }
-                if total.min.map({ ScanPredicate.compare(min, $0).map { $0 < 0 } ?? false }) ?? true { total.min = min }
-                if total.max.map({ ScanPredicate.compare(max, $0).map { $0 > 0 } ?? false }) ?? true { total.max = max }
+                total.min = bound(total.min, min, lower: true)
+                total.max = bound(total.max, max, lower: false)
             }
             if !known {
                 total.min = nil
