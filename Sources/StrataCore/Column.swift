@@ -1,13 +1,51 @@
 /// An immutable column of one ``DataType``: a contiguous value buffer plus an optional validity mask.
 ///
-/// Columns are value types backed by copy-on-write arrays, so passing them around copies no data.
+/// Columns are value types backed by copy-on-write arrays, so passing them around copies no data. A column read
+/// from a dictionary-encoded Parquet chunk may hold dictionary codes instead (``dictionaryCodes``); its ``data``
+/// is then built on first use.
 public struct Column: Sendable, Hashable {
     /// The logical type.
     public let type: DataType
-    /// The values; null rows hold placeholders.
-    public let data: ColumnData
+    private let storage: Storage
     /// Which rows are valid; `nil` when the column has no nulls.
     public let validity: ValidityMask?
+
+    private enum Storage: Sendable {
+        case flat(ColumnData)
+        case coded(DictionaryCodes)
+    }
+
+    /// The values; null rows hold placeholders.
+    public var data: ColumnData {
+        switch storage {
+        case let .flat(data): data
+        case let .coded(codes): codes.materialized
+        }
+    }
+
+    /// The dictionary codes, when the column holds its values that way.
+    package var dictionaryCodes: DictionaryCodes? {
+        if case let .coded(codes) = storage { return codes }
+        return nil
+    }
+
+    /// A column of dictionary codes (``nullRow`` on the null rows of `validity`); the caller guarantees the codes
+    /// are in range and `codes.dictionary.canMaterialize(rows:)` holds.
+    package init(type: DataType, codes: DictionaryCodes, validity: ValidityMask?) {
+        self.type = type
+        storage = .coded(codes)
+        self.validity = validity.flatMap { $0.nullCount == 0 ? nil : $0 }
+    }
+
+    public static func == (lhs: Column, rhs: Column) -> Bool {
+        lhs.type == rhs.type && lhs.validity == rhs.validity && lhs.data == rhs.data
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(type)
+        hasher.combine(data)
+        hasher.combine(validity)
+    }
 
     /// Creates a column; throws when the buffer kind does not fit `type` or the mask length differs.
     public init(type: DataType, data: ColumnData, validity: ValidityMask? = nil) throws(StrataError) {
@@ -18,7 +56,7 @@ public struct Column: Sendable, Hashable {
             throw StrataError(.internal, "validity mask covers \(validity.count) rows, buffer has \(data.count)")
         }
         self.type = type
-        self.data = data
+        storage = .flat(data)
         self.validity = validity.flatMap { $0.nullCount == 0 ? nil : $0 }
     }
 
@@ -30,7 +68,12 @@ public struct Column: Sendable, Hashable {
     }
 
     /// Number of rows.
-    public var count: Int { data.count }
+    public var count: Int {
+        switch storage {
+        case let .flat(data): data.count
+        case let .coded(codes): codes.codes.count
+        }
+    }
 
     /// Number of null rows.
     public var nullCount: Int { validity?.nullCount ?? 0 }
@@ -67,10 +110,27 @@ public struct Column: Sendable, Hashable {
     public var values: [Value] { (0..<count).map(value(at:)) }
 
     /// Approximate bytes held by the column.
-    public var byteCount: Int { data.byteCount + (validity?.words.count ?? 0) * 8 }
+    public var byteCount: Int {
+        let values: Int
+        switch storage {
+        case let .flat(data): values = data.byteCount
+        case let .coded(codes): values = codes.byteCount
+        }
+        return values + (validity?.words.count ?? 0) * 8
+    }
 
     /// Rows `range` as a new column (copies the slice).
     public func slice(_ range: Range<Int>) -> Column {
+        var mask: ValidityMask?
+        if let validity {
+            var m = ValidityMask(count: 0, allValid: true)
+            for i in range { m.append(validity.isValid(i)) }
+            mask = m
+        }
+        if case let .coded(codes) = storage {
+            let part = DictionaryCodes(codes: Array(codes.codes[range]), dictionary: codes.dictionary)
+            return Column(type: type, codes: part, validity: mask)
+        }
         let sliced: ColumnData
         switch data {
         case let .bool(v): sliced = .bool(Array(v[range]))
@@ -92,12 +152,6 @@ public struct Column: Sendable, Hashable {
             }
             sliced = .string(out)
         }
-        var mask: ValidityMask?
-        if let validity {
-            var m = ValidityMask(count: 0, allValid: true)
-            for i in range { m.append(validity.isValid(i)) }
-            mask = m
-        }
         // The slice of a valid column is valid.
         return Column(unchecked: type, data: sliced, validity: mask)
     }
@@ -105,7 +159,7 @@ public struct Column: Sendable, Hashable {
     /// Creates a column whose consistency the caller guarantees.
     package init(unchecked type: DataType, data: ColumnData, validity: ValidityMask?) {
         self.type = type
-        self.data = data
+        storage = .flat(data)
         self.validity = validity.flatMap { $0.nullCount == 0 ? nil : $0 }
     }
 }

@@ -59,6 +59,12 @@ extension Column {
                 }
             }
         }
+        if let coded = dictionaryCodes, coded.dictionary.canMaterialize(rows: n) {
+            // Codes stay codes: the gather moves 4 bytes a row and keeps the shared dictionary.
+            let codes = pick(coded.codes, nullRow)
+            return Column(type: type, codes: DictionaryCodes(codes: codes, dictionary: coded.dictionary),
+                          validity: gatheredValidity(rows: rows, asksNull: asksNull))
+        }
         let gathered: ColumnData
         switch data {
         case let .bool(v): gathered = .bool(pick(v, false))
@@ -69,15 +75,19 @@ extension Column {
         case let .double(v): gathered = .double(pick(v, 0))
         case let .string(buffer): gathered = .string(try buffer.gather(rows: rows))
         }
-        guard validity != nil || asksNull else {
-            return Column(unchecked: type, data: gathered, validity: nil)
-        }
+        return Column(unchecked: type, data: gathered, validity: gatheredValidity(rows: rows, asksNull: asksNull))
+    }
+
+    /// The validity of the rows at `rows`: nil when neither the column nor the indices hold a NULL.
+    private func gatheredValidity(rows: UnsafeBufferPointer<UInt32>, asksNull: Bool) -> ValidityMask? {
+        guard validity != nil || asksNull else { return nil }
+        let n = rows.count
         var words = [UInt64](repeating: 0, count: (n + 63) >> 6)
         for i in 0..<n {
             let row = rows[i]
             if row != nullRow && !isNull(Int(row)) { words[i >> 6] |= 1 << UInt64(i & 63) }
         }
-        return Column(unchecked: type, data: gathered, validity: ValidityMask(words: words, count: n))
+        return ValidityMask(words: words, count: n)
     }
 
     /// A column of `count` NULLs of `type`.

@@ -6,9 +6,52 @@
 //    hash partition merged and finalised into result batches.
 // 3. It returns the number of groups, after checking that the counts add up to the rows consumed.
 import Strata
+import StrataCore
 import StrataExecution
 
 extension Diagnostics {
+    /// `batches` with column `name` held as dictionary codes, as a scan hands on a dictionary-encoded Parquet
+    /// column: every `batchesPerDictionary` consecutive batches (a row group's slices) share one dictionary of the
+    /// distinct values they hold, in order of first appearance.
+    /// - Throws: ``StrataError`` `.invalidArgument` when the column is missing or has NULLs.
+    public static func dictionaryEncoded(_ batches: [Batch], column name: String,
+                                         batchesPerDictionary: Int) throws -> [Batch] {
+        var out: [Batch] = []
+        var start = 0
+        while start < batches.count {
+            let group = batches[start..<min(batches.count, start + max(1, batchesPerDictionary))]
+            start += group.count
+            var index: [Value: UInt32] = [:]
+            var entries: [Value] = []
+            var codes: [[UInt32]] = []
+            for batch in group {
+                guard let column = batch.column(named: name), column.validity == nil else {
+                    throw StrataError(.invalidArgument, "no column \"\(name)\" without NULLs to encode")
+                }
+                codes.append((0..<column.count).map { row in
+                    let value = column.value(at: row)
+                    if let code = index[value] { return code }
+                    let code = UInt32(entries.count)
+                    index[value] = code
+                    entries.append(value)
+                    return code
+                })
+            }
+            guard let type = group.first?.schema.fields.first(where: { $0.name == name })?.type else { continue }
+            let dictionary = ColumnDictionary(values: try Column(type: type, values: entries))
+            for (batch, batchCodes) in zip(group, codes) {
+                let columns = batch.schema.fields.enumerated().map { i, field in
+                    field.name == name
+                        ? Column(type: type, codes: DictionaryCodes(codes: batchCodes, dictionary: dictionary),
+                                 validity: nil)
+                        : batch.columns[i]
+                }
+                out.append(try Batch(schema: batch.schema, columns: columns))
+            }
+        }
+        return out
+    }
+
     /// Groups batches by one key column, computing `sum(value)` and `count(*)`, with the executor's hash
     /// aggregation on one worker.
     public final class HashAggregationWorkload {

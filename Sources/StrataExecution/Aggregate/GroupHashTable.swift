@@ -10,7 +10,7 @@ import Darwin
 /// 1. Slots are an open-addressing array (power-of-two size, linear probing, at most half full). A slot holds 0
 ///    when empty, else a 32-bit tag taken from the middle of the key's hash and the group id plus one.
 /// 2. A lookup walks from `hash & mask` until an empty slot (a new group: its key is appended to the key arena)
-///    or a slot whose tag matches and whose stored key is byte-equal (`memcmp`).
+///    or a slot whose tag matches and whose stored key is byte-equal (compared a word at a time, inline).
 /// 3. When the table would pass half full, the slot array doubles and every group is re-inserted from its stored
 ///    hash; keys never move.
 ///
@@ -21,6 +21,8 @@ package final class GroupHashTable {
     package let encoder: KeyEncoder
     /// Number of groups.
     package private(set) var count = 0
+    /// How many times the table was emptied (``reset()``): group ids of another generation mean nothing.
+    package private(set) var generation = 0
     private var slots: UnsafeMutablePointer<UInt64>
     private var slotCount: Int
     private var keys: UnsafeMutableRawPointer
@@ -122,7 +124,7 @@ package final class GroupHashTable {
                                 let group = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
                                 let start = variable ? offsets[group] : group * width
                                 let stored = variable ? offsets[group + 1] - start : width
-                                if stored == length && memcmp(keys + start, key, length) == 0 {
+                                if stored == length && GroupHashTable.equal(keys + start, key, length) {
                                     groupIds[i] = UInt32(truncatingIfNeeded: group)
                                     break
                                 }
@@ -135,6 +137,28 @@ package final class GroupHashTable {
         }
         self.count = count
         self.keyLength = keyLength
+    }
+
+    /// Whether the `length` bytes at `a` and `b` are equal: word by word, inline (keys are short; a `memcmp` call
+    /// per probe cost more than the comparison).
+    @inline(__always)
+    static func equal(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ length: Int) -> Bool {
+        guard length >= 8 else {
+            for i in 0..<length where a.load(fromByteOffset: i, as: UInt8.self) != b.load(fromByteOffset: i, as: UInt8.self) {
+                return false
+            }
+            return true
+        }
+        var i = 0
+        while i + 8 <= length {
+            if a.loadUnaligned(fromByteOffset: i, as: UInt64.self) != b.loadUnaligned(fromByteOffset: i, as: UInt64.self) {
+                return false
+            }
+            i += 8
+        }
+        // The last word overlaps the one before: the bytes it repeats were equal.
+        return i == length || a.loadUnaligned(fromByteOffset: length - 8, as: UInt64.self)
+            == b.loadUnaligned(fromByteOffset: length - 8, as: UInt64.self)
     }
 
     private func reserve(groups: Int, keyBytes needed: Int) {
@@ -199,6 +223,7 @@ package final class GroupHashTable {
 
     /// Forgets every group and returns the buffers to their initial size.
     package func reset() {
+        generation += 1
         count = 0
         keyLength = 0
         slots.deallocate()

@@ -7,9 +7,15 @@ import Synchronization
 ///    Before a slice it reserves the worst case the slice could add (every row a new group, buffers doubling).
 ///    When the pool refuses, the worker *flushes*: its groups, split by the top 6 bits of their key hash into the
 ///    64 partitions of its ``PartitionedSpill``, are appended to spill runs (key columns + state columns; holistic
-///    aggregates as key + value rows, a stream each), and the table starts empty.
+///    aggregates as key + value rows, a stream each), and the table starts empty. Slices whose keys are all
+///    dictionary codes find their groups through a ``DictionaryKeyMap``. A table that reaches 2¹⁸ groups while
+///    more than half its rows were new groups hands them on to its partitions (in memory when the pool grants it)
+///    and starts over, so nearly unique keys never build one huge table.
 /// 2. Finish. Each worker flushes what it still holds into per-partition batches, kept in memory when the pool has
-///    room and spilled otherwise. (With one worker and nothing spilled the table is finalised as it is.)
+///    room and spilled otherwise. (With one worker and nothing spilled the table is finalised as it is.) While
+///    nothing was spilled or handed on, a worker holding at most 2¹⁶ groups keeps them instead; when every worker
+///    did, merge partition 0 folds the tables into the first worker's (a holistic aggregate's values re-pointed
+///    at its groups, never copied out with their keys) and finalises it, else the kept groups are flushed then.
 /// 3. Merge. Partition p's batches and runs are folded into a fresh table, merging states group by group. When
 ///    the pool refuses there too, the table is flushed into 64 sub-partitions by the next 6 hash bits, and each
 ///    sub-partition is merged alone afterwards (recursively), so any partition eventually fits.
@@ -34,6 +40,14 @@ package final class HashAggregation: @unchecked Sendable {
         let partitions: PartitionedSpill
         let scratch = EncodedKeys()
         var groupIds: [UInt32] = []
+        /// Group ids by dictionary codes, for keys read as codes.
+        let keyMap = DictionaryKeyMap()
+        /// The group ids of the keys a coded slice adds.
+        var newIds: [UInt32] = []
+        /// Rows aggregated into the table since it was last emptied.
+        var rowsInTable = 0
+        /// Whether ``finish(worker:)`` kept the groups in the table (see ``HashAggregation/mergeHeldWorkers(emit:)``).
+        var held = false
 
         init(table: GroupHashTable, accumulators: [any Accumulator], reservation: MemoryReservation,
              partitions: PartitionedSpill) {
@@ -61,6 +75,21 @@ package final class HashAggregation: @unchecked Sendable {
     private let groupSchema: Schema
     private let valueSchemas: [Int: Schema]
     private let spilledAny = Atomic<Bool>(false)
+    /// Whether some worker moved groups into its partitions before finishing (see ``handOnUniqueGroups(_:)``).
+    private let flushedAny = Atomic<Bool>(false)
+    /// How the workers that kept their groups at the end are merged, decided by the first merge task.
+    private let heldMerge = Mutex(HeldMerge.undecided)
+
+    private enum HeldMerge {
+        case undecided
+        /// Every worker kept its groups: merge partition 0 folds the tables into the first worker's.
+        case combined
+        /// The kept groups were moved into the workers' partitions, which merge as usual.
+        case partitioned
+    }
+
+    /// The most groups a worker keeps in its table at the end instead of moving them into its partitions.
+    static let heldGroupsCap = 1 << 16
     private let direct = Atomic<Bool>(false)
     private let stats = Mutex(Statistics())
 
@@ -124,14 +153,39 @@ package final class HashAggregation: @unchecked Sendable {
         while start < rows {
             let end = min(rows, start + HashAggregation.sliceRows)
             try consumeSlice(worker, keys: keys, arguments: arguments, rows: start..<end)
+            worker.rowsInTable += end - start
             start = end
+            try handOnUniqueGroups(worker)
         }
         // The scratch buffers are sized for the largest slice; between batches they are freed, so a worker whose
         // table is small (a global aggregate over another operator's output) holds next to nothing while other
         // operators of the query run.
         worker.scratch.release()
         worker.groupIds = []
-        worker.reservation.shrink(to: held(worker.table, worker.accumulators, worker.scratch))
+        worker.newIds = []
+        worker.keyMap.releaseScratch()
+        worker.reservation.shrink(to: held(worker.table, worker.accumulators, worker.scratch)
+            + worker.keyMap.byteCount)
+    }
+
+    /// Groups a worker's table holds before it hands them on when nearly every row was a new group.
+    static let uniqueGroupsCap = 1 << 18
+
+    /// When the worker's table has reached ``uniqueGroupsCap`` groups and more than half of the rows it took were
+    /// new groups (keys that rarely repeat, such as db-benchmark's q10), its groups move into the worker's
+    /// partitions now, as at the end (kept in memory while the pool grants it, else spilled), and the table starts
+    /// over: a table that stays small is faster to probe and grow than one holding every key, and the partitions'
+    /// merge finds the few repeats. Keys that do repeat keep their one table.
+    private func handOnUniqueGroups(_ worker: Worker) throws(StrataError) {
+        let table = worker.table
+        guard table.count >= HashAggregation.uniqueGroupsCap, table.count * 2 > worker.rowsInTable else { return }
+        let pool = self.pool, metrics = self.metrics
+        try flush(table, worker.accumulators, into: worker.partitions, memory: { batch in
+            let reservation = pool.reservation(for: HashAggregation.consumer, metrics: metrics)
+            return reservation.tryGrow(by: batch.byteCount) ? reservation : nil
+        })
+        flushedAny.store(true, ordering: .relaxed)
+        worker.rowsInTable = 0
     }
 
     private func projected(_ table: GroupHashTable, _ accumulators: [any Accumulator], _ scratch: EncodedKeys,
@@ -150,10 +204,16 @@ package final class HashAggregation: @unchecked Sendable {
 
     private func consumeSlice(_ worker: Worker, keys: [Column], arguments: [[Column]],
                               rows: Range<Int>) throws(StrataError) {
+        if worker.keyMap.prepare(keys, generation: worker.table.generation),
+           try consumeCodedSlice(worker, keys: keys, arguments: arguments, rows: rows) {
+            return
+        }
+        if worker.keyMap.byteCount > 0 { worker.keyMap.release() }
         try aggregateSlice(keys: keys, rows: rows, worker.table, worker.accumulators, worker.scratch,
                            &worker.groupIds, worker.reservation, makeRoom: { () throws(StrataError) in
             guard worker.table.count > 0 else { return }
             try flush(worker.table, worker.accumulators, into: worker.partitions)
+            worker.rowsInTable = 0
             stats.withLock { $0.spills += 1 }
             metrics?.spilledOnce()
         }, apply: { (ids) throws(StrataError) in
@@ -161,6 +221,48 @@ package final class HashAggregation: @unchecked Sendable {
                 try accumulator.update(arguments[a], rows: rows, groupIds: ids)
             }
         })
+    }
+
+    /// A slice whose keys are all dictionary codes (see ``DictionaryKeyMap``): only the key combinations the map
+    /// does not know yet are encoded and looked up in the table. Returns false, having changed nothing, when the
+    /// pool refuses what the slice needs: the caller then takes the general path, which makes room.
+    private func consumeCodedSlice(_ worker: Worker, keys: [Column], arguments: [[Column]],
+                                   rows: Range<Int>) throws(StrataError) -> Bool {
+        let n = rows.count
+        let table = worker.table, map = worker.keyMap, scratch = worker.scratch
+        let missing = map.lookUp(keys, rows: rows)
+        if worker.groupIds.count < n { worker.groupIds = [UInt32](repeating: 0, count: n) }
+        if worker.newIds.count < missing.count { worker.newIds = [UInt32](repeating: 0, count: missing.count) }
+        if !missing.isEmpty {
+            encoder.encode(try map.keyColumns(missing, of: keys), rows: 0..<missing.count, into: scratch)
+        } else {
+            scratch.prepare(rows: 0)
+        }
+        let m = missing.count
+        var needed = table.projectedBytes(adding: m, keyBytes: scratch.offsets[m]) + scratch.byteCount
+            + (worker.groupIds.capacity + worker.newIds.capacity) * 4 + map.projectedBytes(rows: n)
+        for accumulator in worker.accumulators {
+            needed += accumulator.projectedBytes(groups: table.count + m, rows: n)
+        }
+        guard worker.reservation.resize(to: needed) else { return false }
+        if m > 0 {
+            worker.newIds.withUnsafeMutableBufferPointer { ids in
+                guard let base = ids.baseAddress else { return }
+                table.findOrInsert(scratch, groupIds: base)
+                map.record(missing, groups: base)
+            }
+        }
+        try worker.groupIds.withUnsafeMutableBufferPointer { (ids) throws(StrataError) in
+            guard let base = ids.baseAddress else { return }
+            map.fill(base, rows: n)
+            for accumulator in worker.accumulators { accumulator.resize(groups: table.count) }
+            for (a, accumulator) in worker.accumulators.enumerated() {
+                try accumulator.update(arguments[a], rows: rows, groupIds: base)
+            }
+        }
+        worker.reservation.shrink(to: held(table, worker.accumulators, scratch)
+            + (worker.groupIds.capacity + worker.newIds.capacity) * 4 + map.byteCount)
+        return true
     }
 
     /// One step of aggregation, shared by the consume and merge phases:
@@ -252,11 +354,29 @@ package final class HashAggregation: @unchecked Sendable {
     /// Ends worker `index`'s consume phase: its groups move to the partitions' merge inputs.
     package func finish(worker index: Int) throws(StrataError) {
         guard index >= 0, index < workers.count else { throw StrataError(.internal, "worker \(index) out of range") }
-        if workers.count == 1 && !spilledAny.load(ordering: .relaxed) {
+        if workers.count == 1 && !spilledAny.load(ordering: .relaxed) && !flushedAny.load(ordering: .relaxed) {
             direct.store(true, ordering: .relaxed)
             return
         }
         let worker = workers[index]
+        // Few groups and nothing moved out so far: the tables are folded into one at the merge, and no row of a
+        // holistic aggregate's values is copied out with its keys.
+        if !spilledAny.load(ordering: .relaxed), !flushedAny.load(ordering: .relaxed),
+           worker.table.count <= HashAggregation.heldGroupsCap,
+           worker.reservation.bytes.multipliedReportingOverflow(by: 2 * workers.count).partialValue <= pool.limit {
+            worker.held = true
+            worker.scratch.release()
+            worker.groupIds = []
+            worker.newIds = []
+            worker.keyMap.release()
+            return
+        }
+        try flushAtFinish(worker)
+    }
+
+    /// Moves `worker`'s groups into its partitions (kept in memory while the pool grants it), ends their writers
+    /// and releases its table's reservation.
+    private func flushAtFinish(_ worker: Worker) throws(StrataError) {
         let pool = self.pool, metrics = self.metrics
         try flush(worker.table, worker.accumulators, into: worker.partitions, memory: { batch in
             let reservation = pool.reservation(for: HashAggregation.consumer, metrics: metrics)
@@ -285,9 +405,82 @@ package final class HashAggregation: @unchecked Sendable {
             try finalize(worker.table, worker.accumulators, reservation: worker.reservation, emit: emit)
             return
         }
+        switch try resolveHeldMerge() {
+        case .combined:
+            if partition == 0 { try mergeHeldWorkers(emit: emit) }
+            return
+        case .undecided, .partitioned:
+            break
+        }
         let mine = workers.flatMap { $0.partitions.take(partition) }
         guard !mine.isEmpty else { return }
         try merge(mine, level: 0, emit: emit)
+    }
+
+    /// Decides, once, how held workers merge: combined when every worker held its groups, else their groups move
+    /// into their partitions now (the merge tasks wait until they have).
+    private func resolveHeldMerge() throws(StrataError) -> HeldMerge {
+        try heldMerge.withLock { (state) throws(StrataError) -> HeldMerge in
+            guard case .undecided = state else { return state }
+            if workers.allSatisfy(\.held) {
+                state = .combined
+                return state
+            }
+            state = .partitioned
+            for worker in workers where worker.held {
+                worker.held = false
+                try flushAtFinish(worker)
+            }
+            return state
+        }
+    }
+
+    /// Folds every other worker's groups into the first worker's table, then finalises it: each worker's keys
+    /// (at most ``heldGroupsCap``) are looked up in the first table in slices, their states merged, and a holistic
+    /// aggregate's values appended under the groups they map to.
+    private func mergeHeldWorkers(emit: (Batch) throws(StrataError) -> Void) throws(StrataError) {
+        guard let target = workers.first else { return }
+        for other in workers.dropFirst() {
+            let groups = other.table.count
+            var mapping = [UInt32](repeating: 0, count: groups)
+            if groups > 0 {
+                let keys = try other.table.keyColumns()
+                var states: [[Column]] = []
+                for accumulator in other.accumulators {
+                    states.append(accumulator.stateTypes.isEmpty ? [] : try accumulator.states(nil))
+                }
+                var start = 0
+                while start < groups {
+                    let rows = start..<min(groups, start + HashAggregation.sliceRows)
+                    start = rows.upperBound
+                    try aggregateSlice(keys: keys, rows: rows, target.table, target.accumulators, target.scratch,
+                                       &target.groupIds, target.reservation, makeRoom: {},
+                                       apply: { (ids) throws(StrataError) in
+                        for i in 0..<rows.count { mapping[rows.lowerBound + i] = ids[i] }
+                        for (a, accumulator) in target.accumulators.enumerated() where !states[a].isEmpty {
+                            try accumulator.merge(states: states[a][...], rows: rows, groupIds: ids)
+                        }
+                    })
+                }
+            }
+            for (a, accumulator) in other.accumulators.enumerated() {
+                guard let (ids, values) = accumulator.takeValues(), !ids.isEmpty else { continue }
+                let remapped = ids.map { mapping[Int($0)] }
+                if !target.reservation.tryGrow(by: values.byteCount + remapped.count * 4) {
+                    target.reservation.forceGrow(by: values.byteCount + remapped.count * 4)
+                }
+                try remapped.withUnsafeBufferPointer { (pointer) throws(StrataError) in
+                    guard let base = pointer.baseAddress else { return }
+                    try target.accumulators[a].appendValues(values, rows: 0..<values.count, groupIds: base)
+                }
+            }
+            other.table.reset()
+            for accumulator in other.accumulators { accumulator.reset() }
+            other.reservation.release()
+        }
+        target.scratch.release()
+        target.groupIds = []
+        try finalize(target.table, target.accumulators, reservation: target.reservation, emit: emit)
     }
 
     private func merge(_ sources: [SpillChunk], level: Int,

@@ -3,10 +3,10 @@ import StrataCore
 /// `median(x)` and `quantile(x, q)`: exact continuous quantiles (DuckDB's `quantile_cont`).
 ///
 /// 1. Every non-null value is kept, as a double, with its group id.
-/// 2. At the end the values are bucketed by group (a counting sort on the group ids).
-/// 3. Each group's values are sorted; with n values the quantile sits at position p = (n − 1) · q:
-///    lo = v[⌊p⌋], hi = v[⌈p⌉], d = p − ⌊p⌋, result = lo · (1 − d) + hi · d, computed with one fused
-///    multiply-add as DuckDB does, so results agree to the bit.
+/// 2. At the end the values are bucketed by group (a counting sort on the group ids, scattering the values).
+/// 3. In each group the values of ranks ⌊p⌋ and ⌈p⌉ are selected (``QuantileSelection``), where with n values the
+///    quantile sits at position p = (n − 1) · q: lo = v[⌊p⌋], hi = v[⌈p⌉], d = p − ⌊p⌋, result =
+///    lo · (1 − d) + hi · d, computed with one fused multiply-add as DuckDB does, so results agree to the bit.
 final class QuantileAccumulator: Accumulator {
     private let quantile: Double
     private var groupIds: [UInt32] = []
@@ -39,9 +39,18 @@ final class QuantileAccumulator: Accumulator {
     func update(_ arguments: [Column], rows: Range<Int>, groupIds ids: UnsafePointer<UInt32>) throws(StrataError) {
         guard let column = arguments.first else { throw StrataError(.internal, "quantile without an argument") }
         reserve(adding: rows.count)
+        // Appended to locals: the class's own arrays inside the closure would be checked for exclusive access on
+        // every row.
+        var newIds = groupIds, newValues = values
+        groupIds = []
+        values = []
+        defer {
+            groupIds = newIds
+            values = newValues
+        }
         try NumericInput.forEachDouble(column, rows: rows, groupIds: ids) { g, x in
-            groupIds.append(UInt32(truncatingIfNeeded: g))
-            values.append(x)
+            newIds.append(UInt32(truncatingIfNeeded: g))
+            newValues.append(x)
         }
     }
 
@@ -63,20 +72,36 @@ final class QuantileAccumulator: Accumulator {
     func finalize(groups: Int) throws(StrataError) -> Column {
         resize(groups: groups)
         // 2. Counting sort of the values by group.
-        let (starts, order) = StateArray.bucketsByGroup(groupIds, groups: groups)
-        var sorted = order.map { values[$0] }
+        var starts = [Int](repeating: 0, count: groups + 1)
+        for g in groupIds where Int(g) < groups { starts[Int(g) + 1] += 1 }
+        for g in 0..<groups { starts[g + 1] += starts[g] }
+        let total = starts[groups]
+        var bucketed = [Double](unsafeUninitializedCapacity: total) { out, initialized in
+            var cursor = starts
+            groupIds.withUnsafeBufferPointer { ids in
+                values.withUnsafeBufferPointer { v in
+                    cursor.withUnsafeMutableBufferPointer { cursor in
+                        for i in 0..<ids.count where Int(ids[i]) < groups {
+                            let g = Int(ids[i])
+                            out.initializeElement(at: cursor[g], to: v[i])
+                            cursor[g] += 1
+                        }
+                    }
+                }
+            }
+            initialized = total
+        }
         groupIds = []
         values = []
-        // 3. Sort each group and interpolate.
+        // 3. Select each group's quantile.
         var result = [Double](repeating: 0, count: groups)
         var valid = [Bool](repeating: true, count: groups)
-        sorted.withUnsafeMutableBufferPointer { all in
+        let quantile = self.quantile
+        bucketed.withUnsafeMutableBufferPointer { all in
             for g in 0..<groups {
-                let n = starts[g + 1] - starts[g]
-                guard n > 0 else { valid[g] = false; continue }
-                var slice = UnsafeMutableBufferPointer(rebasing: all[starts[g]..<starts[g + 1]])
-                slice.sort()
-                result[g] = Self.interpolate(UnsafeBufferPointer(slice), quantile)
+                guard starts[g + 1] > starts[g] else { valid[g] = false; continue }
+                result[g] = QuantileSelection.quantile(UnsafeMutableBufferPointer(rebasing: all[starts[g]..<starts[g + 1]]),
+                                                       quantile)
             }
         }
         return makeColumn(.double, .double(result), valid: valid)

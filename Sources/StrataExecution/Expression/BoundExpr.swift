@@ -38,8 +38,15 @@ package struct BoundExpr: Sendable {
         try vector(batch).materialize(count: batch.count)
     }
 
-    /// Evaluates the expression, leaving constants unbroadcast.
+    /// Evaluates the expression, leaving constants unbroadcast; once per dictionary entry when it reads one
+    /// dictionary-coded column (see DictionaryEvaluation.swift).
     func vector(_ batch: Batch) throws(StrataError) -> Vector {
+        if let overDictionary = vectorOverDictionary(batch) { return overDictionary }
+        return try vectorOverRows(batch)
+    }
+
+    /// Evaluates the expression row by row (operand by operand), leaving constants unbroadcast.
+    func vectorOverRows(_ batch: Batch) throws(StrataError) -> Vector {
         let count = batch.count
         switch node {
         case let .column(index):

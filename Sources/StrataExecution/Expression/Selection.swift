@@ -62,16 +62,6 @@ extension Column {
                 }
             }
         }
-        let data: ColumnData
-        switch self.data {
-        case let .bool(v): data = .bool(pick(v))
-        case let .int32(v): data = .int32(pick(v))
-        case let .int64(v): data = .int64(pick(v))
-        case let .int128(v): data = .int128(pick(v))
-        case let .float(v): data = .float(pick(v))
-        case let .double(v): data = .double(pick(v))
-        case let .string(v): data = .string(gatheredStrings(v, indices))
-        }
         var mask: ValidityMask?
         if let validity {
             var words = [UInt64](repeating: 0, count: (indices.count + 63) >> 6)
@@ -81,6 +71,21 @@ extension Column {
                 }
             }
             mask = ValidityMask(words: words, count: indices.count)
+        }
+        if let coded = dictionaryCodes {
+            // Codes stay codes (a subset of rows that could be made flat can be too).
+            return Column(type: type, codes: DictionaryCodes(codes: pick(coded.codes), dictionary: coded.dictionary),
+                          validity: mask)
+        }
+        let data: ColumnData
+        switch self.data {
+        case let .bool(v): data = .bool(pick(v))
+        case let .int32(v): data = .int32(pick(v))
+        case let .int64(v): data = .int64(pick(v))
+        case let .int128(v): data = .int128(pick(v))
+        case let .float(v): data = .float(pick(v))
+        case let .double(v): data = .double(pick(v))
+        case let .string(v): data = .string(gatheredStrings(v, indices))
         }
         return Column(unchecked: type, data: data, validity: mask)
     }

@@ -211,7 +211,7 @@ package final class JoinHashTable: @unchecked Sendable {
                             } else {
                                 stored = arena + build * width
                             }
-                            guard memcmp(stored, key, length) == 0 else { continue }
+                            guard GroupHashTable.equal(stored, key, length) else { continue }
                             probeOut[written] = UInt32(truncatingIfNeeded: row)
                             buildOut[written] = UInt32(truncatingIfNeeded: build)
                             written += 1

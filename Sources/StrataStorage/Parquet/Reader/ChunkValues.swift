@@ -13,6 +13,9 @@ struct ChunkValues {
     var strings = StringBuffer()
     var validity = ValidityMask(count: 0, allValid: true)
     var hasNulls = false
+    /// Whether the rows are held as dictionary codes (in `codes`, ``nullRow`` on null rows) instead of values.
+    var coded = false
+    var codes: [UInt32] = []
 
     /// Reserves room for `rows` values of `physicalType` (and about `bytes` of string data), so decoding a chunk
     /// grows no array.
@@ -53,13 +56,21 @@ struct ChunkValues {
             array.removeFirst(n)
             return first
         }
-        switch physicalType {
-        case .boolean: head.bools = prefix(&bools)
-        case .int32: head.ints32 = prefix(&ints32)
-        case .int64, .int96: head.ints64 = prefix(&ints64)
-        case .float: head.floats = prefix(&floats)
-        case .double: head.doubles = prefix(&doubles)
-        case .byteArray, .fixedLenByteArray: head.strings = strings.removePrefix(n)
+        if coded {
+            // Coded rows hold no values (a page that is not coded turns them into values first).
+            head.codes = prefix(&codes)
+            head.coded = true
+            // An emptied buffer takes the next page as it comes: as codes or as values.
+            coded = !codes.isEmpty
+        } else {
+            switch physicalType {
+            case .boolean: head.bools = prefix(&bools)
+            case .int32: head.ints32 = prefix(&ints32)
+            case .int64, .int96: head.ints64 = prefix(&ints64)
+            case .float: head.floats = prefix(&floats)
+            case .double: head.doubles = prefix(&doubles)
+            case .byteArray, .fixedLenByteArray: head.strings = strings.removePrefix(n)
+            }
         }
         var rest = ValidityMask(count: 0, allValid: true)
         if hasNulls {
@@ -77,8 +88,49 @@ struct ChunkValues {
         return head
     }
 
-    /// The finished Strata column of `leaf`.
-    func finish(_ leaf: ParquetSchemaMapping.Leaf, path: String) throws -> Column {
+    /// Turns codes back into values gathered from `dictionary` (the chunk's dictionary page), when a page that is
+    /// not dictionary-encoded follows coded rows (a writer whose dictionary grew too large falls back to PLAIN).
+    mutating func materializeCodes(dictionary: ChunkValues, physicalType: PhysicalType) throws {
+        guard coded else { return }
+        coded = false
+        let rows = codes
+        codes = []
+        func pick<T>(_ entries: [T], _ zero: T, _ target: inout [T]) {
+            target.reserveCapacity(target.count + rows.count)
+            for code in rows { target.append(code == nullRow ? zero : entries[Int(code)]) }
+        }
+        switch physicalType {
+        case .boolean: pick(dictionary.bools, false, &bools)
+        case .int32: pick(dictionary.ints32, 0, &ints32)
+        case .int64, .int96: pick(dictionary.ints64, 0, &ints64)
+        case .float: pick(dictionary.floats, 0, &floats)
+        case .double: pick(dictionary.doubles, 0, &doubles)
+        case .byteArray, .fixedLenByteArray:
+            let gathered = try rows.withUnsafeBufferPointer { try dictionary.strings.gather(rows: $0) }
+            try strings.append(contentsOf: gathered)
+        }
+    }
+
+    /// The finished Strata column of `leaf`; coded rows become a column of codes into `dictionary` (or, when they
+    /// could not be made flat within one batch's limits, are gathered now).
+    func finish(_ leaf: ParquetSchemaMapping.Leaf, path: String, dictionary: ColumnDictionary? = nil) throws -> Column {
+        if coded {
+            guard let dictionary else {
+                throw StrataError(.internal, "dictionary codes without a dictionary", path: path,
+                                  column: leaf.field.name)
+            }
+            guard codes.count == validity.count else {
+                throw StrataError(.corrupt, "decoded \(codes.count) values for \(validity.count) rows", path: path,
+                                  column: leaf.field.name)
+            }
+            let mask = hasNulls ? validity : nil
+            guard dictionary.canMaterialize(rows: codes.count) else {
+                let flat = try codes.withUnsafeBufferPointer { try dictionary.values.gather(rows: $0) }
+                return Column(unchecked: leaf.field.type, data: flat.data, validity: mask)
+            }
+            return Column(type: leaf.field.type, codes: DictionaryCodes(codes: codes, dictionary: dictionary),
+                          validity: mask)
+        }
         let data: ColumnData
         switch (leaf.physicalType, leaf.conversion) {
         case (_, .decimal): data = try decimals(leaf, path: path)

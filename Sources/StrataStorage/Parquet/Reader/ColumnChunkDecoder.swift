@@ -31,6 +31,9 @@ struct ColumnChunkDecoder {
     private(set) var position = 0
     /// The dictionary page's entries, once read.
     private var dictionary: ChunkValues?
+    /// The same entries as a column, when the chunk's dictionary-encoded pages are kept as codes (see
+    /// ``canKeepCodes``); shared by every slice of the chunk.
+    private(set) var codedDictionary: ColumnDictionary?
     /// Decompression scratch, reused page after page.
     private var scratch: [UInt8] = []
     /// Rows decoded so far (whatever the caller took out of the values since).
@@ -54,7 +57,18 @@ struct ColumnChunkDecoder {
         var values = ChunkValues()
         values.reserve(rows: rows, physicalType: leaf.physicalType, bytes: estimatedBytes)
         try decodePages(chunk, into: &values, untilRows: rows)
-        return try values.finish(leaf, path: path)
+        return try values.finish(leaf, path: path, dictionary: codedDictionary)
+    }
+
+    /// Whether dictionary-encoded pages of this column are kept as codes: values used as stored (no conversion),
+    /// of a type a column of codes can stand for.
+    private var canKeepCodes: Bool {
+        guard leaf.conversion == .none else { return false }
+        switch leaf.physicalType {
+        case .int32, .int64, .float, .double, .byteArray: return true
+        case .fixedLenByteArray: return leaf.field.type == .blob
+        case .boolean, .int96: return false
+        }
     }
 
     /// Decodes whole pages of `chunk` (the whole chunk), appending their rows to `values`, until at least `target`
@@ -123,6 +137,11 @@ struct ColumnChunkDecoder {
                 }
                 dictionary = entryValues
                 self.dictionary = entryValues
+                if canKeepCodes {
+                    var entries = entryValues
+                    entries.appendValidity(nil, rows: Int(dictionaryHeader.numValues))
+                    codedDictionary = ColumnDictionary(values: try entries.finish(leaf, path: path))
+                }
                 position = bodyStart + stored
                 continue
             case .dataPage:
@@ -240,6 +259,27 @@ struct ColumnChunkDecoder {
                               mask: ValidityMask?, valid: Int, dictionary: ChunkValues?,
                               into values: inout ChunkValues) throws {
         do {
+            let dictionaryEncoded = encoding == .plainDictionary || encoding == .rleDictionary
+            if dictionaryEncoded, let coded = codedDictionary, values.coded || values.count == 0 {
+                // Kept as codes: the indices are the column.
+                var decoder = try RLEHybridDecoder(dictionaryIndices: section)
+                let dense = try [UInt32](unsafeUninitializedCapacity: valid) { buffer, initialized in
+                    guard let base = buffer.baseAddress else { return }
+                    try decoder.decodeIndices(count: valid, dictionarySize: coded.count, into: base)
+                    initialized = valid
+                }
+                if let mask {
+                    try NullScatter.scatter(dense, validity: mask, placeholder: nullRow, appendingTo: &values.codes)
+                } else {
+                    values.codes.append(contentsOf: dense)
+                }
+                values.coded = true
+                values.appendValidity(mask, rows: count)
+                return
+            }
+            if values.coded, let dictionary {
+                try values.materializeCodes(dictionary: dictionary, physicalType: leaf.physicalType)
+            }
             if mask == nil {
                 // No nulls: decode straight into the chunk's arrays.
                 try decodeDense(section, encoding: encoding, count: valid, dictionary: dictionary, into: &values)

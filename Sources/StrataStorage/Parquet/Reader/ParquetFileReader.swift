@@ -245,7 +245,7 @@ package final class ParquetFileReader: @unchecked Sendable {
                     throw StrataError(.corrupt, "column chunk ends after \(emitted + part.count) of \(rows) rows",
                                       path: path, column: leaf.field.name)
                 }
-                decoded.append(try part.finish(leaf, path: path))
+                decoded.append(try part.finish(leaf, path: path, dictionary: decoders[i].codedDictionary))
             }
             emitted += n
             try body(try Batch(schema: schema, columns: decoded))
