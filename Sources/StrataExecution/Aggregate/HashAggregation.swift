@@ -9,8 +9,8 @@ import Synchronization
 ///    64 partitions of its ``PartitionedSpill``, are appended to spill runs (key columns + state columns; holistic
 ///    aggregates as key + value rows, a stream each), and the table starts empty. Slices whose keys are all
 ///    dictionary codes find their groups through a ``DictionaryKeyMap``. A table that reaches 2¹⁸ groups while
-///    more than half its rows were new groups hands them on to its partitions (in memory when the pool grants it)
-///    and starts over, so nearly unique keys never build one huge table.
+///    at least 97% of its rows were new groups hands them on to its partitions (in memory while the pool is less
+///    than half reserved) and starts over, so nearly unique keys never build one huge table.
 /// 2. Finish. Each worker flushes what it still holds into per-partition batches, kept in memory when the pool has
 ///    room and spilled otherwise. (With one worker and nothing spilled the table is finalised as it is.) While
 ///    nothing was spilled or handed on, a worker holding at most 2¹⁶ groups keeps them instead; when every worker
@@ -171,16 +171,20 @@ package final class HashAggregation: @unchecked Sendable {
     /// Groups a worker's table holds before it hands them on when nearly every row was a new group.
     static let uniqueGroupsCap = 1 << 18
 
-    /// When the worker's table has reached ``uniqueGroupsCap`` groups and more than half of the rows it took were
-    /// new groups (keys that rarely repeat, such as db-benchmark's q10), its groups move into the worker's
-    /// partitions now, as at the end (kept in memory while the pool grants it, else spilled), and the table starts
-    /// over: a table that stays small is faster to probe and grow than one holding every key, and the partitions'
-    /// merge finds the few repeats. Keys that do repeat keep their one table.
+    /// When the worker's table has reached ``uniqueGroupsCap`` groups and at least 97% of the rows it took were
+    /// new groups (keys that hardly ever repeat, such as db-benchmark's q10; with keys drawn at random this needs
+    /// about 4.5 million distinct keys or more), its groups move into the worker's partitions now, as at the end, and the table starts over: a
+    /// table that stays small is faster to probe and grow than one holding every key, and the partitions' merge
+    /// finds the few repeats. The batches stay in memory only while the pool is less than half reserved (the
+    /// partitions' merge needs the rest), else they are spilled.
     private func handOnUniqueGroups(_ worker: Worker) throws(StrataError) {
         let table = worker.table
-        guard table.count >= HashAggregation.uniqueGroupsCap, table.count * 2 > worker.rowsInTable else { return }
+        guard table.count >= HashAggregation.uniqueGroupsCap, table.count * 100 >= worker.rowsInTable * 97 else {
+            return
+        }
         let pool = self.pool, metrics = self.metrics
         try flush(table, worker.accumulators, into: worker.partitions, memory: { batch in
+            guard pool.reserved + batch.byteCount <= pool.limit / 2 else { return nil }
             let reservation = pool.reservation(for: HashAggregation.consumer, metrics: metrics)
             return reservation.tryGrow(by: batch.byteCount) ? reservation : nil
         })
