@@ -10,7 +10,7 @@ import Synchronization
 ///    aggregates as key + value rows, a stream each), and the table starts empty. Slices whose keys are all
 ///    dictionary codes find their groups through a ``DictionaryKeyMap``. A table that reaches 2¹⁸ groups while
 ///    at least 97% of its rows were new groups hands them on to its partitions (in memory while the pool is less
-///    than half reserved) and starts over, so nearly unique keys never build one huge table.
+///    than a quarter reserved) and starts over, so nearly unique keys never build one huge table.
 /// 2. Finish. Each worker flushes what it still holds into per-partition batches, kept in memory when the pool has
 ///    room and spilled otherwise. (With one worker and nothing spilled the table is finalised as it is.) While
 ///    nothing was spilled or handed on, a worker holding at most 2¹⁶ groups keeps them instead; when every worker
@@ -175,8 +175,9 @@ package final class HashAggregation: @unchecked Sendable {
     /// new groups (keys that hardly ever repeat, such as db-benchmark's q10; with keys drawn at random this needs
     /// about 4.5 million distinct keys or more), its groups move into the worker's partitions now, as at the end, and the table starts over: a
     /// table that stays small is faster to probe and grow than one holding every key, and the partitions' merge
-    /// finds the few repeats. The batches stay in memory only while the pool is less than half reserved (the
-    /// partitions' merge needs the rest), else they are spilled.
+    /// finds the few repeats. The batches stay in memory only while the pool is less than a quarter reserved (the
+    /// partitions' merge needs the rest, and what the allocator keeps of freed tables counts in the process's
+    /// memory too), else they are spilled.
     private func handOnUniqueGroups(_ worker: Worker) throws(StrataError) {
         let table = worker.table
         guard table.count >= HashAggregation.uniqueGroupsCap, table.count * 100 >= worker.rowsInTable * 97 else {
@@ -184,7 +185,7 @@ package final class HashAggregation: @unchecked Sendable {
         }
         let pool = self.pool, metrics = self.metrics
         try flush(table, worker.accumulators, into: worker.partitions, memory: { batch in
-            guard pool.reserved + batch.byteCount <= pool.limit / 2 else { return nil }
+            guard pool.reserved + batch.byteCount <= pool.limit / 4 else { return nil }
             let reservation = pool.reservation(for: HashAggregation.consumer, metrics: metrics)
             return reservation.tryGrow(by: batch.byteCount) ? reservation : nil
         })
