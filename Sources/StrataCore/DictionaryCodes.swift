@@ -30,8 +30,8 @@ package final class ColumnDictionary: Sendable {
     /// Whether `rows` codes into this dictionary can be turned into one flat column (a string column stays below
     /// 2 GiB even if every row names the longest entry).
     package func canMaterialize(rows: Int) -> Bool {
-        rows.multipliedReportingOverflow(by: maxEntryBytes + 4).partialValue <= Int(Int32.max)
-            && !rows.multipliedReportingOverflow(by: maxEntryBytes + 4).overflow
+        let (bytes, overflow) = rows.multipliedReportingOverflow(by: maxEntryBytes + 4)
+        return !overflow && bytes <= Int(Int32.max)
     }
 }
 

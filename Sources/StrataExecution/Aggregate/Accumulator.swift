@@ -101,6 +101,22 @@ enum StateArray {
                       validity: nil)
     }
 
+    /// Walks the blob state column of `states` (made by ``blobColumn(_:aggregate:_:)``) over `rows`: `body` gets
+    /// the group each row merges into and the row's state bytes. Fails naming `aggregate` when the column is no blob.
+    static func forEachBlob(_ states: ArraySlice<Column>, rows: Range<Int>, groupIds ids: UnsafePointer<UInt32>,
+                            aggregate: String,
+                            _ body: (Int, UnsafeRawBufferPointer) throws(StrataError) -> Void) throws(StrataError) {
+        guard let column = states.first, case let .string(buffer) = column.data else {
+            throw StrataError(.corrupt, "\(aggregate) state is not a blob")
+        }
+        try buffer.bytes.withUnsafeBufferPointer { (bytes) throws(StrataError) in
+            let raw = UnsafeRawBufferPointer(bytes)
+            for (i, r) in rows.enumerated() {
+                try body(Int(ids[i]), UnsafeRawBufferPointer(rebasing: raw[buffer.range(r)]))
+            }
+        }
+    }
+
     /// `array[groups]` (all of it when nil) as a new array.
     @inline(__always)
     static func gather<T>(_ array: [T], _ groups: [Int]?) -> [T] {

@@ -94,25 +94,17 @@ final class ApproxQuantileAccumulator: Accumulator {
     }
 
     func merge(states: ArraySlice<Column>, rows: Range<Int>, groupIds ids: UnsafePointer<UInt32>) throws(StrataError) {
-        guard let column = states.first, case let .string(buffer) = column.data else {
-            throw StrataError(.corrupt, "approx_quantile state is not a blob")
-        }
-        var i = 0
-        for r in rows {
-            defer { i += 1 }
-            let range = buffer.range(r)
-            guard range.count % 16 == 0 else {
-                throw StrataError(.corrupt, "approx_quantile state of \(range.count) bytes is not whole pairs")
+        try StateArray.forEachBlob(states, rows: rows, groupIds: ids, aggregate: "approx_quantile") {
+            (group, state) throws(StrataError) in
+            guard state.count % 16 == 0 else {
+                throw StrataError(.corrupt, "approx_quantile state of \(state.count) bytes is not whole pairs")
             }
-            let g = Int(ids[i])
-            buffer.bytes.withUnsafeBytes { raw in
-                var offset = range.lowerBound
-                while offset < range.upperBound {
-                    let key = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
-                    let bits = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self))
-                    offer(key, Double(bitPattern: bits), group: g)
-                    offset += 16
-                }
+            var offset = 0
+            while offset < state.count {
+                let key = UInt64(littleEndian: state.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+                let bits = UInt64(littleEndian: state.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self))
+                offer(key, Double(bitPattern: bits), group: group)
+                offset += 16
             }
         }
     }

@@ -58,9 +58,8 @@ final class DictionaryKeyMap {
             if same && dictionaries[k] !== coded.dictionary { same = false }
         }
         if generation != self.generation || !same || slots.count != product {
-            let identities = keys.compactMap { $0.dictionaryCodes?.dictionary }
-            dictionaries = identities
-            sizes = keys.map { ($0.dictionaryCodes?.dictionary.count ?? 0) + 1 }
+            dictionaries = keys.compactMap { $0.dictionaryCodes?.dictionary }
+            sizes = dictionaries.map { $0.count + 1 }
             self.generation = generation
             if slots.count == product {
                 slots.withUnsafeMutableBufferPointer { $0.update(repeating: DictionaryKeyMap.unknown) }

@@ -93,22 +93,17 @@ final class HyperLogLogAccumulator: Accumulator {
     }
 
     func merge(states: ArraySlice<Column>, rows: Range<Int>, groupIds ids: UnsafePointer<UInt32>) throws(StrataError) {
-        guard let column = states.first, case let .string(buffer) = column.data else {
-            throw StrataError(.corrupt, "approx_count_distinct state is not a blob")
-        }
-        var i = 0
-        for r in rows {
-            defer { i += 1 }
-            let range = buffer.range(r)
-            guard range.count == Self.registers else {
-                throw StrataError(.corrupt, "approx_count_distinct state of \(range.count) bytes, not \(Self.registers)")
-            }
-            let offset = Int(ids[i]) * Self.registers
-            buffer.bytes.withUnsafeBufferPointer { source in
-                sketches.withUnsafeMutableBufferPointer { target in
-                    for j in 0..<Self.registers where target[offset + j] < source[range.lowerBound + j] {
-                        target[offset + j] = source[range.lowerBound + j]
-                    }
+        try sketches.withUnsafeMutableBufferPointer { (sketches) throws(StrataError) in
+            let target = sketches
+            try StateArray.forEachBlob(states, rows: rows, groupIds: ids, aggregate: "approx_count_distinct") {
+                (group, state) throws(StrataError) in
+                guard state.count == Self.registers else {
+                    throw StrataError(.corrupt, "approx_count_distinct state of \(state.count) bytes, not \(Self.registers)")
+                }
+                let offset = group * Self.registers
+                for j in 0..<Self.registers {
+                    let register = state[j]
+                    if target[offset + j] < register { target[offset + j] = register }
                 }
             }
         }

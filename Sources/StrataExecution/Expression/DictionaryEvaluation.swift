@@ -61,7 +61,8 @@ extension BoundExpr {
         case .column, .constant: return nil
         default: break
         }
-        guard let index = singleColumn(), index < batch.columns.count else { return nil }
+        // Most batches hold no codes: say so before walking the expression.
+        guard batch.columns.contains(where: { $0.dictionaryCodes != nil }), let index = singleColumn(), index < batch.columns.count else { return nil }
         let column = batch.columns[index]
         guard let coded = column.dictionaryCodes else { return nil }
         let entries = coded.dictionary.count
